@@ -1,0 +1,142 @@
+"""The `crm` command: a thin layer over the jobs; domain errors become one clean line."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from . import jobs
+from .core.parse import ParseError, parse_date
+from .io.package import PackageError
+from .io.xlsx_book import XlsxBook
+from .table import UnusableInput
+from .validate.issues import Issue
+from .validate.report import summary_counts
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
+                  help="Excel CRM add-in: validate the workbook, grade customers, build call lists, "
+                       "credit forms and aging reports.")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_DATA = 1
+EXIT_UNUSABLE = 2
+
+
+def unusable(path: Path | str, reason: str) -> typer.Exit:
+    err.print(f"crm: {path}: {reason}", markup=False)
+    return typer.Exit(EXIT_UNUSABLE)
+
+
+def parse_as_of(value: Optional[str]) -> Optional[dt.date]:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ParseError:
+        raise typer.BadParameter(f"not a date: {value!r} (use 2025-03-05)") from None
+
+
+AsOf = typer.Option(None, "--as-of", help="As-of date (default: 设置 / today), e.g. 2025-03-05.")
+
+
+def open_book(path: Path, writable: bool = True) -> XlsxBook:
+    try:
+        return XlsxBook(path, writable=writable)
+    except PackageError as exc:
+        raise unusable(path, str(exc)) from None
+
+
+def print_issues(issues: list[Issue], limit: int = 20) -> None:
+    if not issues:
+        return
+    counts = summary_counts(issues)
+    t = RichTable(title=None, show_edge=False)
+    for h in ("sheet", "errors", "warnings"):
+        t.add_column(h)
+    for sheet, (e, w) in counts.items():
+        t.add_row(sheet, str(e), str(w))
+    out.print(t)
+    shown = [x for x in issues if x.is_error][:limit] or issues[:limit]
+    for x in shown:
+        where = f"{x.sheet}!{x.cell}" if x.cell else x.sheet
+        value = f" «{x.value}»" if x.value else ""
+        out.print(f"  {x.severity:<7} {where:<16} {x.column}{value}: {x.message}", markup=False)
+    if len(issues) > len(shown):
+        out.print(f"  … {len(issues) - len(shown)} more in the 校验结果 sheet", markup=False)
+
+
+def run_job(path: Path, job, **kw) -> jobs.Result:
+    """Open, run, write back atomically; unusable input exits 2 with the file untouched."""
+    book = open_book(path)
+    try:
+        result = job(book, **kw)
+        jobs.apply(book, result.plan)
+    except UnusableInput as exc:
+        raise unusable(path, str(exc)) from None
+    except PackageError as exc:
+        raise unusable(path, str(exc)) from None
+    return result
+
+
+@app.command()
+def validate(path: Path = typer.Argument(..., help="The workbook (.xlsm or .xlsx)."),
+             as_of: Optional[str] = AsOf) -> None:
+    """Check every input sheet; write 校验结果 and highlight offending cells.
+
+    Exit 0 without errors (warnings allowed), 1 when errors were found, 2 when the
+    input is unusable.
+    """
+    t0 = time.perf_counter()
+    result = run_job(path, jobs.validate, as_of=parse_as_of(as_of))
+    out.print(f"{path.name}: {result.errors} errors, {result.warnings} warnings "
+              f"({time.perf_counter() - t0:.1f}s)", markup=False)
+    print_issues(result.issues)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def new(path: Path = typer.Argument(..., help="Where to create the workbook (.xlsm or .xlsx)."),
+        lang: str = typer.Option("zh", "--lang", help="zh (default) or en."),
+        force: bool = typer.Option(False, "--force", help="Overwrite an existing file.")) -> None:
+    """Create a blank CRM workbook from the template."""
+    from .build.workbook import build_workbook
+
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter("--lang must be zh or en")
+    if path.exists() and not force:
+        raise unusable(path, "already exists (use --force to overwrite)")
+    build_workbook(path, lang=lang)  # type: ignore[arg-type]
+    out.print(f"created {path}", markup=False)
+
+
+@app.command()
+def demo(customers: int = typer.Option(1000, "--customers", min=1, help="How many customers."),
+         out_path: Path = typer.Option(Path("crm-demo.xlsm"), "--out", help="Where to write the demo workbook."),
+         as_of: Optional[str] = typer.Option(None, "--as-of", help="Anchor date of the data (default today)."),
+         seed: int = typer.Option(7, "--seed"),
+         lang: str = typer.Option("zh", "--lang")) -> None:
+    """Generate a realistic workbook, run every job on it and print a summary."""
+    from .build.demo_data import generate
+    from .build.workbook import build_workbook
+
+    day = parse_as_of(as_of) or dt.date.today()
+    t0 = time.perf_counter()
+    data = generate(customers, as_of=day, seed=seed)
+    build_workbook(out_path, lang=lang, data=data)  # type: ignore[arg-type]
+    t1 = time.perf_counter()
+    out.print(f"demo workbook {out_path}: {customers} customers, {len(data['funnel'])} funnel rows, "
+              f"{len(data['contacts'])} contacts, {len(data['survey'])} surveys, "
+              f"{len(data['receivables'])} invoices (built in {t1 - t0:.1f}s)", markup=False)
+    result = run_job(out_path, jobs.validate, as_of=day)
+    t2 = time.perf_counter()
+    out.print(f"validate: {result.errors} errors, {result.warnings} warnings ({t2 - t1:.1f}s)", markup=False)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()

@@ -1,0 +1,313 @@
+"""An .xlsx/.xlsm file as an OPC package: parts in, parts out, saved atomically.
+
+Only parts that are explicitly replaced change; every other part is copied as it
+was (its compressed bytes are copied verbatim), so a user's sheets, charts,
+pivots, VBA project and ribbon survive untouched.
+"""
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+import zipfile
+import zlib
+from pathlib import Path
+
+from lxml import etree
+
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+OFFICE_DOC = DOC_REL_NS + "/officeDocument"
+WORKSHEET_REL = DOC_REL_NS + "/worksheet"
+STYLES_REL = DOC_REL_NS + "/styles"
+CALC_CHAIN_REL = DOC_REL_NS + "/calcChain"
+WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class PackageError(Exception):
+    """The file is not a workbook the tool can use."""
+
+
+def check_readable(path: Path) -> None:
+    """Raise PackageError with a one-line reason when ``path`` is not a usable workbook."""
+    if not path.exists():
+        raise PackageError("file not found")
+    if path.is_dir():
+        raise PackageError("is a directory, not a workbook")
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+        if head == CFB_MAGIC:
+            fh.seek(0)
+            body = fh.read()
+            if "EncryptionInfo".encode("utf-16-le") in body:
+                raise PackageError("workbook is encrypted (password-protected); save it without a password")
+            raise PackageError("legacy .xls format; save it as .xlsm or .xlsx in Excel")
+    if not zipfile.is_zipfile(path):
+        raise PackageError("not an Excel workbook (.xlsx/.xlsm)")
+
+
+def lock_file(path: Path) -> Path | None:
+    """Excel's owner file (`~$name`) beside an open workbook, if present."""
+    for candidate in (path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:])):
+        if candidate.exists() and candidate != path:
+            return candidate
+    return None
+
+
+def _resolve(base_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target[1:]
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target)).lstrip("/")
+
+
+def rels_name(part: str) -> str:
+    d, f = posixpath.split(part)
+    return posixpath.join(d, "_rels", f + ".rels")
+
+
+class Package:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        check_readable(self.path)
+        self.data = self.path.read_bytes()
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(self.data))
+            self._infos = self._zip.infolist()
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise PackageError(f"not an Excel workbook ({exc})") from None
+        self._names = [i.filename for i in self._infos]
+        self._changed: dict[str, bytes] = {}
+        self._removed: set[str] = set()
+        if "[Content_Types].xml" not in self._names:
+            raise PackageError("not an Excel workbook (no [Content_Types].xml)")
+        self.workbook_part = self._office_document()
+        self._sheets: list[tuple[str, str]] | None = None
+
+    # ------------------------------------------------------------------ parts
+    def names(self) -> list[str]:
+        return [n for n in self._names if n not in self._removed] + [
+            n for n in self._changed if n not in self._names]
+
+    def has(self, name: str) -> bool:
+        return name in self._changed or (name in self._names and name not in self._removed)
+
+    def read(self, name: str) -> bytes:
+        if name in self._changed:
+            return self._changed[name]
+        if name in self._removed:
+            raise KeyError(name)
+        return self._zip.read(name)
+
+    def write(self, name: str, data: bytes) -> None:
+        self._removed.discard(name)
+        self._changed[name] = data
+
+    def remove(self, name: str) -> None:
+        self._changed.pop(name, None)
+        if name in self._names:
+            self._removed.add(name)
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._changed or self._removed)
+
+    # ----------------------------------------------------------- relationships
+    def rels(self, part: str) -> list[tuple[str, str, str]]:
+        """(Id, Type, resolved target part) of a part's relationships."""
+        name = rels_name(part) if part else "_rels/.rels"
+        if not self.has(name):
+            return []
+        root = etree.fromstring(self.read(name))
+        out = []
+        for rel in root.iter(f"{{{REL_NS}}}Relationship"):
+            if rel.get("TargetMode") == "External":
+                continue
+            out.append((rel.get("Id"), rel.get("Type"), _resolve(part, rel.get("Target"))))
+        return out
+
+    def add_rel(self, part: str, rel_type: str, target_part: str) -> str:
+        name = rels_name(part)
+        root = etree.fromstring(self.read(name)) if self.has(name) else etree.Element(
+            f"{{{REL_NS}}}Relationships", nsmap={None: REL_NS})
+        ids = {r.get("Id") for r in root}
+        n = 1
+        while f"rId{n}" in ids:
+            n += 1
+        rid = f"rId{n}"
+        target = posixpath.relpath(target_part, posixpath.dirname(part))
+        etree.SubElement(root, f"{{{REL_NS}}}Relationship", Id=rid, Type=rel_type, Target=target)
+        self.write(name, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+        return rid
+
+    def remove_rel_type(self, part: str, rel_type: str) -> None:
+        name = rels_name(part)
+        if not self.has(name):
+            return
+        root = etree.fromstring(self.read(name))
+        drop = [r for r in root if r.get("Type") == rel_type]
+        for r in drop:
+            root.remove(r)
+        if drop:
+            self.write(name, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+    def add_override(self, part: str, content_type: str) -> None:
+        root = etree.fromstring(self.read("[Content_Types].xml"))
+        for o in root.iter(f"{{{CT_NS}}}Override"):
+            if o.get("PartName") == "/" + part:
+                return
+        etree.SubElement(root, f"{{{CT_NS}}}Override", PartName="/" + part, ContentType=content_type)
+        self.write("[Content_Types].xml",
+                   etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+    def remove_override(self, part: str) -> None:
+        root = etree.fromstring(self.read("[Content_Types].xml"))
+        for o in list(root.iter(f"{{{CT_NS}}}Override")):
+            if o.get("PartName") == "/" + part:
+                root.remove(o)
+                self.write("[Content_Types].xml",
+                           etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+    def _office_document(self) -> str:
+        for _, typ, target in self.rels(""):
+            if typ == OFFICE_DOC or typ.endswith("/officeDocument"):
+                return target
+        raise PackageError("not an Excel workbook (no office document)")
+
+    def part_of_type(self, rel_type: str) -> str | None:
+        for _, typ, target in self.rels(self.workbook_part):
+            if typ == rel_type:
+                return target
+        return None
+
+    # ------------------------------------------------------------------ sheets
+    def sheets(self) -> list[tuple[str, str]]:
+        """(tab name, worksheet part) in workbook order."""
+        if self._sheets is None:
+            targets = {rid: t for rid, _, t in self.rels(self.workbook_part)}
+            root = etree.fromstring(self.read(self.workbook_part))
+            out = []
+            for el in root.iter():
+                if isinstance(el.tag, str) and etree.QName(el).localname == "sheet":
+                    rid = el.get(f"{{{DOC_REL_NS}}}id")
+                    if rid in targets:
+                        out.append((el.get("name"), targets[rid]))
+            self._sheets = out
+        return self._sheets
+
+    def sheet_part(self, name: str) -> str:
+        for n, part in self.sheets():
+            if n == name:
+                return part
+        raise KeyError(name)
+
+    def add_sheet(self, name: str, xml: bytes) -> str:
+        """Add a worksheet at the end of the workbook; returns its part name."""
+        existing = set(self.names())
+        n = 1
+        while f"xl/worksheets/sheet{n}.xml" in existing:
+            n += 1
+        part = f"xl/worksheets/sheet{n}.xml"
+        self.write(part, xml)
+        self.add_override(part, WORKSHEET_CT)
+        rid = self.add_rel(self.workbook_part, WORKSHEET_REL, part)
+        root = etree.fromstring(self.read(self.workbook_part))
+        main = etree.QName(root).namespace
+        sheets = root.find(f"{{{main}}}sheets")
+        ids = [int(el.get("sheetId", "0")) for el in sheets]
+        el = etree.SubElement(sheets, f"{{{main}}}sheet", nsmap={"r": DOC_REL_NS})
+        el.set("name", name)
+        el.set("sheetId", str(max(ids, default=0) + 1))
+        el.set(f"{{{DOC_REL_NS}}}id", rid)
+        wb = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True).decode("utf-8")
+        self.write(self.workbook_part, wb.encode("utf-8"))
+        self._sheets = None
+        return part
+
+    def drop_calc_chain(self) -> None:
+        """Remove calcChain.xml (Excel rebuilds it) after formula cells were overwritten."""
+        part = self.part_of_type(CALC_CHAIN_REL)
+        if part:
+            self.remove(part)
+            self.remove_override(part)
+            self.remove_rel_type(self.workbook_part, CALC_CHAIN_REL)
+
+    # ------------------------------------------------------------------- save
+    def save(self, backup: bool = True) -> None:
+        """Write to a temporary file beside the original, keep one backup, then replace."""
+        if not self.dirty:
+            return
+        target = self.path
+        fd, tmp = tempfile.mkstemp(prefix="." + target.stem + ".", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        try:
+            self._write_zip(Path(tmp))
+            if backup:
+                shutil.copy2(target, target.with_name(target.name + ".bak"))
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        finally:
+            self.close()
+
+    def _write_zip(self, out: Path) -> None:
+        src = io.BytesIO(self.data)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in self._infos:
+                name = info.filename
+                if name in self._removed:
+                    continue
+                if name in self._changed:
+                    _write_part(dst, name, self._changed[name])
+                else:
+                    _copy_raw(src, info, dst)
+            for name, data in self._changed.items():
+                if name not in self._names:
+                    _write_part(dst, name, data)
+            dst._didModify = True  # raw copies bypass the flag that triggers the central directory
+        with open(out, "rb+") as fh:
+            os.fsync(fh.fileno())
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def _write_part(dst: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    dst.writestr(info, data, compresslevel=1 if len(data) > 1 << 20 else 6)
+
+
+def _copy_raw(src, info: zipfile.ZipInfo, dst: zipfile.ZipFile) -> None:
+    """Copy one entry's compressed bytes as they are (no recompression)."""
+    src.seek(info.header_offset)
+    header = src.read(zipfile.sizeFileHeader)
+    fname_len = int.from_bytes(header[26:28], "little")
+    extra_len = int.from_bytes(header[28:30], "little")
+    src.seek(info.header_offset + zipfile.sizeFileHeader + fname_len + extra_len)
+    payload = src.read(info.compress_size)
+    zinfo = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    zinfo.compress_type = info.compress_type
+    zinfo.CRC = info.CRC
+    zinfo.compress_size = info.compress_size
+    zinfo.file_size = info.file_size
+    zinfo.external_attr = info.external_attr
+    zinfo.create_system = info.create_system
+    zinfo.flag_bits = info.flag_bits & ~0x08  # sizes are known: no data descriptor
+    zinfo.header_offset = dst.fp.tell()
+    zip64 = zinfo.file_size > zipfile.ZIP64_LIMIT or zinfo.compress_size > zipfile.ZIP64_LIMIT
+    dst.fp.write(zinfo.FileHeader(zip64))
+    dst.fp.write(payload)
+    dst.filelist.append(zinfo)
+    dst.NameToInfo[zinfo.filename] = zinfo
+    dst.start_dir = dst.fp.tell()
+
+
+def crc_ok(data: bytes, crc: int) -> bool:
+    return zlib.crc32(data) & 0xFFFFFFFF == crc

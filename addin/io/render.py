@@ -1,0 +1,69 @@
+"""Render an OutputSheet as worksheet XML."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..validate.issues import col_letter
+from .model import OutputSheet
+from .sheet_xml import cell_xml
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def render_sheet(sheet: OutputSheet, style_index: Callable[[str], int]) -> bytes:
+    nrows = len(sheet.rows)
+    ncols = max((len(r) for r in sheet.rows), default=1)
+    ncols = max(ncols, len(sheet.widths), 1)
+    parts: list[bytes] = [
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+        f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'.encode(),
+    ]
+    if sheet.fit_width:
+        parts.append(b'<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
+    parts.append(f'<dimension ref="A1:{col_letter(ncols)}{max(nrows, 1)}"/>'.encode())
+    parts.append(b'<sheetViews><sheetView workbookViewId="0">')
+    if sheet.freeze_rows:
+        top = f"A{sheet.freeze_rows + 1}"
+        parts.append(f'<pane ySplit="{sheet.freeze_rows}" topLeftCell="{top}" activePane="bottomLeft" '
+                     f'state="frozen"/><selection pane="bottomLeft" activeCell="{top}" sqref="{top}"/>'.encode())
+    parts.append(b"</sheetView></sheetViews>")
+    parts.append(b'<sheetFormatPr defaultRowHeight="15"/>')
+    if sheet.widths:
+        parts.append(b"<cols>")
+        for i, w in enumerate(sheet.widths, start=1):
+            parts.append(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'.encode())
+        parts.append(b"</cols>")
+    parts.append(b"<sheetData>")
+    cache: dict[str, int] = {}
+
+    def sid(name: str) -> int:
+        if name not in cache:
+            cache[name] = style_index(name)
+        return cache[name]
+
+    for r in range(nrows):
+        height = sheet.row_heights.get(r + 1)
+        ht = f' ht="{height:g}" customHeight="1"' if height else ""
+        cells = []
+        for c in range(len(sheet.rows[r])):
+            value, style = sheet.cell(r, c)
+            s = sid(style)
+            if (value is None or value == "") and not s:
+                continue
+            cells.append(cell_xml(f"{col_letter(c + 1)}{r + 1}", value, s))
+        parts.append(f'<row r="{r + 1}"{ht}>'.encode() + b"".join(cells) + b"</row>")
+    parts.append(b"</sheetData>")
+    if sheet.merges:
+        parts.append(f'<mergeCells count="{len(sheet.merges)}">'.encode())
+        for r1, c1, r2, c2 in sheet.merges:
+            parts.append(f'<mergeCell ref="{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"/>'.encode())
+        parts.append(b"</mergeCells>")
+    parts.append(b'<printOptions horizontalCentered="1"/>')
+    parts.append(b'<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')
+    orientation = "landscape" if sheet.landscape else "portrait"
+    paper = ' paperSize="9"' if sheet.paper_a4 else ""
+    fit = ' fitToWidth="1" fitToHeight="0"' if sheet.fit_width else ""
+    parts.append(f'<pageSetup{paper} orientation="{orientation}"{fit}/>'.encode())
+    parts.append(b"</worksheet>")
+    return b"".join(parts)

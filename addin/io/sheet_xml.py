@@ -1,0 +1,335 @@
+"""Surgical edits of worksheet XML, as bytes.
+
+Rows that are not edited are copied byte for byte; inside an edited row only the
+named cells change. Works with any namespace prefix, rows and cells with or
+without explicit references, and huge sheets (it streams over rows rather than
+building a tree).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable
+from xml.sax.saxutils import escape
+
+from ..validate.issues import col_index, col_letter
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+HIGHLIGHT_MARKER = "crm:validation"
+
+
+def highlight_formula(severity: str) -> str:
+    return f'ISTEXT("{HIGHLIGHT_MARKER}:{severity}")'
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+# CT_Worksheet children after sheetData, in schema order
+_AFTER_CF = (b"dataValidations", b"hyperlinks", b"printOptions", b"pageMargins", b"pageSetup",
+             b"headerFooter", b"rowBreaks", b"colBreaks", b"customProperties", b"cellWatches",
+             b"ignoredErrors", b"smartTags", b"drawing", b"legacyDrawing", b"legacyDrawingHF",
+             b"drawingHF", b"picture", b"oleObjects", b"controls", b"webPublishItems", b"tableParts",
+             b"extLst")
+
+
+def prefix_of(xml: bytes) -> bytes:
+    """The namespace prefix of the worksheet element (b'' or e.g. b'x:')."""
+    m = re.search(rb"<(\w+:)?worksheet\b", xml)
+    return (m.group(1) or b"") if m else b""
+
+
+def to_serial(d: dt.date | dt.datetime) -> float:
+    if isinstance(d, dt.datetime):
+        delta = d - dt.datetime(1899, 12, 30)
+        return delta.days + delta.seconds / 86400
+    return float((d - EXCEL_EPOCH).days)
+
+
+def _num(x: float) -> str:
+    if isinstance(x, bool):
+        return "1" if x else "0"
+    if isinstance(x, int) or (isinstance(x, float) and x.is_integer() and abs(x) < 1e15):
+        return str(int(x))
+    return repr(float(x))
+
+
+def clean_text(text: str) -> str:
+    return _ILLEGAL.sub("", text)
+
+
+def cell_xml(ref: str, value: object, style: int | None, pfx: bytes = b"") -> bytes:
+    """One <c> element. None gives an empty (styled) cell; text is written inline."""
+    p = pfx.decode()
+    s = f' s="{style}"' if style else ""
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return f'<{p}c r="{ref}"{s}/>'.encode()
+    if isinstance(value, bool):
+        return f'<{p}c r="{ref}"{s} t="b"><{p}v>{int(value)}</{p}v></{p}c>'.encode()
+    if isinstance(value, (dt.date, dt.datetime)):
+        value = to_serial(value)
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return f'<{p}c r="{ref}"{s}/>'.encode()
+        return f'<{p}c r="{ref}"{s}><{p}v>{_num(value)}</{p}v></{p}c>'.encode()
+    text = clean_text(str(value))
+    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+    return (f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t{space}>{escape(text)}</{p}t></{p}is></{p}c>'
+            ).encode("utf-8")
+
+
+class _Patterns:
+    def __init__(self, pfx: bytes) -> None:
+        p = re.escape(pfx)
+        self.row = re.compile(rb"<" + p + rb"row\b([^>]*?)(?:/>|>(.*?)</" + p + rb"row>)", re.S)
+        self.cell = re.compile(rb"<" + p + rb"c\b([^>]*?)(?:/>|>.*?</" + p + rb"c>)", re.S)
+        self.sheet_data = re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>")
+        self.sheet_data_end = b"</" + pfx + b"sheetData>"
+
+
+_R_ATTR = re.compile(rb'\br="([A-Z]*)(\d*)"')
+_S_ATTR = re.compile(rb'\bs="(\d+)"')
+_SPANS = re.compile(rb'\s+spans="[^"]*"')
+
+
+def _sheet_data_bounds(xml: bytes, pat: _Patterns) -> tuple[int, int, bool]:
+    """(start of rows, end of rows, was self-closing)."""
+    m = pat.sheet_data.search(xml)
+    if not m:
+        raise ValueError("worksheet without sheetData")
+    if m.group(1) == b"/":
+        return m.start(), m.end(), True
+    end = xml.index(pat.sheet_data_end, m.end())
+    return m.end(), end, False
+
+
+def _with_ref(element: bytes, pfx: bytes, tag: bytes, ref: bytes) -> bytes:
+    """Give an element that lacks one an explicit r attribute."""
+    n = 1 + len(pfx) + len(tag)
+    return element[:n] + b' r="' + ref + b'"' + element[n:]
+
+
+def row_cells(body: bytes, pat: _Patterns, row: int, pfx: bytes = b"") -> list[tuple[int, bytes, bytes]]:
+    """(column index, cell xml, attributes) of one row's cells; implicit refs made explicit."""
+    out = []
+    col = 0
+    for m in pat.cell.finditer(body):
+        attrs = m.group(1)
+        r = _R_ATTR.search(attrs)
+        cell = m.group(0)
+        if r and r.group(1):
+            col = col_index(r.group(1).decode())
+        else:
+            col += 1
+            cell = _with_ref(cell, pfx, b"c", f"{col_letter(col)}{row}".encode())
+        out.append((col, cell, attrs))
+    return out
+
+
+def cell_style(attrs: bytes) -> int:
+    m = _S_ATTR.search(attrs)
+    return int(m.group(1)) if m else 0
+
+
+def has_formula(cell: bytes, pfx: bytes) -> bool:
+    return b"<" + pfx + b"f" in cell and (b"<" + pfx + b"f>" in cell or b"<" + pfx + b"f " in cell)
+
+
+def edit_cells(xml: bytes, updates: dict[int, dict[int, tuple[object, int | None]]],
+               default_style: dict[int, int] | None = None) -> tuple[bytes, bool]:
+    """Set cells. ``updates`` maps row → col → (value, style or None).
+
+    A style of None keeps the existing cell's style (when it has one) or takes
+    ``default_style[col]``. Returns the new XML and whether a formula was overwritten.
+    """
+    pfx = prefix_of(xml)
+    pat = _Patterns(pfx)
+    start, end, self_closing = _sheet_data_bounds(xml, pat)
+    default_style = default_style or {}
+    removed_formula = False
+    pending = dict(sorted(updates.items()))
+    out: list[bytes] = []
+    pos = start
+    body_start = start
+    rownum = 0
+    p = pfx.decode()
+
+    def new_row(r: int, cells: dict[int, tuple[object, int | None]]) -> bytes:
+        parts = [cell_xml(f"{col_letter(c)}{r}", v, s if s is not None else default_style.get(c), pfx)
+                 for c, (v, s) in sorted(cells.items())]
+        return f'<{p}row r="{r}">'.encode() + b"".join(parts) + f"</{p}row>".encode()
+
+    if self_closing:
+        rows_xml = b"".join(new_row(r, c) for r, c in pending.items() if _has_values(c))
+        tag = xml[start:end]
+        open_tag = tag[:-2] + b">"
+        return (xml[:start] + open_tag + rows_xml + pat.sheet_data_end + xml[end:]), False
+
+    for m in pat.row.finditer(xml, start, end):
+        attrs, body = m.group(1), m.group(2)
+        r = _R_ATTR.search(attrs)
+        rownum = int(r.group(2)) if (r and r.group(2)) else rownum + 1
+        # rows to insert before this one
+        while pending and next(iter(pending)) < rownum:
+            rr, cells = _pop_first(pending)
+            if _has_values(cells):
+                out.append(xml[pos:m.start()])
+                pos = m.start()
+                out.append(new_row(rr, cells))
+        if rownum not in pending:
+            if not (r and r.group(2)):
+                out.append(xml[pos:m.start()])
+                out.append(_with_ref(m.group(0), pfx, b"row", str(rownum).encode()))
+                pos = m.end()
+            continue
+        cells_upd = pending.pop(rownum)
+        existing = row_cells(body or b"", pat, rownum, pfx)
+        merged: dict[int, bytes] = {c: x for c, x, _ in existing}
+        styles = {c: cell_style(a) for c, _, a in existing}
+        for c, (v, s) in cells_upd.items():
+            old = merged.get(c)
+            if old is not None and has_formula(old, pfx):
+                removed_formula = True
+            style = s if s is not None else (styles.get(c) or default_style.get(c))
+            merged[c] = cell_xml(f"{col_letter(c)}{rownum}", v, style, pfx)
+        row_attrs = _SPANS.sub(b"", attrs)
+        if not (r and r.group(2)):
+            row_attrs = b' r="%d"' % rownum + row_attrs
+        out.append(xml[pos:m.start()])
+        out.append(b"<" + pfx + b"row" + row_attrs + b">" + b"".join(merged[c] for c in sorted(merged))
+                   + b"</" + pfx + b"row>")
+        pos = m.end()
+    out.append(xml[pos:end])
+    for rr, cells in pending.items():
+        if _has_values(cells):
+            out.append(new_row(rr, cells))
+    return xml[:body_start] + b"".join(out) + xml[end:], removed_formula
+
+
+def _pop_first(d: dict) -> tuple:
+    k = next(iter(d))
+    return k, d.pop(k)
+
+
+def _has_values(cells: dict[int, tuple[object, int | None]]) -> bool:
+    return any(v is not None for v, _ in cells.values())
+
+
+def append_rows(xml: bytes, first_row: int, rows: list[list[tuple[int, object, int | None]]]) -> bytes:
+    """Append rows (each a list of (col, value, style)) at the end of sheetData."""
+    pfx = prefix_of(xml)
+    pat = _Patterns(pfx)
+    start, end, self_closing = _sheet_data_bounds(xml, pat)
+    p = pfx.decode()
+    parts = []
+    for i, cells in enumerate(rows):
+        r = first_row + i
+        parts.append(f'<{p}row r="{r}">'.encode() + b"".join(
+            cell_xml(f"{col_letter(c)}{r}", v, s, pfx) for c, v, s in cells) + f"</{p}row>".encode())
+    new = b"".join(parts)
+    if self_closing:
+        tag = xml[start:end]
+        xml = xml[:start] + tag[:-2] + b">" + new + pat.sheet_data_end + xml[end:]
+    else:
+        xml = xml[:end] + new + xml[end:]
+    last = first_row + len(rows) - 1
+    return _extend_dimension(xml, pfx, last)
+
+
+def _extend_dimension(xml: bytes, pfx: bytes, last_row: int) -> bytes:
+    m = re.search(rb"<" + re.escape(pfx) + rb'dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', xml)
+    if not m:
+        return xml
+    c1, r1 = m.group(1), m.group(2)
+    c2, r2 = m.group(3) or c1, m.group(4) or r1
+    if int(r2) >= last_row:
+        return xml
+    ref = c1 + r1 + b":" + c2 + str(last_row).encode()
+    return xml[:m.start(1)] + ref + xml[m.end(4) if m.group(4) else m.end(2):]
+
+
+# ------------------------------------------------------------------ highlights
+def _runs(cells: Iterable[tuple[int, int]]) -> list[str]:
+    """Merge vertically adjacent cells into ranges: C5 C6 C7 → C5:C7."""
+    by_col: dict[int, list[int]] = {}
+    for r, c in set(cells):
+        by_col.setdefault(c, []).append(r)
+    refs = []
+    for c in sorted(by_col):
+        rows = sorted(by_col[c])
+        lo = prev = rows[0]
+        for r in rows[1:] + [None]:  # type: ignore[list-item]
+            if r is not None and r == prev + 1:
+                prev = r
+                continue
+            a = f"{col_letter(c)}{lo}"
+            refs.append(a if lo == prev else f"{a}:{col_letter(c)}{prev}")
+            if r is not None:
+                lo = prev = r
+    return refs
+
+
+def set_highlights(xml: bytes, cells: dict[str, list[tuple[int, int]]], dxf: dict[str, int]) -> bytes:
+    """Replace the add-in's highlight rules: ``cells`` maps a severity to (row, col) cells,
+    ``dxf`` a severity to the differential format (fill) it shows.
+
+    Highlights are conditional formats whose formula carries a marker, so they only
+    change the fill a user sees: value, number format and font are untouched, and
+    an earlier run's highlights are removed exactly.
+    """
+    pfx = prefix_of(xml)
+    pat = _Patterns(pfx)
+    _, end, self_closing = _sheet_data_bounds(xml, pat)
+    split = end if self_closing else end + len(pat.sheet_data_end)
+    head, tail = xml[:split], xml[split:]
+    p = re.escape(pfx)
+    cf = re.compile(rb"<" + p + rb"conditionalFormatting\b[^>]*>.*?</" + p + rb"conditionalFormatting>", re.S)
+    marker = HIGHLIGHT_MARKER.encode()
+    tail = cf.sub(lambda m: b"" if marker in m.group(0) else m.group(0), tail)
+    if not any(cells.values()):
+        return head + tail
+    pr = [int(x) for x in re.findall(rb'priority="(\d+)"', tail)]
+    priority = max(pr, default=0)
+    s = pfx.decode()
+    blocks = []
+    for severity, where in cells.items():
+        if not where:
+            continue
+        priority += 1
+        refs = _runs(where)
+        formula = escape(highlight_formula(severity))
+        for i in range(0, len(refs), 1000):
+            sq = " ".join(refs[i:i + 1000])
+            blocks.append(
+                f'<{s}conditionalFormatting sqref="{sq}"><{s}cfRule type="expression" dxfId="{dxf[severity]}" '
+                f'priority="{priority}"><{s}formula>{formula}</{s}formula></{s}cfRule>'
+                f"</{s}conditionalFormatting>".encode())
+    insert_at = _cf_position(tail, pfx)
+    return head + tail[:insert_at] + b"".join(blocks) + tail[insert_at:]
+
+
+def _cf_position(tail: bytes, pfx: bytes) -> int:
+    """Where a conditionalFormatting element goes in the part after sheetData."""
+    p = re.escape(pfx)
+    last_cf = None
+    for m in re.finditer(rb"</" + p + rb"conditionalFormatting>", tail):
+        last_cf = m.end()
+    if last_cf is not None:
+        return last_cf
+    best = None
+    for name in _AFTER_CF:
+        m = re.search(rb"<" + p + re.escape(name) + rb"[\s/>]", tail)
+        if m and (best is None or m.start() < best):
+            best = m.start()
+    if best is not None:
+        return best
+    return tail.rindex(b"</" + pfx + b"worksheet>")
+
+
+def highlighted_cells(xml: bytes) -> dict[str, list[str]]:
+    """Severity → refs of the add-in's highlight rules (for tests and diagnostics)."""
+    out: dict[str, list[str]] = {}
+    for m in re.finditer(rb'<(?:\w+:)?conditionalFormatting\b[^>]*sqref="([^"]*)"[^>]*>(.*?)</(?:\w+:)?'
+                         rb"conditionalFormatting>", xml, re.S):
+        hit = re.search(HIGHLIGHT_MARKER.encode() + rb":(\w+)", m.group(2))
+        if hit:
+            out.setdefault(hit.group(1).decode(), []).extend(m.group(1).decode().split())
+    return out

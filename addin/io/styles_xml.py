@@ -1,0 +1,174 @@
+"""Find or add the cell formats the add-in needs in xl/styles.xml.
+
+Lookups are by content, so repeated runs reuse what an earlier run added and
+styles.xml is only rewritten when something new was needed.
+"""
+from __future__ import annotations
+
+from copy import deepcopy
+
+from lxml import etree
+
+from .model import StyleSpec
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs",
+          "tableStyles", "colors", "extLst")
+BUILTIN_FMTS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10}
+
+
+def _q(tag: str) -> str:
+    return f"{{{NS}}}{tag}"
+
+
+def _canon(el: etree._Element) -> bytes:
+    return etree.tostring(el, method="c14n")
+
+
+class Styles:
+    def __init__(self, xml: bytes) -> None:
+        self.root = etree.fromstring(xml)
+        self.changed = False
+        self._xf_cache: dict[StyleSpec, int] = {}
+
+    def _section(self, name: str) -> etree._Element:
+        el = self.root.find(_q(name))
+        if el is None:
+            el = etree.Element(_q(name))
+            idx = _ORDER.index(name)
+            pos = 0
+            for i, child in enumerate(self.root):
+                local = etree.QName(child).localname
+                if local in _ORDER and _ORDER.index(local) < idx:
+                    pos = i + 1
+            self.root.insert(pos, el)
+            self.changed = True
+        return el
+
+    def _find_or_add(self, section: str, el: etree._Element) -> int:
+        sec = self._section(section)
+        want = _canon(el)
+        for i, child in enumerate(sec):
+            if _canon(child) == want:
+                return i
+        sec.append(el)
+        sec.set("count", str(len(sec)))
+        self.changed = True
+        return len(sec) - 1
+
+    def num_fmt(self, code: str | None) -> int:
+        if not code:
+            return 0
+        if code in BUILTIN_FMTS:
+            return BUILTIN_FMTS[code]
+        sec = self._section("numFmts")
+        ids = [164]
+        for nf in sec:
+            if nf.get("formatCode") == code:
+                return int(nf.get("numFmtId"))
+            ids.append(int(nf.get("numFmtId")) + 1)
+        nid = max(ids)
+        etree.SubElement(sec, _q("numFmt"), numFmtId=str(nid), formatCode=code)
+        sec.set("count", str(len(sec)))
+        self.changed = True
+        return nid
+
+    def _font(self, spec: StyleSpec) -> int:
+        fonts = self._section("fonts")
+        base = deepcopy(fonts[0]) if len(fonts) else etree.Element(_q("font"))
+        for tag in ("b", "i"):
+            for e in base.findall(_q(tag)):
+                base.remove(e)
+        if spec.italic:
+            base.insert(0, etree.Element(_q("i")))
+        if spec.bold:
+            base.insert(0, etree.Element(_q("b")))
+        if spec.size:
+            sz = base.find(_q("sz"))
+            if sz is None:
+                sz = etree.SubElement(base, _q("sz"))
+            sz.set("val", f"{spec.size:g}")
+        if spec.color:
+            c = base.find(_q("color"))
+            if c is None:
+                c = etree.Element(_q("color"))
+                sz = base.find(_q("sz"))
+                (sz.addnext(c) if sz is not None else base.append(c))
+            c.attrib.clear()
+            c.set("rgb", "FF" + spec.color)
+        if not (spec.bold or spec.italic or spec.size or spec.color):
+            return 0
+        return self._find_or_add("fonts", base)
+
+    def _fill(self, rgb: str | None) -> int:
+        if not rgb:
+            return 0
+        fill = etree.Element(_q("fill"))
+        pf = etree.SubElement(fill, _q("patternFill"), patternType="solid")
+        etree.SubElement(pf, _q("fgColor"), rgb="FF" + rgb)
+        etree.SubElement(pf, _q("bgColor"), indexed="64")
+        return self._find_or_add("fills", fill)
+
+    def _border(self, kind: str | None) -> int:
+        if not kind:
+            return 0
+        b = etree.Element(_q("border"))
+        for side in ("left", "right", "top", "bottom"):
+            e = etree.SubElement(b, _q(side))
+            if kind == "all" or kind == side:
+                e.set("style", "thin")
+                etree.SubElement(e, _q("color"), indexed="64")
+        etree.SubElement(b, _q("diagonal"))
+        return self._find_or_add("borders", b)
+
+    def xf(self, spec: StyleSpec) -> int:
+        """Index in cellXfs of a format matching ``spec`` (added when missing)."""
+        if spec in self._xf_cache:
+            return self._xf_cache[spec]
+        xf = etree.Element(_q("xf"))
+        attrs = {
+            "numFmtId": str(self.num_fmt(spec.num_fmt)),
+            "fontId": str(self._font(spec)),
+            "fillId": str(self._fill(spec.fill)),
+            "borderId": str(self._border(spec.border)),
+            "xfId": "0",
+        }
+        for k, v in attrs.items():
+            xf.set(k, v)
+        if spec.num_fmt:
+            xf.set("applyNumberFormat", "1")
+        if attrs["fontId"] != "0":
+            xf.set("applyFont", "1")
+        if spec.fill:
+            xf.set("applyFill", "1")
+        if spec.border:
+            xf.set("applyBorder", "1")
+        if spec.align or spec.valign or spec.wrap:
+            xf.set("applyAlignment", "1")
+            al = etree.SubElement(xf, _q("alignment"))
+            if spec.align:
+                al.set("horizontal", spec.align)
+            if spec.valign:
+                al.set("vertical", spec.valign)
+            if spec.wrap:
+                al.set("wrapText", "1")
+        idx = self._find_or_add("cellXfs", xf)
+        self._xf_cache[spec] = idx
+        return idx
+
+    def dxf_fill(self, rgb: str) -> int:
+        """A differential format with only a fill (for highlights)."""
+        dxf = etree.Element(_q("dxf"))
+        fill = etree.SubElement(dxf, _q("fill"))
+        pf = etree.SubElement(fill, _q("patternFill"))
+        etree.SubElement(pf, _q("bgColor"), rgb="FF" + rgb)
+        return self._find_or_add("dxfs", dxf)
+
+    def num_fmt_of(self, xf_index: int) -> int:
+        xfs = self.root.find(_q("cellXfs"))
+        if xfs is None or xf_index >= len(xfs):
+            return 0
+        return int(xfs[xf_index].get("numFmtId", "0"))
+
+    def to_bytes(self) -> bytes:
+        return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -1,0 +1,98 @@
+"""The jobs the CLI and the ribbon run, engine-agnostic.
+
+A job reads through a Book, computes with the pure core, and returns a Plan of
+bulk writes; :func:`apply` hands the plan to the Book and saves.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import sheets_schema as S
+
+from .io.model import AppendRows, Book, ColumnBlock, OutputSheet
+from .loader import Loaded, load
+from .validate.issues import Issue
+from .validate.report import highlights, ordered, report_sheet
+from .validate.rules import validate_tables
+
+
+@dataclass
+class Plan:
+    columns: dict[str, list[ColumnBlock]] = field(default_factory=dict)
+    appends: dict[str, AppendRows] = field(default_factory=dict)
+    outputs: list[OutputSheet] = field(default_factory=list)
+    highlights: dict[str, dict[str, list[tuple[int, int]]]] = field(default_factory=dict)
+
+
+@dataclass
+class Result:
+    loaded: Loaded
+    issues: list[Issue]
+    plan: Plan
+    info: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return sum(x.is_error for x in self.issues)
+
+    @property
+    def warnings(self) -> int:
+        return sum(not x.is_error for x in self.issues)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+
+class Timer:
+    def __init__(self) -> None:
+        self.t = time.perf_counter()
+        self.phases: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name] = self.phases.get(name, 0.0) + now - self.t
+        self.t = now
+
+
+def tab_order(loaded: Loaded) -> list[str]:
+    return [loaded.tab(spec) for spec in S.INPUT_SHEETS]
+
+
+def finish_validation(loaded: Loaded, plan: Plan) -> list[Issue]:
+    """Add the 校验结果 sheet and the highlights to the plan; return the ordered issues."""
+    issues = ordered(loaded.all_issues(), tab_order(loaded))
+    plan.outputs.append(report_sheet(issues, loaded.lang, loaded.tab(S.VALIDATION)))
+    marks = highlights(issues)
+    for key, name in loaded.tabs.items():
+        if S.BY_KEY[key].output:
+            continue
+        plan.highlights[name] = marks.get(name, {"error": [], "warning": []})
+    return issues
+
+
+def validate(book: Book, *, as_of: dt.date | None = None) -> Result:
+    timer = Timer()
+    loaded = load(book, as_of=as_of)
+    timer.lap("read")
+    validate_tables(loaded.tables, loaded.as_of, loaded.lang)
+    plan = Plan()
+    issues = finish_validation(loaded, plan)
+    timer.lap("validate")
+    return Result(loaded, issues, plan, timings=timer.phases)
+
+
+def apply(book: Book, plan: Plan) -> None:
+    for name, blocks in plan.columns.items():
+        book.write_columns(name, blocks)
+    for name, rows in plan.appends.items():
+        book.append_rows(name, rows)
+    for sheet in plan.outputs:
+        book.replace_sheet(sheet)
+    for name, cells in plan.highlights.items():
+        book.set_highlights(name, cells)
+    book.save()

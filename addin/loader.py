@@ -1,0 +1,104 @@
+"""Read a workbook (through any Book adapter) into typed tables and settings."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import sheets_schema as S
+from sheets_schema import Lang, SheetSpec, fold
+
+from .core import parse as p
+from .core.settings import Settings, default_text, lookup_param, parse_param
+from .io.model import Book
+from .table import Table, UnusableInput, read_table
+from .validate.issues import Issue
+from .validate.messages import message
+
+#: sheets without which no job can run
+REQUIRED = ("customers",)
+
+
+@dataclass
+class Loaded:
+    label: str
+    lang: Lang
+    tabs: dict[str, str]  # sheet key → tab name as found in the workbook
+    tables: dict[str, Table]
+    settings: Settings
+    issues: list[Issue] = field(default_factory=list)  # settings and sheet-level issues
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.settings.as_of_or_today()
+
+    def tab(self, spec: SheetSpec) -> str:
+        """The tab name to use for a sheet: the existing one, else one in the workbook's language."""
+        return self.tabs.get(spec.key, spec.name(self.lang))
+
+    def all_issues(self) -> list[Issue]:
+        out = list(self.issues)
+        for t in self.tables.values():
+            out.extend(t.issues)
+        return out
+
+
+def find_tabs(names: list[str]) -> dict[str, str]:
+    tabs: dict[str, str] = {}
+    for name in names:
+        spec = S.sheet_for_name(name)
+        if spec is not None and spec.key not in tabs:
+            tabs[spec.key] = name
+    return tabs
+
+
+def detect_lang(tabs: dict[str, str]) -> Lang:
+    name = tabs.get("customers")
+    return "en" if name is not None and fold(name) == fold(S.CUSTOMERS.en) else "zh"
+
+
+def empty_table(spec: SheetSpec, lang: Lang) -> Table:
+    return Table(spec, spec.name(lang), lang, 1, {}, {})
+
+
+def read_settings(table: Table) -> tuple[Settings, list[Issue]]:
+    values: dict[str, object] = {}
+    for i, label in enumerate(table.raw.get("parameter", [])):
+        param = lookup_param(label)
+        if param is None:
+            table.issue(i, "parameter", "unknown_parameter", "warning")
+            continue
+        raw = table.raw.get("value", [None] * len(table.rows))[i]
+        if p.is_blank(raw):
+            continue
+        try:
+            values[param.key] = parse_param(param, raw)
+        except p.ParseError:
+            table.issue(i, "value", "parameter_default", default=default_text(param) or "—")
+    # bad settings fall back to defaults; they do not exclude any data row
+    table.bad_rows.clear()
+    return Settings(**values), []
+
+
+def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:
+    names = book.sheet_names()
+    tabs = find_tabs(names)
+    lang = detect_lang(tabs)
+    for key in REQUIRED:
+        if key not in tabs:
+            spec = S.BY_KEY[key]
+            raise UnusableInput(f"required sheet missing: {spec.zh} ({spec.en})")
+    tables: dict[str, Table] = {}
+    issues: list[Issue] = []
+    for spec in S.INPUT_SHEETS:
+        name = tabs.get(spec.key)
+        if name is None:
+            tables[spec.key] = empty_table(spec, lang)
+            if spec.key != "settings":
+                issues.append(Issue("warning", spec.name(lang), None, None, "", "", "sheet_missing",
+                                    message("sheet_missing", lang)))
+            continue
+        tables[spec.key] = read_table(book.read_grid(name), spec, name, lang)
+    settings, _ = read_settings(tables["settings"])
+    if as_of is not None:
+        settings = settings.model_copy(update={"as_of": as_of})
+    return Loaded(book.label, lang, tabs, tables, settings, issues)

@@ -1,0 +1,55 @@
+"""Issue messages in the workbook's language. Each names the rule that failed."""
+from __future__ import annotations
+
+from sheets_schema import Lang
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # cell types
+    "required": ("必填项为空", "Required value is missing"),
+    "number": ("不是有效数字（可写 12,345.50、1.2万、15%）",
+               "Not a number (12,345.50, 1.2万 and 15% are accepted)"),
+    "integer": ("应为整数", "Must be a whole number"),
+    "date": ("不是有效日期（可写 2025-03-05、2025/3/5、2025.3.5、2025年3月5日）",
+             "Not a valid date (2025-03-05, 2025/3/5, 2025.3.5 and 2025年3月5日 are accepted)"),
+    "choice": ("不是允许的值，可选：{allowed}", "Not an allowed value; choose one of: {allowed}"),
+    "range": ("销售进程应为 0–7", "Stage must be 0–7"),
+    "phone": ("电话格式不正确：应为 11 位手机号或“区号-号码”座机，可带 +86",
+              "Malformed phone: expected an 11-digit CN mobile or an area-code landline, optional +86"),
+    "email": ("邮箱格式不正确", "Malformed email address"),
+    "negative": ("金额不能为负数", "Amount must not be negative"),
+    "below_min": ("不能小于 {min}", "Must not be below {min}"),
+    "above_max": ("不能大于 {max}", "Must not be above {max}"),
+    "percent_range": ("比例应在 0%–100% 之间", "Must be between 0% and 100%"),
+    "score_range": ("管理评分应为 1–5 的整数", "Management score must be a whole number 1–5"),
+    # rows and sheets
+    "duplicate": ("{column}重复，与第 {first} 行相同", "Duplicate {column}; first seen in row {first}"),
+    "unknown_customer": ("客户编号在“{sheet}”中不存在", "Customer ID not found in sheet {sheet}"),
+    "stage6_status": ("销售进程 6 应对应客户状态“{status}”", "Stage 6 requires contract status '{status}'"),
+    "stage7_status": ("销售进程 7 应对应客户状态“{status}”", "Stage 7 requires contract status '{status}'"),
+    "status_stage6": ("客户状态“{status}”应对应销售进程 6", "Contract status '{status}' requires stage 6"),
+    "status_stage7": ("客户状态“{status}”应对应销售进程 7", "Contract status '{status}' requires stage 7"),
+    "due_before_invoice": ("到期日早于开票日期 {invoice_date}", "Due date is before the invoice date {invoice_date}"),
+    "paid_over_amount": ("已收金额超过金额 {amount}", "Paid exceeds the amount {amount}"),
+    "future_contact": ("联系日期晚于基准日期 {as_of}", "Contact dated after the as-of date {as_of}"),
+    # warnings
+    "sheet_missing": ("工作表缺失，按空表处理", "Sheet missing; treated as empty"),
+    "duplicate_header": ("表头重复，只读取第一列", "Duplicate header; only the first column is read"),
+    "unknown_parameter": ("未知参数，已忽略", "Unknown parameter; ignored"),
+    "parameter_default": ("参数值无效，已使用默认值 {default}", "Invalid value; the default {default} is used"),
+    "no_contact_way": ("客户既没有电话也没有邮箱", "Customer has neither phone nor email"),
+    "negative_margin": ("毛利为负数，请核对", "Gross margin is negative; please check"),
+    "future_created": ("建档日期晚于基准日期 {as_of}", "Created after the as-of date {as_of}"),
+    "stage_without_amount": ("销售进程 {stage} 但没有预计金额", "Stage {stage} but no expected amount"),
+    "contract_end_passed": ("合同到期日已过，但客户状态仍为“{status}”",
+                            "Contract end has passed but the status is still '{status}'"),
+    "future_invoice": ("开票日期晚于基准日期 {as_of}，不计入账龄",
+                       "Invoice dated after the as-of date {as_of}; left out of the aging"),
+    "zero_denominator": ("{ratio}的分母为零，比率留空", "{ratio}: the denominator is zero; left blank"),
+    "stale_survey": ("信用调查已超过一年（{date}），建议重新调查",
+                     "Survey older than a year ({date}); a new survey is due"),
+}
+
+
+def message(code: str, lang: Lang, **kw: object) -> str:
+    zh, en = MESSAGES[code]
+    return (zh if lang == "zh" else en).format(**kw)

@@ -1,0 +1,248 @@
+"""Row and cross-sheet rules. Each check is a small function returning a mask.
+
+Cell-level parse errors (wrong type, value not allowed, malformed phone) are
+found while reading (:mod:`addin.table`); these rules see typed values.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from sheets_schema import Kind
+
+from ..core import parse as p
+from ..table import Table
+from .messages import message
+
+Mask = pd.Series
+
+
+@dataclass(frozen=True)
+class Ctx:
+    as_of: dt.date
+    customer_ids: frozenset[str]
+    customers_tab: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Check:
+    sheet: str
+    column: str  # the cell reported
+    code: str
+    severity: str
+    needs: tuple[str, ...]
+    mask: Callable[[pd.DataFrame, Ctx], Mask]
+    kwargs: Callable[[Any, Ctx], dict] | None = None
+
+
+CHECKS: list[Check] = []
+
+
+def check(sheet: str, column: str, code: str, *, severity: str = "error", needs: tuple[str, ...] = (),
+          kwargs: Callable[[Any, Ctx], dict] | None = None):
+    def deco(fn: Callable[[pd.DataFrame, Ctx], Mask]):
+        CHECKS.append(Check(sheet, column, code, severity, needs or (column,), fn, kwargs))
+        return fn
+    return deco
+
+
+def _fmt_date(d: Any) -> str:
+    return d.isoformat() if isinstance(d, dt.date) else ""
+
+
+def _fmt_money(x: Any) -> str:
+    return f"{x:,.2f}" if isinstance(x, (int, float)) else ""
+
+
+def _nn(df: pd.DataFrame, *cols: str) -> Mask:
+    m = pd.Series(True, index=df.index)
+    for c in cols:
+        m &= df[c].notna()
+    return m
+
+
+def _lt(a: pd.Series, b: pd.Series) -> Mask:
+    return pd.Series([x is not None and y is not None and x < y for x, y in zip(a, b)], index=a.index)
+
+
+def _after(s: pd.Series, d: dt.date) -> Mask:
+    return pd.Series([x is not None and x > d for x in s], index=s.index)
+
+
+# ----------------------------------------------------------------- funnel
+@check("funnel", "contract_status", "stage6_status", needs=("stage",),
+       kwargs=lambda r, c: {"status": "合同中" if c.lang == "zh" else "Under contract"})
+def stage6_without_active(df: pd.DataFrame, ctx: Ctx) -> Mask:
+    status = df["contract_status"] if "contract_status" in df else pd.Series(None, index=df.index)
+    return (df["stage"] == "6") & (status != "active")
+
+
+@check("funnel", "contract_status", "stage7_status", needs=("stage",),
+       kwargs=lambda r, c: {"status": "合同已到期" if c.lang == "zh" else "Contract expired"})
+def stage7_without_expired(df: pd.DataFrame, ctx: Ctx) -> Mask:
+    status = df["contract_status"] if "contract_status" in df else pd.Series(None, index=df.index)
+    return (df["stage"] == "7") & (status != "expired")
+
+
+@check("funnel", "stage", "status_stage6", needs=("stage", "contract_status"),
+       kwargs=lambda r, c: {"status": "合同中" if c.lang == "zh" else "Under contract"})
+def active_without_stage6(df: pd.DataFrame, ctx: Ctx) -> Mask:
+    return (df["contract_status"] == "active") & df["stage"].notna() & ~df["stage"].isin(["6", "7"])
+
+
+@check("funnel", "stage", "status_stage7", needs=("stage", "contract_status"),
+       kwargs=lambda r, c: {"status": "合同已到期" if c.lang == "zh" else "Contract expired"})
+def expired_without_stage7(df: pd.DataFrame, ctx: Ctx) -> Mask:
+    return (df["contract_status"] == "expired") & df["stage"].notna() & ~df["stage"].isin(["6", "7"])
+
+
+@check("funnel", "expected_amount", "stage_without_amount", severity="warning", needs=("stage", "expected_amount"),
+       kwargs=lambda r, c: {"stage": r["stage"]})
+def late_stage_without_amount(df: pd.DataFrame, ctx: Ctx) -> Mask:
+    return df["stage"].isin(["4", "5"]) & df["expected_amount"].isna()
+
+
+@check("funnel", "contract_end", "contract_end_passed", severity="warning",
+       needs=("contract_end", "contract_status"),
+       kwargs=lambda r, c: {"status": "合同中" if c.lang == "zh" else "Under contract"})
+def active_contract_ended(df: pd.DataFrame, ctx: Ctx) -> Mask:
+    return (df["contract_status"] == "active") & pd.Series(
+        [d is not None and d < ctx.as_of for d in df["contract_end"]], index=df.index)
+
+
+# ------------------------------------------------------------- receivables
+@check("receivables", "due_date", "due_before_invoice", needs=("due_date", "invoice_date"),
+       kwargs=lambda r, c: {"invoice_date": _fmt_date(r["invoice_date"])})
+def due_before_invoice(df: pd.DataFrame, ctx: Ctx) -> Mask:
+    return _lt(df["due_date"], df["invoice_date"])
+
+
+@check("receivables", "paid", "paid_over_amount", needs=("paid", "amount"),
+       kwargs=lambda r, c: {"amount": _fmt_money(r["amount"])})
+def paid_over_amount(df: pd.DataFrame, ctx: Ctx) -> Mask:
+    return _nn(df, "paid", "amount") & (df["paid"].astype(float) > df["amount"].astype(float) + 1e-9)
+
+
+@check("receivables", "invoice_date", "future_invoice", severity="warning",
+       kwargs=lambda r, c: {"as_of": c.as_of.isoformat()})
+def future_invoice(df: pd.DataFrame, ctx: Ctx) -> Mask:
+    return _after(df["invoice_date"], ctx.as_of)
+
+
+# ---------------------------------------------------------------- contacts
+@check("contacts", "date", "future_contact", kwargs=lambda r, c: {"as_of": c.as_of.isoformat()})
+def future_contact(df: pd.DataFrame, ctx: Ctx) -> Mask:
+    return _after(df["date"], ctx.as_of)
+
+
+# --------------------------------------------------------------- customers
+@check("customers", "phone", "no_contact_way", severity="warning", needs=("phone", "email"))
+def no_contact_way(df: pd.DataFrame, ctx: Ctx) -> Mask:
+    blank = [p.is_blank(a) and p.is_blank(b) for a, b in zip(df["phone__raw"], df["email__raw"])]
+    return pd.Series(blank, index=df.index)
+
+
+@check("customers", "gross_margin", "negative_margin", severity="warning")
+def negative_margin(df: pd.DataFrame, ctx: Ctx) -> Mask:
+    return pd.Series([x is not None and x < 0 for x in df["gross_margin"]], index=df.index)
+
+
+@check("customers", "created", "future_created", severity="warning",
+       kwargs=lambda r, c: {"as_of": c.as_of.isoformat()})
+def future_created(df: pd.DataFrame, ctx: Ctx) -> Mask:
+    return _after(df["created"], ctx.as_of)
+
+
+# ------------------------------------------------------------ per column
+def column_rules(table: Table) -> None:
+    """Required, bounds and uniqueness, from the schema's column declarations."""
+    for column in table.spec.input_columns:
+        key = column.key
+        if key not in table.columns:
+            continue
+        raw, vals = table.raw[key], table.values[key]
+        failed = {iss.row for iss in table.issues if iss.col == table.columns[key]}
+        for i, v in enumerate(vals):
+            if table.rows[i] in failed:
+                continue
+            if v is None:
+                if column.required and p.is_blank(raw[i]):
+                    table.issue(i, key, "required")
+                continue
+            if column.kind in (Kind.MONEY, Kind.NUMBER, Kind.INT, Kind.PERCENT):
+                code = _bound_code(column, v)
+                if code:
+                    table.issue(i, key, code, min=_num(column.min), max=_num(column.max))
+        if column.unique:
+            first: dict[str, int] = {}
+            for i, v in enumerate(vals):
+                if v is None:
+                    continue
+                if v in first:
+                    table.issue(i, key, "duplicate", column=table.headers[key], first=first[v])
+                else:
+                    first[v] = table.rows[i]
+
+
+def _num(x: float | None) -> str:
+    return "" if x is None else f"{x:g}"
+
+
+def _bound_code(column: Any, v: float) -> str | None:
+    lo, hi = column.min, column.max
+    if lo is not None and v < lo:
+        if column.kind == Kind.MONEY and lo == 0:
+            return "negative"
+        if column.kind == Kind.PERCENT:
+            return "percent_range"
+        return "score_range" if column.key.startswith("s_") else "below_min"
+    if hi is not None and v > hi:
+        if column.kind == Kind.PERCENT:
+            return "percent_range"
+        return "score_range" if column.key.startswith("s_") else "above_max"
+    return None
+
+
+def ref_rule(table: Table, ctx: Ctx) -> None:
+    for column in table.spec.input_columns:
+        if column.ref != "customers" or column.key not in table.values:
+            continue
+        for i, v in enumerate(table.values[column.key]):
+            if v is not None and v not in ctx.customer_ids:
+                table.issue(i, column.key, "unknown_customer", sheet=ctx.customers_tab)
+
+
+def row_checks(table: Table, ctx: Ctx) -> None:
+    checks = [c for c in CHECKS if c.sheet == table.spec.key]
+    if not checks or not len(table):
+        return
+    df = table.frame(good_only=False)
+    for key, raw in table.raw.items():  # as typed, for rules about blanks
+        df[f"{key}__raw"] = raw
+    for c in checks:
+        if not all(k in table.columns for k in c.needs):
+            continue
+        hits = df[c.mask(df, ctx).fillna(False).astype(bool)]
+        for _, row in hits.iterrows():
+            kw = c.kwargs(row, ctx) if c.kwargs else {}
+            table.issue(int(row["_i"]), c.column, c.code, c.severity, **kw)
+
+
+def validate_tables(tables: dict[str, Table], as_of: dt.date, lang: str) -> None:
+    customers = tables["customers"]
+    ids = frozenset(v for v in customers.values.get("customer_id", []) if v is not None)
+    ctx = Ctx(as_of, ids, customers.name, lang)
+    for key, table in tables.items():
+        if key == "settings":
+            continue
+        column_rules(table)
+        ref_rule(table, ctx)
+        row_checks(table, ctx)
+
+
+__all__ = ["CHECKS", "Ctx", "message", "validate_tables"]

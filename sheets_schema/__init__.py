@@ -1,0 +1,41 @@
+"""The workbook contract: every sheet, column, alias, type and allowed value.
+
+One module per sheet; this package is the single source the template builder,
+the reader, the validator and both engines use.
+"""
+from . import contacts, credit_survey, customers, funnel, outputs, receivables, settings
+from .outputs import aging_columns, bucket_columns
+from .base import COMPUTED_NOTE, LANGS, Choice, Column, Kind, Lang, SheetSpec, fold
+
+SETTINGS = settings.SHEET
+CUSTOMERS = customers.SHEET
+FUNNEL = funnel.SHEET
+CONTACTS = contacts.SHEET
+SURVEY = credit_survey.SHEET
+RECEIVABLES = receivables.SHEET
+CALL_LIST = outputs.CALL_LIST
+CREDIT_FORM = outputs.CREDIT_FORM
+AGING = outputs.AGING
+VALIDATION = outputs.VALIDATION
+
+INPUT_SHEETS: tuple[SheetSpec, ...] = (SETTINGS, CUSTOMERS, FUNNEL, CONTACTS, SURVEY, RECEIVABLES)
+OUTPUT_SHEETS: tuple[SheetSpec, ...] = (CALL_LIST, CREDIT_FORM, AGING, VALIDATION)
+ALL_SHEETS: tuple[SheetSpec, ...] = INPUT_SHEETS + OUTPUT_SHEETS
+BY_KEY = {s.key: s for s in ALL_SHEETS}
+
+
+def sheet_for_name(name: str) -> SheetSpec | None:
+    """The sheet a workbook tab name stands for, in any language."""
+    f = fold(name)
+    for spec in ALL_SHEETS:
+        if f in {fold(n) for n in spec.names()}:
+            return spec
+    return None
+
+
+__all__ = [
+    "ALL_SHEETS", "AGING", "aging_columns", "bucket_columns", "BY_KEY", "CALL_LIST", "COMPUTED_NOTE", "CONTACTS", "CREDIT_FORM",
+    "CUSTOMERS", "Choice", "Column", "FUNNEL", "INPUT_SHEETS", "Kind", "LANGS", "Lang",
+    "OUTPUT_SHEETS", "RECEIVABLES", "SETTINGS", "SURVEY", "SheetSpec", "VALIDATION", "fold",
+    "sheet_for_name",
+]

@@ -1,0 +1,62 @@
+"""信用调查 Credit Survey — one row per customer survey."""
+from .base import Choice, Kind, SheetSpec, col
+
+APPROVER = (
+    Choice("account_manager", "客户经理", "客戶經理", "Account Manager"),
+    Choice("direct_sales_manager", "直销部经理", "直銷部經理", "Direct Sales Manager"),
+    Choice("regional_manager", "地区公司经理", "地區公司經理", "Regional Manager"),
+    Choice("general_manager", "总经理", "總經理", "General Manager"),
+)
+
+CREDIT_GRADE = (
+    Choice("AAA", "AAA", "AAA", "AAA"),
+    Choice("AA", "AA", "AA", "AA"),
+    Choice("A", "A", "A", "A"),
+    Choice("B", "B", "B", "B"),
+    Choice("C", "C", "C", "C"),
+)
+
+
+def _score(key: str, zh: str, hant: str, en: str):
+    return col(key, zh, hant, en, Kind.INT, min=1, max=5, width=8)
+
+
+SCORES = (
+    _score("s_principal", "负责人信用", "負責人信用", "Principal Credit"),
+    _score("s_scale", "企业规模及性质", "企業規模及性質", "Scale & Ownership"),
+    _score("s_sales", "销售能力", "銷售能力", "Sales Capability"),
+    _score("s_know_how", "经营技术", "經營技術", "Operating Know-how"),
+    _score("s_capital", "近三年资本增长", "近三年資本增長", "Capital Growth (3y)"),
+    _score("s_profit", "近三年盈利", "近三年盈利", "Profitability (3y)"),
+    _score("s_staff", "员工抱怨", "員工抱怨", "Staff Complaints"),
+    _score("s_suppliers", "供料客户评价", "供料客戶評價", "Supplier Rating"),
+    _score("s_bank", "银行往来信用", "銀行往來信用", "Bank Credit"),
+    _score("s_peers", "同业信用评价", "同業信用評價", "Peer Rating"),
+    _score("s_industry", "行业景气", "行業景氣", "Industry Outlook"),
+)
+
+SHEET = SheetSpec(
+    "survey", "信用调查", "信用調查", "Credit Survey",
+    columns=(
+        col("customer_id", "客户编号", "客戶編號", "Customer ID", required=True, ref="customers", width=12),
+        col("survey_date", "调查日期", "調查日期", "Survey Date", Kind.DATE, required=True, width=11),
+        col("quick_assets", "速动资产", "速動資產", "Quick Assets", Kind.MONEY, min=0, width=13),
+        col("current_liabilities", "流动负债", "流動負債", "Current Liabilities", Kind.MONEY, min=0, width=13),
+        col("total_liabilities", "负债总额", "負債總額", "Total Liabilities", Kind.MONEY, min=0, width=13),
+        col("assets_begin", "期初资产总额", "期初資產總額", "Total Assets (Begin)", Kind.MONEY, min=0, width=13),
+        col("assets_end", "期末资产总额", "期末資產總額", "Total Assets (End)", Kind.MONEY, min=0, width=13),
+        col("revenue", "销售收入", "銷售收入", "Revenue", Kind.MONEY, min=0, width=13),
+        col("net_profit", "净利润", "淨利潤", "Net Profit", Kind.MONEY, width=13),
+        col("requested_limit", "申请额度", "申請額度", "Requested Limit", Kind.MONEY, min=0, width=13),
+        *SCORES,
+        col("quick_ratio", "速动比率", "速動比率", "Quick Ratio", Kind.NUMBER, computed=True, width=9),
+        col("debt_ratio", "资产负债率", "資產負債率", "Debt Ratio", Kind.PERCENT, computed=True, width=10),
+        col("asset_turnover", "总资产周转率", "總資產週轉率", "Asset Turnover", Kind.NUMBER, computed=True, width=10),
+        col("net_margin", "销售净利率", "銷售淨利率", "Net Margin", Kind.PERCENT, computed=True, width=10),
+        col("credit_score", "信用得分", "信用得分", "Credit Score", Kind.NUMBER, computed=True, width=9),
+        col("credit_grade", "信用等级", "信用等級", "Credit Grade", Kind.CHOICE, choices=CREDIT_GRADE,
+            computed=True, width=9),
+        col("suggested_limit", "建议额度", "建議額度", "Suggested Limit", Kind.MONEY, computed=True, width=13),
+        col("approver", "审批人", "審批人", "Approver", Kind.CHOICE, choices=APPROVER, computed=True, width=12),
+    ),
+)

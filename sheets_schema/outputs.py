@@ -1,0 +1,83 @@
+"""The output sheets, regenerated whole by the add-in."""
+from .base import Choice, Kind, SheetSpec, col
+
+SEVERITY = (
+    Choice("error", "错误", "錯誤", "Error"),
+    Choice("warning", "警告", "警告", "Warning"),
+)
+
+SLOT = (
+    Choice("morning", "上午", "上午", "Morning"),
+    Choice("afternoon", "下午", "下午", "Afternoon"),
+)
+
+VALIDATION = SheetSpec(
+    "validation", "校验结果", "校驗結果", "Validation", output=True,
+    columns=(
+        col("severity", "严重性", "嚴重性", "Severity", Kind.CHOICE, choices=SEVERITY, width=8),
+        col("sheet", "工作表", "工作表", "Sheet", width=12),
+        col("cell", "单元格", "單元格", "Cell", width=8),
+        col("column", "列", "列", "Column", width=14),
+        col("value", "值", "值", "Value", width=20),
+        col("message", "问题", "問題", "Message", width=70),
+    ),
+)
+
+CALL_LIST = SheetSpec(
+    "calls", "今日拨打", "今日撥打", "Call List", output=True,
+    columns=(
+        col("rank", "序号", "序號", "Rank", Kind.INT, width=6),
+        col("owner", "业务员", "業務員", "Owner", width=9),
+        col("customer_id", "客户编号", "客戶編號", "Customer ID", width=11),
+        col("name", "客户名称", "客戶名稱", "Name", width=24),
+        col("key_person", "关键人", "關鍵人", "Key Person", width=9),
+        col("phone", "电话", "電話", "Phone", width=14),
+        col("abc", "ABC等级", "ABC等級", "ABC Grade", width=7),
+        col("heat", "热度", "熱度", "Heat", width=7),
+        col("stage", "销售进程", "銷售進程", "Stage", width=20),
+        col("intent", "成交意向", "成交意向", "Intent", width=12),
+        col("score", "优先分", "優先分", "Score", Kind.NUMBER, width=7),
+        col("reasons", "优先原因", "優先原因", "Reasons", width=48),
+        col("slot", "建议时段", "建議時段", "Suggested Slot", Kind.CHOICE, choices=SLOT, width=8),
+        col("last_contact", "上次联系", "上次聯繫", "Last Contact", Kind.DATE, width=11),
+        col("outcome", "结果", "結果", "Outcome", width=30),
+        col("next_call", "下次拨打", "下次撥打", "Next Call", Kind.DATE, width=11),
+    ),
+)
+
+AGING = SheetSpec(
+    "aging", "账龄分析", "賬齡分析", "Aging", output=True,
+    columns=(
+        col("customer_id", "客户编号", "客戶編號", "Customer ID", width=11),
+        col("name", "客户名称", "客戶名稱", "Name", width=24),
+        col("owner", "业务员", "業務員", "Owner", width=9),
+        col("credit_limit", "授信额度", "授信額度", "Credit Limit", Kind.MONEY, width=13),
+        col("outstanding", "未收余额", "未收餘額", "Outstanding", Kind.MONEY, width=13),
+        col("not_due", "未到期", "未到期", "Not Due", Kind.MONEY, width=12),
+        # bucket columns are generated from the 设置 boundaries; see addin.core.aging
+        col("overdue", "逾期合计", "逾期合計", "Overdue Total", Kind.MONEY, width=13),
+        col("max_days", "最长逾期天数", "最長逾期天數", "Oldest Days Overdue", Kind.INT, width=10),
+        col("recoverable", "预计可回收", "預計可回收", "Expected Recovery", Kind.MONEY, width=13),
+        col("allowance", "坏账准备", "壞賬準備", "Allowance", Kind.MONEY, width=12),
+        col("over_limit", "超额度", "超額度", "Over Limit", width=8),
+    ),
+)
+
+CREDIT_FORM = SheetSpec("credit_form", "授信申请", "授信申請", "Credit Application", output=True)
+
+
+def bucket_columns(bounds: tuple[int, ...]) -> tuple:
+    """The overdue-bucket columns for the 设置 boundaries: 1-30天 … 365天以上."""
+    cols = []
+    lo = 1
+    for hi in bounds:
+        cols.append(col(f"b{hi}", f"{lo}-{hi}天", f"{lo}-{hi}天", f"{lo}-{hi} days", Kind.MONEY, width=12))
+        lo = hi + 1
+    last = bounds[-1]
+    cols.append(col(f"b{last}_plus", f"{last}天以上", f"{last}天以上", f"Over {last} days", Kind.MONEY, width=12))
+    return tuple(cols)
+
+
+def aging_columns(bounds: tuple[int, ...]) -> tuple:
+    """All 账龄分析 columns: the fixed ones with the buckets after 未到期."""
+    return AGING.columns[:6] + bucket_columns(bounds) + AGING.columns[6:]

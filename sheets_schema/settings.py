@@ -1,0 +1,98 @@
+"""设置 Settings — two columns, 参数 | 值 (a third, 说明, explains each row)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .base import Choice, Kind, Lang, SheetSpec, col
+
+ABC_METHOD = (
+    Choice("sales", "累计销售占比", "累計銷售佔比", "Cumulative sales share", ("销售额", "sales share")),
+    Choice("count", "客户数占比", "客戶數佔比", "Customer count share", ("客户数", "count share")),
+)
+
+AGING_BASIS = (
+    Choice("due", "到期日", "到期日", "Due date"),
+    Choice("invoice", "开票日期", "開票日期", "Invoice date"),
+)
+
+
+@dataclass(frozen=True)
+class Param:
+    key: str
+    zh: str
+    hant: str
+    en: str
+    kind: Kind
+    default: Any
+    note_zh: str = ""
+    note_en: str = ""
+    choices: tuple[Choice, ...] = ()
+    min: float | None = None
+    max: float | None = None
+
+    def label(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def note(self, lang: Lang) -> str:
+        return self.note_zh if lang == "zh" else self.note_en
+
+    def aliases(self) -> tuple[str, ...]:
+        return (self.zh, self.hant, self.en, self.key)
+
+
+P = Param
+PARAMS: tuple[Param, ...] = (
+    P("as_of", "基准日期", "基準日期", "As-of Date", Kind.DATE, None,
+      "留空表示今天", "Blank means today"),
+    P("daily_quota", "每日拨打配额", "每日撥打配額", "Daily Call Quota", Kind.INT, 60,
+      "每位业务员每天的拨打清单条数", "Calls per rep per day", min=1),
+    P("working_days", "每月工作日", "每月工作日", "Working Days per Month", Kind.INT, 22,
+      "", "", min=1, max=31),
+    P("abc_method", "ABC分级方法", "ABC分級方法", "ABC Method", Kind.CHOICE, "sales",
+      "累计销售占比 或 客户数占比", "Cumulative sales share or customer count share", ABC_METHOD),
+    P("abc_a_sales", "A类累计销售占比", "A類累計銷售佔比", "A Cut-off (Sales Share)", Kind.PERCENT, 0.80,
+      "按销售额分级时 A 类覆盖的销售占比", "Share of sales covered by A", min=0, max=1),
+    P("abc_b_sales", "B类累计销售占比", "B類累計銷售佔比", "B Cut-off (Sales Share)", Kind.PERCENT, 0.95,
+      "", "", min=0, max=1),
+    P("abc_a_count", "A类客户数占比", "A類客戶數佔比", "A Cut-off (Customer Share)", Kind.PERCENT, 0.20,
+      "按客户数分级时前多少客户为 A 类", "Share of ranked customers graded A", min=0, max=1),
+    P("abc_b_count", "B类客户数占比", "B類客戶數佔比", "B Cut-off (Customer Share)", Kind.PERCENT, 0.50,
+      "", "", min=0, max=1),
+    P("interval_a", "A类联系间隔(天)", "A類聯繫間隔(天)", "Contact Interval A (days)", Kind.INT, 7, "", "", min=1),
+    P("interval_b", "B类联系间隔(天)", "B類聯繫間隔(天)", "Contact Interval B (days)", Kind.INT, 14, "", "", min=1),
+    P("interval_c", "C类联系间隔(天)", "C類聯繫間隔(天)", "Contact Interval C (days)", Kind.INT, 30, "", "", min=1),
+    P("persistence", "跟进坚持次数", "跟進堅持次數", "Follow-up Persistence", Kind.INT, 11,
+      "意向差的客户至少跟进这么多次才可放弃", "Attempts before a poor-intent lead may be dropped", min=1),
+    P("birthday_days", "生日提醒天数", "生日提醒天數", "Birthday Look-ahead (days)", Kind.INT, 3,
+      "生日在今后几天内时列为拨打原因", "A birthday within this many days is a reason to call", min=0),
+    P("transactional_discount", "交易型折扣率下限", "交易型折扣率下限", "Transactional Min Discount",
+      Kind.PERCENT, 0.15, "平均折扣率不低于此值且毛利率不高于下限时为交易型",
+      "Deep discount: at least this average discount", min=0, max=1),
+    P("transactional_margin", "交易型毛利率上限", "交易型毛利率上限", "Transactional Max Margin",
+      Kind.PERCENT, 0.10, "毛利率 = 毛利 / 年销售额", "Thin margin: gross margin / sales at most this",
+      min=0, max=1),
+    P("limit_account_manager", "客户经理审批上限", "客戶經理審批上限", "Account Manager Limit",
+      Kind.MONEY, 50000.0, "", "", min=0),
+    P("limit_direct_sales", "直销部经理审批上限", "直銷部經理審批上限", "Direct Sales Manager Limit",
+      Kind.MONEY, 200000.0, "", "", min=0),
+    P("limit_regional", "地区公司经理审批上限", "地區公司經理審批上限", "Regional Manager Limit",
+      Kind.MONEY, 500000.0, "超过此额度由总经理审批", "Above this the general manager approves", min=0),
+    P("aging_buckets", "账龄分段(天)", "賬齡分段(天)", "Aging Buckets (days)", Kind.TEXT, "30,60,90,180,365",
+      "逾期天数分段上限，逗号分隔", "Upper bounds of the overdue buckets, comma separated"),
+    P("aging_basis", "账龄基准", "賬齡基準", "Aging Basis", Kind.CHOICE, "due",
+      "到期日 或 开票日期", "Due date or invoice date", AGING_BASIS),
+    P("recovery_rates", "回收率", "回收率", "Recovery Rates", Kind.TEXT, "60:100%,100:80%,180:50%,365:30%,10%",
+      "逾期天数上限:回收率，最后一项为更长逾期", "days:rate pairs; the last rate applies beyond"),
+)
+
+PARAMS_BY_KEY = {p.key: p for p in PARAMS}
+
+SHEET = SheetSpec(
+    "settings", "设置", "設置", "Settings",
+    columns=(
+        col("parameter", "参数", "參數", "Parameter", required=True, width=26),
+        col("value", "值", "值", "Value", width=30),
+        col("note", "说明", "說明", "Note", width=48),
+    ),
+)

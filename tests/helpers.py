@@ -1,0 +1,113 @@
+"""Build test workbooks in code (never from hand-edited binaries)."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from typer.testing import CliRunner
+
+from addin.cli import app
+
+# Minimal valid sheets, header row first. Tests copy and modify these.
+CUSTOMERS = [
+    ["客户编号", "客户名称", "业务员", "电话", "邮箱", "年销售额", "授信额度", "账期天数", "生日"],
+    ["C001", "杭州恒瑞机电有限公司", "张伟", "13812345678", None, 500000, 100000, 30, None],
+    ["C002", "苏州宏达化工有限公司", "张伟", "0512-66881234", "a@b.cn", 300000, None, 45, None],
+    ["C003", "上海鑫源建材有限公司", "李娜", "+86 139 1234 5678", None, 200000, 50000, None, None],
+]
+FUNNEL = [
+    ["客户编号", "销售进程", "客户状态", "成交意向", "放弃", "合同到期日", "预计金额", "下次拨打"],
+    ["C001", "6 合同中", "合同中", "成交意向好", "否", dt.date(2027, 1, 1), 50000, None],
+    ["C002", "4", "无合同", "可能成交", "否", None, 80000, None],
+]
+CONTACTS = [
+    ["日期", "客户编号", "方式", "联系人", "结果", "下次拨打", "业务员"],
+    [dt.date(2026, 11, 1), "C001", "电话", "王总", "已报价", None, "张伟"],
+]
+SURVEY = [
+    ["客户编号", "调查日期", "速动资产", "流动负债", "负债总额", "期初资产总额", "期末资产总额", "销售收入",
+     "净利润", "申请额度", "负责人信用"],
+    ["C001", dt.date(2026, 6, 1), 100000, 100000, 500000, 900000, 1100000, 2000000, 300000, 50000, 4],
+]
+RECEIVABLES = [
+    ["单据号", "客户编号", "开票日期", "到期日", "金额", "已收金额", "最近收款日", "承办人"],
+    ["INV001", "C001", dt.date(2026, 9, 1), dt.date(2026, 10, 1), 10000, 2000, None, "张伟"],
+]
+SETTINGS = [["参数", "值"], ["基准日期", dt.date(2026, 11, 24)]]
+
+
+def sheets(**overrides: list[list[Any]] | None) -> dict[str, list[list[Any]]]:
+    """The default sheet set with some replaced (or removed with None)."""
+    base = {"客户资料卡": CUSTOMERS, "销售漏斗": FUNNEL, "联系记录": CONTACTS, "信用调查": SURVEY,
+            "应收账款": RECEIVABLES, "设置": SETTINGS}
+    names = {"customers": "客户资料卡", "funnel": "销售漏斗", "contacts": "联系记录", "survey": "信用调查",
+             "receivables": "应收账款", "settings": "设置"}
+    out = {k: [list(r) for r in v] for k, v in base.items()}
+    for key, rows in overrides.items():
+        name = names.get(key, key)
+        if rows is None:
+            out.pop(name, None)
+        else:
+            out[name] = rows
+    return out
+
+
+def write_book(path: Path, data: dict[str, list[list[Any]]], *, title_rows: int = 0,
+               number_formats: dict[str, str] | None = None) -> Path:
+    """Write sheets with openpyxl; ``title_rows`` puts a title (and a blank row) above each header."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in data.items():
+        ws = wb.create_sheet(name)
+        offset = 0
+        if title_rows:
+            ws.cell(1, 1, f"{name}（2026年）")
+            offset = title_rows
+        for r, row in enumerate(rows, start=1 + offset):
+            for c, v in enumerate(row, start=1):
+                if v is not None:
+                    cell = ws.cell(r, c, v)
+                    if isinstance(v, dt.date):
+                        cell.number_format = "yyyy-mm-dd"
+    wb.save(path)
+    return path
+
+
+def shuffle_columns(rows: list[list[Any]], order: list[int]) -> list[list[Any]]:
+    return [[row[i] if i < len(row) else None for i in order] for row in rows]
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def cli(*args: str):
+    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def cells(path: Path, sheet: str) -> dict[str, tuple[Any, str, Any, Any]]:
+    """Every non-empty cell: value, number format, font (bold, colour), fill colour."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    out = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value is not None:
+                out[c.coordinate] = (c.value, c.number_format, (c.font.b, str(c.font.color and c.font.color.rgb)),
+                                     c.fill.fgColor.rgb if c.fill and c.fill.fill_type else None)
+    return out
+
+
+def read_sheet(path: Path, sheet: str) -> list[tuple]:
+    wb = openpyxl.load_workbook(path)
+    return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
