@@ -247,6 +247,7 @@ class Package:
         os.close(fd)
         try:
             self._write_zip(Path(tmp))
+            shutil.copymode(target, tmp)
             if backup:
                 shutil.copy2(target, target.with_name(target.name + ".bak"))
             os.replace(tmp, target)

@@ -1,0 +1,72 @@
+"""Surgical sheet edits on XML shapes other writers produce."""
+import datetime as dt
+import re
+
+from addin.io.sheet_xml import append_rows, cell_xml, edit_cells, highlighted_cells, set_highlights
+
+NS = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def test_prefixed_namespace_and_implicit_refs():
+    xml = (f'<x:worksheet {NS}><x:sheetData><x:row><x:c t="s"><x:v>0</x:v></x:c><x:c><x:v>2</x:v></x:c>'
+           f'</x:row><x:row><x:c><x:v>5</x:v></x:c></x:row></x:sheetData></x:worksheet>').encode()
+    out, formula = edit_cells(xml, {2: {3: ("hi", None)}})
+    assert not formula
+    assert b'<x:row r="1"><x:c t="s"><x:v>0</x:v></x:c><x:c><x:v>2</x:v></x:c></x:row>' in out
+    assert b'<x:c r="C2" t="inlineStr"><x:is><x:t>hi</x:t></x:is></x:c>' in out
+    assert b'<x:c r="A2"><x:v>5</x:v></x:c>' in out
+
+
+def test_untouched_rows_are_byte_identical_and_order_kept():
+    rows = "".join(f'<row r="{r}" spans="1:3" x14ac:dyDescent="0.25"><c r="A{r}" s="3"><v>{r}</v></c>'
+                   f'<c r="C{r}"><v>9</v></c></row>' for r in range(1, 6))
+    xml = f'<worksheet><sheetData>{rows}</sheetData></worksheet>'.encode()
+    out, _ = edit_cells(xml, {3: {2: (1.5, 7), 4: (None, 8)}}, {})
+    assert out.count(b"<row") == 5
+    for r in (1, 2, 4, 5):
+        assert re.search(rf'<row r="{r}" spans="1:3"'.encode(), out)
+    assert b'<row r="3" x14ac:dyDescent="0.25"><c r="A3" s="3"><v>3</v></c><c r="B3" s="7"><v>1.5</v></c>' \
+           b'<c r="C3"><v>9</v></c><c r="D3" s="8"/></row>' in out
+
+
+def test_missing_rows_inserted_in_order_and_formula_reported():
+    xml = b'<worksheet><sheetData><row r="2"><c r="A2"><f>1+1</f><v>2</v></c></row></sheetData></worksheet>'
+    out, formula = edit_cells(xml, {1: {1: ("a", None)}, 2: {1: (3, None)}, 5: {2: (dt.date(2025, 3, 5), 4)}})
+    assert formula
+    assert out.index(b'<row r="1">') < out.index(b'<row r="2"') < out.index(b'<row r="5">')
+    assert b'<c r="B5" s="4"><v>45721</v></c>' in out
+
+
+def test_empty_sheet_data():
+    out, _ = edit_cells(b"<worksheet><sheetData/></worksheet>", {1: {1: ("x", None)}})
+    assert out == b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>' \
+                  b"</sheetData></worksheet>"
+
+
+def test_cell_text_escaped_and_cleaned():
+    assert cell_xml("A1", "<a&b>\x01 ", None) == \
+        b'<c r="A1" t="inlineStr"><is><t xml:space="preserve">&lt;a&amp;b&gt; </t></is></c>'
+    assert cell_xml("A1", True, 2) == b'<c r="A1" s="2" t="b"><v>1</v></c>'
+    assert cell_xml("A1", float("nan"), None) == b'<c r="A1"/>'
+
+
+def test_append_rows_extends_dimension():
+    xml = b'<worksheet><dimension ref="A1:G3"/><sheetData><row r="3"/></sheetData></worksheet>'
+    out = append_rows(xml, 4, [[(1, "x", None)], [(2, 5, 3)]])
+    assert b'<dimension ref="A1:G5"/>' in out
+    assert out.endswith(b'<row r="5"><c r="B5" s="3"><v>5</v></c></row></sheetData></worksheet>')
+
+
+def test_highlights_placed_in_schema_order_and_replaced():
+    user_cf = b'<conditionalFormatting sqref="A1"><cfRule type="cellIs" dxfId="0" priority="1" ' \
+              b'operator="greaterThan"><formula>5</formula></cfRule></conditionalFormatting>'
+    xml = (b'<worksheet><sheetData/><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>' + user_cf +
+           b'<dataValidations count="0"/><pageMargins left="1"/></worksheet>')
+    once = set_highlights(xml, {"error": [(5, 3), (6, 3), (7, 3), (2, 1)], "warning": [(9, 2)]},
+                          {"error": 4, "warning": 5})
+    assert highlighted_cells(once) == {"error": ["A2", "C5:C7"], "warning": ["B9"]}
+    assert once.index(user_cf) < once.index(b"crm:validation") < once.index(b"<dataValidations")
+    twice = set_highlights(once, {"error": [(1, 1)]}, {"error": 4})
+    assert highlighted_cells(twice) == {"error": ["A1"]}
+    assert user_cf in twice
+    assert set_highlights(twice, {}, {}) == xml
