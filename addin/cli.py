@@ -100,6 +100,58 @@ def validate(path: Path = typer.Argument(..., help="The workbook (.xlsm or .xlsx
     raise typer.Exit(result.exit_code)
 
 
+Owner = typer.Option(None, "--owner", help="Only this rep's call list (业务员).")
+
+
+def print_run(path: Path, result: jobs.Result, seconds: float) -> None:
+    out.print(f"{path.name}: {result.errors} errors, {result.warnings} warnings ({seconds:.1f}s)", markup=False)
+    info = result.info
+    if "harvested" in info:
+        out.print(f"results harvested into the contact log: {info['harvested']}", markup=False)
+    if "abc" in info:
+        a = info["abc"]
+        total = sum(a.values()) or 1
+        out.print("ABC: " + "  ".join(f"{k} {v} ({v / total:.0%})" for k, v in a.items()), markup=False)
+    if "calls" in info:
+        sizes = ", ".join(f"{rep} {n}" for rep, n in info["calls"].items()) or "none"
+        out.print(f"call lists: {sizes}", markup=False)
+
+
+@app.command()
+def refresh(path: Path = typer.Argument(..., help="The workbook."), as_of: Optional[str] = AsOf,
+            owner: Optional[str] = Owner) -> None:
+    """Validate and run every job: grades, funnel, call lists (after harvesting results).
+
+    Rows with errors are left out and listed in 校验结果; exit 1 if errors were found.
+    """
+    t0 = time.perf_counter()
+    result = run_job(path, jobs.refresh, as_of=parse_as_of(as_of), owner=owner)
+    print_run(path, result, time.perf_counter() - t0)
+    print_issues(result.issues, limit=10)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def calls(path: Path = typer.Argument(..., help="The workbook."), owner: Optional[str] = Owner,
+          as_of: Optional[str] = AsOf) -> None:
+    """Write today's call list (今日拨打) and print it."""
+    t0 = time.perf_counter()
+    result = run_job(path, jobs.refresh, as_of=parse_as_of(as_of), owner=owner, steps=("grades", "calls"))
+    print_run(path, result, time.perf_counter() - t0)
+    lang = result.loaded.lang
+    for rep, entries in result.info["call_lists"].items():
+        t = RichTable(title=f"{rep} · {result.loaded.as_of.isoformat()}", show_lines=False)
+        for h in ("#", "ID", "customer", "phone", "ABC", "score", "reasons"):
+            t.add_column(h, overflow="fold")
+        customers = result.info["customers"]
+        for rank, p in enumerate(entries, start=1):
+            c = customers.get(p.customer_id, {})
+            t.add_row(str(rank), p.customer_id, c.get("name") or "", c.get("phone") or "", p.grade,
+                      str(p.score), ("；" if lang == "zh" else "; ").join(p.reasons))
+        out.print(t)
+    raise typer.Exit(result.exit_code)
+
+
 @app.command()
 def new(path: Path = typer.Argument(..., help="Where to create the workbook (.xlsm or .xlsx)."),
         lang: str = typer.Option("zh", "--lang", help="zh (default) or en."),
@@ -133,9 +185,11 @@ def demo(customers: int = typer.Option(1000, "--customers", min=1, help="How man
     out.print(f"demo workbook {out_path}: {customers} customers, {len(data['funnel'])} funnel rows, "
               f"{len(data['contacts'])} contacts, {len(data['survey'])} surveys, "
               f"{len(data['receivables'])} invoices (built in {t1 - t0:.1f}s)", markup=False)
-    result = run_job(out_path, jobs.validate, as_of=day)
+    result = run_job(out_path, jobs.refresh, as_of=day)
     t2 = time.perf_counter()
-    out.print(f"validate: {result.errors} errors, {result.warnings} warnings ({t2 - t1:.1f}s)", markup=False)
+    print_run(out_path, result, t2 - t1)
+    phases = "  ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+    out.print(f"timing: build {t1 - t0:.1f}s, refresh {t2 - t1:.2f}s ({phases})", markup=False)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -86,6 +86,35 @@ def validate(book: Book, *, as_of: dt.date | None = None) -> Result:
     return Result(loaded, issues, plan, timings=timer.phases)
 
 
+def _steps():
+    from .steps import calls, grades
+
+    return {"grades": grades.run, "calls": calls.run}
+
+
+ALL_STEPS = ("grades", "calls")
+
+
+def refresh(book: Book, *, as_of: dt.date | None = None, owner: str | None = None,
+            steps: tuple[str, ...] = ALL_STEPS) -> Result:
+    """Validate, then run every job; rows with errors are left out and listed in 校验结果."""
+    from .steps import Run
+
+    timer = Timer()
+    loaded = load(book, as_of=as_of)
+    timer.lap("read")
+    validate_tables(loaded.tables, loaded.as_of, loaded.lang)
+    timer.lap("validate")
+    plan = Plan()
+    run = Run(book, loaded, plan, owner)
+    table = _steps()
+    for step in steps:
+        table[step](run)
+    timer.lap("compute")
+    issues = finish_validation(loaded, plan)
+    return Result(loaded, issues, plan, info=run.info, timings=timer.phases)
+
+
 def apply(book: Book, plan: Plan) -> None:
     for name, blocks in plan.columns.items():
         book.write_columns(name, blocks)

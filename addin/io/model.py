@@ -34,6 +34,7 @@ class StyleSpec:
 
 
 HEADER_FILL = "DDEBF7"
+INPUT_FILL = "FFF2CC"  # cells a rep fills in an output sheet
 COMPUTED_FILL = "E7E6E6"
 HIGHLIGHT_FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
 
@@ -68,6 +69,7 @@ STYLES: dict[str, StyleSpec] = {
     **_kind_styles("box_", border="all", valign="center"),
     **_kind_styles("total_", bold=True, border="top"),
     **_kind_styles("computed_", fill=COMPUTED_FILL),
+    **_kind_styles("input_", fill=INPUT_FILL, border="all"),
 }
 
 

@@ -1,0 +1,64 @@
+"""Nothing a rep typed is lost: results written in 今日拨打 become contact-log rows."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import sheets_schema as S
+
+from . import parse as p
+
+_LIST_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def list_date(grid: list[list[Any]], header_row: int) -> dt.date | None:
+    """The date a call list was made for, from its title row (above the header)."""
+    for row in grid[:header_row]:
+        for v in row:
+            m = _LIST_DATE.search(str(v)) if isinstance(v, str) else None
+            if m:
+                try:
+                    return dt.date.fromisoformat(m.group(1))
+                except ValueError:
+                    return None
+    return None
+
+
+def harvest(grid: list[list[Any]], fallback_date: dt.date) -> list[dict[str, Any]]:
+    """Contact records for every call-list row with a filled 结果 or 下次拨打.
+
+    The outcome text is kept verbatim; a 下次拨打 that is not a date is kept as typed
+    (the validator will point at it in 联系记录). Channel is 电话; the date is the day the
+    list was made for (from its title), else ``fallback_date``.
+    """
+    from ..table import find_header
+
+    r, cols, _, _ = find_header(grid, S.CALL_LIST)
+    if r < 0 or "customer_id" not in cols or not ({"outcome", "next_call"} & cols.keys()):
+        return []
+    day = list_date(grid, r) or fallback_date
+
+    def get(row: list[Any], key: str) -> Any:
+        c = cols.get(key)
+        return row[c - 1] if c is not None and c - 1 < len(row) else None
+
+    out = []
+    for row in grid[r + 1:]:
+        outcome, nxt, cid = get(row, "outcome"), get(row, "next_call"), p.as_text(get(row, "customer_id"))
+        if cid is None or (p.is_blank(outcome) and p.is_blank(nxt)):
+            continue
+        try:
+            next_call: Any = p.parse_date(nxt)
+        except p.ParseError:
+            next_call = p.as_text(nxt)
+        out.append({"date": day, "customer_id": cid, "channel": "phone",
+                    "contact": p.as_text(get(row, "key_person")),
+                    "outcome": None if p.is_blank(outcome) else (outcome if isinstance(outcome, str)
+                                                                  else p.as_text(outcome)),
+                    "next_call": next_call, "owner": p.as_text(get(row, "owner"))})
+    return out
+
+
+def contact_key(rec: dict[str, Any]) -> tuple:
+    return (rec.get("date"), rec.get("customer_id"), (rec.get("outcome") or "").strip(), rec.get("next_call"))

@@ -1,0 +1,1 @@
+"""Builders of the output sheets (presentation: rows, styles, widths)."""

@@ -1,0 +1,101 @@
+"""销售漏斗 computed columns and the 今日拨打 list, after harvesting the rep's results."""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+import sheets_schema as S
+
+from ..core.calls import Priority, prioritize, reason_text, select
+from ..core.funnel import contact_stats, heat
+from ..core.harvest import contact_key, harvest
+from ..io.model import AppendRows
+from ..sheets.call_list import call_list_sheet
+from ..table import UnusableInput
+from ..writeback import computed_blocks
+from . import Run
+
+CONTACT_FIELDS = ("date", "customer_id", "channel", "contact", "outcome", "next_call", "owner")
+
+
+def harvest_results(r: Run, contacts: pd.DataFrame) -> list[dict[str, Any]]:
+    """Read results typed in the current 今日拨打 and plan their append to 联系记录."""
+    tab = r.loaded.tabs.get("calls")
+    if tab is None:
+        return []
+    records = harvest(r.book.read_grid(tab), r.as_of)
+    if not records:
+        return []
+    t = r.table("contacts")
+    missing = [k for k in ("date", "customer_id", "outcome", "next_call") if k not in t.columns]
+    if missing:
+        names = "、".join(S.CONTACTS.col(k).header(r.lang) for k in missing)
+        raise UnusableInput(f"sheet '{t.name}' lacks {names}: the results in '{tab}' cannot be saved")
+    seen = {contact_key(rec) for rec in contacts.to_dict("records")}
+    fresh = []
+    for rec in records:
+        if contact_key(rec) not in seen:
+            seen.add(contact_key(rec))
+            fresh.append(rec)
+    if fresh:
+        keys = [k for k in CONTACT_FIELDS if k in t.columns]
+        channel = S.CONTACTS.col("channel").choice("phone").label(r.lang)
+        rows = [[channel if k == "channel" else rec.get(k) for k in keys] for rec in fresh]
+        first = max(t.last_row, t.header_row) + 1
+        r.plan.appends[t.name] = AppendRows(first, [t.columns[k] for k in keys],
+                                            [S.CONTACTS.col(k).kind for k in keys], rows)
+    r.info["harvested"] = len(fresh)
+    return fresh
+
+
+def run(r: Run) -> None:
+    s, lang = r.settings, r.lang
+    contacts = r.table("contacts").frame(list(CONTACT_FIELDS))
+    fresh = harvest_results(r, contacts)
+    if fresh:
+        dated = [rec for rec in fresh if not isinstance(rec["next_call"], str)]
+        contacts = pd.concat([contacts, pd.DataFrame(dated, dtype=object)], ignore_index=True)
+    stats = contact_stats(contacts)
+
+    ft = r.table("funnel")
+    funnel_df = ft.frame()
+    funnel = {row["customer_id"]: row for row in funnel_df.to_dict("records")}
+    ct = r.table("customers")
+    customers = {row["customer_id"]: row for row in ct.frame().to_dict("records")
+                 if row["customer_id"] is not None}
+    grades = r.grades if r.grades is not None else pd.DataFrame(columns=["abc"])
+
+    priorities: dict[str, Priority] = {}
+    heats: dict[str, str] = {}
+    for cid, c in customers.items():
+        if cid in grades.index:
+            c["abc"] = grades.at[cid, "abc"]
+        f = funnel.get(cid, {})
+        st = stats.get(cid)
+        h = heat(f.get("stage"), f.get("intent"), f.get("abandoned"), st.follow_ups if st else 0, s) if f else None
+        if h:
+            heats[cid] = h
+        priorities[cid] = prioritize({**c, **{k: v for k, v in f.items() if k != "owner"}}, st, h, r.as_of, s, lang)
+
+    values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
+                                                         "reasons")}
+    for cid, f in funnel.items():
+        i = f["_i"]
+        st = stats.get(cid)
+        values["last_contact"][i] = st.last_contact if st else None
+        values["follow_ups"][i] = st.follow_ups if st else 0
+        p = priorities.get(cid)
+        values["heat"][i] = heats.get(cid) or heat(f.get("stage"), f.get("intent"), f.get("abandoned"),
+                                                  st.follow_ups if st else 0, s)
+        values["priority"][i] = p.score if p else None
+        values["reasons"][i] = reason_text(p, lang) if p else None
+    if ft.columns:
+        r.plan.columns.setdefault(ft.name, []).extend(computed_blocks(ft, values, lang))
+
+    lists = select(list(priorities.values()), s.daily_quota, r.owner)
+    r.plan.outputs.append(call_list_sheet(lists, customers, funnel, r.as_of, lang, r.loaded.tab(S.CALL_LIST)))
+    r.info["calls"] = {rep: len(v) for rep, v in lists.items()}
+    r.info["call_lists"] = lists
+    r.info["customers"] = customers
+    r.info["funnel"] = funnel

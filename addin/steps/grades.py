@@ -1,0 +1,42 @@
+"""客户资料卡 computed columns: 销售占比, 累计占比, ABC等级, 客户类别, 交易类型."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..core.grading import abc, deal_type, segment
+from ..writeback import computed_blocks
+from . import Run
+
+
+def graded_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """Every customer row with a usable ID (the first of duplicates). Rows with other
+    errors are graded too: an invalid number counts as blank / zero."""
+    return df[df["customer_id"].notna() & ~df["customer_id"].duplicated()]
+
+
+def funnel_stages(run: Run) -> dict[str, str]:
+    f = run.table("funnel").frame(["customer_id", "stage"])
+    return dict(zip(f["customer_id"], f["stage"]))
+
+
+def run(r: Run) -> None:
+    t = r.table("customers")
+    pop = graded_rows(t.frame(good_only=False))
+    g = abc(pop, r.settings)
+    d = deal_type(pop, r.settings)
+    stages = funnel_stages(r)
+    seg = segment(g["abc"], d, pop, pd.Series([stages.get(c) for c in pop["customer_id"]], index=pop.index,
+                                              dtype=object))
+    values: dict[str, dict[int, object]] = {k: {} for k in ("sales_share", "cum_share", "abc", "segment",
+                                                            "deal_type")}
+    for idx, i in zip(pop.index, pop["_i"]):
+        values["sales_share"][i] = g.at[idx, "sales_share"]
+        values["cum_share"][i] = g.at[idx, "cum_share"]
+        values["abc"][i] = g.at[idx, "abc"]
+        values["segment"][i] = seg[idx]
+        values["deal_type"][i] = d[idx]
+    if t.columns:
+        r.plan.columns.setdefault(t.name, []).extend(computed_blocks(t, values, r.lang))
+    r.grades = pd.DataFrame({"abc": g["abc"].values, "segment": seg.values, "deal_type": d.values},
+                            index=pop["customer_id"].values)
+    r.info["abc"] = {k: int((g["abc"] == k).sum()) for k in ("A", "B", "C")}

@@ -1,0 +1,47 @@
+"""Turn computed values into bulk column writes for an input sheet."""
+from __future__ import annotations
+
+from typing import Any
+
+from sheets_schema import Kind, Lang
+
+from .io.model import ColumnBlock
+from .table import Table
+
+
+def label(column: Any, value: Any, lang: Lang) -> Any:
+    if value is None or not column.choices:
+        return value
+    for c in column.choices:
+        if c.key == value:
+            return c.label(lang)
+    return value
+
+
+def computed_blocks(table: Table, values: dict[str, dict[int, Any]], lang: Lang) -> list[ColumnBlock]:
+    """``values`` maps a computed column key to {data-row index: value}.
+
+    Every row between the header and the sheet's last used row is written, so values
+    of rows that were deleted or now have errors are cleared. A computed column whose
+    header is missing is added after the last used column.
+    """
+    first = table.header_row + 1
+    n = max(table.last_row, table.rows[-1] if table.rows else 0) - first + 1
+    n = max(n, 0)
+    next_new = table.width + 1
+    blocks = []
+    for column in table.spec.computed_columns:
+        if column.key not in values:
+            continue
+        vals: list[Any] = [None] * n
+        for i, v in values[column.key].items():
+            vals[table.rows[i] - first] = label(column, v, lang)
+        header = None
+        if column.key in table.columns:
+            col = table.columns[column.key]
+        else:
+            col, next_new = next_new, next_new + 1
+            header = column.header(lang)
+        kind = Kind.TEXT if column.choices else column.kind
+        blocks.append(ColumnBlock(col, first, vals, kind, header, table.header_row, column.note(lang)))
+    return blocks

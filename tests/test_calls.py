@@ -1,0 +1,133 @@
+import datetime as dt
+
+import pandas as pd
+
+from addin.core.calls import prioritize, reason_text, select
+from addin.core.funnel import contact_stats, heat
+from addin.core.settings import Settings
+
+AS_OF = dt.date(2026, 11, 24)
+S = Settings(as_of=AS_OF)
+D = dt.timedelta
+
+
+def stats(*contacts):
+    df = pd.DataFrame(contacts or [], columns=["customer_id", "date", "next_call"], dtype=object)
+    return contact_stats(df)
+
+
+def prio(cid="C1", owner="张伟", contacts=(), settings=S, **card):
+    st = stats(*[(cid, *c) for c in contacts]).get(cid)
+    h = heat(card.get("stage"), card.get("intent"), card.get("abandoned"), st.follow_ups if st else 0, settings) \
+        if card.get("stage") else None
+    return prioritize({"customer_id": cid, "owner": owner, **card}, st, h, AS_OF, settings, "zh")
+
+
+def recent():
+    return [(AS_OF - D(2), None)]
+
+
+def test_reasons_in_words_like_the_issue_example():
+    p = prio(abc="A", stage="5", next_call=AS_OF - D(3), contacts=[(AS_OF - D(12), None)])
+    assert reason_text(p, "zh") == "销售进程5：已传合同；下次拨打已逾期3天；A类客户12天未联系"
+    assert p.must and p.score > 100
+    en = prioritize({"customer_id": "C1", "abc": "A", "stage": "5"}, None, "hot", AS_OF, S, "en")
+    assert reason_text(en, "en") == "Stage 5: contract sent; A customer never contacted"
+
+
+def test_must_call_reasons():
+    assert prio(stage="4", contacts=recent()).reasons == ("销售进程4：有选择我方的意向",)
+    assert prio(stage="7", contract_status="expired", contacts=recent()).reasons == ("合同已到期",)
+    assert prio(stage="6", contract_end=AS_OF - D(1), contacts=recent()).reasons == ("合同已于2026-11-23到期",)
+    assert prio(stage="2", next_call=AS_OF, contacts=[(AS_OF - D(3), None)]).reasons == ("今日应拨打",)
+    # the log's latest plan counts; the later of funnel and log decides
+    p = prio(stage="2", next_call=AS_OF - D(10), contacts=[(AS_OF - D(5), AS_OF - D(1))])
+    assert p.reasons == ("下次拨打已逾期1天",) and p.must
+    # a next call in the future is not due
+    assert not prio(stage="2", next_call=AS_OF + D(1), contacts=recent()).must
+    # a contact on or after the planned date means the call was made
+    assert not prio(stage="2", next_call=AS_OF - D(4), contacts=[(AS_OF - D(4), None)]).must
+
+
+def test_coverage_by_grade_interval():
+    assert prio(abc="A", contacts=[(AS_OF - D(7), None)]).reasons == ("A类客户7天未联系",)
+    assert not prio(abc="A", contacts=[(AS_OF - D(6), None)]).eligible
+    assert not prio(abc="B", contacts=[(AS_OF - D(13), None)]).eligible
+    assert prio(abc="B", contacts=[(AS_OF - D(14), None)]).eligible
+    assert not prio(abc="C", contacts=[(AS_OF - D(29), None)]).eligible
+    p = prio(abc="C")
+    assert p.reasons == ("C类客户从未联系",) and p.score == 99
+
+
+def test_denial_rules():
+    poor = [(AS_OF - D(40 + i), None) for i in range(11)]
+    assert prio(stage="4", intent="poor", contacts=poor).heat == "denial"
+    assert not prio(stage="4", intent="poor", contacts=poor).eligible
+    assert prio(stage="2", intent="poor", contacts=poor[:10]).heat == "cold"
+    assert prio(stage="4", intent="poor", contacts=poor[:10]).heat == "warm"
+    assert prio(stage="4", intent="poor", contacts=poor[:10]).eligible
+    assert prio(stage="5", abandoned="yes").heat == "denial"
+    assert not prio(stage="5", abandoned="yes").eligible
+
+
+def test_heat():
+    assert heat("5", None, "no", 0, S) == "hot"
+    assert heat("4", "good", None, 0, S) == "hot"
+    assert heat("1", "very_likely", None, 0, S) == "hot"
+    assert heat("4", "unclear", None, 0, S) == "warm"
+    assert heat("1", "possible", None, 0, S) == "warm"
+    assert heat("1", "unclear", None, 0, S) == "cold"
+    assert heat("1", "poor", None, 10, S) == "cold"
+    assert heat("1", "poor", None, 11, S) == "denial"
+    assert heat("1", "poor", None, 5, Settings(persistence=5)) == "denial"
+
+
+def test_birthday_adds_a_reason():
+    p = prio(abc="C", birthday=dt.date(1980, 11, 26), contacts=recent())
+    assert p.eligible and p.reasons == ("11月26日生日（2天后）",)
+    assert prio(abc="C", birthday=dt.date(1980, 11, 24), contacts=recent()).reasons == ("今天生日",)
+    assert not prio(abc="C", birthday=dt.date(1980, 11, 28), contacts=recent()).eligible
+    q = prio(abc="C", stage="4", birthday=dt.date(1980, 11, 26), contacts=recent())
+    assert q.reasons == ("销售进程4：有选择我方的意向", "11月26日生日（2天后）")
+    # the year turns: an as-of of 12-30 sees a 1-1 birthday
+    late = prioritize({"customer_id": "x", "birthday": dt.date(1990, 1, 1)}, None, None, dt.date(2026, 12, 30),
+                      S, "zh")
+    assert "1月1日生日（2天后）" in late.reasons
+
+
+def _many(n_must: int, n_cover: int):
+    out = []
+    for i in range(n_must):
+        out.append(prio(f"M{i}", stage="5" if i % 2 else "4", contacts=recent()))
+    for i in range(n_cover):
+        out.append(prio(f"V{i}", abc="C", contacts=[(AS_OF - D(30 + i), None)]))
+    return out
+
+
+def test_quota_smaller_than_must_call_set():
+    ps = _many(5, 5)
+    got = select(ps, 3)["张伟"]
+    assert len(got) == 3 and all(p.must for p in got)
+    assert [p.customer_id for p in got] == ["M1", "M3", "M0"]  # stage 5 first, then by ID
+
+
+def test_quota_larger_than_must_call_set_fills_with_coverage_longest_waiting_first():
+    ps = _many(2, 5)
+    got = select(ps, 6)["张伟"]
+    assert [p.customer_id for p in got] == ["M1", "M0", "V4", "V3", "V2", "V1"]
+    scores = [p.score for p in got]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_coverage_order_beyond_score_saturation():
+    a = prio("old", abc="C", contacts=[(AS_OF - D(300), None)])
+    b = prio("older", abc="C", contacts=[(AS_OF - D(400), None)])
+    never = prio("never", abc="C")
+    assert [p.customer_id for p in select([a, b, never], 10)["张伟"]] == ["never", "older", "old"]
+
+
+def test_per_rep_and_each_customer_once():
+    ps = [prio("C1", owner="甲", stage="4"), prio("C2", owner="乙", stage="4"), prio("C3", owner="甲", abc="C")]
+    lists = select(ps, 60)
+    assert {k: [p.customer_id for p in v] for k, v in lists.items()} == {"乙": ["C2"], "甲": ["C1", "C3"]}
+    assert list(select(ps, 60, owner="乙")) == ["乙"]
