@@ -96,3 +96,11 @@ def test_file_mode_kept(tmp_path):
     path.chmod(0o640)
     cli("validate", path)
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_styles_do_not_grow_across_runs(tmp_path):
+    path = write_book(tmp_path / "a.xlsx", sheets(customers=[CUSTOMERS[0], CUSTOMERS[1][:3] + ["123"]]))
+    cli("refresh", path, "--as-of", "2026-11-24")
+    styles = parts(path)["xl/styles.xml"]
+    cli("refresh", path, "--as-of", "2026-11-24")
+    assert parts(path)["xl/styles.xml"] == styles

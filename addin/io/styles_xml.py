@@ -21,8 +21,13 @@ def _q(tag: str) -> str:
     return f"{{{NS}}}{tag}"
 
 
+def _el(tag: str, **attrs: str) -> etree._Element:
+    """A new element in the default namespace (no generated ns0: prefix)."""
+    return etree.Element(_q(tag), attrs, nsmap={None: NS})
+
+
 def _canon(el: etree._Element) -> bytes:
-    return etree.tostring(el, method="c14n")
+    return etree.tostring(el, method="c14n", exclusive=True)
 
 
 class Styles:
@@ -34,7 +39,7 @@ class Styles:
     def _section(self, name: str) -> etree._Element:
         el = self.root.find(_q(name))
         if el is None:
-            el = etree.Element(_q(name))
+            el = _el(name)
             idx = _ORDER.index(name)
             pos = 0
             for i, child in enumerate(self.root):
@@ -75,14 +80,14 @@ class Styles:
 
     def _font(self, spec: StyleSpec) -> int:
         fonts = self._section("fonts")
-        base = deepcopy(fonts[0]) if len(fonts) else etree.Element(_q("font"))
+        base = deepcopy(fonts[0]) if len(fonts) else _el("font")
         for tag in ("b", "i"):
             for e in base.findall(_q(tag)):
                 base.remove(e)
         if spec.italic:
-            base.insert(0, etree.Element(_q("i")))
+            base.insert(0, _el("i"))
         if spec.bold:
-            base.insert(0, etree.Element(_q("b")))
+            base.insert(0, _el("b"))
         if spec.size:
             sz = base.find(_q("sz"))
             if sz is None:
@@ -91,7 +96,7 @@ class Styles:
         if spec.color:
             c = base.find(_q("color"))
             if c is None:
-                c = etree.Element(_q("color"))
+                c = _el("color")
                 sz = base.find(_q("sz"))
                 (sz.addnext(c) if sz is not None else base.append(c))
             c.attrib.clear()
@@ -103,7 +108,7 @@ class Styles:
     def _fill(self, rgb: str | None) -> int:
         if not rgb:
             return 0
-        fill = etree.Element(_q("fill"))
+        fill = _el("fill")
         pf = etree.SubElement(fill, _q("patternFill"), patternType="solid")
         etree.SubElement(pf, _q("fgColor"), rgb="FF" + rgb)
         etree.SubElement(pf, _q("bgColor"), indexed="64")
@@ -112,7 +117,7 @@ class Styles:
     def _border(self, kind: str | None) -> int:
         if not kind:
             return 0
-        b = etree.Element(_q("border"))
+        b = _el("border")
         for side in ("left", "right", "top", "bottom"):
             e = etree.SubElement(b, _q(side))
             if kind == "all" or kind == side:
@@ -125,7 +130,7 @@ class Styles:
         """Index in cellXfs of a format matching ``spec`` (added when missing)."""
         if spec in self._xf_cache:
             return self._xf_cache[spec]
-        xf = etree.Element(_q("xf"))
+        xf = _el("xf")
         attrs = {
             "numFmtId": str(self.num_fmt(spec.num_fmt)),
             "fontId": str(self._font(spec)),
@@ -158,7 +163,7 @@ class Styles:
 
     def dxf_fill(self, rgb: str) -> int:
         """A differential format with only a fill (for highlights)."""
-        dxf = etree.Element(_q("dxf"))
+        dxf = _el("dxf")
         fill = etree.SubElement(dxf, _q("fill"))
         pf = etree.SubElement(fill, _q("patternFill"))
         etree.SubElement(pf, _q("bgColor"), rgb="FF" + rgb)
@@ -171,4 +176,5 @@ class Styles:
         return int(xfs[xf_index].get("numFmtId", "0"))
 
     def to_bytes(self) -> bytes:
+        etree.cleanup_namespaces(self.root)
         return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)

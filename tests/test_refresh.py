@@ -1,0 +1,172 @@
+import datetime as dt
+
+import openpyxl
+
+from addin.build.workbook import build_workbook
+from helpers import cli, parts, read_sheet, write_book, sheets
+
+AS_OF = dt.date(2026, 11, 24)
+D = dt.timedelta
+
+
+def cust(cid, sales, owner="张伟", **kw):
+    return {"customer_id": cid, "name": f"{cid}公司", "owner": owner, "phone": "13812345678",
+            "annual_sales": sales, "key_person": "王总", **kw}
+
+
+def small_book(tmp_path, name="crm.xlsx", **settings):
+    data = {
+        "customers": [cust("C1", 600000, birthday=dt.date(1980, 11, 25)), cust("C2", 300000),
+                      cust("C3", 80000), cust("C4", 20000, owner="李娜"), cust("C5", 0, owner="李娜")],
+        "funnel": [
+            {"customer_id": "C1", "stage": "5", "contract_status": "none", "intent": "good", "abandoned": "no",
+             "next_call": AS_OF - D(3)},
+            {"customer_id": "C2", "stage": "6", "contract_status": "active", "intent": "possible",
+             "contract_end": AS_OF + D(100)},
+            {"customer_id": "C4", "stage": "2", "contract_status": "none", "intent": "unclear", "abandoned": "yes"},
+        ],
+        "contacts": [{"date": AS_OF - D(12), "customer_id": "C1", "channel": "phone", "outcome": "报价",
+                      "owner": "张伟"},
+                     {"date": AS_OF - D(2), "customer_id": "C2", "channel": "visit", "outcome": "拜访",
+                      "owner": "张伟"}],
+    }
+    return build_workbook(tmp_path / name, data=data, settings={"as_of": AS_OF, **settings})
+
+
+def test_refresh_fills_computed_columns(tmp_path):
+    path = small_book(tmp_path)
+    res = cli("refresh", path)
+    assert res.exit_code == 0, res.output
+    assert "ABC: A 2 (40%)  B 1 (20%)  C 2 (40%)" in res.output
+    rows = read_sheet(path, "客户资料卡")
+    head = rows[0]
+    col = {h: i for i, h in enumerate(head)}
+    got = {r[0]: (r[col["销售占比"]], r[col["ABC等级"]], r[col["客户类别"]], r[col["交易类型"]]) for r in rows[1:]}
+    assert got["C1"] == (0.6, "A", "核心", "关系型")
+    assert got["C2"][1] == "A" and got["C3"][1] == "B" and got["C5"][1:2] == ("C",)
+    f = read_sheet(path, "销售漏斗")
+    fcol = {h: i for i, h in enumerate(f[0])}
+    c1 = next(r for r in f if r[0] == "C1")
+    assert c1[fcol["上次联系"]].date() == AS_OF - D(12)
+    assert c1[fcol["跟进次数"]] == 1 and c1[fcol["热度"]] == "热A"
+    assert c1[fcol["优先原因"]] == "销售进程5：已传合同；下次拨打已逾期3天；A类客户12天未联系；成交意向好；11月25日生日（1天后）"
+    assert next(r for r in f if r[0] == "C4")[fcol["热度"]] == "拒绝"
+
+
+def test_call_list_sheet(tmp_path):
+    path = small_book(tmp_path)
+    cli("refresh", path)
+    rows = read_sheet(path, "今日拨打")
+    assert rows[0][0] == "今日拨打清单 · 2026-11-24"
+    assert rows[1] == ("序号", "业务员", "客户编号", "客户名称", "关键人", "电话", "ABC等级", "热度", "销售进程", "成交意向",
+                       "优先分", "优先原因", "建议时段", "上次联系", "结果", "下次拨打")
+    body = [(r[0], r[1], r[2], r[12]) for r in rows[2:]]
+    # C4 is Denial (放弃 = 是) and never listed; C2 was contacted 2 days ago (A: 7-day interval)
+    assert body == [(1, "张伟", "C1", "上午"), (2, "张伟", "C3", "下午"), (1, "李娜", "C5", "下午")]
+
+
+def _type_results(path, results):
+    """What a rep does: type 结果 / 下次拨打 into the list (another program saves the file)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["今日拨打"]
+    for row in ws.iter_rows(min_row=3):
+        cid = row[2].value
+        if cid in results:
+            outcome, nxt = results[cid]
+            row[14].value = outcome
+            row[15].value = nxt
+    wb.save(path)
+
+
+def test_harvest_then_idempotent(tmp_path):
+    path = small_book(tmp_path)
+    assert cli("refresh", path).exit_code == 0
+    _type_results(path, {"C1": ("  客户同意签约，明早回传合同 ", dt.datetime(2026, 11, 27)), "C3": ("没人接", None),
+                         "C5": (None, "下周一")})
+    res = cli("refresh", path)
+    assert "results harvested into the contact log: 3" in res.output
+    log = read_sheet(path, "联系记录")
+    assert len(log) == 1 + 2 + 3
+    new = log[3:]
+    assert [(r[0].date(), r[1], r[2], r[3], r[4], r[6]) for r in new] == [
+        (AS_OF, "C1", "电话", "王总", "  客户同意签约，明早回传合同 ", "张伟"),
+        (AS_OF, "C3", "电话", "王总", "没人接", "张伟"),
+        (AS_OF, "C5", "电话", "王总", None, "李娜")]
+    assert new[0][5].date() == dt.date(2026, 11, 27) and new[1][5] is None and new[2][5] == "下周一"
+    # the list is regenerated blank; harvested contacts count as contacts
+    rows = read_sheet(path, "今日拨打")
+    assert all(r[14] is None and r[15] is None for r in rows[2:])
+    # a second and third refresh with no new input append nothing and give the same content
+    cli("refresh", path)
+    first = parts(path)
+    res = cli("refresh", path)
+    assert "harvested" not in res.output or "contact log: 0" in res.output
+    assert parts(path) == first
+    assert len(read_sheet(path, "联系记录")) == 6
+
+
+def test_harvest_skips_results_already_in_the_log(tmp_path):
+    path = small_book(tmp_path)
+    cli("refresh", path)
+    _type_results(path, {"C3": ("没人接", None)})
+    backup_list = read_sheet(path, "今日拨打")
+    cli("refresh", path)
+    # the rep restores the old list (with the filled result) and refreshes again: no duplicate
+    wb = openpyxl.load_workbook(path)
+    ws = wb["今日拨打"]
+    for r, row in enumerate(backup_list[1:], start=2):
+        for c, v in enumerate(row, start=1):
+            ws.cell(r, c).value = v
+    wb.save(path)
+    cli("refresh", path)
+    assert [r[4] for r in read_sheet(path, "联系记录")].count("没人接") == 1
+
+
+def test_rows_with_errors_excluded_and_reported(tmp_path):
+    data = {
+        "customers": [cust("C1", 100000), cust("C2", "abc"), cust("C3", 50000, phone="123"), cust("C4", 1000)],
+        "funnel": [{"customer_id": "C1", "stage": 9}, {"customer_id": "C4", "stage": "4", "expected_amount": 5000}],
+    }
+    path = build_workbook(tmp_path / "e.xlsx", data=data, settings={"as_of": AS_OF})
+    res = cli("refresh", path)
+    assert res.exit_code == 1
+    report = [(r[1], r[2]) for r in read_sheet(path, "校验结果")[1:]]
+    assert report == [("客户资料卡", "Q3"), ("客户资料卡", "J4"), ("销售漏斗", "B2")]
+    cust_rows = {r[0]: r for r in read_sheet(path, "客户资料卡")[1:]}
+    assert cust_rows["C2"][27] == "C"  # invalid 年销售额 counts as zero
+    assert cust_rows["C3"][27] == "A"  # graded although its phone is wrong
+    listed = [r[2] for r in read_sheet(path, "今日拨打")[2:]]
+    assert "C3" not in listed  # a customer row with errors is left out of the list
+    f = {r[0]: r for r in read_sheet(path, "销售漏斗")[1:]}
+    assert f["C1"][8:] == (None,) * 5  # the bad funnel row gets no computed values
+    assert f["C4"][12] is not None
+    # C1's funnel data is ignored, so C1 is listed only for coverage
+    assert "销售进程" not in next(r for r in read_sheet(path, "今日拨打")[2:] if r[2] == "C1")[11]
+
+
+def test_missing_computed_column_is_added_and_stale_values_cleared(tmp_path):
+    rows = [["客户编号", "客户名称", "业务员", "年销售额", "ABC等级", "备注X"],
+            ["C1", "甲", "张伟", 100, "旧", "mine"],
+            [None, None, None, None, "陈旧", None]]
+    path = write_book(tmp_path / "m.xlsx", sheets(customers=rows, funnel=[["客户编号", "销售进程"]],
+                                                 contacts=[["日期", "客户编号"]], survey=None, receivables=None))
+    assert cli("refresh", path, "--as-of", "2026-11-24").exit_code == 0
+    got = read_sheet(path, "客户资料卡")
+    assert got[0] == ("客户编号", "客户名称", "业务员", "年销售额", "ABC等级", "备注X", "销售占比", "累计占比", "客户类别",
+                      "交易类型")
+    assert got[1] == ("C1", "甲", "张伟", 100, "A", "mine", 1, 1, "核心", "关系型")
+    assert got[2][4] is None  # the stale value below the data is cleared
+
+
+def test_calls_command_prints_the_list(tmp_path):
+    path = small_book(tmp_path)
+    res = cli("calls", path, "--owner", "张伟")
+    assert res.exit_code == 0
+    assert "call lists: 张伟 2" in res.output and "C1" in res.output and "C5" not in res.output
+    assert [r[2] for r in read_sheet(path, "今日拨打")[2:]] == ["C1", "C3"]
+
+
+def test_quota_from_settings(tmp_path):
+    path = small_book(tmp_path, daily_quota=1)
+    cli("refresh", path)
+    assert [r[2] for r in read_sheet(path, "今日拨打")[2:]] == ["C1", "C5"]
