@@ -53,7 +53,7 @@ SHEET = SheetSpec(
         col("last_contact", "上次联系", "上次聯繫", "Last Contact", Kind.DATE, computed=True, width=11),
         col("follow_ups", "跟进次数", "跟進次數", "Follow-ups", Kind.INT, computed=True, width=9),
         col("heat", "热度", "熱度", "Heat", Kind.CHOICE, choices=HEAT, computed=True, width=8),
-        col("priority", "优先分", "優先分", "Priority Score", Kind.NUMBER, computed=True, width=8),
-        col("reasons", "优先原因", "優先原因", "Reasons", computed=True, width=40),
+        col("priority", "优先分", "優先分", "Priority Score", Kind.INT, computed=True, width=8),
+        col("reasons", "优先原因", "優先原因", "Reasons", computed=True, width=60),
     ),
 )
