@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+import sheets_schema as S
+
 from . import jobs
 from .core.parse import ParseError, parse_date
 from .io.package import PackageError
@@ -71,16 +73,19 @@ def print_issues(issues: list[Issue], limit: int = 20) -> None:
         out.print(f"  … {len(issues) - len(shown)} more in the 校验结果 sheet", markup=False)
 
 
-def run_job(path: Path, job, **kw) -> jobs.Result:
-    """Open, run, write back atomically; unusable input exits 2 with the file untouched."""
-    book = open_book(path)
+def run_job(path: Path, job, *, write: bool = True, **kw) -> jobs.Result:
+    """Open, run, write back atomically; unusable input exits 2 and a job that cannot do what
+    was asked exits 1, both with the file untouched."""
+    book = open_book(path, writable=write)
     try:
         result = job(book, **kw)
-        jobs.apply(book, result.plan)
-    except UnusableInput as exc:
+        if write:
+            jobs.apply(book, result.plan)
+    except (UnusableInput, PackageError) as exc:
         raise unusable(path, str(exc)) from None
-    except PackageError as exc:
-        raise unusable(path, str(exc)) from None
+    except jobs.DataError as exc:
+        err.print(f"crm: {path}: {exc}", markup=False)
+        raise typer.Exit(EXIT_DATA) from None
     return result
 
 
@@ -115,6 +120,22 @@ def print_run(path: Path, result: jobs.Result, seconds: float) -> None:
     if "calls" in info:
         sizes = ", ".join(f"{rep} {n}" for rep, n in info["calls"].items()) or "none"
         out.print(f"call lists: {sizes}", markup=False)
+    if "aging" in info:
+        print_aging(info["aging"], result.loaded.lang)
+
+
+def print_aging(report, lang: str) -> None:
+    from .sheets.aging_sheet import aging_table
+
+    t = aging_table(report, lang)
+    tot = report.total
+    buckets = "  ".join(f"{h} {v:,.2f}" for h, v in zip(t.bucket_headers, t.bucket_totals))
+    out.print(f"aging as of {report.as_of} ({report.basis} date): outstanding {tot.outstanding:,.2f}, "
+              f"not due {tot.not_due:,.2f}, overdue {tot.overdue:,.2f}, expected recovery "
+              f"{tot.recoverable:,.2f}, allowance {tot.allowance:,.2f}", markup=False)
+    out.print(f"  buckets: {buckets}", markup=False)
+    out.print(f"  over-limit customers: {report.over_limit_count} of {len(report.customers)} with a balance",
+              markup=False)
 
 
 @app.command()
@@ -149,6 +170,47 @@ def calls(path: Path = typer.Argument(..., help="The workbook."), owner: Optiona
             t.add_row(str(rank), p.customer_id, c.get("name") or "", c.get("phone") or "", p.grade,
                       str(p.score), ("；" if lang == "zh" else "; ").join(p.reasons))
         out.print(t)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command("credit-form")
+def credit_form(path: Path = typer.Argument(..., help="The workbook."),
+                customer_id: str = typer.Argument(..., help="客户编号 of the customer."),
+                as_of: Optional[str] = AsOf) -> None:
+    """Fill 授信申请 for one customer from the latest survey (a printable A4 form).
+
+    Exit 1 with nothing written when the customer is unknown or has no valid survey.
+    """
+    result = run_job(path, jobs.credit_form, customer_id=customer_id, as_of=parse_as_of(as_of))
+    cid, a = result.info["form"]
+    approver = S.SURVEY.col("approver").choice(a.approver).label(result.loaded.lang)
+    out.print(f"{path.name}: 授信申请 filled for {cid}: score {a.score:g}, grade {a.grade}, suggested "
+              f"{a.suggested:,.0f}, approver {approver}", markup=False)
+    if result.errors:
+        out.print(f"note: the workbook has {result.errors} data errors elsewhere (run crm validate)", markup=False)
+
+
+@app.command()
+def aging(path: Path = typer.Argument(..., help="The workbook."), as_of: Optional[str] = AsOf,
+          export_to: Optional[Path] = typer.Option(None, "--export", help="Write the report to OUT "
+                                                   "(.xlsx, .csv or .pdf) instead of into the workbook.")) -> None:
+    """Refresh 账龄分析, or export the aging report without touching the workbook.
+
+    Invoices with errors are left out and listed; exit 1 if errors were found.
+    """
+    from .export.aging_export import ExportError, export
+
+    t0 = time.perf_counter()
+    write = export_to is None
+    result = run_job(path, jobs.refresh, write=write, as_of=parse_as_of(as_of), steps=("aging",))
+    if export_to is not None:
+        try:
+            export(result.info["aging"], result.loaded.lang, export_to)
+        except ExportError as exc:
+            raise unusable(export_to, str(exc)) from None
+        out.print(f"exported {export_to}", markup=False)
+    print_run(path, result, time.perf_counter() - t0)
+    print_issues([x for x in result.issues if x.is_error], limit=10)
     raise typer.Exit(result.exit_code)
 
 

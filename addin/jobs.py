@@ -86,13 +86,17 @@ def validate(book: Book, *, as_of: dt.date | None = None) -> Result:
     return Result(loaded, issues, plan, timings=timer.phases)
 
 
+class DataError(Exception):
+    """A job cannot do what was asked because of the data (exit 1, nothing written)."""
+
+
 def _steps():
-    from .steps import calls, grades
+    from .steps import aging, calls, credit, grades
 
-    return {"grades": grades.run, "calls": calls.run}
+    return {"grades": grades.run, "calls": calls.run, "credit": credit.run, "aging": aging.run}
 
 
-ALL_STEPS = ("grades", "calls")
+ALL_STEPS = ("grades", "calls", "credit", "aging")
 
 
 def refresh(book: Book, *, as_of: dt.date | None = None, owner: str | None = None,
@@ -113,6 +117,27 @@ def refresh(book: Book, *, as_of: dt.date | None = None, owner: str | None = Non
     timer.lap("compute")
     issues = finish_validation(loaded, plan)
     return Result(loaded, issues, plan, info=run.info, timings=timer.phases)
+
+
+def credit_form(book: Book, customer_id: str, *, as_of: dt.date | None = None) -> Result:
+    """Fill 授信申请 for one customer from its latest valid survey; writes nothing else."""
+    from .sheets.credit_form import credit_form_sheet
+
+    result = refresh(book, as_of=as_of, steps=("credit", "aging"))
+    loaded = result.loaded
+    cards = loaded.customer_cards()
+    if customer_id not in cards:
+        raise DataError(f"customer {customer_id} not found in sheet '{loaded.tab(S.CUSTOMERS)}'")
+    latest = result.info["credit"].get(customer_id)
+    if latest is None:
+        raise DataError(f"no valid survey for customer {customer_id} in sheet '{loaded.tab(S.SURVEY)}'")
+    survey, assessment = latest
+    ledger = next((c for c in result.info["aging"].customers if c.customer_id == customer_id), None)
+    form = credit_form_sheet(cards[customer_id], survey, assessment, ledger, loaded.as_of, loaded.lang,
+                             loaded.tab(S.CREDIT_FORM))
+    result.plan = Plan(outputs=[form])
+    result.info["form"] = (customer_id, assessment)
+    return result
 
 
 def apply(book: Book, plan: Plan) -> None:

@@ -35,6 +35,16 @@ class Loaded:
         """The tab name to use for a sheet: the existing one, else one in the workbook's language."""
         return self.tabs.get(spec.key, spec.name(self.lang))
 
+    def customer_cards(self) -> dict[str, dict]:
+        """Customer ID → card values, for every row with a usable ID (the first of duplicates;
+        rows with errors elsewhere included, their invalid cells blank)."""
+        cards: dict[str, dict] = {}
+        for row in self.tables["customers"].frame(good_only=False).to_dict("records"):
+            cid = row["customer_id"]
+            if cid is not None and cid not in cards:
+                cards[cid] = row
+        return cards
+
     def all_issues(self) -> list[Issue]:
         out = list(self.issues)
         for t in self.tables.values():

@@ -59,7 +59,7 @@ AGING = SheetSpec(
         col("max_days", "最长逾期天数", "最長逾期天數", "Oldest Days Overdue", Kind.INT, width=10),
         col("recoverable", "预计可回收", "預計可回收", "Expected Recovery", Kind.MONEY, width=13),
         col("allowance", "坏账准备", "壞賬準備", "Allowance", Kind.MONEY, width=12),
-        col("over_limit", "超额度", "超額度", "Over Limit", width=8),
+        col("over_limit", "超额度", "超額度", "Over Limit", width=9),
     ),
 )
 

@@ -34,6 +34,7 @@ class Settings(BaseModel):
     limit_account_manager: float = 50_000
     limit_direct_sales: float = 200_000
     limit_regional: float = 500_000
+    financial_weight: float = 0.40
     aging_buckets: tuple[int, ...] = (30, 60, 90, 180, 365)
     aging_basis: str = "due"
     #: (upper bound of days overdue, rate); the last bound is None = beyond

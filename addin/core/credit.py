@@ -1,0 +1,151 @@
+"""Credit survey: ratios, score, grade, suggested limit, approver.
+
+Every rule is written in words in docs/rules.md; the numbers live here once.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from .settings import Settings
+
+SCORE_KEYS = ("s_principal", "s_scale", "s_sales", "s_know_how", "s_capital", "s_profit", "s_staff",
+              "s_suppliers", "s_bank", "s_peers", "s_industry")
+
+#: (ratio key, benchmark shown on the form)
+BENCHMARKS = {"quick_ratio": 1.0, "debt_ratio": 0.5, "asset_turnover": 1.0, "net_margin": 0.15}
+GRADE_BANDS = ((90, "AAA"), (80, "AA"), (70, "A"), (60, "B"), (0, "C"))
+#: share of net assets (期末资产总额 − 负债总额) a grade may be extended on credit
+NET_ASSET_FACTOR = {"AAA": 0.20, "AA": 0.15, "A": 0.10, "B": 0.05, "C": 0.0}
+ROUND_TO = 1000
+
+
+def _num(x: Any) -> float | None:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or math.isnan(x):
+        return None
+    return float(x)
+
+
+def _div(a: Any, b: Any) -> tuple[float | None, bool]:
+    """(a / b, whether the denominator was zero)."""
+    a, b = _num(a), _num(b)
+    if a is None or b is None:
+        return None, False
+    if b == 0:
+        return None, True
+    return a / b, False
+
+
+@dataclass(frozen=True)
+class Ratios:
+    quick_ratio: float | None
+    debt_ratio: float | None
+    asset_turnover: float | None
+    net_margin: float | None
+    zero_denominators: tuple[str, ...]  # ratio keys left blank because of a zero denominator
+
+
+def ratios(row: dict[str, Any]) -> Ratios:
+    zero: list[str] = []
+    quick, z = _div(row.get("quick_assets"), row.get("current_liabilities"))
+    zero += ["quick_ratio"] * z
+    debt, z = _div(row.get("total_liabilities"), row.get("assets_end"))
+    zero += ["debt_ratio"] * z
+    begin, end = _num(row.get("assets_begin")), _num(row.get("assets_end"))
+    avg = (begin + end) / 2 if begin is not None and end is not None else None
+    turnover, z = _div(row.get("revenue"), avg)
+    zero += ["asset_turnover"] * z
+    margin, z = _div(row.get("net_profit"), row.get("revenue"))
+    zero += ["net_margin"] * z
+    return Ratios(quick, debt, turnover, margin, tuple(zero))
+
+
+def ratio_points(r: Ratios) -> dict[str, float]:
+    """Each ratio scored 0–1 against its benchmark; a blank ratio scores 0."""
+    def clamp(x: float) -> float:
+        return max(0.0, min(1.0, x))
+
+    out = {
+        "quick_ratio": clamp(r.quick_ratio / 1.0) if r.quick_ratio is not None else 0.0,
+        "debt_ratio": (1.0 if r.debt_ratio <= 0.5 else clamp((1.0 - r.debt_ratio) / 0.5))
+        if r.debt_ratio is not None else 0.0,
+        "asset_turnover": clamp(r.asset_turnover / 1.0) if r.asset_turnover is not None else 0.0,
+        "net_margin": clamp(r.net_margin / 0.15) if r.net_margin is not None else 0.0,
+    }
+    return out
+
+
+def management_points(row: dict[str, Any]) -> float:
+    """The eleven scores 1–5 (5 best) mapped to 0–1 and averaged; a blank score counts as 1."""
+    total = 0.0
+    for key in SCORE_KEYS:
+        v = _num(row.get(key))
+        v = 1.0 if v is None else max(1.0, min(5.0, v))
+        total += (v - 1) / 4
+    return total / len(SCORE_KEYS)
+
+
+def score(r: Ratios, row: dict[str, Any], s: Settings) -> float:
+    fin = sum(ratio_points(r).values()) / 4
+    return round(100 * (s.financial_weight * fin + (1 - s.financial_weight) * management_points(row)), 1)
+
+
+def grade(points: float) -> str:
+    for floor, name in GRADE_BANDS:
+        if points >= floor:
+            return name
+    return "C"  # pragma: no cover
+
+
+def suggested_limit(row: dict[str, Any], grade_: str, annual_sales: float | None,
+                    payment_terms: int | None) -> float:
+    """min(what the customer needs, what its grade allows), rounded down to 1,000.
+
+    - need: the balance the customer typically carries with us, 年销售额 × (账期天数 + 30) / 365,
+      or the 申请额度 when there is no sales history;
+    - allowed: net assets (期末资产总额 − 负债总额) × the grade's factor
+      (AAA 20 %, AA 15 %, A 10 %, B 5 %, C 0 — grade C trades cash or secured only).
+    """
+    end, liab = _num(row.get("assets_end")), _num(row.get("total_liabilities"))
+    net = max(0.0, end - liab) if end is not None and liab is not None else 0.0
+    allowed = net * NET_ASSET_FACTOR[grade_]
+    sales = _num(annual_sales)
+    if sales and sales > 0:
+        need = sales * ((payment_terms or 0) + 30) / 365
+    else:
+        need = _num(row.get("requested_limit")) or allowed
+    return float(math.floor(min(need, allowed) / ROUND_TO) * ROUND_TO)
+
+
+def approver(amount: float | None, s: Settings) -> str:
+    """By amount: ≤ 50,000 客户经理, ≤ 200,000 直销部经理, ≤ 500,000 地区公司经理, else 总经理."""
+    a = amount or 0.0
+    if a <= s.limit_account_manager:
+        return "account_manager"
+    if a <= s.limit_direct_sales:
+        return "direct_sales_manager"
+    if a <= s.limit_regional:
+        return "regional_manager"
+    return "general_manager"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    ratios: Ratios
+    score: float
+    grade: str
+    suggested: float
+    approver: str
+    amount: float  # the amount the approver is chosen by
+
+
+def assess(row: dict[str, Any], s: Settings, annual_sales: float | None = None,
+           payment_terms: int | None = None) -> Assessment:
+    r = ratios(row)
+    pts = score(r, row, s)
+    g = grade(pts)
+    sug = suggested_limit(row, g, annual_sales, payment_terms)
+    requested = _num(row.get("requested_limit"))
+    amount = requested if requested is not None and requested > 0 else sug
+    return Assessment(r, pts, g, sug, approver(amount, s), amount)

@@ -1,0 +1,159 @@
+"""Export the aging report as a finance-ready .xlsx (with a native chart), .csv or .pdf."""
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from sheets_schema import Kind, Lang
+
+from ..core.aging import AgingReport
+from ..io.model import HEADER_FILL, NUM_FMT
+from ..sheets.aging_sheet import aging_table
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportError(Exception):
+    """The export cannot be made here (exit 2)."""
+
+
+def safe_csv_value(v: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is prefixed with a quote; numbers stay numbers."""
+    if isinstance(v, str) and v.startswith(FORMULA_PREFIXES):
+        return "'" + v
+    return v
+
+
+def export_csv(report: AgingReport, lang: Lang, out: Path) -> None:
+    t = aging_table(report, lang)
+    with open(out, "w", encoding="utf-8-sig", newline="") as fh:
+        wr = csv.writer(fh)
+        wr.writerow([safe_csv_value(h) for h in t.headers])
+        for row in t.body:
+            wr.writerow(["" if v is None else safe_csv_value(v) for v in row])
+
+
+def export_xlsx(report: AgingReport, lang: Lang, out: Path) -> None:
+    t = aging_table(report, lang)
+    wb = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                        "strings_to_urls": False,
+                                        "default_format_properties": {"font_name": "等线" if lang == "zh"
+                                                                      else "Calibri"}})
+    name = "账龄分析" if lang == "zh" else "Aging"
+    ws = wb.add_worksheet(name)
+    f_title = wb.add_format({"bold": True, "font_size": 14})
+    f_head = wb.add_format({"bold": True, "bg_color": "#" + HEADER_FILL, "border": 1, "align": "center",
+                            "valign": "vcenter", "text_wrap": True})
+    fmts = {k: wb.add_format({"num_format": v}) for k, v in NUM_FMT.items()}
+    tot = {k: wb.add_format({"num_format": v, "bold": True, "top": 1}) for k, v in NUM_FMT.items()}
+    f_tot_text = wb.add_format({"bold": True, "top": 1})
+    f_pct = wb.add_format({"num_format": "0.0%", "italic": True})
+    kinds = [c.kind for c in t.columns]
+
+    def put(r: int, c: int, v: Any, fmt=None) -> None:
+        if v is None:
+            return
+        if isinstance(v, str):
+            ws.write_string(r, c, v, fmt)
+        else:
+            ws.write_number(r, c, v, fmt)
+
+    ws.write_string(0, 0, t.title, f_title)
+    ws.set_row(0, 24)
+    for c, h in enumerate(t.headers):
+        ws.write_string(1, c, h, f_head)
+        ws.set_column(c, c, t.columns[c].width)
+    ws.set_row(1, 30)
+    r = 2
+    for row in t.body:
+        for c, v in enumerate(row):
+            put(r, c, v, fmts.get(kinds[c]))
+        r += 1
+    first_total = r
+    for c, v in enumerate(t.total):
+        put(r, c, v, tot.get(kinds[c]) if not isinstance(v, str) else f_tot_text)
+    r += 1
+    for c, v in enumerate(t.share):
+        put(r, c, v, f_pct if not isinstance(v, str) else f_tot_text)
+    r += 2
+    for c, h in enumerate(t.owner_headers):
+        if h:
+            ws.write_string(r, c, h, f_head)
+    r += 1
+    for row in t.owners:
+        for c, v in enumerate(row):
+            put(r, c, v, fmts.get(kinds[c]) if c else None)
+        r += 1
+    ws.freeze_panes(2, 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(1)
+
+    # bucket totals, drawn from the totals row
+    first_bucket = 6
+    last_bucket = first_bucket + len(t.bucket_headers) - 1
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({
+        "name": t.total[0],
+        "categories": [name, 1, first_bucket, 1, last_bucket],
+        "values": [name, first_total, first_bucket, first_total, last_bucket],
+        "data_labels": {"value": True, "num_format": "#,##0"},
+        "fill": {"color": "#C00000"},
+    })
+    chart.set_title({"name": "逾期账款分布" if lang == "zh" else "Overdue by age"})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"num_format": "#,##0"})
+    chart.set_size({"width": 720, "height": 320})
+    ws.insert_chart(r + 1, 0, chart)
+    wb.close()
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_pdf(source: Path, out: Path) -> None:
+    exe = soffice()
+    if exe is None:
+        raise ExportError("PDF export needs LibreOffice: apt-get install libreoffice-calc-nogui "
+                          "(or install LibreOffice from libreoffice.org and put soffice on PATH)")
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, HOME=tmp)  # a private profile: works beside a running LibreOffice
+        proc = subprocess.run([exe, "--headless", "--norestore", "--convert-to", "pdf", "--outdir", tmp,
+                               str(source)], capture_output=True, text=True, timeout=180, env=env)
+        made = Path(tmp) / (source.stem + ".pdf")
+        if proc.returncode != 0 or not made.exists():
+            raise ExportError(f"LibreOffice could not convert to PDF: {proc.stderr.strip() or proc.stdout.strip()}")
+        shutil.move(str(made), out)
+
+
+def export(report: AgingReport, lang: Lang, out: Path) -> None:
+    ext = out.suffix.lower()
+    if ext not in (".xlsx", ".csv", ".pdf"):
+        raise ExportError(f"unsupported export format '{ext or out.name}'; use .xlsx, .csv or .pdf")
+    if ext == ".pdf" and soffice() is None:
+        to_pdf(out, out)  # raises with the install hint
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp_dir = Path(tempfile.mkdtemp(prefix="crm-export-"))
+    try:
+        if ext == ".csv":
+            tmp = tmp_dir / out.name
+            export_csv(report, lang, tmp)
+        else:
+            xlsx = tmp_dir / (out.stem + ".xlsx")
+            export_xlsx(report, lang, xlsx)
+            tmp = xlsx
+            if ext == ".pdf":
+                tmp = tmp_dir / (out.stem + ".pdf")
+                to_pdf(xlsx, tmp)
+        shutil.move(str(tmp), out)
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)

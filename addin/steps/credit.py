@@ -1,0 +1,47 @@
+"""信用调查 computed columns; the latest survey per customer is kept for the form."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..core.credit import Assessment, assess
+from ..writeback import computed_blocks
+from . import Run
+
+DENOMINATOR = {"quick_ratio": "current_liabilities", "debt_ratio": "assets_end",
+               "asset_turnover": "assets_end", "net_margin": "revenue"}
+RATIO_NAME = {"quick_ratio": ("速动比率", "Quick ratio"), "debt_ratio": ("资产负债率", "Debt ratio"),
+              "asset_turnover": ("总资产周转率", "Asset turnover"), "net_margin": ("销售净利率", "Net margin")}
+STALE_DAYS = 365
+
+
+def run(r: Run) -> None:
+    t = r.table("survey")
+    cards = r.loaded.customer_cards()
+    keys = ("quick_ratio", "debt_ratio", "asset_turnover", "net_margin", "credit_score", "credit_grade",
+            "suggested_limit", "approver")
+    values: dict[str, dict[int, Any]] = {k: {} for k in keys}
+    latest: dict[str, tuple[dt.date, int, dict[str, Any], Assessment]] = {}
+    for row in t.frame().to_dict("records"):
+        i = row["_i"]
+        card = cards.get(row["customer_id"], {})
+        a = assess(row, r.settings, card.get("annual_sales"), card.get("payment_terms"))
+        for k in ("quick_ratio", "debt_ratio", "asset_turnover", "net_margin"):
+            values[k][i] = getattr(a.ratios, k)
+        values["credit_score"][i] = a.score
+        values["credit_grade"][i] = a.grade
+        values["suggested_limit"][i] = a.suggested
+        values["approver"][i] = a.approver
+        for ratio in a.ratios.zero_denominators:
+            zh, en = RATIO_NAME[ratio]
+            t.issue(i, DENOMINATOR[ratio], "zero_denominator", "warning", ratio=zh if r.lang == "zh" else en)
+        key = (row["survey_date"], i)
+        cid = row["customer_id"]
+        if cid not in latest or key > latest[cid][:2]:
+            latest[cid] = (row["survey_date"], i, row, a)
+    for cid, (date, i, _, _) in latest.items():
+        if (r.as_of - date).days > STALE_DAYS:
+            t.issue(i, "survey_date", "stale_survey", "warning", date=date.isoformat())
+    if t.columns:
+        r.plan.columns.setdefault(t.name, []).extend(computed_blocks(t, values, r.lang))
+    r.info["credit"] = {cid: (row, a) for cid, (_, _, row, a) in latest.items()}

@@ -1,0 +1,192 @@
+import csv
+import datetime as dt
+import subprocess
+import zipfile
+
+import pandas as pd
+import pytest
+
+from addin.core.aging import aging, bucket_of, recovery_rate
+from addin.core.settings import Settings
+from addin.build.workbook import build_workbook
+from helpers import cli, digest, read_sheet
+
+AS_OF = dt.date(2026, 11, 24)
+D = dt.timedelta
+S = Settings()
+CARDS = {"C1": {"name": "甲", "owner": "张伟", "credit_limit": 1000.0, "payment_terms": 30},
+         "C2": {"name": "乙", "owner": "李娜", "credit_limit": None, "payment_terms": None}}
+
+
+def inv(cid="C1", days_overdue=None, amount=100.0, paid=None, invoice_date=None, due=None, owner=None):
+    if days_overdue is not None:
+        due = AS_OF - D(days_overdue)
+        invoice_date = invoice_date or due - D(30)
+    return {"customer_id": cid, "invoice_date": invoice_date, "due_date": due, "amount": amount, "paid": paid,
+            "owner": owner}
+
+
+def report(*invoices, s=S, cards=CARDS):
+    return aging(pd.DataFrame(list(invoices), dtype=object), cards, AS_OF, s)
+
+
+@pytest.mark.parametrize("days, bucket", [(-5, None), (0, None), (1, 0), (30, 0), (31, 1), (60, 1), (61, 2),
+                                          (90, 2), (91, 3), (180, 3), (181, 4), (365, 4), (366, 5)])
+def test_bucket_boundaries(days, bucket):
+    assert bucket_of(days, S.aging_buckets) == bucket
+    r = report(inv(days_overdue=days))
+    c = r.customers[0]
+    if bucket is None:
+        assert c.not_due == 100 and c.overdue == 0 and c.max_days == 0
+    else:
+        assert c.buckets[bucket] == 100 and sum(c.buckets) == 100 and c.max_days == days
+
+
+@pytest.mark.parametrize("days, rate", [(-3, 1.0), (0, 1.0), (60, 1.0), (61, 0.8), (100, 0.8), (101, 0.5),
+                                        (180, 0.5), (181, 0.3), (365, 0.3), (366, 0.1), (2000, 0.1)])
+def test_recovery_rates(days, rate):
+    assert recovery_rate(days, S.recovery_rates) == rate
+    c = report(inv(days_overdue=days, amount=1000.0)).customers[0]
+    assert c.recoverable == pytest.approx(1000 * rate)
+    assert c.allowance == pytest.approx(1000 * (1 - rate))
+
+
+def test_due_date_fallback_uses_payment_terms():
+    # invoiced 45 days ago, no due date: C1 has 30-day terms → 15 days overdue; C2 none → 45 days
+    r = report(inv("C1", invoice_date=AS_OF - D(45)), inv("C2", invoice_date=AS_OF - D(45)))
+    by = {c.customer_id: c for c in r.customers}
+    assert by["C1"].max_days == 15 and by["C2"].max_days == 45
+
+
+def test_invoice_date_basis():
+    r = report(inv(invoice_date=AS_OF - D(40), due=AS_OF + D(20)), s=Settings(aging_basis="invoice"))
+    assert r.customers[0].max_days == 40 and r.customers[0].buckets[1] == 100
+    r = report(inv(invoice_date=AS_OF - D(40), due=AS_OF + D(20)))
+    assert r.customers[0].not_due == 100
+
+
+def test_partial_payments_settled_and_future_invoices():
+    r = report(inv(days_overdue=10, amount=100.0, paid=30.0), inv(days_overdue=50, amount=80.0, paid=80.0),
+               inv(days_overdue=5, amount=50.0, paid=60.0), inv(invoice_date=AS_OF + D(1), due=AS_OF + D(31)))
+    assert len(r.customers) == 1
+    assert r.customers[0].outstanding == 70 and r.customers[0].buckets[0] == 70
+
+
+def test_over_limit_and_unlimited():
+    r = report(inv("C1", days_overdue=1, amount=1000.0), inv("C2", days_overdue=1, amount=5.0))
+    by = {c.customer_id: c.over_limit for c in r.customers}
+    assert by == {"C1": "no", "C2": "unlimited"}
+    r = report(inv("C1", days_overdue=1, amount=1000.01))
+    assert r.customers[0].over_limit == "yes" and r.over_limit_count == 1
+
+
+def test_owner_summary_by_handler_else_rep_and_totals():
+    r = report(inv("C1", 10, 100.0, owner="王芳"), inv("C1", 100, 50.0), inv("C2", -1, 20.0))
+    assert {o.customer_id: o.outstanding for o in r.owners} == {"王芳": 100, "张伟": 50, "李娜": 20}
+    assert r.total.outstanding == 170 and r.total.not_due == 20 and r.total.overdue == 150
+    assert [c.customer_id for c in r.customers] == ["C1", "C2"]
+
+
+def test_bucket_headers_follow_settings():
+    from sheets_schema import bucket_columns
+
+    assert [c.zh for c in bucket_columns((30, 60, 90, 180, 365))] == \
+        ["1-30天", "31-60天", "61-90天", "91-180天", "181-365天", "365天以上"]
+    assert [c.en for c in bucket_columns((15, 45))] == ["1-15 days", "16-45 days", "Over 45 days"]
+
+
+# ------------------------------------------------------------------ workbook and exports
+def ledger_book(tmp_path):
+    data = {
+        "customers": [{"customer_id": "C1", "name": "=HYPERLINK(\"http://x\")", "owner": "@张伟",
+                       "credit_limit": 1000.0, "payment_terms": 30, "annual_sales": 100.0},
+                      {"customer_id": "C2", "name": "-乙公司", "owner": "+李娜", "annual_sales": 50.0},
+                      {"customer_id": "C3", "name": "\t丙", "owner": "\r丁", "annual_sales": 10.0}],
+        "receivables": [
+            {"invoice_no": "I1", "customer_id": "C1", "invoice_date": AS_OF - D(100), "due_date": AS_OF - D(70),
+             "amount": 1500.0, "paid": 300.0},
+            {"invoice_no": "I2", "customer_id": "C2", "invoice_date": AS_OF - D(10), "amount": 200.0},
+            {"invoice_no": "I3", "customer_id": "C3", "invoice_date": AS_OF - D(400), "amount": -5.0},
+            {"invoice_no": "I4", "customer_id": "C3", "invoice_date": AS_OF - D(400), "amount": 40.0},
+        ],
+    }
+    return build_workbook(tmp_path / "ledger.xlsx", data=data, settings={"as_of": AS_OF})
+
+
+def test_aging_sheet_in_workbook_and_errors_left_out(tmp_path):
+    path = ledger_book(tmp_path)
+    res = cli("aging", path)
+    assert res.exit_code == 1  # I3 has a negative amount
+    rows = read_sheet(path, "账龄分析")
+    assert rows[0][0] == "应收账款账龄分析 · 截至 2026-11-24（按到期日）"
+    assert rows[1][:6] == ("客户编号", "客户名称", "业务员", "授信额度", "未收余额", "未到期")
+    body = {r[0]: r for r in rows[2:5]}
+    assert body["C1"][4:] == (1200, 0, 0, 0, 1200, 0, 0, 0, 1200, 70, 960, 240, "是")
+    assert body["C2"][4] == 200 and body["C2"][16] == "未授信"
+    assert body["C3"][4] == 40 and body["C3"][11] == 40  # 400 days old, 365天以上
+    total = rows[5]
+    assert total[0] == "合计" and total[4] == 1440
+    assert rows[6][0] == "占比" and rows[6][4] == 1
+    assert [r[:3] for r in read_sheet(path, "校验结果") if r[0] == "错误"] == [("错误", "应收账款", "E4")]
+
+
+def test_csv_export_is_bom_utf8_and_injection_safe(tmp_path):
+    path = ledger_book(tmp_path)
+    before = digest(path)
+    out = tmp_path / "aging.csv"
+    cli("aging", path, "--export", out)
+    assert digest(path) == before
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0][:3] == ["客户编号", "客户名称", "业务员"]
+    by = {r[0]: r for r in rows[1:]}
+    assert by["C1"][1] == "'=HYPERLINK(\"http://x\")" and by["C1"][2] == "'@张伟"
+    assert by["C2"][1] == "'-乙公司" and by["C2"][2] == "'+李娜"
+    assert "\r" not in out.read_text(encoding="utf-8-sig").replace("\r\n", "")
+    assert by["C1"][4] == "1200.0" and by["C1"][12] == "1200.0"  # numbers stay numbers
+    assert len(rows) == 4
+
+
+def test_csv_neutralises_tab_and_cr():
+    from addin.export.aging_export import safe_csv_value
+
+    assert [safe_csv_value(v) for v in ("\tx", "\rx", "=1", "+1", "-1", "@a", "ok", -5.0, 3)] == \
+        ["'\tx", "'\rx", "'=1", "'+1", "'-1", "'@a", "ok", -5.0, 3]
+
+
+def test_xlsx_export_has_a_native_chart(tmp_path):
+    path = ledger_book(tmp_path)
+    out = tmp_path / "aging.xlsx"
+    assert cli("aging", path, "--export", out).exit_code == 1
+    names = zipfile.ZipFile(out).namelist()
+    assert "xl/charts/chart1.xml" in names and "xl/drawings/drawing1.xml" in names
+    chart = zipfile.ZipFile(out).read("xl/charts/chart1.xml").decode()
+    assert "<c:barChart>" in chart and "$G$2:$L$2" in chart
+    rows = read_sheet(out, "账龄分析")
+    assert rows[1][0] == "客户编号" and rows[2][0] == "C1"
+
+
+def test_unsupported_export_and_missing_libreoffice(tmp_path, monkeypatch):
+    path = ledger_book(tmp_path)
+    res = cli("aging", path, "--export", tmp_path / "a.docx")
+    assert res.exit_code == 2 and "unsupported export format" in res.stderr
+    import addin.export.aging_export as ex
+
+    monkeypatch.setattr(ex.shutil, "which", lambda name: None)
+    res = cli("aging", path, "--export", tmp_path / "a.pdf")
+    assert res.exit_code == 2 and "libreoffice-calc-nogui" in res.stderr
+    assert not (tmp_path / "a.pdf").exists()
+
+
+def pdf_text(pdf):
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_pdf_export_through_libreoffice(tmp_path):
+    path = ledger_book(tmp_path)
+    out = tmp_path / "aging.pdf"
+    cli("aging", path, "--export", out)
+    assert out.read_bytes().startswith(b"%PDF")
+    text = pdf_text(out)
+    assert "应收账款账龄分析" in text and "1,200.00" in text and "365天以上" in text
