@@ -7,6 +7,7 @@ reproducibly: two builds of the same content are byte-identical.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +141,11 @@ def _output_sheet(wb, fmts: Formats, spec: SheetSpec, lang: Lang) -> None:
         ws.set_column(c, c, column.width, fmts.kind.get(column.kind, fmts.text))
 
 
+def code_name(n: int) -> str:
+    """The VBA code name of the n-th sheet (ASCII, whatever the tab's language)."""
+    return f"Sheet{n}"
+
+
 def build(path: str | Path, *, lang: Lang = "zh", data: dict[str, list[dict[str, Any]]] | None = None,
           settings: dict[str, Any] | None = None, vba_project: bytes | None = None) -> Path:
     """Write a workbook at ``path``; ``data`` maps sheet keys to rows keyed by column key."""
@@ -154,7 +160,7 @@ def build(path: str | Path, *, lang: Lang = "zh", data: dict[str, list[dict[str,
     wb.set_properties({"title": "CRM", "author": "crm-addin", "created": FIXED_TIME})
     wb.set_calc_mode("auto")
     fmts = Formats(wb)
-    for key in SHEET_ORDER:
+    for n, key in enumerate(SHEET_ORDER, start=1):
         spec = S.BY_KEY[key]
         if key == "settings":
             _settings_sheet(wb, fmts, lang, settings or {})
@@ -162,8 +168,10 @@ def build(path: str | Path, *, lang: Lang = "zh", data: dict[str, list[dict[str,
             _output_sheet(wb, fmts, spec, lang)
         else:
             _input_sheet(wb, fmts, spec, lang, data.get(key, []))
+        if vba_project is not None:
+            wb.worksheets()[-1].set_vba_name(code_name(n))
     if vba_project is not None:
-        wb.add_vba_project(vba_project, is_stream=True)
+        wb.add_vba_project(io.BytesIO(vba_project), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
     wb.close()
     return path

@@ -7,9 +7,17 @@ from typing import Any
 
 from sheets_schema import Lang
 
+from importlib import resources
+from string import Template
+from xml.sax.saxutils import escape
+
+from ..actions import ribbon_labels
 from ..io.package import Package
 from . import template
+from .vba_project import build_vba_project
 
+RIBBON_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+RIBBON_PART = "customUI/customUI14.xml"
 MACRO_CT = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 PLAIN_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 SAMPLE_AS_OF = dt.date(2026, 11, 2)
@@ -18,24 +26,37 @@ SAMPLE_AS_OF = dt.date(2026, 11, 2)
 def build_workbook(path: str | Path, *, lang: Lang = "zh",
                    data: dict[str, list[dict[str, Any]]] | None = None,
                    settings: dict[str, Any] | None = None) -> Path:
+    """Build a workbook; an .xlsm gets the VBA project and the ribbon tab."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name("." + path.name + ".building")
+    macro = path.suffix.lower() == ".xlsm"
     try:
-        template.build(tmp, lang=lang, data=data, settings=settings)
-        if path.suffix.lower() == ".xlsm":
-            _macro_enable(tmp)
+        codes = tuple(template.code_name(n) for n in range(1, len(template.SHEET_ORDER) + 1))
+        template.build(tmp, lang=lang, data=data, settings=settings,
+                       vba_project=build_vba_project(codes) if macro else None)
+        if macro:
+            _add_ribbon(tmp, lang)
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
     return path
 
 
-def _macro_enable(path: Path) -> None:
+def ribbon_xml(lang: Lang) -> bytes:
+    text = (resources.files("addin") / "ribbon" / "customUI14.xml").read_text(encoding="utf-8")
+    labels = {k: escape(v, {'"': "&quot;"}) for k, v in ribbon_labels(lang).items()}
+    return Template(text).substitute(labels).encode("utf-8")
+
+
+def _add_ribbon(path: Path, lang: Lang) -> None:
+    """customUI/customUI14.xml, linked from _rels/.rels (the 2010+ ribbon relationship)."""
     pkg = Package(path)
     ct = pkg.read("[Content_Types].xml")
     if MACRO_CT.encode() not in ct:
         pkg.write("[Content_Types].xml", ct.replace(PLAIN_CT.encode(), MACRO_CT.encode()))
+    pkg.write(RIBBON_PART, ribbon_xml(lang))
+    pkg.add_rel("", RIBBON_REL, RIBBON_PART)
     pkg.save(backup=False)
 
 
