@@ -247,7 +247,7 @@ def _extend_dimension(xml: bytes, pfx: bytes, last_row: int) -> bytes:
 
 
 # ------------------------------------------------------------------ highlights
-def _runs(cells: Iterable[tuple[int, int]]) -> list[str]:
+def cell_runs(cells: Iterable[tuple[int, int]]) -> list[str]:
     """Merge vertically adjacent cells into ranges: C5 C6 C7 → C5:C7."""
     by_col: dict[int, list[int]] = {}
     for r, c in set(cells):
@@ -294,7 +294,7 @@ def set_highlights(xml: bytes, cells: dict[str, list[tuple[int, int]]], dxf: dic
         if not where:
             continue
         priority += 1
-        refs = _runs(where)
+        refs = cell_runs(where)
         formula = escape(highlight_formula(severity))
         for i in range(0, len(refs), 1000):
             sq = " ".join(refs[i:i + 1000])

@@ -1,0 +1,202 @@
+"""The live engine: the same Book adapter over an open xlwings workbook.
+
+Reads each sheet in one call and writes in bulk: one value write per contiguous
+block, one number-format call per column, never cell by cell. Only the subset of
+the open-source xlwings API listed in docs/live-excel.md is used, so a small fake
+can stand in for Excel in the tests. xlwings itself is imported by the caller
+(addin.ribbon), never here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from itertools import groupby
+from typing import Any
+
+from ..validate.issues import col_letter
+from .model import HIGHLIGHT_FILLS, NUM_FMT, STYLES, AppendRows, ColumnBlock, OutputSheet, StyleSpec
+from .sheet_xml import HIGHLIGHT_MARKER, cell_runs, highlight_formula
+
+XL_EXPRESSION = 2  # xlExpression, for FormatConditions.Add
+MAX_ADDRESS = 250  # Excel's limit for a multi-area address is 255 characters
+
+
+def _rgb(hex_color: str) -> tuple[int, int, int]:
+    return int(hex_color[0:2], 16), int(hex_color[2:4], 16), int(hex_color[4:6], 16)
+
+
+def _bgr_int(hex_color: str) -> int:
+    r, g, b = _rgb(hex_color)
+    return r + (g << 8) + (b << 16)
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, dt.datetime):
+        return v
+    if isinstance(v, dt.date):
+        return dt.datetime(v.year, v.month, v.day)
+    return None if v == "" else v
+
+
+class LiveBook:
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.label = getattr(book, "name", "workbook")
+
+    # ----------------------------------------------------------------- reading
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self.book.sheets]
+
+    def read_grid(self, name: str) -> list[list[Any]]:
+        sheet = self.book.sheets[name]
+        last = sheet.used_range.last_cell
+        values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+        return [[("" if v is None else v) for v in row] for row in values]
+
+    # ----------------------------------------------------------------- writing
+    def write_columns(self, name: str, blocks: list[ColumnBlock]) -> None:
+        sheet = self.book.sheets[name]
+        ordered = sorted(blocks, key=lambda b: (b.first_row, len(b.values), b.col))
+        # adjacent columns with the same rows become one 2-D write
+        groups: list[list[ColumnBlock]] = []
+        for b in ordered:
+            g = groups[-1] if groups else None
+            if g and g[-1].col + 1 == b.col and g[-1].first_row == b.first_row and len(g[-1].values) == len(b.values):
+                g.append(b)
+            else:
+                groups.append([b])
+        for g in groups:
+            if g[0].values:
+                rows = [[_plain(b.values[i]) for b in g] for i in range(len(g[0].values))]
+                last = g[0].first_row + len(rows) - 1
+                sheet.range((g[0].first_row, g[0].col), (last, g[-1].col)).value = rows
+                for b in g:
+                    if b.kind in NUM_FMT:
+                        sheet.range((b.first_row, b.col), (last, b.col)).number_format = NUM_FMT[b.kind]
+            new = [b for b in g if b.header is not None and b.header_row is not None]
+            for _, run in groupby(new, key=lambda b: b.col - new.index(b)):
+                run = list(run)
+                rng = sheet.range((run[0].header_row, run[0].col), (run[0].header_row, run[-1].col))
+                rng.value = [[b.header for b in run]]
+                self._style(rng, STYLES["header_computed"])
+
+    def append_rows(self, name: str, rows: AppendRows) -> None:
+        if not rows.rows:
+            return
+        sheet = self.book.sheets[name]
+        last = rows.first_row + len(rows.rows) - 1
+        pairs = sorted(zip(rows.columns, range(len(rows.columns))))
+        for _, run in groupby(pairs, key=lambda p: p[0] - pairs.index(p)):
+            run = list(run)
+            c1, c2 = run[0][0], run[-1][0]
+            sheet.range((rows.first_row, c1), (last, c2)).value = [[_plain(r[i]) for _, i in run] for r in rows.rows]
+            for col, i in run:
+                if rows.kinds[i] in NUM_FMT:
+                    sheet.range((rows.first_row, col), (last, col)).number_format = NUM_FMT[rows.kinds[i]]
+
+    def replace_sheet(self, out: OutputSheet) -> None:
+        names = self.sheet_names()
+        if out.name in names:
+            sheet = self.book.sheets[out.name]
+            sheet.clear()
+        else:
+            sheet = self.book.sheets.add(out.name, after=self.book.sheets[names[-1]])
+        nrows = len(out.rows)
+        ncols = max((len(r) for r in out.rows), default=0)
+        if not nrows or not ncols:
+            return
+        grid = [[_plain(out.cell(r, c)[0]) if c < len(out.rows[r]) else None for c in range(ncols)]
+                for r in range(nrows)]
+        sheet.range((1, 1), (nrows, ncols)).value = grid
+        structural = [r for r in range(nrows) if self._structural(out, r)]
+        skip = set(structural)
+        data_rows = [r for r in range(nrows) if r not in skip]
+        # number formats per column, over the data rows (contiguous runs)
+        for c in range(ncols):
+            style = out.column_styles[c] if c < len(out.column_styles) else "text"
+            spec = STYLES.get(style)
+            if spec is None:
+                continue
+            for lo, hi in _row_runs(data_rows):
+                rng = sheet.range((lo + 1, c + 1), (hi + 1, c + 1))
+                if spec.num_fmt:
+                    rng.number_format = spec.num_fmt
+                if spec.fill:
+                    rng.color = _rgb(spec.fill)
+        # titles, headers, totals: rows made only of styled cells, formatted in runs
+        for r in structural:
+            cells = [(c, out.cell(r, c)[1]) for c in range(len(out.rows[r]))]
+            for style, run in groupby(cells, key=lambda x: x[1]):
+                run = list(run)
+                self._style(sheet.range((r + 1, run[0][0] + 1), (r + 1, run[-1][0] + 1)), STYLES[style])
+        for r1, c1, r2, c2 in out.merges:
+            sheet.range((r1, c1), (r2, c2)).merge()
+        for c, width in enumerate(out.widths, start=1):
+            sheet.range((1, c)).column_width = width
+        for r, height in out.row_heights.items():
+            sheet.range((r, 1)).row_height = height
+
+    @staticmethod
+    def _structural(out: OutputSheet, r: int) -> bool:
+        from .model import Styled
+
+        row = out.rows[r]
+        return any(isinstance(v, Styled) for v in row) and all(v is None or isinstance(v, Styled) for v in row)
+
+    @staticmethod
+    def _style(rng: Any, spec: StyleSpec) -> None:
+        if spec.num_fmt:
+            rng.number_format = spec.num_fmt
+        if spec.fill:
+            rng.color = _rgb(spec.fill)
+        if spec.bold:
+            rng.font.bold = True
+        if spec.italic:
+            rng.font.italic = True
+        if spec.size:
+            rng.font.size = spec.size
+        if spec.color:
+            rng.font.color = _rgb(spec.color)
+
+    def set_highlights(self, name: str, cells: dict[str, list[tuple[int, int]]]) -> None:
+        """The add-in's marked conditional formats, as in the file engine (Windows COM)."""
+        sheet = self.book.sheets[name]
+        conditions = sheet.api.Cells.FormatConditions
+        for i in range(conditions.Count, 0, -1):
+            fc = conditions.Item(i)
+            if HIGHLIGHT_MARKER in str(getattr(fc, "Formula1", "")):
+                fc.Delete()
+        for severity, where in cells.items():
+            for address in _addresses(cell_runs(where)):
+                fc = sheet.range(address).api.FormatConditions.Add(
+                    Type=XL_EXPRESSION, Formula1="=" + highlight_formula(severity))
+                fc.Interior.Color = _bgr_int(HIGHLIGHT_FILLS[severity])
+
+    def save(self) -> None:
+        """Nothing to do: the user saves the open workbook."""
+
+
+def _row_runs(rows: list[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for r in rows:
+        if out and out[-1][1] == r - 1:
+            out[-1] = (out[-1][0], r)
+        else:
+            out.append((r, r))
+    return out
+
+
+def _addresses(refs: list[str]) -> list[str]:
+    """Multi-area addresses within Excel's length limit."""
+    out: list[str] = []
+    cur = ""
+    for ref in refs:
+        if cur and len(cur) + 1 + len(ref) > MAX_ADDRESS:
+            out.append(cur)
+            cur = ""
+        cur = f"{cur},{ref}" if cur else ref
+    if cur:
+        out.append(cur)
+    return out
+
+
+__all__ = ["LiveBook", "col_letter"]

@@ -1,0 +1,225 @@
+"""A fake of the xlwings objects the live adapter uses; it records every call.
+
+Only the subset listed in docs/live-excel.md: Book.sheets / app / selection / fullname,
+Sheets.add, Sheet.range / used_range / clear / api.Cells.FormatConditions,
+Range.value / options / number_format / color / font / merge / column_width /
+row_height / api.FormatConditions, App.alert / screen_updating / status_bar.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineWorkbook
+
+from addin.validate.issues import col_index, col_letter
+
+
+def _cell(ref: str) -> tuple[int, int]:
+    m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+    return int(m.group(2)), col_index(m.group(1))
+
+
+class Log(list):
+    def writes(self, sheet: str | None = None) -> list[tuple]:
+        return [c for c in self if c[0] == "write" and (sheet is None or c[1] == sheet)]
+
+    def calls(self, sheet: str | None = None) -> list[tuple]:
+        return [c for c in self if sheet is None or c[1] == sheet]
+
+
+class FakeFont:
+    def __init__(self, rng: FakeRange) -> None:
+        self._rng = rng
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        if key.startswith("_"):
+            return object.__setattr__(self, key, value)
+        self._rng.sheet.log.append(("font", self._rng.sheet.name, self._rng.address, key, value))
+
+
+class FakeCondition:
+    def __init__(self, sheet: FakeSheet, address: str, formula: str) -> None:
+        self.sheet, self.address, self.Formula1 = sheet, address, formula
+        self.Interior = type("Interior", (), {})()
+
+    def Delete(self) -> None:
+        self.sheet.conditions.remove(self)
+        self.sheet.log.append(("cf_delete", self.sheet.name, self.address))
+
+
+class FakeConditions:
+    def __init__(self, sheet: FakeSheet, address: str | None = None) -> None:
+        self.sheet, self.address = sheet, address
+
+    @property
+    def Count(self) -> int:
+        return len(self.sheet.conditions)
+
+    def Item(self, i: int) -> FakeCondition:
+        return self.sheet.conditions[i - 1]
+
+    def Add(self, Type: int, Formula1: str) -> FakeCondition:
+        fc = FakeCondition(self.sheet, self.address or "", Formula1)
+        self.sheet.conditions.append(fc)
+        self.sheet.log.append(("cf_add", self.sheet.name, self.address, Formula1))
+        return fc
+
+
+class FakeRange:
+    def __init__(self, sheet: FakeSheet, r1: int, c1: int, r2: int, c2: int, address: str | None = None) -> None:
+        self.sheet, self.r1, self.c1, self.r2, self.c2 = sheet, r1, c1, r2, c2
+        self.address = address or f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
+
+    @property
+    def row(self) -> int:
+        return self.r1
+
+    @property
+    def column(self) -> int:
+        return self.c1
+
+    @property
+    def last_cell(self) -> FakeRange:
+        return FakeRange(self.sheet, self.r2, self.c2, self.r2, self.c2)
+
+    def options(self, **kw: Any) -> FakeRange:
+        return self
+
+    @property
+    def value(self) -> list[list[Any]]:
+        self.sheet.log.append(("read", self.sheet.name, self.address))
+        return [[self.sheet.cells.get((r, c)) for c in range(self.c1, self.c2 + 1)]
+                for r in range(self.r1, self.r2 + 1)]
+
+    @value.setter
+    def value(self, rows: Any) -> None:
+        if not isinstance(rows, list):
+            rows = [[rows]]
+        assert len(rows) == self.r2 - self.r1 + 1, (self.address, len(rows))
+        self.sheet.log.append(("write", self.sheet.name, self.address, len(rows), len(rows[0]) if rows else 0))
+        for i, row in enumerate(rows):
+            assert len(row) == self.c2 - self.c1 + 1, (self.address, row)
+            for j, v in enumerate(row):
+                if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+                    raise TypeError("xlwings writes datetime, the adapter must convert dates")
+                key = (self.r1 + i, self.c1 + j)
+                if v is None:
+                    self.sheet.cells.pop(key, None)
+                else:
+                    self.sheet.cells[key] = v
+                self.sheet.written.add(key)
+
+    def _fmt(self, what: str, value: Any) -> None:
+        self.sheet.log.append((what, self.sheet.name, self.address, value))
+
+    number_format = property(lambda self: None, lambda self, v: self._fmt("number_format", v))
+    color = property(lambda self: None, lambda self, v: self._fmt("color", v))
+    column_width = property(lambda self: None, lambda self, v: self._fmt("column_width", v))
+    row_height = property(lambda self: None, lambda self, v: self._fmt("row_height", v))
+
+    @property
+    def font(self) -> FakeFont:
+        return FakeFont(self)
+
+    def merge(self) -> None:
+        self._fmt("merge", None)
+
+    @property
+    def api(self) -> Any:
+        return type("RangeApi", (), {"FormatConditions": FakeConditions(self.sheet, self.address)})()
+
+
+class FakeSheet:
+    def __init__(self, book: FakeBook, name: str, grid: list[list[Any]] | None = None) -> None:
+        self.book, self.name, self.log = book, name, book.log
+        self.cells: dict[tuple[int, int], Any] = {}
+        self.written: set[tuple[int, int]] = set()
+        self.conditions: list[FakeCondition] = []
+        for r, row in enumerate(grid or [], start=1):
+            for c, v in enumerate(row, start=1):
+                if v not in (None, ""):
+                    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+                        v = dt.datetime(v.year, v.month, v.day)
+                    self.cells[(r, c)] = v
+
+    def range(self, a: Any, b: Any = None) -> FakeRange:
+        if isinstance(a, str):
+            areas = a.split(",")
+            r1, c1 = _cell(areas[0].split(":")[0])
+            return FakeRange(self, r1, c1, r1, c1, address=a)
+        r1, c1 = a
+        r2, c2 = b if b is not None else a
+        return FakeRange(self, r1, c1, r2, c2)
+
+    @property
+    def used_range(self) -> FakeRange:
+        if not self.cells:
+            return FakeRange(self, 1, 1, 1, 1)
+        return FakeRange(self, 1, 1, max(r for r, _ in self.cells), max(c for _, c in self.cells))
+
+    def clear(self) -> None:
+        self.log.append(("clear", self.name))
+        self.cells.clear()
+
+    @property
+    def api(self) -> Any:
+        cells = type("Cells", (), {"FormatConditions": FakeConditions(self)})()
+        return type("SheetApi", (), {"Cells": cells})()
+
+    def grid(self) -> list[list[Any]]:
+        if not self.cells:
+            return []
+        rows, cols = max(r for r, _ in self.cells), max(c for _, c in self.cells)
+        return [[self.cells.get((r, c)) for c in range(1, cols + 1)] for r in range(1, rows + 1)]
+
+
+class FakeSheets:
+    def __init__(self, book: FakeBook) -> None:
+        self.book = book
+        self.items: list[FakeSheet] = []
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __getitem__(self, name: str) -> FakeSheet:
+        return next(s for s in self.items if s.name == name)
+
+    def add(self, name: str, after: FakeSheet | None = None) -> FakeSheet:
+        self.book.log.append(("add_sheet", name))
+        sheet = FakeSheet(self.book, name)
+        self.items.insert(self.items.index(after) + 1 if after else len(self.items), sheet)
+        return sheet
+
+
+class FakeApp:
+    def __init__(self, log: Log) -> None:
+        object.__setattr__(self, "log", log)
+        object.__setattr__(self, "alerts", [])
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        self.log.append(("app", key, value))
+        object.__setattr__(self, key, value)
+
+    def alert(self, prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None,
+              callback: Any = None) -> str:
+        self.alerts.append((mode, prompt))
+        return "ok"
+
+
+class FakeBook:
+    def __init__(self, path: Path) -> None:
+        self.log = Log()
+        self.app = FakeApp(self.log)
+        self.sheets = FakeSheets(self)
+        self.fullname = str(path)
+        self.name = path.name
+        self.selection: FakeRange | None = None
+        wb = CalamineWorkbook.from_path(str(path))
+        for name in wb.sheet_names:
+            self.sheets.items.append(FakeSheet(self, name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False)))
+
+    def select(self, sheet: str, row: int, col: int = 1) -> None:
+        self.selection = FakeRange(self.sheets[sheet], row, col, row, col)

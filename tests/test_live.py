@@ -1,0 +1,171 @@
+"""The live engine through a fake xlwings book that records every call."""
+import datetime as dt
+import shutil
+
+import pytest
+
+from addin import jobs, ribbon
+from addin.actions import ACTIONS
+from addin.build.demo_data import generate
+from addin.build.workbook import build_workbook
+from addin.io.xlsx_book import XlsxBook
+from fake_xlwings import FakeBook
+from python_calamine import CalamineWorkbook
+
+AS_OF = dt.date(2026, 11, 24)
+COMPUTED = {"客户资料卡": {26, 27, 28, 29, 30}, "销售漏斗": {9, 10, 11, 12, 13}}
+
+
+def demo_book(tmp_path, n, name=None):
+    data = generate(n, as_of=AS_OF, seed=3, invoices=2 * n, contacts=2 * n)
+    return build_workbook(tmp_path / (name or f"demo{n}.xlsx"), data=data, settings={"as_of": AS_OF})
+
+
+def write_counts(book):
+    counts = {}
+    for call in book.log:
+        if call[0] in ("write", "number_format", "color", "font", "merge", "column_width", "row_height"):
+            counts[call[1]] = counts.get(call[1], 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize("action", ["validate", "grades", "calls", "aging"])
+def test_writes_are_bulk_whatever_the_row_count(tmp_path, action):
+    small, big = FakeBook(demo_book(tmp_path, 40)), FakeBook(demo_book(tmp_path, 400))
+    assert ribbon.dispatch(action, small) and ribbon.dispatch(action, big)
+    cs, cb = write_counts(small), write_counts(big)
+    # per sheet, the same number of range calls for 40 and for 400 customers
+    for sheet in cs.keys() | cb.keys():
+        if sheet in ("校验结果",):
+            continue
+        assert cs.get(sheet) == cb.get(sheet), (sheet, cs.get(sheet), cb.get(sheet))
+    assert max(cb.values()) < 150
+    assert not any(c[0] == "write" and c[3] == 1 and c[4] == 1 for c in big.log if c[1] in COMPUTED)
+
+
+def test_user_cells_are_never_written(tmp_path):
+    path = demo_book(tmp_path, 60)
+    book = FakeBook(path)
+    original = {s.name: dict(s.cells) for s in book.sheets}
+    assert ribbon.dispatch("calls", book)
+    for sheet in book.sheets:
+        if sheet.name not in ("客户资料卡", "销售漏斗", "联系记录", "信用调查", "应收账款", "设置"):
+            continue
+        last = max((r for r, _ in original[sheet.name]), default=0)
+        for r, c in sheet.written:
+            assert c in COMPUTED.get(sheet.name, set()) or r > last, (sheet.name, r, c)
+        # and every user value is still there
+        for (r, c), v in original[sheet.name].items():
+            if c not in COMPUTED.get(sheet.name, set()):
+                assert sheet.cells.get((r, c)) == v
+
+
+def test_unknown_action_refused(tmp_path):
+    book = FakeBook(demo_book(tmp_path, 10))
+    assert ribbon.dispatch("delete_everything", book) is False
+    assert book.app.alerts == [("critical", "未知的操作：delete_everything")]
+    assert not book.log.writes()
+
+
+def _values(grid):
+    def norm(v):
+        if isinstance(v, dt.datetime):
+            return v.date()
+        if isinstance(v, float):
+            return round(v, 9)
+        return None if v == "" else v
+    rows = [[norm(v) for v in row] for row in grid]
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    width = max((max((i + 1 for i, v in enumerate(r) if v is not None), default=0) for r in rows), default=0)
+    return [r[:width] + [None] * (width - len(r)) for r in rows]
+
+
+@pytest.mark.parametrize("action, steps", [("calls", ("grades", "calls")), ("aging", ("aging",)),
+                                           ("validate", None)])
+def test_live_and_headless_give_the_same_workbook(tmp_path, action, steps):
+    path = demo_book(tmp_path, 80)
+    copy = tmp_path / "headless.xlsx"
+    shutil.copy(path, copy)
+    headless = XlsxBook(copy)
+    result = jobs.validate(headless) if steps is None else jobs.refresh(headless, steps=steps)
+    jobs.apply(headless, result.plan)
+    book = FakeBook(path)
+    assert ribbon.dispatch(action, book)
+    wb = CalamineWorkbook.from_path(str(copy))
+    for sheet in book.sheets:
+        assert _values(sheet.grid()) == _values(wb.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False)), \
+            sheet.name
+
+
+def test_screen_updating_status_bar_and_closing_alert(tmp_path):
+    book = FakeBook(demo_book(tmp_path, 20))
+    assert ribbon.dispatch("calls", book)
+    app_calls = [c for c in book.log if c[0] == "app"]
+    assert app_calls[0] == ("app", "screen_updating", False)
+    assert app_calls[1] == ("app", "status_bar", "客户管理：正在刷新拨打清单…")
+    assert app_calls[-2:] == [("app", "screen_updating", True), ("app", "status_bar", None)]
+    first_write = next(i for i, c in enumerate(book.log) if c[0] == "write")
+    assert book.log.index(("app", "screen_updating", False)) < first_write
+    mode, text = book.app.alerts[-1]
+    assert mode == "info" and text.startswith("刷新拨打清单完成。") and "拨打清单：" in text
+
+
+def test_errors_become_a_message_box(tmp_path):
+    from helpers import sheets, write_book
+
+    book = FakeBook(write_book(tmp_path / "x.xlsx", sheets(customers=None)))
+    assert ribbon.dispatch("validate", book) is False
+    assert book.app.alerts == [("critical", "操作失败：required sheet missing: 客户资料卡 (Customers)")]
+    assert ("app", "screen_updating", True) in book.log
+
+
+def test_internal_error_is_reported_not_raised(tmp_path, monkeypatch):
+    book = FakeBook(demo_book(tmp_path, 10))
+    monkeypatch.setattr(ribbon.jobs, "validate", lambda live: 1 / 0)
+    monkeypatch.setattr(ribbon.Path, "home", lambda: tmp_path)
+    assert ribbon.dispatch("validate", book) is False
+    mode, text = book.app.alerts[-1]
+    assert mode == "critical" and "ZeroDivisionError" in text
+    assert "Traceback" in (tmp_path / "crm-addin-error.log").read_text(encoding="utf-8")
+
+
+def test_highlights_use_marked_conditional_formats(tmp_path):
+    from helpers import CUSTOMERS, sheets, write_book
+
+    rows = [list(r) for r in CUSTOMERS]
+    rows[2][3] = "12345"
+    book = FakeBook(write_book(tmp_path / "h.xlsx", sheets(customers=rows)))
+    ribbon.dispatch("validate", book)
+    adds = [c for c in book.log if c[0] == "cf_add"]
+    assert adds == [("cf_add", "客户资料卡", "D3", '=ISTEXT("crm:validation:error")')]
+    ribbon.dispatch("validate", book)
+    assert [c for c in book.log if c[0] == "cf_delete"] == [("cf_delete", "客户资料卡", "D3")]
+    assert len(book.sheets["客户资料卡"].conditions) == 1
+
+
+def test_credit_form_for_the_active_row(tmp_path):
+    path = demo_book(tmp_path, 60)
+    book = FakeBook(path)
+    survey = book.sheets["信用调查"]
+    cid = survey.cells[(2, 1)]
+    book.select("信用调查", 2, 5)
+    assert ribbon.dispatch("credit_form", book), book.app.alerts
+    assert f"已为 {cid} 填写授信申请" in book.app.alerts[-1][1]
+    form = book.sheets["授信申请"].grid()
+    assert form[0][0] == "客户授信申请表" and cid in form[3]
+    book.select("设置", 3)
+    assert ribbon.dispatch("credit_form", book) is False
+    assert "请先选中某个客户所在行的单元格" in book.app.alerts[-1][1]
+
+
+def test_export_aging_next_to_the_workbook(tmp_path):
+    path = demo_book(tmp_path, 30, "CRM.xlsx")
+    book = FakeBook(path)
+    assert ribbon.dispatch("export_aging", book)
+    out = tmp_path / "CRM-账龄分析-20261124.xlsx"
+    assert out.exists() and str(out) in book.app.alerts[-1][1]
+
+
+def test_every_ribbon_button_has_a_handler():
+    assert set(ACTIONS) == set(ribbon.HANDLERS)
