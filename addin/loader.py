@@ -39,7 +39,7 @@ class Loaded:
         """Customer ID → card values, for every row with a usable ID (the first of duplicates;
         rows with errors elsewhere included, their invalid cells blank)."""
         cards: dict[str, dict] = {}
-        for row in self.tables["customers"].frame(good_only=False).to_dict("records"):
+        for row in self.tables["customers"].records(good_only=False):
             cid = row["customer_id"]
             if cid is not None and cid not in cards:
                 cards[cid] = row

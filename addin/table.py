@@ -7,6 +7,7 @@ nothing here touches a file.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +63,22 @@ class Table:
         if severity == "error" and i is not None:
             self.bad_rows.add(i)
         return iss
+
+    def records(self, keys: list[str] | None = None, *, good_only: bool = True) -> list[dict[str, Any]]:
+        """Typed rows as dicts (with ``_i`` and ``_row``), without going through pandas."""
+        keys = keys or [c.key for c in self.spec.columns]
+        n = len(self.rows)
+        cols = [self.values.get(k) or [None] * n for k in keys]
+        bad = self.bad_rows if good_only else set()
+        out = []
+        for i, vals in enumerate(zip(*cols)) if keys else enumerate([()] * n):
+            if i in bad:
+                continue
+            rec = dict(zip(keys, vals))
+            rec["_i"] = i
+            rec["_row"] = self.rows[i]
+            out.append(rec)
+        return out
 
     def frame(self, keys: list[str] | None = None, *, good_only: bool = True) -> pd.DataFrame:
         """Typed values as a DataFrame; ``_row`` is the Excel row, ``_i`` the data-row index."""
@@ -119,6 +136,66 @@ def _parser(column: Column) -> Callable[[Any], Any]:
     }[kind]
 
 
+_PASS = {Kind.MONEY: (float,), Kind.NUMBER: (float,), Kind.DATE: (dt.date,)}
+
+
+def parse_column(column: Column, raw: list[Any]) -> tuple[list[Any], list[tuple[int, p.ParseError]]]:
+    """Typed values of one column and the cells that failed, by row index.
+
+    Values that are already typed (floats in money columns, date cells) pass through
+    without a call; repeated raw values of choice columns are parsed once.
+    """
+    parse = _parser(column)
+    kind = column.kind
+    passthrough = _PASS.get(kind, ())
+    text = kind == Kind.TEXT
+    memo: dict[Any, Any] | None = {} if kind in (Kind.CHOICE, Kind.BOOL) else None
+    out: list[Any] = []
+    errors: list[tuple[int, p.ParseError]] = []
+    append = out.append
+    for i, v in enumerate(raw):
+        cls = v.__class__
+        if cls in passthrough:
+            append(v)
+            continue
+        if v is None or v == "":
+            append(None)
+            continue
+        if text and cls is str:
+            append(v.strip() or None)
+            continue
+        if memo is not None:
+            hit = memo.get(v, memo) if cls in (str, float, int) else memo
+            if hit is not memo:
+                if hit.__class__ is p.ParseError:
+                    errors.append((i, hit))
+                    append(None)
+                else:
+                    append(hit)
+                continue
+        try:
+            value = parse(v)
+        except p.ParseError as err:
+            value = err
+        if memo is not None and cls in (str, float, int):
+            memo[v] = value
+        if value.__class__ is p.ParseError:
+            errors.append((i, value))
+            append(None)
+        else:
+            append(value)
+    return out, errors
+
+
+def _blank(v: Any) -> bool:
+    return v is None or v == "" or (v.__class__ is str and not v.strip())
+
+
+def _has_value(row: list[Any], cols: list[int]) -> bool:
+    n = len(row)
+    return any(not _blank(row[c]) for c in cols if c < n)
+
+
 def _choice_list(column: Column, lang: Lang) -> str:
     return "、".join(column.choice_labels(lang)) if lang == "zh" else ", ".join(column.choice_labels(lang))
 
@@ -136,31 +213,29 @@ def read_table(grid: list[list[Any]], spec: SheetSpec, name: str, lang: Lang) ->
         table.issue(None, key, "duplicate_header", "warning", value=headers[key])
 
     input_cols = [columns[c.key] - 1 for c in spec.columns if not c.computed and c.key in columns]
-    data_rows: list[int] = []
-    for i in range(r + 1, len(grid)):
-        row = grid[i]
-        if any(not p.is_blank(row[c]) for c in input_cols if c < len(row)):
-            data_rows.append(i)
-        if any(not p.is_blank(v) for v in row):
+    data_rows = [i for i in range(r + 1, len(grid)) if _has_value(grid[i], input_cols)]
+    for i in range(len(grid) - 1, r, -1):
+        if any(not _blank(v) for v in grid[i]):
             table.last_row = i + 1
+            break
     table.rows = [i + 1 for i in data_rows]
 
+    data = [grid[i] for i in data_rows]
+    if any(len(row) != width for row in data):
+        data = [list(row) + [None] * (width - len(row)) for row in data]
+    by_column = list(zip(*data)) if data else []
+    del data
     for column in spec.columns:
         if column.key not in columns:
             continue
         c = columns[column.key] - 1
-        raw = [grid[i][c] if c < len(grid[i]) else None for i in data_rows]
+        raw = list(by_column[c]) if by_column else []
         table.raw[column.key] = raw
         if column.computed:
             continue
-        parse = _parser(column)
-        out: list[Any] = []
-        for i, v in enumerate(raw):
-            try:
-                out.append(parse(v))
-            except p.ParseError as err:
-                out.append(None)
-                kw = {"allowed": _choice_list(column, lang)} if err.code == "choice" else {}
-                table.issue(i, column.key, err.code, **kw)
-        table.values[column.key] = out
+        values, errors = parse_column(column, raw)
+        for i, err in errors:
+            kw = {"allowed": _choice_list(column, lang)} if err.code == "choice" else {}
+            table.issue(i, column.key, err.code, **kw)
+        table.values[column.key] = values
     return table

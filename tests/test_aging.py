@@ -27,7 +27,7 @@ def inv(cid="C1", days_overdue=None, amount=100.0, paid=None, invoice_date=None,
 
 
 def report(*invoices, s=S, cards=CARDS):
-    return aging(pd.DataFrame(list(invoices), dtype=object), cards, AS_OF, s)
+    return aging(list(invoices), cards, AS_OF, s)
 
 
 @pytest.mark.parametrize("days, bucket", [(-5, None), (0, None), (1, 0), (30, 0), (31, 1), (60, 1), (61, 2),

@@ -1,7 +1,5 @@
 import datetime as dt
 
-import pandas as pd
-
 from addin.core.calls import prioritize, reason_text, select
 from addin.core.funnel import contact_stats, heat
 from addin.core.settings import Settings
@@ -12,8 +10,7 @@ D = dt.timedelta
 
 
 def stats(*contacts):
-    df = pd.DataFrame(contacts or [], columns=["customer_id", "date", "next_call"], dtype=object)
-    return contact_stats(df)
+    return contact_stats([dict(zip(("customer_id", "date", "next_call"), c)) for c in contacts])
 
 
 def prio(cid="C1", owner="张伟", contacts=(), settings=S, **card):

@@ -70,3 +70,18 @@ def test_highlights_placed_in_schema_order_and_replaced():
     assert highlighted_cells(twice) == {"error": ["A1"]}
     assert user_cf in twice
     assert set_highlights(twice, {}, {}) == xml
+
+
+def test_set_columns_keeps_other_rows_and_appends_or_replaces():
+    from addin.io.sheet_xml import set_columns
+
+    xml = (b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>h</t></is></c></row>'
+           b'<row r="2" spans="1:3"><c r="A2"><v>1</v></c></row>'
+           b'<row r="3"><c r="A3"><v>2</v></c><c r="C3" s="9"><f>1+1</f><v>2</v></c></row>'
+           b'<row r="9"><c r="A9"><v>3</v></c></row></sheetData></worksheet>')
+    out, formula = set_columns(xml, 2, {3: [1.5, None, 7.0], 4: ["x", "y", None]}, {3: 5, 4: 6})
+    assert formula
+    assert out.startswith(b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>h</t></is></c></row>')
+    assert b'<row r="2"><c r="A2"><v>1</v></c><c r="C2" s="5"><v>1.5</v></c><c r="D2" s="6" t="inlineStr">' in out
+    assert b'<row r="3"><c r="A3"><v>2</v></c><c r="C3" s="9"/><c r="D3" s="6" t="inlineStr"><is><t>y</t>' in out
+    assert b'<row r="4"><c r="C4" s="5"><v>7</v></c><c r="D4" s="6"/></row><row r="9"><c r="A9"><v>3</v></c></row>' in out

@@ -5,8 +5,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-
 from .settings import Settings
 
 
@@ -91,9 +89,9 @@ def _add(target: CustomerAging, amount: float, days: int, s: Settings) -> None:
     target.recoverable += amount * recovery_rate(days, s.recovery_rates)
 
 
-def aging(invoices: pd.DataFrame, customers: dict[str, dict[str, Any]], as_of: dt.date, s: Settings
+def aging(invoices: list[dict[str, Any]], customers: dict[str, dict[str, Any]], as_of: dt.date, s: Settings
           ) -> AgingReport:
-    """``invoices``: valid 应收账款 rows; ``customers``: customer ID → card values.
+    """``invoices``: valid 应收账款 rows (dicts); ``customers``: customer ID → card values.
 
     Outstanding = 金额 − 已收金额; settled invoices (≤ 0) and invoices dated after the as-of
     date are left out. Days overdue = as-of − due date (basis 到期日) or − 开票日期 (basis 开票日期).
@@ -102,8 +100,9 @@ def aging(invoices: pd.DataFrame, customers: dict[str, dict[str, Any]], as_of: d
     per_owner: dict[str, CustomerAging] = {}
     nb = len(s.aging_buckets) + 1
     total = CustomerAging("", None, None, None, buckets=[0.0] * nb)
-    cols = ["customer_id", "invoice_date", "due_date", "amount", "paid", "owner"]
-    for cid, inv_date, due, amount, paid, handler in invoices[cols].itertuples(index=False, name=None):
+    for inv in invoices:
+        cid, inv_date, due = inv["customer_id"], inv["invoice_date"], inv.get("due_date")
+        amount, paid, handler = inv["amount"], inv.get("paid"), inv.get("owner")
         if inv_date is None or amount is None or inv_date > as_of:
             continue
         outstanding = round(float(amount) - float(paid or 0), 2)

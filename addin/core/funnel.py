@@ -4,8 +4,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pandas as pd
-
 from .settings import Settings
 
 
@@ -16,16 +14,16 @@ class ContactStats:
     log_next_call: dt.date | None  # 下次拨打 of the most recent contact that set one
 
 
-def contact_stats(contacts: pd.DataFrame) -> dict[str, ContactStats]:
-    """Per customer: latest contact date, number of contacts, the latest planned next call."""
+def contact_stats(contacts: list[dict]) -> dict[str, ContactStats]:
+    """Per customer: latest contact date, number of contacts, the latest planned next call.
+
+    ``contacts`` are valid 联系记录 rows (dicts with customer_id, date, next_call)."""
     out: dict[str, ContactStats] = {}
-    if contacts.empty:
-        return out
-    df = contacts[["customer_id", "date", "next_call"]]
     last: dict[str, dt.date] = {}
     count: dict[str, int] = {}
     plan: dict[str, tuple[dt.date, dt.date]] = {}  # customer → (contact date, next call)
-    for cid, date, nxt in zip(df["customer_id"], df["date"], df["next_call"]):
+    for rec in contacts:
+        cid, date, nxt = rec["customer_id"], rec["date"], rec["next_call"]
         count[cid] = count.get(cid, 0) + 1
         if date is not None and (cid not in last or date > last[cid]):
             last[cid] = date

@@ -92,14 +92,13 @@ def segment(grades: pd.Series, deals: pd.Series, customers: pd.DataFrame, stages
     - low: the rest.
     """
     out = []
-    for idx in customers.index:
-        g, d = grades[idx], deals[idx]
+    for g, d, money, need, authority, stage in zip(grades, deals, customers["money"], customers["need"],
+                                                   customers["authority"], stages):
         if g == "A" and d == "relationship":
             out.append("core")
         elif (g == "B" and d == "relationship") or (g == "A" and d == "transactional"):
             out.append("value")
-        elif (customers.at[idx, "money"] == "yes" and customers.at[idx, "need"] == "yes"
-              and customers.at[idx, "authority"] != "no") or stages.get(idx) in PURSUIT_STAGES:
+        elif (money == "yes" and need == "yes" and authority != "no") or stage in PURSUIT_STAGES:
             out.append("potential")
         else:
             out.append("low")

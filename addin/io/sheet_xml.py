@@ -53,27 +53,40 @@ def _num(x: float) -> str:
 
 
 def clean_text(text: str) -> str:
-    return _ILLEGAL.sub("", text)
+    return _ILLEGAL.sub("", text) if _ILLEGAL.search(text) else text
+
+
+_EMPTY_STRS = {b"": ""}
 
 
 def cell_xml(ref: str, value: object, style: int | None, pfx: bytes = b"") -> bytes:
     """One <c> element. None gives an empty (styled) cell; text is written inline."""
-    p = pfx.decode()
+    p = _EMPTY_STRS.get(pfx)
+    if p is None:
+        p = _EMPTY_STRS[pfx] = pfx.decode()
     s = f' s="{style}"' if style else ""
-    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+    cls = value.__class__
+    if cls is float:
+        if value != value or value in (math.inf, -math.inf):
+            return f'<{p}c r="{ref}"{s}/>'.encode()
+        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+        return f'<{p}c r="{ref}"{s}><{p}v>{text}</{p}v></{p}c>'.encode()
+    if cls is str:
+        if not value:
+            return f'<{p}c r="{ref}"{s}/>'.encode()
+        text = clean_text(value)
+        space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+        return (f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t{space}>{escape(text)}</{p}t></{p}is></{p}c>'
+                ).encode("utf-8")
+    if value is None:
         return f'<{p}c r="{ref}"{s}/>'.encode()
-    if isinstance(value, bool):
+    if cls is bool:
         return f'<{p}c r="{ref}"{s} t="b"><{p}v>{int(value)}</{p}v></{p}c>'.encode()
     if isinstance(value, (dt.date, dt.datetime)):
         value = to_serial(value)
     if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
-            return f'<{p}c r="{ref}"{s}/>'.encode()
-        return f'<{p}c r="{ref}"{s}><{p}v>{_num(value)}</{p}v></{p}c>'.encode()
-    text = clean_text(str(value))
-    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return (f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t{space}>{escape(text)}</{p}t></{p}is></{p}c>'
-            ).encode("utf-8")
+        return cell_xml(ref, float(value), style, pfx)
+    return cell_xml(ref, str(value), style, pfx)
 
 
 class _Patterns:
@@ -145,7 +158,8 @@ def edit_cells(xml: bytes, updates: dict[int, dict[int, tuple[object, int | None
     start, end, self_closing = _sheet_data_bounds(xml, pat)
     default_style = default_style or {}
     removed_formula = False
-    pending = dict(sorted(updates.items()))
+    order = sorted(updates)
+    k = 0
     out: list[bytes] = []
     pos = start
     body_start = start
@@ -158,50 +172,111 @@ def edit_cells(xml: bytes, updates: dict[int, dict[int, tuple[object, int | None
         return f'<{p}row r="{r}">'.encode() + b"".join(parts) + f"</{p}row>".encode()
 
     if self_closing:
-        rows_xml = b"".join(new_row(r, c) for r, c in pending.items() if _has_values(c))
+        rows_xml = b"".join(new_row(r, updates[r]) for r in order if _has_values(updates[r]))
         tag = xml[start:end]
         open_tag = tag[:-2] + b">"
         return (xml[:start] + open_tag + rows_xml + pat.sheet_data_end + xml[end:]), False
 
+    n = len(order)
     for m in pat.row.finditer(xml, start, end):
         attrs, body = m.group(1), m.group(2)
         r = _R_ATTR.search(attrs)
         rownum = int(r.group(2)) if (r and r.group(2)) else rownum + 1
         # rows to insert before this one
-        while pending and next(iter(pending)) < rownum:
-            rr, cells = _pop_first(pending)
+        while k < n and order[k] < rownum:
+            cells = updates[order[k]]
             if _has_values(cells):
                 out.append(xml[pos:m.start()])
                 pos = m.start()
-                out.append(new_row(rr, cells))
-        if rownum not in pending:
+                out.append(new_row(order[k], cells))
+            k += 1
+        if k >= n or order[k] != rownum:
             if not (r and r.group(2)):
                 out.append(xml[pos:m.start()])
                 out.append(_with_ref(m.group(0), pfx, b"row", str(rownum).encode()))
                 pos = m.end()
+            if k >= n:
+                break
             continue
-        cells_upd = pending.pop(rownum)
-        existing = row_cells(body or b"", pat, rownum, pfx)
-        merged: dict[int, bytes] = {c: x for c, x, _ in existing}
-        styles = {c: cell_style(a) for c, _, a in existing}
-        for c, (v, s) in cells_upd.items():
-            old = merged.get(c)
-            if old is not None and has_formula(old, pfx):
-                removed_formula = True
-            style = s if s is not None else (styles.get(c) or default_style.get(c))
-            merged[c] = cell_xml(f"{col_letter(c)}{rownum}", v, style, pfx)
+        cells_upd = updates[order[k]]
+        k += 1
+        new_body, formula = _edit_row(body or b"", rownum, cells_upd, pat, pfx, default_style)
+        removed_formula |= formula
         row_attrs = _SPANS.sub(b"", attrs)
         if not (r and r.group(2)):
             row_attrs = b' r="%d"' % rownum + row_attrs
         out.append(xml[pos:m.start()])
-        out.append(b"<" + pfx + b"row" + row_attrs + b">" + b"".join(merged[c] for c in sorted(merged))
-                   + b"</" + pfx + b"row>")
+        out.append(b"<" + pfx + b"row" + row_attrs + b">" + new_body + b"</" + pfx + b"row>")
         pos = m.end()
     out.append(xml[pos:end])
-    for rr, cells in pending.items():
-        if _has_values(cells):
-            out.append(new_row(rr, cells))
+    for rr in order[k:]:
+        if _has_values(updates[rr]):
+            out.append(new_row(rr, updates[rr]))
     return xml[:body_start] + b"".join(out) + xml[end:], removed_formula
+
+
+_LETTERS: dict[bytes, int] = {}
+
+
+def _col(letters: bytes) -> int:
+    c = _LETTERS.get(letters)
+    if c is None:
+        c = _LETTERS[letters] = col_index(letters.decode())
+    return c
+
+
+def _tail_cells(body: bytes, pfx: bytes, min_col: int) -> tuple[int, list[tuple[int, int, int]]] | None:
+    """The cells at or right of ``min_col``, found by walking back from the row's end.
+
+    Returns (where they start, [(col, start, end)]) or None when the row needs the full
+    parse (cells without references, attribute-less cells, row extensions)."""
+    opener = b"<" + pfx + b"c "
+    if b"<" + pfx + b"c>" in body or b"<" + pfx + b"c/>" in body or b"extLst" in body:
+        return None
+    cells: list[tuple[int, int, int]] = []
+    end = len(body)
+    pos = end
+    while True:
+        a = body.rfind(opener, 0, pos)
+        if a < 0:
+            break
+        tag_end = body.find(b">", a)
+        m = _R_ATTR.search(body, a, tag_end)
+        if not m or not m.group(1):
+            return None
+        col = _col(m.group(1))
+        if col < min_col:
+            return pos if cells else end, cells[::-1]
+        cells.append((col, a, pos))
+        pos = a
+    return (cells[-1][1] if cells else end), cells[::-1]
+
+
+def _edit_row(body: bytes, rownum: int, upd: dict[int, tuple[object, int | None]], pat: _Patterns, pfx: bytes,
+              defaults: dict[int, int]) -> tuple[bytes, bool]:
+    """A row's cells with ``upd`` applied; untouched cells keep their bytes."""
+    found = _tail_cells(body, pfx, min(upd))
+    formula = False
+    if found is None:  # the general path: parse every cell
+        merged = {c: x for c, x, _ in row_cells(body, pat, rownum, pfx)}
+        styles = {c: cell_style(x[:x.find(b">")]) for c, x in merged.items() if c in upd}
+        for c, (v, st) in upd.items():
+            if c in merged and has_formula(merged[c], pfx):
+                formula = True
+            merged[c] = cell_xml(f"{col_letter(c)}{rownum}", v, st if st is not None else
+                                 (styles.get(c) or defaults.get(c)), pfx)
+        return b"".join(merged[c] for c in sorted(merged)), formula
+    start, tail = found
+    cells: dict[int, bytes] = {c: body[a:b] for c, a, b in tail}
+    for c, (v, st) in upd.items():
+        old = cells.get(c)
+        style = st
+        if style is None:
+            style = (cell_style(old[:old.find(b">")]) if old is not None else 0) or defaults.get(c)
+        if old is not None and has_formula(old, pfx):
+            formula = True
+        cells[c] = cell_xml(f"{col_letter(c)}{rownum}", v, style, pfx)
+    return body[:start] + b"".join(cells[c] for c in sorted(cells)), formula
 
 
 def _pop_first(d: dict) -> tuple:
@@ -279,6 +354,8 @@ def set_highlights(xml: bytes, cells: dict[str, list[tuple[int, int]]], dxf: dic
     pat = _Patterns(pfx)
     _, end, self_closing = _sheet_data_bounds(xml, pat)
     split = end if self_closing else end + len(pat.sheet_data_end)
+    if not any(cells.values()) and xml.find(HIGHLIGHT_MARKER.encode(), split) < 0:
+        return xml
     head, tail = xml[:split], xml[split:]
     p = re.escape(pfx)
     cf = re.compile(rb"<" + p + rb"conditionalFormatting\b[^>]*>.*?</" + p + rb"conditionalFormatting>", re.S)
@@ -333,3 +410,97 @@ def highlighted_cells(xml: bytes) -> dict[str, list[str]]:
         if hit:
             out.setdefault(hit.group(1).decode(), []).extend(m.group(1).decode().split())
     return out
+
+
+# --------------------------------------------------------------- column blocks
+_ROW_NUM = re.compile(rb'\br="(\d+)"')
+
+
+def _cell_writer(col: int, style: int | None, pfx: bytes):
+    """A fast formatter of one column's cells: (row, value, style or None) → bytes."""
+    p = pfx.decode()
+    letter = col_letter(col)
+
+    def write(row: int, value: object, st: int | None) -> bytes:
+        st = st if st is not None else style
+        s = f' s="{st}"' if st else ""
+        cls = value.__class__
+        if cls is float and value == value and abs(value) != math.inf:
+            text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+            return f'<{p}c r="{letter}{row}"{s}><{p}v>{text}</{p}v></{p}c>'.encode()
+        if cls is int:
+            return f'<{p}c r="{letter}{row}"{s}><{p}v>{value}</{p}v></{p}c>'.encode()
+        return cell_xml(f"{letter}{row}", value, st, pfx)
+
+    return write
+
+
+def set_columns(xml: bytes, first_row: int, columns: dict[int, list[object]],
+                default_style: dict[int, int] | None = None) -> tuple[bytes, bool]:
+    """Write whole column blocks: ``columns`` maps a column index to its values from
+    ``first_row`` down (None clears a cell, keeping its style).
+
+    The common case — the computed columns to the right of a row's last cell, or
+    replacing cells that are already there — touches only the row's tail; anything
+    unusual goes through :func:`edit_cells` row by row.
+    """
+    pfx = prefix_of(xml)
+    pat = _Patterns(pfx)
+    start, end, self_closing = _sheet_data_bounds(xml, pat)
+    default_style = default_style or {}
+    cols = sorted(columns)
+    if not cols:
+        return xml, False
+    n = max(len(v) for v in columns.values())
+    last_row = first_row + n - 1
+    if self_closing or b"<" + pfx + b"row>" in xml[start:end] or pfx:
+        updates = {first_row + i: {c: (columns[c][i], None) for c in cols if i < len(columns[c])}
+                   for i in range(n)}
+        return edit_cells(xml, updates, default_style)
+    writers = {c: _cell_writer(c, default_style.get(c), pfx) for c in cols}
+    min_col = cols[0]
+    close = b"</row>"
+    out: list[bytes] = [xml[:start]]
+    pos = scan = start  # copied up to pos; looking for rows from scan
+    seen: set[int] = set()
+    removed_formula = False
+    while True:
+        a = xml.find(b"<row", scan, end)
+        if a < 0:
+            break
+        tag_end = xml.find(b">", a)
+        if xml[tag_end - 1:tag_end] == b"/":  # <row .../>
+            b_end = tag_end + 1
+            body_start = body_end = None
+        else:
+            body_end = xml.find(close, tag_end)
+            b_end = body_end + len(close)
+            body_start = tag_end + 1
+        m = _ROW_NUM.search(xml, a, tag_end)
+        row = int(m.group(1)) if m else None
+        scan = b_end
+        if row is None or row < first_row or row > last_row:
+            continue
+        seen.add(row)
+        i = row - first_row
+        upd = {c: (columns[c][i], None) for c in cols if i < len(columns[c])}
+        body = xml[body_start:body_end] if body_start is not None else b""
+        found = _tail_cells(body, pfx, min_col)
+        if found is not None and not found[1]:
+            new_body = body + b"".join(writers[c](row, v, None) for c, (v, _) in upd.items())
+        else:
+            new_body, formula = _edit_row(body, row, upd, pat, pfx, default_style)
+            removed_formula |= formula
+        attrs = _SPANS.sub(b"", xml[a + 4:tag_end].rstrip(b"/"))
+        out.append(xml[pos:a])
+        out.append(b"<row" + attrs + b">" + new_body + close)
+        pos = b_end
+    out.append(xml[pos:end])
+    missing = [r for r in range(first_row, last_row + 1) if r not in seen]
+    result = b"".join(out) + xml[end:]
+    if missing:
+        updates = {r: {c: (columns[c][r - first_row], None) for c in cols if r - first_row < len(columns[c])}
+                   for r in missing}
+        result, formula = edit_cells(result, updates, default_style)
+        removed_formula |= formula
+    return result, removed_formula

@@ -10,7 +10,7 @@ from python_calamine import CalamineWorkbook
 from .model import STYLES, AppendRows, ColumnBlock, OutputSheet, kind_style
 from .package import STYLES_REL, Package, PackageError, lock_file
 from .render import render_sheet
-from .sheet_xml import append_rows, edit_cells, set_highlights
+from .sheet_xml import append_rows, edit_cells, set_columns, set_highlights
 from .styles_xml import Styles
 from .model import HIGHLIGHT_FILLS
 
@@ -63,17 +63,19 @@ class XlsxBook:
 
     def write_columns(self, name: str, blocks: list[ColumnBlock]) -> None:
         part, xml = self._sheet_xml(name)
-        updates: dict[int, dict[int, tuple[object, int | None]]] = {}
-        defaults: dict[int, int] = {}
+        defaults = {b.col: self.style(kind_style(b.kind, "computed_")) for b in blocks}
+        headers = {b.header_row: {} for b in blocks if b.header is not None}
         for b in blocks:
-            defaults[b.col] = self.style(kind_style(b.kind, "computed_"))
-            for i, v in enumerate(b.values):
-                updates.setdefault(b.first_row + i, {})[b.col] = (v, None)
             if b.header is not None and b.header_row is not None:
-                updates.setdefault(b.header_row, {})[b.col] = (b.header, self.style("header_computed"))
-        new, removed_formula = edit_cells(xml, updates, defaults)
-        self._formula_overwritten |= removed_formula
-        self._xml[part] = new
+                headers[b.header_row][b.col] = (b.header, self.style("header_computed"))
+        if headers:
+            xml, removed = edit_cells(xml, headers, defaults)
+            self._formula_overwritten |= removed
+        for first in sorted({b.first_row for b in blocks}):
+            group = {b.col: b.values for b in blocks if b.first_row == first}
+            xml, removed = set_columns(xml, first, group, defaults)
+            self._formula_overwritten |= removed
+        self._xml[part] = xml
 
     def append_rows(self, name: str, rows: AppendRows) -> None:
         if not rows.rows:

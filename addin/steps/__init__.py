@@ -6,8 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-
 from ..io.model import Book
 from ..loader import Loaded
 
@@ -19,7 +17,7 @@ class Run:
     plan: Any  # jobs.Plan
     owner: str | None = None
     info: dict[str, Any] = field(default_factory=dict)
-    grades: pd.DataFrame | None = None  # index customer_id: abc, segment, deal_type
+    grades: dict[str, str] | None = None  # customer ID → ABC grade
 
     @property
     def as_of(self) -> dt.date:

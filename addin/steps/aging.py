@@ -9,6 +9,6 @@ from . import Run
 
 
 def run(r: Run) -> None:
-    report = aging(r.table("receivables").frame(), r.loaded.customer_cards(), r.as_of, r.settings)
+    report = aging(r.table("receivables").records(), r.loaded.customer_cards(), r.as_of, r.settings)
     r.plan.outputs.append(aging_sheet(report, r.lang, r.loaded.tab(S.AGING)))
     r.info["aging"] = report

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 import sheets_schema as S
 
 from ..core.calls import Priority, prioritize, reason_text, select
@@ -19,7 +17,7 @@ from . import Run
 CONTACT_FIELDS = ("date", "customer_id", "channel", "contact", "outcome", "next_call", "owner")
 
 
-def harvest_results(r: Run, contacts: pd.DataFrame) -> list[dict[str, Any]]:
+def harvest_results(r: Run, contacts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Read results typed in the current 今日拨打 and plan their append to 联系记录."""
     tab = r.loaded.tabs.get("calls")
     if tab is None:
@@ -32,7 +30,7 @@ def harvest_results(r: Run, contacts: pd.DataFrame) -> list[dict[str, Any]]:
     if missing:
         names = "、".join(S.CONTACTS.col(k).header(r.lang) for k in missing)
         raise UnusableInput(f"sheet '{t.name}' lacks {names}: the results in '{tab}' cannot be saved")
-    seen = {contact_key(rec) for rec in contacts.to_dict("records")}
+    seen = {contact_key(rec) for rec in contacts}
     fresh = []
     for rec in records:
         if contact_key(rec) not in seen:
@@ -51,26 +49,22 @@ def harvest_results(r: Run, contacts: pd.DataFrame) -> list[dict[str, Any]]:
 
 def run(r: Run) -> None:
     s, lang = r.settings, r.lang
-    contacts = r.table("contacts").frame(list(CONTACT_FIELDS))
+    contacts = r.table("contacts").records(list(CONTACT_FIELDS))
     fresh = harvest_results(r, contacts)
-    if fresh:
-        dated = [rec for rec in fresh if not isinstance(rec["next_call"], str)]
-        contacts = pd.concat([contacts, pd.DataFrame(dated, dtype=object)], ignore_index=True)
+    contacts += [rec for rec in fresh if not isinstance(rec["next_call"], str)]
     stats = contact_stats(contacts)
 
     ft = r.table("funnel")
-    funnel_df = ft.frame()
-    funnel = {row["customer_id"]: row for row in funnel_df.to_dict("records")}
+    funnel = {row["customer_id"]: row for row in ft.records()}
     ct = r.table("customers")
-    customers = {row["customer_id"]: row for row in ct.frame().to_dict("records")
-                 if row["customer_id"] is not None}
-    grades = r.grades if r.grades is not None else pd.DataFrame(columns=["abc"])
+    customers = {row["customer_id"]: row for row in ct.records() if row["customer_id"] is not None}
+    grades = r.grades or {}
 
     priorities: dict[str, Priority] = {}
     heats: dict[str, str] = {}
     for cid, c in customers.items():
-        if cid in grades.index:
-            c["abc"] = grades.at[cid, "abc"]
+        if cid in grades:
+            c["abc"] = grades[cid]
         f = funnel.get(cid, {})
         st = stats.get(cid)
         h = heat(f.get("stage"), f.get("intent"), f.get("abandoned"), st.follow_ups if st else 0, s) if f else None

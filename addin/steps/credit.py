@@ -22,7 +22,7 @@ def run(r: Run) -> None:
             "suggested_limit", "approver")
     values: dict[str, dict[int, Any]] = {k: {} for k in keys}
     latest: dict[str, tuple[dt.date, int, dict[str, Any], Assessment]] = {}
-    for row in t.frame().to_dict("records"):
+    for row in t.records():
         i = row["_i"]
         card = cards.get(row["customer_id"], {})
         a = assess(row, r.settings, card.get("annual_sales"), card.get("payment_terms"))

@@ -29,14 +29,11 @@ def run(r: Run) -> None:
                                               dtype=object))
     values: dict[str, dict[int, object]] = {k: {} for k in ("sales_share", "cum_share", "abc", "segment",
                                                             "deal_type")}
-    for idx, i in zip(pop.index, pop["_i"]):
-        values["sales_share"][i] = g.at[idx, "sales_share"]
-        values["cum_share"][i] = g.at[idx, "cum_share"]
-        values["abc"][i] = g.at[idx, "abc"]
-        values["segment"][i] = seg[idx]
-        values["deal_type"][i] = d[idx]
+    rows = pop["_i"].tolist()
+    for key, series in (("sales_share", g["sales_share"]), ("cum_share", g["cum_share"]), ("abc", g["abc"]),
+                        ("segment", seg), ("deal_type", d)):
+        values[key] = dict(zip(rows, series.tolist()))
     if t.columns:
         r.plan.columns.setdefault(t.name, []).extend(computed_blocks(t, values, r.lang))
-    r.grades = pd.DataFrame({"abc": g["abc"].values, "segment": seg.values, "deal_type": d.values},
-                            index=pop["customer_id"].values)
+    r.grades = dict(zip(pop["customer_id"].tolist(), g["abc"].tolist()))
     r.info["abc"] = {k: int((g["abc"] == k).sum()) for k in ("A", "B", "C")}

@@ -7,12 +7,20 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
+_LETTERS: dict[int, str] = {}
+
+
 def col_letter(index: int) -> str:
     """1 → A, 27 → AA."""
+    hit = _LETTERS.get(index)
+    if hit is not None:
+        return hit
+    n = index
     s = ""
-    while index > 0:
-        index, rem = divmod(index - 1, 26)
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
         s = chr(65 + rem) + s
+    _LETTERS[index] = s
     return s
 
 

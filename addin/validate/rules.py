@@ -6,6 +6,7 @@ found while reading (:mod:`addin.table`); these rules see typed values.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -161,23 +162,25 @@ def future_created(df: pd.DataFrame, ctx: Ctx) -> Mask:
 # ------------------------------------------------------------ per column
 def column_rules(table: Table) -> None:
     """Required, bounds and uniqueness, from the schema's column declarations."""
+    numeric = (Kind.MONEY, Kind.NUMBER, Kind.INT, Kind.PERCENT)
     for column in table.spec.input_columns:
         key = column.key
         if key not in table.columns:
             continue
+        bounded = column.kind in numeric and (column.min is not None or column.max is not None)
+        if not (column.required or bounded or column.unique):
+            continue
         raw, vals = table.raw[key], table.values[key]
         failed = {iss.row for iss in table.issues if iss.col == table.columns[key]}
-        for i, v in enumerate(vals):
-            if table.rows[i] in failed:
-                continue
-            if v is None:
-                if column.required and p.is_blank(raw[i]):
+        if column.required:
+            for i in [i for i, v in enumerate(vals) if v is None]:
+                if table.rows[i] not in failed and p.is_blank(raw[i]):
                     table.issue(i, key, "required")
-                continue
-            if column.kind in (Kind.MONEY, Kind.NUMBER, Kind.INT, Kind.PERCENT):
-                code = _bound_code(column, v)
-                if code:
-                    table.issue(i, key, code, min=_num(column.min), max=_num(column.max))
+        if bounded:
+            lo = -math.inf if column.min is None else column.min
+            hi = math.inf if column.max is None else column.max
+            for i in [i for i, v in enumerate(vals) if v is not None and not lo <= v <= hi]:
+                table.issue(i, key, _bound_code(column, vals[i]), min=_num(column.min), max=_num(column.max))
         if column.unique:
             first: dict[str, int] = {}
             for i, v in enumerate(vals):
