@@ -79,6 +79,7 @@ def run_job(path: Path, job, *, write: bool = True, **kw) -> jobs.Result:
     book = open_book(path, writable=write)
     try:
         result = job(book, **kw)
+        result.loaded.release()
         if write:
             jobs.apply(book, result.plan)
     except (UnusableInput, PackageError) as exc:

@@ -141,12 +141,16 @@ def credit_form(book: Book, customer_id: str, *, as_of: dt.date | None = None) -
 
 
 def apply(book: Book, plan: Plan) -> None:
-    for name, blocks in plan.columns.items():
-        book.write_columns(name, blocks)
-    for name, rows in plan.appends.items():
-        book.append_rows(name, rows)
+    """Hand the plan to the engine sheet by sheet, then save."""
+    for name in dict.fromkeys([*plan.columns, *plan.appends, *plan.highlights]):
+        if name in plan.columns:
+            book.write_columns(name, plan.columns[name])
+        if name in plan.appends:
+            book.append_rows(name, plan.appends[name])
+        if name in plan.highlights:
+            book.set_highlights(name, plan.highlights[name])
+        book.finish_sheet(name)
     for sheet in plan.outputs:
         book.replace_sheet(sheet)
-    for name, cells in plan.highlights.items():
-        book.set_highlights(name, cells)
+        book.finish_sheet(sheet.name)
     book.save()

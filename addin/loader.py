@@ -26,6 +26,7 @@ class Loaded:
     tables: dict[str, Table]
     settings: Settings
     issues: list[Issue] = field(default_factory=list)  # settings and sheet-level issues
+    _cards: dict[str, dict] | None = field(default=None, repr=False)
 
     @property
     def as_of(self) -> dt.date:
@@ -37,13 +38,22 @@ class Loaded:
 
     def customer_cards(self) -> dict[str, dict]:
         """Customer ID → card values, for every row with a usable ID (the first of duplicates;
-        rows with errors elsewhere included, their invalid cells blank)."""
-        cards: dict[str, dict] = {}
-        for row in self.tables["customers"].records(good_only=False):
-            cid = row["customer_id"]
-            if cid is not None and cid not in cards:
-                cards[cid] = row
-        return cards
+        rows with errors elsewhere included, their invalid cells blank). Built once."""
+        if self._cards is None:
+            cards: dict[str, dict] = {}
+            for row in self.tables["customers"].records(good_only=False):
+                cid = row["customer_id"]
+                if cid is not None and cid not in cards:
+                    cards[cid] = row
+            self._cards = cards
+        return self._cards
+
+    def release(self) -> None:
+        """Drop the typed tables once the plan is built (the write phase does not need them)."""
+        for t in self.tables.values():
+            t.raw.clear()
+            t.values.clear()
+        self._cards = None
 
     def all_issues(self) -> list[Issue]:
         out = list(self.issues)
@@ -107,7 +117,7 @@ def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:
                 issues.append(Issue("warning", spec.name(lang), None, None, "", "", "sheet_missing",
                                     message("sheet_missing", lang)))
             continue
-        tables[spec.key] = read_table(book.read_grid(name), spec, name, lang)
+        tables[spec.key] = read_table(book.read_rows(name), spec, name, lang)
     settings, _ = read_settings(tables["settings"])
     if as_of is not None:
         settings = settings.model_copy(update={"as_of": as_of})

@@ -8,7 +8,8 @@ nothing here touches a file.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +81,15 @@ class Table:
             out.append(rec)
         return out
 
+    def tuples(self, keys: list[str], *, good_only: bool = True) -> Iterator[tuple[Any, ...]]:
+        """Typed values of ``keys`` per row, lightest form for big passes."""
+        n = len(self.rows)
+        cols = [self.values.get(k) or [None] * n for k in keys]
+        bad = self.bad_rows if good_only else ()
+        for i, vals in enumerate(zip(*cols)):
+            if i not in bad:
+                yield vals
+
     def frame(self, keys: list[str] | None = None, *, good_only: bool = True) -> pd.DataFrame:
         """Typed values as a DataFrame; ``_row`` is the Excel row, ``_i`` the data-row index."""
         keys = keys or [c.key for c in self.spec.columns]
@@ -136,6 +146,7 @@ def _parser(column: Column) -> Callable[[Any], Any]:
     }[kind]
 
 
+_SHARED = (str, dt.date, dt.datetime)
 _PASS = {Kind.MONEY: (float,), Kind.NUMBER: (float,), Kind.DATE: (dt.date,)}
 
 
@@ -200,40 +211,53 @@ def _choice_list(column: Column, lang: Lang) -> str:
     return "、".join(column.choice_labels(lang)) if lang == "zh" else ", ".join(column.choice_labels(lang))
 
 
-def read_table(grid: list[list[Any]], spec: SheetSpec, name: str, lang: Lang) -> Table:
-    """Parse one input sheet. Raises UnusableInput when a required header is missing."""
-    r, columns, headers, dups = find_header(grid, spec)
+def read_table(rows: Iterable[list[Any]], spec: SheetSpec, name: str, lang: Lang) -> Table:
+    """Parse one input sheet from its rows (row 1 first). Only the contract's columns are kept.
+
+    Raises UnusableInput when a required header is missing."""
+    it = iter(rows)
+    head = list(islice(it, HEADER_SCAN_ROWS))
+    r, columns, headers, dups = find_header(head, spec)
     missing = [c for c in spec.columns if c.required and c.key not in columns]
     if r < 0 or missing:
         wanted = "、".join(c.header(lang) for c in (missing or spec.columns[:1]))
         raise UnusableInput(f"sheet '{name}': required header missing: {wanted}")
-    width = max((len(row) for row in grid), default=0)
-    table = Table(spec, name, lang, r + 1, columns, headers, width=width)
+    table = Table(spec, name, lang, r + 1, columns, headers)
     for key in dups:
         table.issue(None, key, "duplicate_header", "warning", value=headers[key])
 
     input_cols = [columns[c.key] - 1 for c in spec.columns if not c.computed and c.key in columns]
-    data_rows = [i for i in range(r + 1, len(grid)) if _has_value(grid[i], input_cols)]
-    for i in range(len(grid) - 1, r, -1):
-        if any(not _blank(v) for v in grid[i]):
-            table.last_row = i + 1
-            break
-    table.rows = [i + 1 for i in data_rows]
+    keep = [(c.key, columns[c.key] - 1) for c in spec.columns if c.key in columns]
+    raw: dict[str, list[Any]] = {key: [] for key, _ in keep}
+    appenders = [(raw[key].append, c) for key, c in keep]
+    shared: dict[Any, Any] = {}  # one object per repeated text or date value (owners, IDs, days)
+    share = shared.setdefault
+    excel_rows: list[int] = []
+    width = max((len(row) for row in head), default=0)
+    last = 0
+    for i, row in enumerate(chain(head[r + 1:], it), start=r + 2):
+        n = len(row)
+        if n > width:
+            width = n
+        if _has_value(row, input_cols):
+            excel_rows.append(i)
+            last = i
+            for append, c in appenders:
+                v = row[c] if c < n else None
+                append(share(v, v) if v.__class__ in _SHARED else v)
+        elif any(not _blank(v) for v in row):
+            last = i
+    table.rows = excel_rows
+    table.width = width
+    table.last_row = last
 
-    data = [grid[i] for i in data_rows]
-    if any(len(row) != width for row in data):
-        data = [list(row) + [None] * (width - len(row)) for row in data]
-    by_column = list(zip(*data)) if data else []
-    del data
     for column in spec.columns:
         if column.key not in columns:
             continue
-        c = columns[column.key] - 1
-        raw = list(by_column[c]) if by_column else []
-        table.raw[column.key] = raw
+        table.raw[column.key] = raw[column.key]
         if column.computed:
             continue
-        values, errors = parse_column(column, raw)
+        values, errors = parse_column(column, raw[column.key])
         for i, err in errors:
             kw = {"allowed": _choice_list(column, lang)} if err.code == "choice" else {}
             table.issue(i, column.key, err.code, **kw)

@@ -6,7 +6,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from addin.core.aging import aging, bucket_of, recovery_rate
+from addin.core.aging import INVOICE_FIELDS, aging, bucket_of, recovery_rate
 from addin.core.settings import Settings
 from addin.build.workbook import build_workbook
 from helpers import cli, digest, read_sheet
@@ -27,7 +27,7 @@ def inv(cid="C1", days_overdue=None, amount=100.0, paid=None, invoice_date=None,
 
 
 def report(*invoices, s=S, cards=CARDS):
-    return aging(list(invoices), cards, AS_OF, s)
+    return aging([tuple(i.get(k) for k in INVOICE_FIELDS) for i in invoices], cards, AS_OF, s)
 
 
 @pytest.mark.parametrize("days, bucket", [(-5, None), (0, None), (1, 0), (30, 0), (31, 1), (60, 1), (61, 2),

@@ -10,7 +10,7 @@ D = dt.timedelta
 
 
 def stats(*contacts):
-    return contact_stats([dict(zip(("customer_id", "date", "next_call"), c)) for c in contacts])
+    return contact_stats(contacts)
 
 
 def prio(cid="C1", owner="张伟", contacts=(), settings=S, **card):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,9 +90,12 @@ def _add(target: CustomerAging, amount: float, days: int, s: Settings) -> None:
     target.recoverable += amount * recovery_rate(days, s.recovery_rates)
 
 
-def aging(invoices: list[dict[str, Any]], customers: dict[str, dict[str, Any]], as_of: dt.date, s: Settings
+INVOICE_FIELDS = ["customer_id", "invoice_date", "due_date", "amount", "paid", "owner"]
+
+
+def aging(invoices: Iterable[tuple], customers: dict[str, dict[str, Any]], as_of: dt.date, s: Settings
           ) -> AgingReport:
-    """``invoices``: valid 应收账款 rows (dicts); ``customers``: customer ID → card values.
+    """``invoices``: valid 应收账款 rows as tuples of INVOICE_FIELDS; ``customers``: ID → card.
 
     Outstanding = 金额 − 已收金额; settled invoices (≤ 0) and invoices dated after the as-of
     date are left out. Days overdue = as-of − due date (basis 到期日) or − 开票日期 (basis 开票日期).
@@ -100,9 +104,7 @@ def aging(invoices: list[dict[str, Any]], customers: dict[str, dict[str, Any]], 
     per_owner: dict[str, CustomerAging] = {}
     nb = len(s.aging_buckets) + 1
     total = CustomerAging("", None, None, None, buckets=[0.0] * nb)
-    for inv in invoices:
-        cid, inv_date, due = inv["customer_id"], inv["invoice_date"], inv.get("due_date")
-        amount, paid, handler = inv["amount"], inv.get("paid"), inv.get("owner")
+    for cid, inv_date, due, amount, paid, handler in invoices:
         if inv_date is None or amount is None or inv_date > as_of:
             continue
         outstanding = round(float(amount) - float(paid or 0), 2)

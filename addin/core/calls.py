@@ -64,10 +64,11 @@ class Priority:
 
 
 def prioritize(c: dict[str, Any], stats: ContactStats | None, heat: str | None, as_of: dt.date,
-               s: Settings, lang: str) -> Priority:
-    """The priority of one customer. ``c`` holds the customer's card and funnel values."""
+               s: Settings, lang: str, f: dict[str, Any] | None = None) -> Priority:
+    """The priority of one customer: ``c`` its card (with abc), ``f`` its funnel row."""
+    f = f if f is not None else c
     grade = c.get("abc") or "C"
-    stage, status, intent = c.get("stage"), c.get("contract_status"), c.get("intent")
+    stage, status, intent = f.get("stage"), f.get("contract_status"), f.get("intent")
     last = stats.last_contact if stats else None
     reasons: list[str] = []
     score = 0
@@ -80,13 +81,13 @@ def prioritize(c: dict[str, Any], stats: ContactStats | None, heat: str | None, 
         reasons.append(_t("stage4", lang))
         score += 40
         must = True
-    end = c.get("contract_end")
+    end = f.get("contract_end")
     if stage == "7" or status == "expired" or (end is not None and end < as_of):
         reasons.append(_t("expired_on", lang, date=end.isoformat()) if end is not None and end < as_of
                        else _t("expired", lang))
         score += 40
         must = True
-    planned = [d for d in (c.get("next_call"), stats.log_next_call if stats else None) if d is not None]
+    planned = [d for d in (f.get("next_call"), stats.log_next_call if stats else None) if d is not None]
     if planned:
         due = max(planned)
         # a next call is done once someone contacted the customer on or after its date

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .settings import Settings
@@ -14,16 +15,15 @@ class ContactStats:
     log_next_call: dt.date | None  # 下次拨打 of the most recent contact that set one
 
 
-def contact_stats(contacts: list[dict]) -> dict[str, ContactStats]:
+def contact_stats(contacts: Iterable[tuple]) -> dict[str, ContactStats]:
     """Per customer: latest contact date, number of contacts, the latest planned next call.
 
-    ``contacts`` are valid 联系记录 rows (dicts with customer_id, date, next_call)."""
+    ``contacts`` are valid 联系记录 rows as (customer_id, date, next_call)."""
     out: dict[str, ContactStats] = {}
     last: dict[str, dt.date] = {}
     count: dict[str, int] = {}
     plan: dict[str, tuple[dt.date, dt.date]] = {}  # customer → (contact date, next call)
-    for rec in contacts:
-        cid, date, nxt = rec["customer_id"], rec["date"], rec["next_call"]
+    for cid, date, nxt in contacts:
         count[cid] = count.get(cid, 0) + 1
         if date is not None and (cid not in last or date > last[cid]):
             last[cid] = date

@@ -46,6 +46,9 @@ class LiveBook:
     def sheet_names(self) -> list[str]:
         return [s.name for s in self.book.sheets]
 
+    def read_rows(self, name: str):
+        return iter(self.read_grid(name))
+
     def read_grid(self, name: str) -> list[list[Any]]:
         sheet = self.book.sheets[name]
         last = sheet.used_range.last_cell
@@ -170,6 +173,9 @@ class LiveBook:
                 fc = sheet.range(address).api.FormatConditions.Add(
                     Type=XL_EXPRESSION, Formula1="=" + highlight_formula(severity))
                 fc.Interior.Color = _bgr_int(HIGHLIGHT_FILLS[severity])
+
+    def finish_sheet(self, name: str) -> None:
+        """Nothing to release: the writes went straight to Excel."""
 
     def save(self) -> None:
         """Nothing to do: the user saves the open workbook."""

@@ -6,6 +6,7 @@ The core produces these plain records; the headless (xlsx file) and live
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 from sheets_schema import Kind
@@ -132,6 +133,10 @@ class Book(Protocol):
 
     def sheet_names(self) -> list[str]: ...
 
+    def read_rows(self, name: str) -> Iterator[list[Any]]:
+        """The sheet's rows from row 1, as lists of cell values from column A."""
+        ...
+
     def read_grid(self, name: str) -> list[list[Any]]: ...
 
     def write_columns(self, name: str, blocks: list[ColumnBlock]) -> None: ...
@@ -141,5 +146,8 @@ class Book(Protocol):
     def replace_sheet(self, sheet: OutputSheet) -> None: ...
 
     def set_highlights(self, name: str, cells: dict[str, list[tuple[int, int]]]) -> None: ...
+
+    def finish_sheet(self, name: str) -> None:
+        """Every write to this sheet has been made (an engine may release its buffers)."""
 
     def save(self) -> None: ...

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -99,14 +100,43 @@ class Package:
 
     def read(self, name: str) -> bytes:
         if name in self._changed:
-            return self._changed[name]
+            return _inflate(self._changed[name])
         if name in self._removed:
             raise KeyError(name)
         return self._zip.read(name)
 
-    def write(self, name: str, data: bytes) -> None:
+    def contains(self, name: str, needle: bytes, chunk: int = 1 << 20) -> bool:
+        """Whether a part contains ``needle``, streaming it (a big sheet is never held whole)."""
+        if name in self._changed:
+            return needle in self.read(name)
+        tail = b""
+        with self._zip.open(name) as fh:
+            while True:
+                block = fh.read(chunk)
+                if not block:
+                    return False
+                if needle in tail + block[: len(needle)] or needle in block:
+                    return True
+                tail = block[-len(needle):]
+
+    def stream(self, name: str, chunk: int = 4 << 20) -> Iterator[bytes]:
+        """A part's bytes in chunks, decompressed as they are read."""
+        if name in self._changed:
+            yield self.read(name)
+            return
+        with self._zip.open(name) as fh:
+            while block := fh.read(chunk):
+                yield block
+
+    def write_stream(self, name: str, chunks: Iterable[bytes]) -> None:
+        """Replace a part from chunks, compressing as they come (never held whole)."""
         self._removed.discard(name)
-        self._changed[name] = data
+        self._changed[name] = _Deflated.of(chunks)
+
+    def write(self, name: str, data: bytes) -> None:
+        """Replace or add a part; a big one is compressed right away (held compressed)."""
+        self._removed.discard(name)
+        self._changed[name] = _Deflated(data) if len(data) > BIG_PART else data
 
     def remove(self, name: str) -> None:
         self._changed.pop(name, None)
@@ -279,10 +309,48 @@ class Package:
         self._zip.close()
 
 
-def _write_part(dst: zipfile.ZipFile, name: str, data: bytes) -> None:
+BIG_PART = 1 << 20
+
+
+class _Deflated:
+    """A part held as raw deflate data, with what the zip entry needs."""
+
+    __slots__ = ("payload", "crc", "size")
+
+    def __init__(self, data: bytes = b"") -> None:
+        c = zlib.compressobj(1, zlib.DEFLATED, -15)
+        self.payload = c.compress(data) + c.flush()
+        self.crc = zlib.crc32(data) & 0xFFFFFFFF
+        self.size = len(data)
+
+    @classmethod
+    def of(cls, chunks: Iterable[bytes]) -> _Deflated:
+        out = cls()
+        c = zlib.compressobj(1, zlib.DEFLATED, -15)
+        parts, crc, size = [], 0, 0
+        for chunk in chunks:
+            parts.append(c.compress(chunk))
+            crc = zlib.crc32(chunk, crc)
+            size += len(chunk)
+        parts.append(c.flush())
+        out.payload, out.crc, out.size = b"".join(parts), crc & 0xFFFFFFFF, size
+        return out
+
+
+def _inflate(data: bytes | _Deflated) -> bytes:
+    return zlib.decompress(data.payload, -15) if isinstance(data, _Deflated) else data
+
+
+def _write_part(dst: zipfile.ZipFile, name: str, data: bytes | _Deflated) -> None:
+    if isinstance(data, _Deflated):
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.CRC, info.compress_size, info.file_size = data.crc, len(data.payload), data.size
+        _write_entry(dst, info, data.payload)
+        return
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
-    dst.writestr(info, data, compresslevel=1 if len(data) > 1 << 20 else 6)
+    dst.writestr(info, data, compresslevel=6)
 
 
 def _copy_raw(src, info: zipfile.ZipInfo, dst: zipfile.ZipFile) -> None:
@@ -301,6 +369,13 @@ def _copy_raw(src, info: zipfile.ZipInfo, dst: zipfile.ZipFile) -> None:
     zinfo.external_attr = info.external_attr
     zinfo.create_system = info.create_system
     zinfo.flag_bits = info.flag_bits & ~0x08  # sizes are known: no data descriptor
+    _write_entry(dst, zinfo, payload)
+
+
+def _write_entry(dst: zipfile.ZipFile, zinfo: zipfile.ZipInfo, payload: bytes) -> None:
+    """Write an entry whose compressed payload, CRC and sizes are already known."""
+    if dst._seekable:  # type: ignore[attr-defined]
+        dst.fp.seek(dst.start_dir)
     zinfo.header_offset = dst.fp.tell()
     zip64 = zinfo.file_size > zipfile.ZIP64_LIMIT or zinfo.compress_size > zipfile.ZIP64_LIMIT
     dst.fp.write(zinfo.FileHeader(zip64))

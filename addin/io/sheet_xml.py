@@ -153,66 +153,11 @@ def edit_cells(xml: bytes, updates: dict[int, dict[int, tuple[object, int | None
     A style of None keeps the existing cell's style (when it has one) or takes
     ``default_style[col]``. Returns the new XML and whether a formula was overwritten.
     """
-    pfx = prefix_of(xml)
-    pat = _Patterns(pfx)
-    start, end, self_closing = _sheet_data_bounds(xml, pat)
-    default_style = default_style or {}
-    removed_formula = False
-    order = sorted(updates)
-    k = 0
-    out: list[bytes] = []
-    pos = start
-    body_start = start
-    rownum = 0
-    p = pfx.decode()
+    from .sheet_stream import Edits, rewrite
 
-    def new_row(r: int, cells: dict[int, tuple[object, int | None]]) -> bytes:
-        parts = [cell_xml(f"{col_letter(c)}{r}", v, s if s is not None else default_style.get(c), pfx)
-                 for c, (v, s) in sorted(cells.items())]
-        return f'<{p}row r="{r}">'.encode() + b"".join(parts) + f"</{p}row>".encode()
-
-    if self_closing:
-        rows_xml = b"".join(new_row(r, updates[r]) for r in order if _has_values(updates[r]))
-        tag = xml[start:end]
-        open_tag = tag[:-2] + b">"
-        return (xml[:start] + open_tag + rows_xml + pat.sheet_data_end + xml[end:]), False
-
-    n = len(order)
-    for m in pat.row.finditer(xml, start, end):
-        attrs, body = m.group(1), m.group(2)
-        r = _R_ATTR.search(attrs)
-        rownum = int(r.group(2)) if (r and r.group(2)) else rownum + 1
-        # rows to insert before this one
-        while k < n and order[k] < rownum:
-            cells = updates[order[k]]
-            if _has_values(cells):
-                out.append(xml[pos:m.start()])
-                pos = m.start()
-                out.append(new_row(order[k], cells))
-            k += 1
-        if k >= n or order[k] != rownum:
-            if not (r and r.group(2)):
-                out.append(xml[pos:m.start()])
-                out.append(_with_ref(m.group(0), pfx, b"row", str(rownum).encode()))
-                pos = m.end()
-            if k >= n:
-                break
-            continue
-        cells_upd = updates[order[k]]
-        k += 1
-        new_body, formula = _edit_row(body or b"", rownum, cells_upd, pat, pfx, default_style)
-        removed_formula |= formula
-        row_attrs = _SPANS.sub(b"", attrs)
-        if not (r and r.group(2)):
-            row_attrs = b' r="%d"' % rownum + row_attrs
-        out.append(xml[pos:m.start()])
-        out.append(b"<" + pfx + b"row" + row_attrs + b">" + new_body + b"</" + pfx + b"row>")
-        pos = m.end()
-    out.append(xml[pos:end])
-    for rr in order[k:]:
-        if _has_values(updates[rr]):
-            out.append(new_row(rr, updates[rr]))
-    return xml[:body_start] + b"".join(out) + xml[end:], removed_formula
+    edits = Edits(rows=updates.get, update_rows=sorted(updates), defaults=default_style or {})
+    out = b"".join(rewrite([xml], edits))
+    return out, edits.removed_formula
 
 
 _LETTERS: dict[bytes, int] = {}
@@ -279,34 +224,20 @@ def _edit_row(body: bytes, rownum: int, upd: dict[int, tuple[object, int | None]
     return body[:start] + b"".join(cells[c] for c in sorted(cells)), formula
 
 
-def _pop_first(d: dict) -> tuple:
-    k = next(iter(d))
-    return k, d.pop(k)
-
-
-def _has_values(cells: dict[int, tuple[object, int | None]]) -> bool:
-    return any(v is not None for v, _ in cells.values())
-
-
 def append_rows(xml: bytes, first_row: int, rows: list[list[tuple[int, object, int | None]]]) -> bytes:
     """Append rows (each a list of (col, value, style)) at the end of sheetData."""
+    from .sheet_stream import Edits, rewrite
+
     pfx = prefix_of(xml)
-    pat = _Patterns(pfx)
-    start, end, self_closing = _sheet_data_bounds(xml, pat)
+    edits = Edits(append=[row_xml(first_row + i, cells, pfx) for i, cells in enumerate(rows)],
+                  last_row=first_row + len(rows) - 1)
+    return b"".join(rewrite([xml], edits))
+
+
+def row_xml(r: int, cells: list[tuple[int, object, int | None]], pfx: bytes) -> bytes:
     p = pfx.decode()
-    parts = []
-    for i, cells in enumerate(rows):
-        r = first_row + i
-        parts.append(f'<{p}row r="{r}">'.encode() + b"".join(
-            cell_xml(f"{col_letter(c)}{r}", v, s, pfx) for c, v, s in cells) + f"</{p}row>".encode())
-    new = b"".join(parts)
-    if self_closing:
-        tag = xml[start:end]
-        xml = xml[:start] + tag[:-2] + b">" + new + pat.sheet_data_end + xml[end:]
-    else:
-        xml = xml[:end] + new + xml[end:]
-    last = first_row + len(rows) - 1
-    return _extend_dimension(xml, pfx, last)
+    return (f'<{p}row r="{r}">'.encode() + b"".join(cell_xml(f"{col_letter(c)}{r}", v, s, pfx) for c, v, s in cells)
+            + f"</{p}row>".encode())
 
 
 def _extend_dimension(xml: bytes, pfx: bytes, last_row: int) -> bytes:
@@ -356,13 +287,18 @@ def set_highlights(xml: bytes, cells: dict[str, list[tuple[int, int]]], dxf: dic
     split = end if self_closing else end + len(pat.sheet_data_end)
     if not any(cells.values()) and xml.find(HIGHLIGHT_MARKER.encode(), split) < 0:
         return xml
-    head, tail = xml[:split], xml[split:]
+    return xml[:split] + highlight_tail(xml[split:], cells, dxf, pfx)
+
+
+def highlight_tail(tail: bytes, cells: dict[str, list[tuple[int, int]]], dxf: dict[str, int], pfx: bytes) -> bytes:
+    """The part of a sheet after </sheetData>, with the add-in's highlight rules replaced."""
     p = re.escape(pfx)
     cf = re.compile(rb"<" + p + rb"conditionalFormatting\b[^>]*>.*?</" + p + rb"conditionalFormatting>", re.S)
     marker = HIGHLIGHT_MARKER.encode()
-    tail = cf.sub(lambda m: b"" if marker in m.group(0) else m.group(0), tail)
+    if marker in tail:
+        tail = cf.sub(lambda m: b"" if marker in m.group(0) else m.group(0), tail)
     if not any(cells.values()):
-        return head + tail
+        return tail
     pr = [int(x) for x in re.findall(rb'priority="(\d+)"', tail)]
     priority = max(pr, default=0)
     s = pfx.decode()
@@ -380,7 +316,7 @@ def set_highlights(xml: bytes, cells: dict[str, list[tuple[int, int]]], dxf: dic
                 f'priority="{priority}"><{s}formula>{formula}</{s}formula></{s}cfRule>'
                 f"</{s}conditionalFormatting>".encode())
     insert_at = _cf_position(tail, pfx)
-    return head + tail[:insert_at] + b"".join(blocks) + tail[insert_at:]
+    return tail[:insert_at] + b"".join(blocks) + tail[insert_at:]
 
 
 def _cf_position(tail: bytes, pfx: bytes) -> int:
@@ -413,94 +349,27 @@ def highlighted_cells(xml: bytes) -> dict[str, list[str]]:
 
 
 # --------------------------------------------------------------- column blocks
-_ROW_NUM = re.compile(rb'\br="(\d+)"')
+def column_updates(first_row: int, columns: dict[int, list[object]]):
+    """(row → updates, rows with updates) for whole column blocks from ``first_row`` down."""
+    cols = sorted(columns)
+    n = max((len(v) for v in columns.values()), default=0)
 
+    def rows(r: int) -> dict[int, tuple[object, int | None]] | None:
+        i = r - first_row
+        if not 0 <= i < n:
+            return None
+        return {c: (columns[c][i], None) for c in cols if i < len(columns[c])}
 
-def _cell_writer(col: int, style: int | None, pfx: bytes):
-    """A fast formatter of one column's cells: (row, value, style or None) → bytes."""
-    p = pfx.decode()
-    letter = col_letter(col)
-
-    def write(row: int, value: object, st: int | None) -> bytes:
-        st = st if st is not None else style
-        s = f' s="{st}"' if st else ""
-        cls = value.__class__
-        if cls is float and value == value and abs(value) != math.inf:
-            text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-            return f'<{p}c r="{letter}{row}"{s}><{p}v>{text}</{p}v></{p}c>'.encode()
-        if cls is int:
-            return f'<{p}c r="{letter}{row}"{s}><{p}v>{value}</{p}v></{p}c>'.encode()
-        return cell_xml(f"{letter}{row}", value, st, pfx)
-
-    return write
+    return rows, list(range(first_row, first_row + n))
 
 
 def set_columns(xml: bytes, first_row: int, columns: dict[int, list[object]],
                 default_style: dict[int, int] | None = None) -> tuple[bytes, bool]:
     """Write whole column blocks: ``columns`` maps a column index to its values from
-    ``first_row`` down (None clears a cell, keeping its style).
+    ``first_row`` down (None clears a cell, keeping its style)."""
+    from .sheet_stream import Edits, rewrite
 
-    The common case — the computed columns to the right of a row's last cell, or
-    replacing cells that are already there — touches only the row's tail; anything
-    unusual goes through :func:`edit_cells` row by row.
-    """
-    pfx = prefix_of(xml)
-    pat = _Patterns(pfx)
-    start, end, self_closing = _sheet_data_bounds(xml, pat)
-    default_style = default_style or {}
-    cols = sorted(columns)
-    if not cols:
-        return xml, False
-    n = max(len(v) for v in columns.values())
-    last_row = first_row + n - 1
-    if self_closing or b"<" + pfx + b"row>" in xml[start:end] or pfx:
-        updates = {first_row + i: {c: (columns[c][i], None) for c in cols if i < len(columns[c])}
-                   for i in range(n)}
-        return edit_cells(xml, updates, default_style)
-    writers = {c: _cell_writer(c, default_style.get(c), pfx) for c in cols}
-    min_col = cols[0]
-    close = b"</row>"
-    out: list[bytes] = [xml[:start]]
-    pos = scan = start  # copied up to pos; looking for rows from scan
-    seen: set[int] = set()
-    removed_formula = False
-    while True:
-        a = xml.find(b"<row", scan, end)
-        if a < 0:
-            break
-        tag_end = xml.find(b">", a)
-        if xml[tag_end - 1:tag_end] == b"/":  # <row .../>
-            b_end = tag_end + 1
-            body_start = body_end = None
-        else:
-            body_end = xml.find(close, tag_end)
-            b_end = body_end + len(close)
-            body_start = tag_end + 1
-        m = _ROW_NUM.search(xml, a, tag_end)
-        row = int(m.group(1)) if m else None
-        scan = b_end
-        if row is None or row < first_row or row > last_row:
-            continue
-        seen.add(row)
-        i = row - first_row
-        upd = {c: (columns[c][i], None) for c in cols if i < len(columns[c])}
-        body = xml[body_start:body_end] if body_start is not None else b""
-        found = _tail_cells(body, pfx, min_col)
-        if found is not None and not found[1]:
-            new_body = body + b"".join(writers[c](row, v, None) for c, (v, _) in upd.items())
-        else:
-            new_body, formula = _edit_row(body, row, upd, pat, pfx, default_style)
-            removed_formula |= formula
-        attrs = _SPANS.sub(b"", xml[a + 4:tag_end].rstrip(b"/"))
-        out.append(xml[pos:a])
-        out.append(b"<row" + attrs + b">" + new_body + close)
-        pos = b_end
-    out.append(xml[pos:end])
-    missing = [r for r in range(first_row, last_row + 1) if r not in seen]
-    result = b"".join(out) + xml[end:]
-    if missing:
-        updates = {r: {c: (columns[c][r - first_row], None) for c in cols if r - first_row < len(columns[c])}
-                   for r in missing}
-        result, formula = edit_cells(result, updates, default_style)
-        removed_formula |= formula
-    return result, removed_formula
+    rows, order = column_updates(first_row, columns)
+    edits = Edits(rows=rows, update_rows=order, defaults=default_style or {})
+    out = b"".join(rewrite([xml], edits))
+    return out, edits.removed_formula

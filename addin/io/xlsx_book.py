@@ -1,18 +1,53 @@
-"""The headless engine: reads with python-calamine, writes by editing only owned parts."""
+"""The headless engine: reads with python-calamine, writes by editing only owned parts.
+
+Edits to an input sheet are recorded, then the sheet is streamed once — from the
+zip, through the edits, into the compressor — so memory does not grow with the
+sheet's size and untouched rows and cells keep their bytes.
+"""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from python_calamine import CalamineWorkbook
 
-from .model import STYLES, AppendRows, ColumnBlock, OutputSheet, kind_style
+from .model import HIGHLIGHT_FILLS, STYLES, AppendRows, ColumnBlock, OutputSheet, kind_style
 from .package import STYLES_REL, Package, PackageError, lock_file
 from .render import render_sheet
-from .sheet_xml import append_rows, edit_cells, set_columns, set_highlights
+from .sheet_stream import Edits, rewrite
+from .sheet_xml import HIGHLIGHT_MARKER, column_updates, row_xml
 from .styles_xml import Styles
-from .model import HIGHLIGHT_FILLS
+
+
+@dataclass
+class _Pending:
+    updates: dict[int, dict[int, tuple[object, int | None]]] = field(default_factory=dict)  # single cells
+    blocks: list[tuple[Any, list[int]]] = field(default_factory=list)  # (row → updates, rows)
+    defaults: dict[int, int] = field(default_factory=dict)
+    append: list[bytes] = field(default_factory=list)
+    last_row: int | None = None
+    highlights: tuple[dict[str, list[tuple[int, int]]], dict[str, int]] | None = None
+
+    def edits(self) -> Edits:
+        blocks = self.blocks
+        single = self.updates
+
+        def rows(r: int) -> dict[int, tuple[object, int | None]] | None:
+            out: dict[int, tuple[object, int | None]] = {}
+            for get, _ in blocks:
+                u = get(r)
+                if u:
+                    out.update(u)
+            if r in single:
+                out.update(single[r])
+            return out or None
+
+        order = sorted({r for _, rs in blocks for r in rs} | set(single))
+        return Edits(rows=rows, update_rows=order, defaults=self.defaults, append=self.append,
+                     highlights=self.highlights, last_row=self.last_row)
 
 
 class XlsxBook:
@@ -30,7 +65,7 @@ class XlsxBook:
             self._cal = CalamineWorkbook.from_filelike(io.BytesIO(self.pkg.data))
         except Exception as exc:  # calamine raises its own error types
             raise PackageError(f"cannot be read as a workbook ({exc})") from None
-        self._xml: dict[str, bytes] = {}
+        self._pending: dict[str, _Pending] = {}
         self._styles: Styles | None = None
         self._formula_overwritten = False
 
@@ -38,17 +73,21 @@ class XlsxBook:
     def sheet_names(self) -> list[str]:
         return [n for n, _ in self.pkg.sheets()]
 
-    def read_grid(self, name: str) -> list[list[Any]]:
+    def read_rows(self, name: str) -> Iterator[list[Any]]:
         sheet = self._cal.get_sheet_by_name(name)
-        return sheet.to_python(skip_empty_area=False)
+        (r0, c0), pad = sheet.start, None
+        for _ in range(r0):
+            yield []
+        for row in sheet.iter_rows():
+            if c0:
+                pad = pad or [""] * c0
+                row = pad + row
+            yield row
 
-    # ----------------------------------------------------------------- writing
-    def _sheet_xml(self, name: str) -> tuple[str, bytes]:
-        part = self.pkg.sheet_part(name)
-        if part not in self._xml:
-            self._xml[part] = self.pkg.read(part)
-        return part, self._xml[part]
+    def read_grid(self, name: str) -> list[list[Any]]:
+        return list(self.read_rows(name))
 
+    # ----------------------------------------------------------------- styles
     @property
     def styles(self) -> Styles:
         if self._styles is None:
@@ -61,51 +100,61 @@ class XlsxBook:
     def style(self, name: str) -> int:
         return self.styles.xf(STYLES[name])
 
+    # ----------------------------------------------------------------- writing
+    def _for(self, name: str) -> _Pending:
+        return self._pending.setdefault(self.pkg.sheet_part(name), _Pending())
+
     def write_columns(self, name: str, blocks: list[ColumnBlock]) -> None:
-        part, xml = self._sheet_xml(name)
-        defaults = {b.col: self.style(kind_style(b.kind, "computed_")) for b in blocks}
-        headers = {b.header_row: {} for b in blocks if b.header is not None}
+        pending = self._for(name)
         for b in blocks:
+            pending.defaults[b.col] = self.style(kind_style(b.kind, "computed_"))
             if b.header is not None and b.header_row is not None:
-                headers[b.header_row][b.col] = (b.header, self.style("header_computed"))
-        if headers:
-            xml, removed = edit_cells(xml, headers, defaults)
-            self._formula_overwritten |= removed
+                pending.updates.setdefault(b.header_row, {})[b.col] = (b.header, self.style("header_computed"))
         for first in sorted({b.first_row for b in blocks}):
-            group = {b.col: b.values for b in blocks if b.first_row == first}
-            xml, removed = set_columns(xml, first, group, defaults)
-            self._formula_overwritten |= removed
-        self._xml[part] = xml
+            pending.blocks.append(column_updates(first, {b.col: b.values for b in blocks if b.first_row == first}))
 
     def append_rows(self, name: str, rows: AppendRows) -> None:
         if not rows.rows:
             return
-        part, xml = self._sheet_xml(name)
+        pending = self._for(name)
         styles = [self.style(kind_style(k)) for k in rows.kinds]
-        cells = [[(c, v, s) for c, v, s in zip(rows.columns, row, styles) if v is not None]
-                 for row in rows.rows]
-        self._xml[part] = append_rows(xml, rows.first_row, cells)
+        for i, row in enumerate(rows.rows):
+            cells = [(c, v, s) for c, v, s in zip(rows.columns, row, styles) if v is not None]
+            pending.append.append(row_xml(rows.first_row + i, cells, b""))
+        pending.last_row = rows.first_row + len(rows.rows) - 1
+
+    def set_highlights(self, name: str, cells: dict[str, list[tuple[int, int]]]) -> None:
+        part = self.pkg.sheet_part(name)
+        if not any(cells.values()) and part not in self._pending and \
+                not self.pkg.contains(part, HIGHLIGHT_MARKER.encode()):
+            return  # nothing to add and nothing to clear: the part is not even read
+        dxf = {sev: self.styles.dxf_fill(HIGHLIGHT_FILLS[sev]) for sev, where in cells.items() if where}
+        self._for(name).highlights = (cells, dxf)
 
     def replace_sheet(self, sheet: OutputSheet) -> None:
         xml = render_sheet(sheet, self.style)
         if sheet.name in self.sheet_names():
-            part, old = self._sheet_xml(sheet.name)
+            part = self.pkg.sheet_part(sheet.name)
+            old = self.pkg.read(part)
             if b"<f>" in old or b"<f " in old:
                 self._formula_overwritten = True
-            self._xml[part] = xml
+            self.pkg.write(part, xml)
         else:
-            part = self.pkg.add_sheet(sheet.name, xml)
-            self._xml[part] = xml
+            self.pkg.add_sheet(sheet.name, xml)
 
-    def set_highlights(self, name: str, cells: dict[str, list[tuple[int, int]]]) -> None:
-        part, xml = self._sheet_xml(name)
-        dxf = {sev: self.styles.dxf_fill(HIGHLIGHT_FILLS[sev]) for sev, where in cells.items() if where}
-        self._xml[part] = set_highlights(xml, cells, dxf)
+    def finish_sheet(self, name: str) -> None:
+        """Stream the sheet once through its recorded edits into the package."""
+        part = self.pkg.sheet_part(name)
+        pending = self._pending.pop(part, None)
+        if pending is None:
+            return
+        edits = pending.edits()
+        self.pkg.write_stream(part, rewrite(self.pkg.stream(part), edits))
+        self._formula_overwritten |= edits.removed_formula
 
     def save(self) -> None:
-        for part, xml in self._xml.items():
-            if not self.pkg.has(part) or self.pkg.read(part) != xml:
-                self.pkg.write(part, xml)
+        for part in list(self._pending):
+            self.finish_sheet(next(n for n, p in self.pkg.sheets() if p == part))
         if self._styles is not None and self._styles.changed:
             self.pkg.write(self.pkg.part_of_type(STYLES_REL), self._styles.to_bytes())  # type: ignore[arg-type]
         if self._formula_overwritten:

@@ -1,6 +1,7 @@
 """销售漏斗 computed columns and the 今日拨打 list, after harvesting the rep's results."""
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 import sheets_schema as S
@@ -10,14 +11,15 @@ from ..core.funnel import contact_stats, heat
 from ..core.harvest import contact_key, harvest
 from ..io.model import AppendRows
 from ..sheets.call_list import call_list_sheet
-from ..table import UnusableInput
+from ..table import Table, UnusableInput
 from ..writeback import computed_blocks
 from . import Run
 
 CONTACT_FIELDS = ("date", "customer_id", "channel", "contact", "outcome", "next_call", "owner")
+KEY_FIELDS = ("date", "customer_id", "outcome", "next_call")
 
 
-def harvest_results(r: Run, contacts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def harvest_results(r: Run, log: Table) -> list[dict[str, Any]]:
     """Read results typed in the current 今日拨打 and plan their append to 联系记录."""
     tab = r.loaded.tabs.get("calls")
     if tab is None:
@@ -30,7 +32,7 @@ def harvest_results(r: Run, contacts: list[dict[str, Any]]) -> list[dict[str, An
     if missing:
         names = "、".join(S.CONTACTS.col(k).header(r.lang) for k in missing)
         raise UnusableInput(f"sheet '{t.name}' lacks {names}: the results in '{tab}' cannot be saved")
-    seen = {contact_key(rec) for rec in contacts}
+    seen = {contact_key(dict(zip(KEY_FIELDS, vals))) for vals in log.tuples(list(KEY_FIELDS))}
     fresh = []
     for rec in records:
         if contact_key(rec) not in seen:
@@ -49,28 +51,28 @@ def harvest_results(r: Run, contacts: list[dict[str, Any]]) -> list[dict[str, An
 
 def run(r: Run) -> None:
     s, lang = r.settings, r.lang
-    contacts = r.table("contacts").records(list(CONTACT_FIELDS))
-    fresh = harvest_results(r, contacts)
-    contacts += [rec for rec in fresh if not isinstance(rec["next_call"], str)]
-    stats = contact_stats(contacts)
+    log = r.table("contacts")
+    fresh = harvest_results(r, log)
+    stats = contact_stats(chain(log.tuples(["customer_id", "date", "next_call"]),
+                                ((x["customer_id"], x["date"], x["next_call"]) for x in fresh
+                                 if not isinstance(x["next_call"], str))))
 
     ft = r.table("funnel")
     funnel = {row["customer_id"]: row for row in ft.records()}
-    ct = r.table("customers")
-    customers = {row["customer_id"]: row for row in ct.records() if row["customer_id"] is not None}
+    bad = r.table("customers").bad_rows
+    customers = {cid: card for cid, card in r.loaded.customer_cards().items() if card["_i"] not in bad}
     grades = r.grades or {}
 
     priorities: dict[str, Priority] = {}
     heats: dict[str, str] = {}
     for cid, c in customers.items():
-        if cid in grades:
-            c["abc"] = grades[cid]
+        c["abc"] = grades.get(cid)  # the cached card carries the grade computed this run
         f = funnel.get(cid, {})
         st = stats.get(cid)
         h = heat(f.get("stage"), f.get("intent"), f.get("abandoned"), st.follow_ups if st else 0, s) if f else None
         if h:
             heats[cid] = h
-        priorities[cid] = prioritize({**c, **{k: v for k, v in f.items() if k != "owner"}}, st, h, r.as_of, s, lang)
+        priorities[cid] = prioritize(c, st, h, r.as_of, s, lang, f)
 
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
                                                          "reasons")}
@@ -91,5 +93,5 @@ def run(r: Run) -> None:
     r.plan.outputs.append(call_list_sheet(lists, customers, funnel, r.as_of, lang, r.loaded.tab(S.CALL_LIST)))
     r.info["calls"] = {rep: len(v) for rep, v in lists.items()}
     r.info["call_lists"] = lists
-    r.info["customers"] = customers
-    r.info["funnel"] = funnel
+    listed = {p.customer_id for entries in lists.values() for p in entries}
+    r.info["customers"] = {cid: customers[cid] for cid in listed}

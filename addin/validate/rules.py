@@ -224,9 +224,10 @@ def row_checks(table: Table, ctx: Ctx) -> None:
     checks = [c for c in CHECKS if c.sheet == table.spec.key]
     if not checks or not len(table):
         return
-    df = table.frame(good_only=False)
-    for key, raw in table.raw.items():  # as typed, for rules about blanks
-        df[f"{key}__raw"] = raw
+    needed = sorted({k for c in checks for k in (*c.needs, c.column) if k in table.columns})
+    df = table.frame(needed, good_only=False)
+    for key in needed:  # as typed, for rules about blanks
+        df[f"{key}__raw"] = table.raw[key]
     for c in checks:
         if not all(k in table.columns for k in c.needs):
             continue

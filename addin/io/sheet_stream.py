@@ -1,0 +1,167 @@
+"""Stream a worksheet's XML through the add-in's edits, chunk by chunk.
+
+Memory stays proportional to a chunk, not to the sheet: rows outside the edits are
+copied through as they come; an edited row keeps every byte of its untouched cells.
+The part after </sheetData> (merges, validations, conditional formats…) is small
+and is edited whole, for the highlights.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .sheet_xml import (_R_ATTR, _SPANS, _edit_row, _extend_dimension, _Patterns, _tail_cells, _with_ref, cell_xml,
+                        highlight_tail, prefix_of)
+from ..validate.issues import col_letter
+
+Updates = dict[int, tuple[object, int | None]]  # col → (value, style or None = keep / default)
+
+
+@dataclass
+class Edits:
+    """What to do to one sheet."""
+
+    rows: Callable[[int], Updates | None] = lambda r: None  # updates of an Excel row
+    update_rows: list[int] = field(default_factory=list)  # sorted rows that have updates
+    defaults: dict[int, int] = field(default_factory=dict)  # style of a new cell per column
+    append: list[bytes] = field(default_factory=list)  # whole <row> elements added at the end
+    highlights: tuple[dict[str, list[tuple[int, int]]], dict[str, int]] | None = None
+    last_row: int | None = None  # extend <dimension> to this row (after appends)
+    removed_formula: bool = False
+
+
+def _new_row(r: int, cells: Updates, defaults: dict[int, int], pfx: bytes) -> bytes:
+    p = pfx.decode()
+    parts = [cell_xml(f"{col_letter(c)}{r}", v, s if s is not None else defaults.get(c), pfx)
+             for c, (v, s) in sorted(cells.items())]
+    return f'<{p}row r="{r}">'.encode() + b"".join(parts) + f"</{p}row>".encode()
+
+
+def _has_values(cells: Updates) -> bool:
+    return any(v is not None for v, _ in cells.values())
+
+
+class _RowEditor:
+    def __init__(self, edits: Edits, pfx: bytes) -> None:
+        self.e, self.pfx = edits, pfx
+        self.pat = _Patterns(pfx)
+        self.open = b"<" + pfx + b"row"
+        self.close = b"</" + pfx + b"row>"
+        self.rownum = 0
+        self.k = 0  # next index in update_rows
+
+    def _insert_before(self, rownum: int, out: list[bytes]) -> None:
+        order = self.e.update_rows
+        while self.k < len(order) and order[self.k] < rownum:
+            r = order[self.k]
+            cells = self.e.rows(r) or {}
+            if _has_values(cells):
+                out.append(_new_row(r, cells, self.e.defaults, self.pfx))
+            self.k += 1
+
+    def rows(self, frag: bytes) -> bytes:
+        """Edit a fragment made of whole <row> elements."""
+        out: list[bytes] = []
+        pos = scan = 0
+        n = len(frag)
+        while True:
+            a = frag.find(self.open, scan)
+            if a < 0:
+                break
+            tag_end = frag.find(b">", a)
+            self_closing = frag[tag_end - 1:tag_end] == b"/"
+            if self_closing:
+                body, b_end = b"", tag_end + 1
+            else:
+                body_end = frag.find(self.close, tag_end)
+                body, b_end = frag[tag_end + 1:body_end], body_end + len(self.close)
+            scan = b_end
+            m = _R_ATTR.search(frag, a, tag_end)
+            explicit = bool(m and m.group(2))
+            self.rownum = int(m.group(2)) if explicit else self.rownum + 1
+            before: list[bytes] = []
+            self._insert_before(self.rownum, before)
+            order = self.e.update_rows
+            upd = None
+            if self.k < len(order) and order[self.k] == self.rownum:
+                upd = self.e.rows(self.rownum)
+                self.k += 1
+            if not upd and explicit and not before:
+                continue  # untouched: stays in the copied span
+            out.append(frag[pos:a])
+            out.extend(before)
+            element = frag[a:b_end]
+            if not explicit:
+                element = _with_ref(element, self.pfx, b"row", str(self.rownum).encode())
+            if upd:
+                found = _tail_cells(body, self.pfx, min(upd))
+                if found is not None and not found[1]:
+                    new_body = body + b"".join(
+                        cell_xml(f"{col_letter(c)}{self.rownum}", v, s if s is not None else self.e.defaults.get(c),
+                                 self.pfx) for c, (v, s) in sorted(upd.items()))
+                else:
+                    new_body, formula = _edit_row(body, self.rownum, upd, self.pat, self.pfx, self.e.defaults)
+                    self.e.removed_formula |= formula
+                attrs = frag[a + len(self.open):tag_end].rstrip(b"/")
+                attrs = _SPANS.sub(b"", attrs)
+                if not explicit:
+                    attrs = b' r="%d"' % self.rownum + attrs
+                element = self.open + attrs + b">" + new_body + self.close
+            out.append(element)
+            pos = b_end
+        out.append(frag[pos:n])
+        return b"".join(out)
+
+    def finish(self) -> bytes:
+        """Rows still due (below the last existing row), then the appended rows."""
+        out: list[bytes] = []
+        self._insert_before(1 << 31, out)
+        out.extend(self.e.append)
+        return b"".join(out)
+
+
+def rewrite(chunks: Iterable[bytes], edits: Edits) -> Iterator[bytes]:
+    """Yield the edited sheet XML for ``chunks`` of the original."""
+    it = iter(chunks)
+    buf = b""
+    # up to and including the <sheetData> start tag
+    while True:
+        m = re.search(rb"<(\w+:)?sheetData\b[^>]*?(/?)>", buf)
+        if m:
+            break
+        chunk = next(it, None)
+        if chunk is None:
+            raise ValueError("worksheet without sheetData")
+        buf += chunk
+    pfx = prefix_of(buf[: m.start()] or buf)
+    editor = _RowEditor(edits, pfx)
+    end_tag = b"</" + pfx + b"sheetData>"
+    if m.group(2) == b"/":  # <sheetData/>: nothing to copy, only rows to add
+        rows = editor.finish()
+        yield buf[: m.start()] + m.group(0)[:-2] + b">" + rows + end_tag
+        tail = buf[m.end():] + b"".join(it)
+    else:
+        head = buf[: m.end()]
+        yield _extend_dimension(head, pfx, edits.last_row) if edits.last_row else head
+        buf = buf[m.end():]
+        while True:
+            stop = buf.find(end_tag)
+            if stop >= 0:
+                yield editor.rows(buf[:stop])
+                yield editor.finish() + end_tag
+                tail = buf[stop + len(end_tag):] + b"".join(it)
+                break
+            cut = buf.rfind(editor.close)
+            if cut >= 0:
+                cut += len(editor.close)
+                yield editor.rows(buf[:cut])
+                buf = buf[cut:]
+            chunk = next(it, None)
+            if chunk is None:
+                raise ValueError("worksheet without </sheetData>")
+            buf += chunk
+    if edits.highlights is not None:
+        cells, dxf = edits.highlights
+        tail = highlight_tail(tail, cells, dxf, pfx)
+    yield tail
