@@ -133,8 +133,8 @@ def credit_form(book: Book, customer_id: str, *, as_of: dt.date | None = None) -
         raise DataError(f"no valid survey for customer {customer_id} in sheet '{loaded.tab(S.SURVEY)}'")
     survey, assessment = latest
     ledger = next((c for c in result.info["aging"].customers if c.customer_id == customer_id), None)
-    form = credit_form_sheet(cards[customer_id], survey, assessment, ledger, loaded.as_of, loaded.lang,
-                             loaded.tab(S.CREDIT_FORM))
+    card = S.CustomerRow.model_validate(cards[customer_id])
+    form = credit_form_sheet(card, survey, assessment, ledger, loaded.as_of, loaded.lang, loaded.tab(S.CREDIT_FORM))
     result.plan = Plan(outputs=[form])
     result.info["form"] = (customer_id, assessment)
     return result

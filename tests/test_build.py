@@ -80,3 +80,23 @@ def test_crm_new(tmp_path):
     assert res.exit_code == 2 and "already exists" in res.stderr
     assert cli("new", tmp_path / "en.xlsx", "--lang", "en").exit_code == 0
     assert "Customers" in openpyxl.load_workbook(tmp_path / "en.xlsx").sheetnames
+
+
+def test_committed_workbooks_match_a_fresh_build(tmp_path):
+    """workbook/CRM.xlsm is rebuilt whenever the schema, VBA or ribbon sources change."""
+    from pathlib import Path
+
+    from oletools.olevba import VBA_Parser
+
+    root = Path(__file__).resolve().parent.parent / "workbook"
+    for name, lang in (("CRM.xlsm", "zh"), ("CRM-en.xlsm", "en")):
+        fresh = parts(build_workbook(tmp_path / name, lang=lang, data=sample_data()))
+        committed = parts(root / name)
+        assert fresh.keys() == committed.keys()
+        for part in fresh:
+            if part != "xl/vbaProject.bin":
+                assert fresh[part] == committed[part], (name, part)
+
+        def modules(path):  # the xlwings module follows the installed xlwings version
+            return {n: c for _, _, n, c in VBA_Parser(str(path)).extract_macros() if n != "xlwings.bas"}
+        assert modules(tmp_path / name) == modules(root / name)

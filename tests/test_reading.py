@@ -98,3 +98,19 @@ def test_settings_read(tmp_path):
     assert s.aging_buckets == (30, 60, 90)
     assert s.recovery_rates == ((60, 1.0), (180, 0.5), (None, 0.05))
     assert s.abc_b_sales == 0.95  # untouched default
+
+
+def test_row_models_accept_every_header_alias():
+    import sheets_schema as S
+
+    zh = S.CustomerRow.model_validate({"客户编号": "C1", "客户名称": "甲", "业务员": "张伟", "年销售额": 1.5,
+                                       "企业性质": "state", "生日": dt.date(1980, 1, 2)})
+    hant = S.CustomerRow.model_validate({"客戶編號": "C1", "客戶名稱": "甲", "業務員": "張偉", "年銷售額": 1.5})
+    en = S.CustomerRow.model_validate({"Customer ID": "C1", "Name": "甲", "Owner": "Li", "Annual Sales": 1.5})
+    assert zh.customer_id == hant.customer_id == en.customer_id == "C1"
+    assert zh.annual_sales == en.annual_sales == 1.5 and zh.ownership == "state"
+    with pytest.raises(Exception):
+        S.CustomerRow.model_validate({"客户名称": "甲", "业务员": "张伟"})  # 客户编号 is required
+    with pytest.raises(Exception):
+        S.CustomerRow.model_validate({"客户编号": "C1", "客户名称": "甲", "业务员": "张伟", "企业性质": "国企?"})
+    assert zh.model_config["frozen"]

@@ -173,7 +173,8 @@ def generate(n_customers: int = 1000, *, as_of: dt.date, seed: int = 7, funnel: 
                 "channel": _choice(rng, ("phone", "visit", "wechat", "email"), [0.6, 0.15, 0.2, 0.05])[0],
                 "contact": cust["key_person"],
                 "outcome": OUTCOMES[rng.integers(len(OUTCOMES))],
-                "next_call": date + int(rng.integers(3, 30)) * day if rng.random() < 0.3 else None,
+                # reps plan the next call on recent contacts; old ones were followed up since
+                "next_call": date + int(rng.integers(3, 30)) * day if ages[k] < 45 and rng.random() < 0.5 else None,
                 "owner": cust["owner"],
             })
         contact_rows.sort(key=lambda r: (r["date"] if isinstance(r["date"], dt.date) else as_of, r["customer_id"]))

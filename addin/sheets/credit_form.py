@@ -46,8 +46,9 @@ def t(key: str, lang: Lang, **kw: Any) -> str:
     return (zh if lang == "zh" else en).format(**kw)
 
 
-def credit_form_sheet(card: dict[str, Any], survey: dict[str, Any], a: Assessment, ledger: CustomerAging | None,
+def credit_form_sheet(customer: S.Row, survey: dict[str, Any], a: Assessment, ledger: CustomerAging | None,
                       as_of: dt.date, lang: Lang, tab: str) -> OutputSheet:
+    card = customer.model_dump()
     C, V = S.CUSTOMERS, S.SURVEY
     rows: list[list[Any]] = []
     merges: list[tuple[int, int, int, int]] = []
