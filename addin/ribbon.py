@@ -15,6 +15,7 @@ from typing import Any, Callable
 from . import jobs
 from .actions import ACTIONS
 from .export.aging_export import ExportError, export
+from .i18n import pick
 from .io.live import LiveBook
 from .io.package import PackageError
 from .table import UnusableInput, find_header
@@ -44,8 +45,7 @@ TEXT = {
 
 
 def t(key: str, lang: str, **kw: Any) -> str:
-    zh, en = TEXT[key]
-    return (zh if lang == "zh" else en).format(**kw)
+    return pick(TEXT, key, lang, **kw)
 
 
 def _caller() -> Any:

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import pick
 from .funnel import ContactStats
 from .settings import Settings
 
@@ -34,8 +35,7 @@ SEP = {"zh": "；", "en": "; "}
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
-    zh, en = TEXT[key]
-    return (zh if lang == "zh" else en).format(**kw)
+    return pick(TEXT, key, lang, **kw)
 
 
 def days_to_birthday(birthday: dt.date | None, as_of: dt.date) -> int | None:

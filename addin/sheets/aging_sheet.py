@@ -8,6 +8,7 @@ import sheets_schema as S
 from sheets_schema import Lang
 
 from ..core.aging import AgingReport, CustomerAging
+from ..i18n import pick
 from ..io.model import OutputSheet, Styled, kind_style
 
 OVER = {"yes": ("是", "Yes"), "no": ("否", "No"), "unlimited": ("未授信", "No limit")}
@@ -21,8 +22,7 @@ WORDS = {
 
 
 def w(key: str, lang: Lang, **kw: Any) -> str:
-    zh, en = WORDS[key]
-    return (zh if lang == "zh" else en).format(**kw)
+    return pick(WORDS, key, lang, **kw)
 
 
 @dataclass

@@ -8,6 +8,7 @@ import sheets_schema as S
 from sheets_schema import Lang
 
 from ..core.aging import CustomerAging
+from ..i18n import pick
 from ..core.credit import BENCHMARKS, SCORE_KEYS, Assessment, ratio_points
 from ..io.model import OutputSheet, Styled
 from ..writeback import label
@@ -42,8 +43,7 @@ ROW_HEIGHT = 20
 
 
 def t(key: str, lang: Lang, **kw: Any) -> str:
-    zh, en = L[key]
-    return (zh if lang == "zh" else en).format(**kw)
+    return pick(L, key, lang, **kw)
 
 
 def credit_form_sheet(customer: S.Row, survey: dict[str, Any], a: Assessment, ledger: CustomerAging | None,

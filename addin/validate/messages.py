@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from sheets_schema import Lang
 
+from ..i18n import pick
+
 MESSAGES: dict[str, tuple[str, str]] = {
     # cell types
     "required": ("必填项为空", "Required value is missing"),
@@ -51,5 +53,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def message(code: str, lang: Lang, **kw: object) -> str:
-    zh, en = MESSAGES[code]
-    return (zh if lang == "zh" else en).format(**kw)
+    return pick(MESSAGES, code, lang, **kw)
