@@ -85,3 +85,7 @@ def test_set_columns_keeps_other_rows_and_appends_or_replaces():
     assert b'<row r="2"><c r="A2"><v>1</v></c><c r="C2" s="5"><v>1.5</v></c><c r="D2" s="6" t="inlineStr">' in out
     assert b'<row r="3"><c r="A3"><v>2</v></c><c r="C3" s="9"/><c r="D3" s="6" t="inlineStr"><is><t>y</t>' in out
     assert b'<row r="4"><c r="C4" s="5"><v>7</v></c><c r="D4" s="6"/></row><row r="9"><c r="A9"><v>3</v></c></row>' in out
+
+
+def test_text_of_only_control_characters_is_an_empty_cell():
+    assert cell_xml("A1", "\x1f\x01", 3) == b'<c r="A1" s="3"/>'

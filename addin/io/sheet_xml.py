@@ -72,9 +72,9 @@ def cell_xml(ref: str, value: object, style: int | None, pfx: bytes = b"") -> by
         text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
         return f'<{p}c r="{ref}"{s}><{p}v>{text}</{p}v></{p}c>'.encode()
     if cls is str:
-        if not value:
-            return f'<{p}c r="{ref}"{s}/>'.encode()
         text = clean_text(value)
+        if not text:
+            return f'<{p}c r="{ref}"{s}/>'.encode()
         space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
         return (f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t{space}>{escape(text)}</{p}t></{p}is></{p}c>'
                 ).encode("utf-8")
