@@ -185,7 +185,7 @@ def credit_form(path: Path = typer.Argument(..., help="The workbook."),
     result = run_job(path, jobs.credit_form, customer_id=customer_id, as_of=parse_as_of(as_of))
     cid, a = result.info["form"]
     approver = S.SURVEY.col("approver").choice(a.approver).label(result.loaded.lang)
-    out.print(f"{path.name}: 授信申请 filled for {cid}: score {a.score:g}, grade {a.grade}, suggested "
+    out.print(f"{path.name}: {result.loaded.tab(S.CREDIT_FORM)} filled for {cid}: score {a.score:g}, grade {a.grade}, suggested "
               f"{a.suggested:,.0f}, approver {approver}", markup=False)
     if result.errors:
         out.print(f"note: the workbook has {result.errors} data errors elsewhere (run crm validate)", markup=False)
