@@ -3,7 +3,6 @@ import datetime as dt
 import subprocess
 import zipfile
 
-import pandas as pd
 import pytest
 
 from addin.core.aging import INVOICE_FIELDS, aging, bucket_of, recovery_rate

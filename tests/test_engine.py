@@ -14,7 +14,6 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings, strategies as st
 from python_calamine import CalamineWorkbook
 
-from addin import jobs
 from addin.build.demo_data import generate
 from addin.build.workbook import build_workbook
 from addin.io import package as package_mod

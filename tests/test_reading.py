@@ -101,6 +101,8 @@ def test_settings_read(tmp_path):
 
 
 def test_row_models_accept_every_header_alias():
+    from pydantic import ValidationError
+
     import sheets_schema as S
 
     zh = S.CustomerRow.model_validate({"客户编号": "C1", "客户名称": "甲", "业务员": "张伟", "年销售额": 1.5,
@@ -109,8 +111,8 @@ def test_row_models_accept_every_header_alias():
     en = S.CustomerRow.model_validate({"Customer ID": "C1", "Name": "甲", "Owner": "Li", "Annual Sales": 1.5})
     assert zh.customer_id == hant.customer_id == en.customer_id == "C1"
     assert zh.annual_sales == en.annual_sales == 1.5 and zh.ownership == "state"
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         S.CustomerRow.model_validate({"客户名称": "甲", "业务员": "张伟"})  # 客户编号 is required
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         S.CustomerRow.model_validate({"客户编号": "C1", "客户名称": "甲", "业务员": "张伟", "企业性质": "国企?"})
     assert zh.model_config["frozen"]

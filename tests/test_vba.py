@@ -11,7 +11,7 @@ from oletools.olevba import VBA_Parser, decompress_stream
 
 from addin.actions import ACTIONS
 from addin.build import cfb
-from addin.build.vba_project import (NO_PASSWORD, UNPROTECTED, VISIBLE, _encrypt, build_vba_project, compress,
+from addin.build.vba_project import (NO_PASSWORD, UNPROTECTED, VISIBLE, _encrypt, compress,
                                      decrypt, modules_for, sources_dir, xlwings_sources)
 from addin.build.workbook import RIBBON_PART, RIBBON_REL, build_workbook, sample_data
 from helpers import cli, parts

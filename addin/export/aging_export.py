@@ -11,7 +11,7 @@ from typing import Any
 
 import xlsxwriter
 
-from sheets_schema import Kind, Lang
+from sheets_schema import Lang
 
 from ..core.aging import AgingReport
 from ..io.model import HEADER_FILL, NUM_FMT

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import posixpath
-import re
 import shutil
 import tempfile
 import zipfile
@@ -383,7 +382,3 @@ def _write_entry(dst: zipfile.ZipFile, zinfo: zipfile.ZipInfo, payload: bytes) -
     dst.filelist.append(zinfo)
     dst.NameToInfo[zinfo.filename] = zinfo
     dst.start_dir = dst.fp.tell()
-
-
-def crc_ok(data: bytes, crc: int) -> bool:
-    return zlib.crc32(data) & 0xFFFFFFFF == crc

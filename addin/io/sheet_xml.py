@@ -44,26 +44,18 @@ def to_serial(d: dt.date | dt.datetime) -> float:
     return float((d - EXCEL_EPOCH).days)
 
 
-def _num(x: float) -> str:
-    if isinstance(x, bool):
-        return "1" if x else "0"
-    if isinstance(x, int) or (isinstance(x, float) and x.is_integer() and abs(x) < 1e15):
-        return str(int(x))
-    return repr(float(x))
-
-
 def clean_text(text: str) -> str:
     return _ILLEGAL.sub("", text) if _ILLEGAL.search(text) else text
 
 
-_EMPTY_STRS = {b"": ""}
+_PREFIX_TEXT = {b"": ""}
 
 
 def cell_xml(ref: str, value: object, style: int | None, pfx: bytes = b"") -> bytes:
     """One <c> element. None gives an empty (styled) cell; text is written inline."""
-    p = _EMPTY_STRS.get(pfx)
+    p = _PREFIX_TEXT.get(pfx)
     if p is None:
-        p = _EMPTY_STRS[pfx] = pfx.decode()
+        p = _PREFIX_TEXT[pfx] = pfx.decode()
     s = f' s="{style}"' if style else ""
     cls = value.__class__
     if cls is float:
@@ -148,7 +140,8 @@ def has_formula(cell: bytes, pfx: bytes) -> bool:
 
 def edit_cells(xml: bytes, updates: dict[int, dict[int, tuple[object, int | None]]],
                default_style: dict[int, int] | None = None) -> tuple[bytes, bool]:
-    """Set cells. ``updates`` maps row → col → (value, style or None).
+    """Set cells of a whole part in memory (the engine streams; see sheet_stream.rewrite).
+    ``updates`` maps row → col → (value, style or None).
 
     A style of None keeps the existing cell's style (when it has one) or takes
     ``default_style[col]``. Returns the new XML and whether a formula was overwritten.

@@ -169,12 +169,6 @@ class Styles:
         etree.SubElement(pf, _q("bgColor"), rgb="FF" + rgb)
         return self._find_or_add("dxfs", dxf)
 
-    def num_fmt_of(self, xf_index: int) -> int:
-        xfs = self.root.find(_q("cellXfs"))
-        if xfs is None or xf_index >= len(xfs):
-            return 0
-        return int(xfs[xf_index].get("numFmtId", "0"))
-
     def to_bytes(self) -> bytes:
         etree.cleanup_namespaces(self.root)
         return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -39,7 +39,7 @@ def run(r: Run) -> None:
         cid = row["customer_id"]
         if cid not in latest or key > latest[cid][:2]:
             latest[cid] = (row["survey_date"], i, row, a)
-    for cid, (date, i, _, _) in latest.items():
+    for date, i, _, _ in latest.values():
         if (r.as_of - date).days > STALE_DAYS:
             t.issue(i, "survey_date", "stale_survey", "warning", date=date.isoformat())
     if t.columns:

@@ -58,7 +58,3 @@ class Issue:
         """One line, for whole-report assertions: `sheet!cell code`."""
         where = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
         return f"{self.severity[0].upper()} {where} {self.code}"
-
-
-def sort_key(issue: Issue, sheet_order: dict[str, int]) -> tuple:
-    return (sheet_order.get(issue.sheet, 99), issue.row or 0, issue.col or 0, issue.code)
