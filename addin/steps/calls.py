@@ -63,16 +63,12 @@ def run(r: Run) -> None:
     customers = {cid: card for cid, card in r.loaded.customer_cards().items() if card["_i"] not in bad}
     grades = r.grades or {}
 
+    heats = {cid: heat(f.get("stage"), f.get("intent"), f.get("abandoned"),
+                       stats[cid].follow_ups if cid in stats else 0, s) for cid, f in funnel.items()}
     priorities: dict[str, Priority] = {}
-    heats: dict[str, str] = {}
     for cid, c in customers.items():
         c["abc"] = grades.get(cid)  # the cached card carries the grade computed this run
-        f = funnel.get(cid, {})
-        st = stats.get(cid)
-        h = heat(f.get("stage"), f.get("intent"), f.get("abandoned"), st.follow_ups if st else 0, s) if f else None
-        if h:
-            heats[cid] = h
-        priorities[cid] = prioritize(c, st, h, r.as_of, s, lang, f)
+        priorities[cid] = prioritize(c, stats.get(cid), heats.get(cid), r.as_of, s, lang, funnel.get(cid, {}))
 
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
                                                          "reasons")}
@@ -82,8 +78,7 @@ def run(r: Run) -> None:
         values["last_contact"][i] = st.last_contact if st else None
         values["follow_ups"][i] = st.follow_ups if st else 0
         p = priorities.get(cid)
-        values["heat"][i] = heats.get(cid) or heat(f.get("stage"), f.get("intent"), f.get("abandoned"),
-                                                  st.follow_ups if st else 0, s)
+        values["heat"][i] = heats[cid]
         values["priority"][i] = p.score if p else None
         values["reasons"][i] = reason_text(p, lang) if p else None
     if ft.columns:

@@ -8,10 +8,11 @@ from ..writeback import computed_blocks
 from . import Run
 
 
-def graded_rows(df: pd.DataFrame) -> pd.DataFrame:
-    """Every customer row with a usable ID (the first of duplicates). Rows with other
-    errors are graded too: an invalid number counts as blank / zero."""
-    return df[df["customer_id"].notna() & ~df["customer_id"].duplicated()]
+def graded_rows(r: Run) -> pd.DataFrame:
+    """The rows of Loaded.customer_cards (a usable ID, the first of duplicates). Rows with
+    other errors are graded too: an invalid number counts as blank / zero."""
+    df = r.table("customers").frame(good_only=False)
+    return df[df["_i"].isin({card["_i"] for card in r.loaded.customer_cards().values()})]
 
 
 def funnel_stages(run: Run) -> dict[str, str]:
@@ -21,7 +22,7 @@ def funnel_stages(run: Run) -> dict[str, str]:
 
 def run(r: Run) -> None:
     t = r.table("customers")
-    pop = graded_rows(t.frame(good_only=False))
+    pop = graded_rows(r)
     g = abc(pop, r.settings)
     d = deal_type(pop, r.settings)
     stages = funnel_stages(r)
