@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .sheet_xml import (_R_ATTR, _SPANS, _edit_row, _extend_dimension, _Patterns, _tail_cells, _with_ref, cell_xml,
-                        highlight_tail, prefix_of)
+                        highlight_tail, prefix_of, row_xml)
 from ..validate.issues import col_letter
 
 Updates = dict[int, tuple[object, int | None]]  # col → (value, style or None = keep / default)
@@ -32,10 +32,7 @@ class Edits:
 
 
 def _new_row(r: int, cells: Updates, defaults: dict[int, int], pfx: bytes) -> bytes:
-    p = pfx.decode()
-    parts = [cell_xml(f"{col_letter(c)}{r}", v, s if s is not None else defaults.get(c), pfx)
-             for c, (v, s) in sorted(cells.items())]
-    return f'<{p}row r="{r}">'.encode() + b"".join(parts) + f"</{p}row>".encode()
+    return row_xml(r, [(c, v, s if s is not None else defaults.get(c)) for c, (v, s) in sorted(cells.items())], pfx)
 
 
 def _has_values(cells: Updates) -> bool:

@@ -84,7 +84,6 @@ def cell_xml(ref: str, value: object, style: int | None, pfx: bytes = b"") -> by
 class _Patterns:
     def __init__(self, pfx: bytes) -> None:
         p = re.escape(pfx)
-        self.row = re.compile(rb"<" + p + rb"row\b([^>]*?)(?:/>|>(.*?)</" + p + rb"row>)", re.S)
         self.cell = re.compile(rb"<" + p + rb"c\b([^>]*?)(?:/>|>.*?</" + p + rb"c>)", re.S)
         self.sheet_data = re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>")
         self.sheet_data_end = b"</" + pfx + b"sheetData>"
