@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import groupby
+from collections.abc import Callable
 from typing import Any
 
 from ..validate.issues import col_letter
@@ -76,8 +77,7 @@ class LiveBook:
                     if b.kind in NUM_FMT:
                         sheet.range((b.first_row, b.col), (last, b.col)).number_format = NUM_FMT[b.kind]
             new = [b for b in g if b.header is not None and b.header_row is not None]
-            for _, run in groupby(new, key=lambda b: b.col - new.index(b)):
-                run = list(run)
+            for run in _consecutive(new, lambda b: b.col):
                 rng = sheet.range((run[0].header_row, run[0].col), (run[0].header_row, run[-1].col))
                 rng.value = [[b.header for b in run]]
                 self._style(rng, STYLES["header_computed"])
@@ -88,8 +88,7 @@ class LiveBook:
         sheet = self.book.sheets[name]
         last = rows.first_row + len(rows.rows) - 1
         pairs = sorted(zip(rows.columns, range(len(rows.columns))))
-        for _, run in groupby(pairs, key=lambda p: p[0] - pairs.index(p)):
-            run = list(run)
+        for run in _consecutive(pairs, lambda p: p[0]):
             c1, c2 = run[0][0], run[-1][0]
             sheet.range((rows.first_row, c1), (last, c2)).value = [[_plain(r[i]) for _, i in run] for r in rows.rows]
             for col, i in run:
@@ -114,12 +113,13 @@ class LiveBook:
         skip = set(structural)
         data_rows = [r for r in range(nrows) if r not in skip]
         # number formats per column, over the data rows (contiguous runs)
+        row_runs = [(run[0], run[-1]) for run in _consecutive(data_rows, lambda r: r)]
         for c in range(ncols):
             style = out.column_styles[c] if c < len(out.column_styles) else "text"
             spec = STYLES.get(style)
             if spec is None:
                 continue
-            for lo, hi in _row_runs(data_rows):
+            for lo, hi in row_runs:
                 rng = sheet.range((lo + 1, c + 1), (hi + 1, c + 1))
                 if spec.num_fmt:
                     rng.number_format = spec.num_fmt
@@ -181,14 +181,15 @@ class LiveBook:
         """Nothing to do: the user saves the open workbook."""
 
 
-def _row_runs(rows: list[int]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for r in rows:
-        if out and out[-1][1] == r - 1:
-            out[-1] = (out[-1][0], r)
+def _consecutive(items: list[Any], pos: Callable[[Any], int]) -> list[list[Any]]:
+    """Split ``items`` (ordered by ``pos``) into runs whose positions follow on: 3,4,5 | 8."""
+    runs: list[list[Any]] = []
+    for x in items:
+        if runs and pos(runs[-1][-1]) + 1 == pos(x):
+            runs[-1].append(x)
         else:
-            out.append((r, r))
-    return out
+            runs.append([x])
+    return runs
 
 
 def _addresses(refs: list[str]) -> list[str]:
