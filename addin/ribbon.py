@@ -18,6 +18,7 @@ from .export.aging_export import ExportError, export
 from .i18n import pick
 from .io.live import LiveBook
 from .io.package import PackageError
+from .loader import detect_lang, find_tabs
 from .table import UnusableInput, find_header
 
 TEXT = {
@@ -63,8 +64,7 @@ def debug(path: str, action_id: str) -> bool:
 
 
 def _lang(book: Any) -> str:
-    names = {s.name for s in book.sheets}
-    return "en" if "Customers" in names and "客户资料卡" not in names else "zh"
+    return detect_lang(find_tabs([s.name for s in book.sheets]))
 
 
 def _summary(result: jobs.Result, lang: str) -> list[str]:
