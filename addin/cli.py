@@ -253,7 +253,3 @@ def demo(customers: int = typer.Option(1000, "--customers", min=1, help="How man
     print_run(out_path, result, t2 - t1)
     phases = "  ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
     out.print(f"timing: build {t1 - t0:.1f}s, refresh {t2 - t1:.2f}s ({phases})", markup=False)
-
-
-def main() -> None:  # pragma: no cover - console entry
-    app()

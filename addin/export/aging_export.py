@@ -120,11 +120,16 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def to_pdf(source: Path, out: Path) -> None:
+def require_soffice() -> str:
     exe = soffice()
     if exe is None:
         raise ExportError("PDF export needs LibreOffice: apt-get install libreoffice-calc-nogui "
                           "(or install LibreOffice from libreoffice.org and put soffice on PATH)")
+    return exe
+
+
+def to_pdf(source: Path, out: Path) -> None:
+    exe = require_soffice()
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, HOME=tmp)  # a private profile: works beside a running LibreOffice
         proc = subprocess.run([exe, "--headless", "--norestore", "--convert-to", "pdf", "--outdir", tmp,
@@ -139,8 +144,8 @@ def export(report: AgingReport, lang: Lang, out: Path) -> None:
     ext = out.suffix.lower()
     if ext not in (".xlsx", ".csv", ".pdf"):
         raise ExportError(f"unsupported export format '{ext or out.name}'; use .xlsx, .csv or .pdf")
-    if ext == ".pdf" and soffice() is None:
-        to_pdf(out, out)  # raises with the install hint
+    if ext == ".pdf":
+        require_soffice()  # before any work: exit 2 with the install hint
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp_dir = Path(tempfile.mkdtemp(prefix="crm-export-"))
     try:
