@@ -8,6 +8,7 @@ import pytest
 from addin.core.aging import INVOICE_FIELDS, aging, bucket_of, recovery_rate
 from addin.core.settings import Settings
 from addin.build.workbook import build_workbook
+from external import need, need_soffice
 from helpers import cli, digest, read_sheet
 
 AS_OF = dt.date(2026, 11, 24)
@@ -179,10 +180,12 @@ def test_unsupported_export_and_missing_libreoffice(tmp_path, monkeypatch):
 
 
 def pdf_text(pdf):
+    need("pdftotext", "apt-get install poppler-utils")
     return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def test_pdf_export_through_libreoffice(tmp_path):
+    need_soffice()
     path = ledger_book(tmp_path)
     out = tmp_path / "aging.pdf"
     cli("aging", path, "--export", out)

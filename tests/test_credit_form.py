@@ -4,6 +4,7 @@ from addin.build.workbook import build_workbook
 from addin.export.aging_export import to_pdf
 from helpers import cli, digest, read_sheet
 from test_aging import pdf_text
+from external import need_soffice
 
 AS_OF = dt.date(2026, 11, 24)
 SCORES = {k: 4 for k in ("s_principal", "s_scale", "s_sales", "s_know_how", "s_capital", "s_profit", "s_staff",
@@ -79,6 +80,7 @@ def test_credit_form_unknown_customer_or_no_survey_writes_nothing(tmp_path):
 
 
 def test_credit_form_renders_on_one_a4_page(tmp_path):
+    need_soffice()
     path = credit_book(tmp_path)
     cli("credit-form", path, "C1")
     import openpyxl

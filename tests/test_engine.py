@@ -24,6 +24,7 @@ from addin.io.styles_xml import Styles
 from addin.io.xlsx_book import XlsxBook
 from helpers import cli, digest, parts
 from sheets_schema import Kind
+from external import need_soffice
 
 AS_OF = dt.date(2026, 11, 24)
 
@@ -139,6 +140,7 @@ def test_inside_input_sheets_only_computed_cells_change(tmp_path):
 
 
 def test_refreshed_file_opens_in_openpyxl_and_libreoffice(tmp_path):
+    need_soffice()
     path = rich_book(tmp_path)
     cli("refresh", path)
     wb = openpyxl.load_workbook(path, keep_vba=True)

@@ -15,6 +15,7 @@ from addin.build.vba_project import (NO_PASSWORD, UNPROTECTED, VISIBLE, _encrypt
                                      decrypt, modules_for, sources_dir, xlwings_sources)
 from addin.build.workbook import RIBBON_PART, RIBBON_REL, build_workbook, sample_data
 from helpers import cli, parts
+from external import need_soffice
 
 CODES = tuple(f"Sheet{i}" for i in range(1, 11))
 
@@ -139,6 +140,7 @@ def test_vba_and_ribbon_survive_a_headless_refresh_byte_identical(tmp_path, xlsm
 
 
 def test_libreoffice_opens_the_xlsm_and_imports_the_modules(tmp_path, xlsm):
+    need_soffice()
     import shutil
 
     work = tmp_path / "lo"
