@@ -18,7 +18,7 @@ from .model import HIGHLIGHT_FILLS, STYLES, AppendRows, ColumnBlock, OutputSheet
 from .package import STYLES_REL, Package, PackageError, lock_file
 from .render import render_sheet
 from .sheet_stream import Edits, rewrite
-from .sheet_xml import HIGHLIGHT_MARKER, column_updates, row_xml
+from .sheet_xml import HIGHLIGHT_MARKER, column_updates
 from .styles_xml import Styles
 
 
@@ -27,7 +27,6 @@ class _Pending:
     updates: dict[int, dict[int, tuple[object, int | None]]] = field(default_factory=dict)  # single cells
     blocks: list[tuple[Any, list[int]]] = field(default_factory=list)  # (row → updates, rows)
     defaults: dict[int, int] = field(default_factory=dict)
-    append: list[bytes] = field(default_factory=list)
     last_row: int | None = None
     highlights: tuple[dict[str, list[tuple[int, int]]], dict[str, int]] | None = None
 
@@ -46,7 +45,7 @@ class _Pending:
             return out or None
 
         order = sorted({r for _, rs in blocks for r in rs} | set(single))
-        return Edits(rows=rows, update_rows=order, defaults=self.defaults, append=self.append,
+        return Edits(rows=rows, update_rows=order, defaults=self.defaults,
                      highlights=self.highlights, last_row=self.last_row)
 
 
@@ -116,12 +115,17 @@ class XlsxBook:
     def append_rows(self, name: str, rows: AppendRows) -> None:
         if not rows.rows:
             return
+        # Appended rows are cell updates like any other: they go into the rows that already
+        # exist there (empty rows a user or LibreOffice formatted keep their style), and missing
+        # rows are inserted in order, so <row r> stays strictly ascending.
         pending = self._for(name)
-        styles = [self.style(kind_style(k)) for k in rows.kinds]
+        for c, k in zip(rows.columns, rows.kinds):
+            pending.defaults.setdefault(c, self.style(kind_style(k)))
         for i, row in enumerate(rows.rows):
-            cells = [(c, v, s) for c, v, s in zip(rows.columns, row, styles) if v is not None]
-            pending.append.append(row_xml(rows.first_row + i, cells, b""))
-        pending.last_row = rows.first_row + len(rows.rows) - 1
+            cells = {c: (v, None) for c, v in zip(rows.columns, row) if v is not None}
+            if cells:
+                pending.updates.setdefault(rows.first_row + i, {}).update(cells)
+        pending.last_row = max(pending.last_row or 0, rows.first_row + len(rows.rows) - 1)
 
     def set_highlights(self, name: str, cells: dict[str, list[tuple[int, int]]]) -> None:
         part = self.pkg.sheet_part(name)
