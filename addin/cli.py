@@ -14,7 +14,8 @@ import sheets_schema as S
 
 from . import jobs
 from .core.parse import ParseError, parse_date
-from .io.package import PackageError
+from .io import guard
+from .io.package import PackageError, check_readable
 from .io.xlsx_book import XlsxBook
 from .table import UnusableInput
 from .validate.issues import Issue
@@ -75,7 +76,24 @@ def print_issues(issues: list[Issue], limit: int = 20) -> None:
 
 def run_job(path: Path, job, *, write: bool = True, **kw) -> jobs.Result:
     """Open, run, write back atomically; unusable input exits 2 and a job that cannot do what
-    was asked exits 1, both with the file untouched."""
+    was asked exits 1, both with the file untouched. A run that writes holds the workbook's
+    lock from the first read to the save, and checks first that it can write at all."""
+    if write:
+        try:
+            check_readable(path)
+            guard.check_writable(path)
+        except PackageError as exc:
+            raise unusable(path, str(exc)) from None
+    if not write:
+        return _run(path, job, write, **kw)
+    try:
+        with guard.exclusive(path.resolve()):
+            return _run(path, job, write, **kw)
+    except PackageError as exc:
+        raise unusable(path, str(exc)) from None
+
+
+def _run(path: Path, job, write: bool, **kw) -> jobs.Result:
     book = open_book(path, writable=write)
     try:
         result = job(book, **kw)
@@ -88,6 +106,15 @@ def run_job(path: Path, job, *, write: bool = True, **kw) -> jobs.Result:
         err.print(f"crm: {path}: {exc}", markup=False)
         raise typer.Exit(EXIT_DATA) from None
     return result
+
+
+def refuse_overwrite(target: Path, force: bool, workbook: Path | None = None) -> None:
+    """Exit 2 before any work when ``target`` is the workbook itself, or an existing file
+    without ``--force``."""
+    if workbook is not None and target.exists() and workbook.exists() and target.samefile(workbook):
+        raise unusable(target, "is the workbook itself; export to another file")
+    if target.exists() and not force:
+        raise unusable(target, "already exists (use --force to overwrite)")
 
 
 @app.command()
@@ -194,13 +221,16 @@ def credit_form(path: Path = typer.Argument(..., help="The workbook."),
 @app.command()
 def aging(path: Path = typer.Argument(..., help="The workbook."), as_of: Optional[str] = AsOf,
           export_to: Optional[Path] = typer.Option(None, "--export", help="Write the report to OUT "
-                                                   "(.xlsx, .csv or .pdf) instead of into the workbook.")) -> None:
+                                                   "(.xlsx, .csv or .pdf) instead of into the workbook."),
+          force: bool = typer.Option(False, "--force", help="Overwrite an existing export file.")) -> None:
     """Refresh 账龄分析, or export the aging report without touching the workbook.
 
     Invoices with errors are left out and listed; exit 1 if errors were found.
     """
     from .export.aging_export import ExportError, export
 
+    if export_to is not None:
+        refuse_overwrite(export_to, force, workbook=path)
     t0 = time.perf_counter()
     write = export_to is None
     result = run_job(path, jobs.refresh, write=write, as_of=parse_as_of(as_of), steps=("aging",))
@@ -224,8 +254,7 @@ def new(path: Path = typer.Argument(..., help="Where to create the workbook (.xl
 
     if lang not in ("zh", "en"):
         raise typer.BadParameter("--lang must be zh or en")
-    if path.exists() and not force:
-        raise unusable(path, "already exists (use --force to overwrite)")
+    refuse_overwrite(path, force)
     build_workbook(path, lang=lang)  # type: ignore[arg-type]
     out.print(f"created {path}", markup=False)
 
@@ -235,11 +264,13 @@ def demo(customers: int = typer.Option(1000, "--customers", min=1, help="How man
          out_path: Path = typer.Option(Path("crm-demo.xlsm"), "--out", help="Where to write the demo workbook."),
          as_of: Optional[str] = typer.Option(None, "--as-of", help="Anchor date of the data (default today)."),
          seed: int = typer.Option(7, "--seed"),
-         lang: str = typer.Option("zh", "--lang")) -> None:
+         lang: str = typer.Option("zh", "--lang"),
+         force: bool = typer.Option(False, "--force", help="Overwrite an existing file.")) -> None:
     """Generate a realistic workbook, run every job on it and print a summary."""
     from .build.demo_data import generate
     from .build.workbook import build_workbook
 
+    refuse_overwrite(out_path, force)
     day = parse_as_of(as_of) or dt.date.today()
     t0 = time.perf_counter()
     data = generate(customers, as_of=day, seed=seed)

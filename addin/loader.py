@@ -63,11 +63,20 @@ class Loaded:
 
 
 def find_tabs(names: list[str]) -> dict[str, str]:
+    """Sheet key → tab name. Two tabs that both name one input sheet (聯繫記錄 and 联系记录,
+    Customers and ＣＵＳＴＯＭＥＲＳ) are unusable input: which one holds the data is the user's
+    call, never a silent pick."""
     tabs: dict[str, str] = {}
     for name in names:
         spec = S.sheet_for_name(name)
-        if spec is not None and spec.key not in tabs:
-            tabs[spec.key] = name
+        if spec is None:
+            continue
+        if spec.key in tabs:
+            if not spec.output:
+                raise UnusableInput(f"sheets '{tabs[spec.key]}' and '{name}' are both the {spec.zh} ({spec.en}) "
+                                    "sheet; rename or delete one")
+            continue
+        tabs[spec.key] = name
     return tabs
 
 

@@ -48,3 +48,161 @@ def test_harvest_reuses_formatted_empty_rows_below_the_log(tmp_path):
     wb = openpyxl.load_workbook(path)
     # the harvested cells keep the rep's formatting
     assert wb["联系记录"].cell(4, 5).fill.fgColor.rgb.endswith("DDEEFF")
+
+
+# ------------------------------------------------------------ 2, 3: never overwrite by accident
+def test_export_refuses_the_workbook_itself_and_existing_files(tmp_path):
+    path = small_book(tmp_path)
+    before = path.read_bytes()
+    res = cli("aging", path, "--export", path)
+    assert res.exit_code == 2 and "is the workbook itself" in res.stderr
+    assert path.read_bytes() == before and not path.with_name(path.name + ".bak").exists()
+    other = tmp_path / "report.csv"
+    other.write_text("mine")
+    res = cli("aging", path, "--export", other)
+    assert res.exit_code == 2 and "already exists (use --force" in res.stderr and other.read_text() == "mine"
+    assert cli("aging", path, "--export", other, "--force").exit_code == 0
+    assert other.read_text(encoding="utf-8-sig").startswith("客户编号")
+
+
+def test_demo_refuses_an_existing_file_without_force(tmp_path):
+    path = small_book(tmp_path)
+    before = path.read_bytes()
+    res = cli("demo", "--customers", 20, "--out", path)
+    assert res.exit_code == 2 and "already exists" in res.stderr and path.read_bytes() == before
+    assert cli("demo", "--customers", 20, "--out", path, "--force", "--as-of", "2026-11-24").exit_code in (0, 1)
+    assert len(read_sheet(path, "客户资料卡")) == 21
+
+
+# ----------------------------------------------------------------------- 10: read-only
+def _make_folder_read_only(folder):
+    """A folder no file can be created in, even by root (chattr +i); the undo function."""
+    import os
+    import subprocess
+
+    import pytest
+
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        return lambda: folder.chmod(0o755)
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("running as root without chattr +i: no way to make a folder read-only here")
+    return lambda: subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_read_only_file_and_folder_exit_2_before_any_work(tmp_path):
+    path = small_book(tmp_path)
+    before = path.read_bytes()
+    path.chmod(0o444)
+    res = cli("refresh", path)
+    assert res.exit_code == 2 and "read-only" in res.stderr and path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+    path.chmod(0o644)
+    undo = _make_folder_read_only(tmp_path)
+    try:
+        res = cli("refresh", path)
+        assert res.exit_code == 2 and "is read-only" in res.stderr and "Traceback" not in res.output
+    finally:
+        undo()
+    assert path.read_bytes() == before
+
+
+def test_backup_of_a_read_only_backup_is_replaced_and_writable(tmp_path):
+    path = small_book(tmp_path)
+    bak = path.with_name(path.name + ".bak")
+    bak.write_bytes(b"old backup")
+    bak.chmod(0o444)
+    original = path.read_bytes()
+    assert cli("refresh", path).exit_code == 0
+    assert bak.read_bytes() == original and bak.stat().st_mode & 0o200
+
+
+# ------------------------------------------------------------------- 12: one run at a time
+HOLD = """
+import sys, time
+from pathlib import Path
+from addin.io import guard
+with guard.exclusive(Path(sys.argv[1]).resolve()):
+    print("locked", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_second_run_waits_then_exits_2_while_another_holds_the_lock(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from addin.io import guard
+
+    path = small_book(tmp_path)
+    before = path.read_bytes()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        monkeypatch.setattr(guard, "LOCK_WAIT_SECONDS", 0.5)
+        res = cli("credit-form", path, "C1")
+        assert res.exit_code == 2 and "正在被另一个 crm 进程处理" in res.stderr
+        assert path.read_bytes() == before
+    finally:
+        holder.kill()
+        holder.wait()
+    assert cli("refresh", path).exit_code == 0
+
+
+def test_libreoffice_lock_file_is_detected_like_excels(tmp_path):
+    path = small_book(tmp_path)
+    before = path.read_bytes()
+    (tmp_path / f".~lock.{path.name}#").write_text(",rep,host,24.11.2026 09:00,rep;")
+    res = cli("refresh", path)
+    assert res.exit_code == 2 and f".~lock.{path.name}#" in res.stderr and path.read_bytes() == before
+
+
+# -------------------------------------------------------------- 15: leftovers of a kill
+KILL_IN_BACKUP = """
+import os, shutil, sys
+from addin.cli import app
+def half_then_die(src, dst, *a, **k):
+    data = open(src, 'rb').read()
+    open(dst, 'wb').write(data[: len(data) // 2])
+    os._exit(9)  # killed while the backup is being written
+shutil.copyfile = half_then_die
+app([ 'refresh', sys.argv[1]])
+"""
+
+
+def test_kill_during_backup_keeps_workbook_and_previous_backup(tmp_path):
+    import subprocess
+    import sys
+
+    path = small_book(tmp_path)
+    assert cli("refresh", path).exit_code == 0
+    bak = path.with_name(path.name + ".bak")
+    workbook, backup = path.read_bytes(), bak.read_bytes()
+    _type_results(path, {"C1": ("回电", None)})
+    workbook = path.read_bytes()
+    proc = subprocess.run([sys.executable, "-c", KILL_IN_BACKUP, str(path)], capture_output=True)
+    assert proc.returncode == 9
+    assert path.read_bytes() == workbook and bak.read_bytes() == backup
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".crm-tmp.")]
+    assert leftovers  # what a kill leaves behind…
+    assert cli("refresh", path).exit_code == 0
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".crm-")]  # …the next run removes
+    assert "回电" in [r[4] for r in read_sheet(path, "联系记录")]
+
+
+# ------------------------------------------------------ 13: two sheets folding to one role
+def test_two_sheets_for_one_input_role_exit_2_naming_both(tmp_path):
+    from helpers import sheets, write_book
+
+    data = sheets()
+    data["聯繫記錄"] = [list(r) for r in data["联系记录"]]
+    path = write_book(tmp_path / "t.xlsx", data)
+    before = path.read_bytes()
+    res = cli("refresh", path)
+    assert res.exit_code == 2 and "'联系记录'" in res.stderr and "'聯繫記錄'" in res.stderr
+    assert path.read_bytes() == before
+    data = sheets()
+    data["ＣＵＳＴＯＭＥＲＳ"] = [list(r) for r in data["客户资料卡"]]
+    path = write_book(tmp_path / "u.xlsx", data)
+    res = cli("validate", path)
+    assert res.exit_code == 2 and "ＣＵＳＴＯＭＥＲＳ" in res.stderr

@@ -10,6 +10,7 @@ import io
 import os
 import posixpath
 import shutil
+import stat
 import tempfile
 import zipfile
 import zlib
@@ -50,14 +51,6 @@ def check_readable(path: Path) -> None:
             raise PackageError("legacy .xls format; save it as .xlsm or .xlsx in Excel")
     if not zipfile.is_zipfile(path):
         raise PackageError("not an Excel workbook (.xlsx/.xlsm)")
-
-
-def lock_file(path: Path) -> Path | None:
-    """Excel's owner file (`~$name`) beside an open workbook, if present."""
-    for candidate in (path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:])):
-        if candidate.exists() and candidate != path:
-            return candidate
-    return None
 
 
 def _resolve(base_part: str, target: str) -> str:
@@ -268,22 +261,31 @@ class Package:
 
     # ------------------------------------------------------------------- save
     def save(self, backup: bool = True) -> None:
-        """Write to a temporary file beside the original, keep one backup, then replace."""
+        """Write to a temporary file beside the original, keep one backup, then replace.
+
+        The backup is written under a temporary name too and renamed, so a kill at any
+        moment leaves both the workbook and the previous backup whole."""
         if not self.dirty:
             return
         target = self.path
-        fd, tmp = tempfile.mkstemp(prefix="." + target.stem + ".", suffix=".tmp", dir=target.parent)
-        os.close(fd)
+        made: list[str] = []
         try:
+            tmp = _temp_beside(target, made)
             self._write_zip(Path(tmp))
             shutil.copymode(target, tmp)
             if backup:
-                shutil.copy2(target, target.with_name(target.name + ".bak"))
+                btmp = _temp_beside(target, made)
+                shutil.copyfile(target, btmp)
+                shutil.copystat(target, btmp)
+                os.chmod(btmp, stat.S_IMODE(os.stat(target).st_mode) | stat.S_IWUSR)
+                os.replace(btmp, target.with_name(target.name + ".bak"))
             os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        except OSError as exc:
+            raise PackageError(f"could not save the workbook ({exc.strerror or exc}); "
+                               "the file on disk is unchanged") from None
         finally:
+            for name in made:
+                Path(name).unlink(missing_ok=True)
             self.close()
 
     def _write_zip(self, out: Path) -> None:
@@ -309,6 +311,17 @@ class Package:
 
 
 BIG_PART = 1 << 20
+
+#: the add-in's own temporary files beside a workbook (removed by the next run after a kill)
+TEMP_PREFIX = ".crm-tmp."
+TEMP_SUFFIX = ".tmp"
+
+
+def _temp_beside(target: Path, made: list[str]) -> str:
+    fd, name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
+    os.close(fd)
+    made.append(name)
+    return name
 
 
 class _Deflated:

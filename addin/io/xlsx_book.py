@@ -15,7 +15,8 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from .model import HIGHLIGHT_FILLS, STYLES, AppendRows, ColumnBlock, OutputSheet, kind_style
-from .package import STYLES_REL, Package, PackageError, lock_file
+from .guard import check_writable, owner_file
+from .package import STYLES_REL, Package, PackageError, check_readable
 from .render import render_sheet
 from .sheet_stream import Edits, rewrite
 from .sheet_xml import HIGHLIGHT_MARKER, column_updates
@@ -56,9 +57,11 @@ class XlsxBook:
         self.path = Path(path)
         self.label = self.path.name
         if writable:
-            lock = lock_file(self.path)
+            check_readable(self.path)
+            check_writable(self.path)
+            lock = owner_file(self.path)
             if lock is not None:
-                raise PackageError(f"open in Excel (lock file {lock.name}); close it there first")
+                raise PackageError(f"open in Excel or LibreOffice (lock file {lock.name}); close it there first")
         self.pkg = Package(self.path)
         try:
             self._cal = CalamineWorkbook.from_filelike(io.BytesIO(self.pkg.data))
