@@ -89,3 +89,16 @@ def test_set_columns_keeps_other_rows_and_appends_or_replaces():
 
 def test_text_of_only_control_characters_is_an_empty_cell():
     assert cell_xml("A1", "\x1f\x01", 3) == b'<c r="A1" s="3"/>'
+
+
+def test_clearing_highlights_keeps_a_user_rule_grouped_on_the_same_range():
+    """LibreOffice and Excel group rules by range: the add-in's rule and a user's rule can share
+    one <conditionalFormatting>; clearing ours must keep theirs."""
+    ours = set_highlights(b"<worksheet><sheetData/></worksheet>", {"error": [(2, 3)]}, {"error": 4})
+    user_rule = b'<cfRule type="cellIs" dxfId="0" priority="9" operator="equal"><formula>0</formula></cfRule>'
+    grouped = ours.replace(b"</conditionalFormatting>", user_rule + b"</conditionalFormatting>")
+    cleared = set_highlights(grouped, {}, {})
+    assert highlighted_cells(cleared) == {}
+    assert b'<conditionalFormatting sqref="C2">' + user_rule + b"</conditionalFormatting>" in cleared
+    replaced = set_highlights(grouped, {"warning": [(5, 1)]}, {"warning": 5})
+    assert user_rule in replaced and highlighted_cells(replaced) == {"warning": ["A5"]}

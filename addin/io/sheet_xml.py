@@ -286,9 +286,19 @@ def highlight_tail(tail: bytes, cells: dict[str, list[tuple[int, int]]], dxf: di
     """The part of a sheet after </sheetData>, with the add-in's highlight rules replaced."""
     p = re.escape(pfx)
     cf = re.compile(rb"<" + p + rb"conditionalFormatting\b[^>]*>.*?</" + p + rb"conditionalFormatting>", re.S)
+    rule = re.compile(rb"<" + p + rb"cfRule\b[^>]*?(?:/>|>.*?</" + p + rb"cfRule>)", re.S)
     marker = HIGHLIGHT_MARKER.encode()
+
+    def without_ours(m: re.Match) -> bytes:
+        # only the add-in's marked rules go: a user's rule grouped on the same range stays
+        block = m.group(0)
+        if marker not in block:
+            return block
+        kept = rule.sub(lambda r: b"" if marker in r.group(0) else r.group(0), block)
+        return kept if rule.search(kept) else b""
+
     if marker in tail:
-        tail = cf.sub(lambda m: b"" if marker in m.group(0) else m.group(0), tail)
+        tail = cf.sub(without_ours, tail)
     if not any(cells.values()):
         return tail
     pr = [int(x) for x in re.findall(rb'priority="(\d+)"', tail)]
