@@ -206,3 +206,61 @@ def test_two_sheets_for_one_input_role_exit_2_naming_both(tmp_path):
     path = write_book(tmp_path / "u.xlsx", data)
     res = cli("validate", path)
     assert res.exit_code == 2 and "ＣＵＳＴＯＭＥＲＳ" in res.stderr
+
+
+# ---------------------------------------------------------- 14: minimal writers' empty styles
+def minimal_xlsx(path, sheet_rows, styles=b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'):
+    """An .xlsx as minimal writers make it: inline strings, no s attributes, given styles.xml."""
+    from xml.sax.saxutils import escape
+
+    from addin.io.sheet_xml import cell_xml
+    from addin.validate.issues import col_letter
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    sheets, parts = [], {}
+    for i, (name, rows) in enumerate(sheet_rows.items(), start=1):
+        body = "".join(f'<row r="{r}">' + "".join(cell_xml(f"{col_letter(c)}{r}", v, None).decode()
+                                                  for c, v in enumerate(row, start=1) if v is not None) + "</row>"
+                       for r, row in enumerate(rows, start=1))
+        parts[f"xl/worksheets/sheet{i}.xml"] = f'<worksheet xmlns="{main}"><sheetData>{body}</sheetData></worksheet>'
+        sheets.append(f'<sheet name="{escape(name)}" sheetId="{i}" r:id="rId{i}"/>')
+    n = len(sheets)
+    ct = ('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+          '<Default Extension="xml" ContentType="application/xml"/>'
+          '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+          'spreadsheetml.sheet.main+xml"/>'
+          '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+          'spreadsheetml.styles+xml"/>'
+          + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.'
+                    f'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, n + 1))
+          + "</Types>")
+    wb_rels = (f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+               + "".join(f'<Relationship Id="rId{i}" Type="{rel}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                         for i in range(1, n + 1))
+               + f'<Relationship Id="rId{n + 1}" Type="{rel}/styles" Target="styles.xml"/></Relationships>')
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", ct)
+        z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                   f'relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+                   "</Relationships>")
+        z.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>{"".join(sheets)}'
+                   "</sheets></workbook>")
+        z.writestr("xl/_rels/workbook.xml.rels", wb_rels)
+        z.writestr("xl/styles.xml", styles)
+        for name, xml in parts.items():
+            z.writestr(name, xml)
+    return path
+
+
+def test_empty_stylesheet_gets_its_default_style_first(tmp_path):
+    from helpers import sheets
+
+    path = minimal_xlsx(tmp_path / "m.xlsx", {"客户资料卡": sheets()["客户资料卡"]})
+    assert cli("refresh", path).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    ws = wb["客户资料卡"]
+    assert ws["B2"].value == "杭州恒瑞机电有限公司" and not ws["B2"].font.b and ws["B2"].fill.fill_type is None
+    header = ws.cell(1, 10)
+    assert header.value == "销售占比" and header.font.b  # the add-in's own styles still apply

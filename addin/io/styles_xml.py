@@ -33,8 +33,33 @@ def _canon(el: etree._Element) -> bytes:
 class Styles:
     def __init__(self, xml: bytes) -> None:
         self.root = etree.fromstring(xml)
-        self.changed = False
         self._xf_cache: dict[StyleSpec, int] = {}
+        self._seed_defaults()
+        self.changed = False  # seeding alone is no reason to rewrite the part
+
+    def _seed_defaults(self) -> None:
+        """Give an empty section its default entry 0 first (minimal writers emit ``<styleSheet/>``):
+        otherwise the add-in's first style would land at index 0, the format every unstyled
+        cell of the workbook shows."""
+        defaults = {
+            "fonts": ['<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'],
+            "fills": ['<fill><patternFill patternType="none"/></fill>',
+                      '<fill><patternFill patternType="gray125"/></fill>'],
+            "borders": ["<border><left/><right/><top/><bottom/><diagonal/></border>"],
+            "cellStyleXfs": ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'],
+            "cellXfs": ['<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'],
+        }
+        for name, items in defaults.items():
+            sec = self._section(name)
+            if len(sec):
+                continue
+            for child in etree.fromstring(f'<w xmlns="{NS}">{"".join(items)}</w>'):
+                sec.append(child)
+            sec.set("count", str(len(sec)))
+        styles = self._section("cellStyles")
+        if not len(styles):
+            styles.append(etree.fromstring(f'<cellStyle xmlns="{NS}" name="Normal" xfId="0" builtinId="0"/>'))
+            styles.set("count", "1")
 
     def _section(self, name: str) -> etree._Element:
         el = self.root.find(_q(name))
