@@ -264,3 +264,28 @@ def test_empty_stylesheet_gets_its_default_style_first(tmp_path):
     assert ws["B2"].value == "杭州恒瑞机电有限公司" and not ws["B2"].font.b and ws["B2"].fill.fill_type is None
     header = ws.cell(1, 10)
     assert header.value == "销售占比" and header.font.b  # the add-in's own styles still apply
+
+
+# --------------------------------------------------------------------- 4: 1904 date system
+def test_1904_workbook_gets_dates_in_its_own_system_and_harvest_stays_valid(tmp_path):
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    path = small_book(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb.epoch = CALENDAR_MAC_1904  # what LibreOffice and Mac Excel may save: same dates, other serials
+    wb.save(path)
+    assert b'date1904="1"' in zipfile.ZipFile(path).read("xl/workbook.xml")
+    assert cli("refresh", path).exit_code == 0
+    _type_results(path, {"C1": ("约下周见面", dt.datetime(2026, 11, 27))})
+    wb = openpyxl.load_workbook(path)
+    assert wb.epoch == CALENDAR_MAC_1904
+    res = cli("refresh", path)
+    assert res.exit_code == 0, res.output  # harvested contacts are not future-dated
+    log = read_sheet(path, "联系记录")
+    harvested = next(r for r in log if r[4] == "约下周见面")
+    assert harvested[0].date() == AS_OF and harvested[5].date() == dt.date(2026, 11, 27)
+    funnel = read_sheet(path, "销售漏斗")
+    col = funnel[0].index("上次联系")
+    assert next(r for r in funnel if r[0] == "C1")[col].date() == AS_OF
+    calls = read_sheet(path, "今日拨打")
+    assert calls[0][0] == "今日拨打清单 · 2026-11-24"

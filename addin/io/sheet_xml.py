@@ -37,11 +37,30 @@ def prefix_of(xml: bytes) -> bytes:
     return (m.group(1) or b"") if m else b""
 
 
-def to_serial(d: dt.date | dt.datetime) -> float:
+EPOCH_1904 = dt.date(1904, 1, 1)
+
+
+def to_serial(d: dt.date | dt.datetime, date1904: bool = False) -> float:
+    """The Excel serial of a date in the workbook's date system (1900, or 1904 as LibreOffice
+    and Mac Excel may write: serials 1,462 days smaller)."""
+    epoch = EPOCH_1904 if date1904 else EXCEL_EPOCH
     if isinstance(d, dt.datetime):
-        delta = d - dt.datetime(1899, 12, 30)
+        delta = d - dt.datetime(epoch.year, epoch.month, epoch.day)
         return delta.days + delta.seconds / 86400
-    return float((d - EXCEL_EPOCH).days)
+    return float((d - epoch).days)
+
+
+def serials_1904(value: object) -> object:
+    """A value to write into a 1904-system workbook: dates become their 1904 serials."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return to_serial(value, True)
+    return value
+
+
+def uses_1904(workbook_xml: bytes) -> bool:
+    """Whether workbook.xml's workbookPr sets the 1904 date system."""
+    m = re.search(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(1|true)\"", workbook_xml)
+    return m is not None
 
 
 def clean_text(text: str) -> str:

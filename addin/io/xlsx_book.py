@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from python_calamine import CalamineWorkbook
 
-from .model import HIGHLIGHT_FILLS, STYLES, AppendRows, ColumnBlock, OutputSheet, kind_style
+from .model import HIGHLIGHT_FILLS, STYLES, AppendRows, ColumnBlock, OutputSheet, Styled, kind_style
 from .guard import check_writable, owner_file
 from .package import STYLES_REL, Package, PackageError, check_readable
 from .render import render_sheet
 from .sheet_stream import Edits, rewrite
-from .sheet_xml import HIGHLIGHT_MARKER, column_updates
+from .sheet_xml import HIGHLIGHT_MARKER, column_updates, serials_1904, uses_1904
 from .styles_xml import Styles
 
 
@@ -68,6 +68,7 @@ class XlsxBook:
         except Exception as exc:  # calamine raises its own error types
             raise PackageError(f"cannot be read as a workbook ({exc})") from None
         self._pending: dict[str, _Pending] = {}
+        self.date1904 = uses_1904(self.pkg.read(self.pkg.workbook_part))
         self._styles: Styles | None = None
         self._formula_overwritten = False
 
@@ -106,8 +107,16 @@ class XlsxBook:
     def _for(self, name: str) -> _Pending:
         return self._pending.setdefault(self.pkg.sheet_part(name), _Pending())
 
+    def _dates(self, values: list[Any]) -> list[Any]:
+        """Values as the workbook stores them: dates in its own date system (calamine reads either)."""
+        if not self.date1904:
+            return values
+        return [Styled(serials_1904(v.value), v.style) if isinstance(v, Styled) else serials_1904(v) for v in values]
+
     def write_columns(self, name: str, blocks: list[ColumnBlock]) -> None:
         pending = self._for(name)
+        if self.date1904:
+            blocks = [replace(b, values=self._dates(b.values)) for b in blocks]
         for b in blocks:
             pending.defaults[b.col] = self.style(kind_style(b.kind, "computed_"))
             if b.header is not None and b.header_row is not None:
@@ -125,7 +134,7 @@ class XlsxBook:
         for c, k in zip(rows.columns, rows.kinds):
             pending.defaults.setdefault(c, self.style(kind_style(k)))
         for i, row in enumerate(rows.rows):
-            cells = {c: (v, None) for c, v in zip(rows.columns, row) if v is not None}
+            cells = {c: (v, None) for c, v in zip(rows.columns, self._dates(row)) if v is not None}
             if cells:
                 pending.updates.setdefault(rows.first_row + i, {}).update(cells)
         pending.last_row = max(pending.last_row or 0, rows.first_row + len(rows.rows) - 1)
@@ -139,6 +148,8 @@ class XlsxBook:
         self._for(name).highlights = (cells, dxf)
 
     def replace_sheet(self, sheet: OutputSheet) -> None:
+        if self.date1904:
+            sheet = replace(sheet, rows=[self._dates(row) for row in sheet.rows])
         xml = render_sheet(sheet, self.style)
         if sheet.name in self.sheet_names():
             part = self.pkg.sheet_part(sheet.name)
