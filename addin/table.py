@@ -172,6 +172,14 @@ def parse_column(column: Column, raw: list[Any]) -> tuple[list[Any], list[tuple[
         if v is None or v == "":
             append(None)
             continue
+        if cls is p.CellError:
+            errors.append((i, p.ParseError("error_value", v.text)))
+            append(None)
+            continue
+        if cls is p.NoCachedValue:
+            errors.append((i, p.ParseError("formula_no_value", str(v), "warning")))
+            append(None)
+            continue
         if text and cls is str:
             append(v.strip() or None)
             continue
@@ -199,6 +207,8 @@ def parse_column(column: Column, raw: list[Any]) -> tuple[list[Any], list[tuple[
 
 
 def _blank(v: Any) -> bool:
+    # an error value or a formula without its result is something the user typed: the row is kept
+    # and the cell reported
     return v is None or v == "" or (v.__class__ is str and not v.strip())
 
 
@@ -260,6 +270,8 @@ def read_table(rows: Iterable[list[Any]], spec: SheetSpec, name: str, lang: Lang
         values, errors = parse_column(column, raw[column.key])
         for i, err in errors:
             kw = {"allowed": _choice_list(column, lang)} if err.code == "choice" else {}
-            table.issue(i, column.key, err.code, **kw)
+            if err.code == "error_value":
+                kw = {"error": err.detail}
+            table.issue(i, column.key, err.code, err.severity, **kw)
         table.values[column.key] = values
     return table

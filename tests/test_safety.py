@@ -289,3 +289,51 @@ def test_1904_workbook_gets_dates_in_its_own_system_and_harvest_stays_valid(tmp_
     assert next(r for r in funnel if r[0] == "C1")[col].date() == AS_OF
     calls = read_sheet(path, "今日拨打")
     assert calls[0][0] == "今日拨打清单 · 2026-11-24"
+
+
+# --------------------------------------------- 8: error cells and formulas without a result
+def _with_cells(path, tab, replacements):
+    """Rewrite cells of one sheet's XML as another writer saved them (bytes in, bytes out)."""
+    part = _part_of(path, tab)
+    with zipfile.ZipFile(path) as z:
+        items = {n: z.read(n) for n in z.namelist()}
+    xml = items[part].decode()
+    for pattern, repl in replacements:
+        xml, n = re.subn(pattern, repl, xml, count=1)
+        assert n == 1, pattern
+    items[part] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in items.items():
+            z.writestr(n, data)
+
+
+def test_error_cells_are_errors_naming_the_value_and_uncached_formulas_warn(tmp_path):
+    from helpers import sheets, write_book
+
+    data = sheets()
+    data["客户资料卡"][1][5] = "=B9*2"  # 年销售额 of C001 as a formula openpyxl saves without a result
+    path = write_book(tmp_path / "f.xlsx", data)
+    # C003's 客户编号 is #N/A and C002's 年销售额 #DIV/0!, as Excel saves error results
+    _with_cells(path, "客户资料卡", [
+        (r'<c r="A4"[^>]*>.*?</c>', '<c r="A4" t="e"><f>VLOOKUP(B4,X:Y,2,0)</f><v>#N/A</v></c>'),
+        (r'<c r="F3"[^>]*>.*?</c>', '<c r="F3" t="e"><v>#DIV/0!</v></c>'),
+    ])
+    res = cli("validate", path)
+    assert res.exit_code == 1
+    report = [(r[0], r[2], r[4], r[5]) for r in read_sheet(path, "校验结果")[1:] if r[1] == "客户资料卡"]
+    assert ("错误", "A4", "#N/A", "单元格是错误值 #N/A，请修正公式或数据") in report
+    assert ("错误", "F3", "#DIV/0!", "单元格是错误值 #DIV/0!，请修正公式或数据") in report
+    assert ("警告", "F2", "=B9*2", "公式没有计算结果：请在 Excel 中打开并保存一次") in report
+    assert not any(r[1] == "A4" and r[3] == "必填项为空" for r in report)
+
+
+def test_uncached_formula_in_a_required_column_is_also_missing(tmp_path):
+    from helpers import sheets, write_book
+
+    data = sheets()
+    data["客户资料卡"][2][0] = '="C"&"002"'
+    path = write_book(tmp_path / "g.xlsx", data)
+    res = cli("validate", path)
+    report = [(r[0], r[2], r[5]) for r in read_sheet(path, "校验结果")[1:]]
+    assert ("警告", "A3", "公式没有计算结果：请在 Excel 中打开并保存一次") in report
+    assert ("错误", "A3", "必填项为空") in report and res.exit_code == 1

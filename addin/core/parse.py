@@ -19,14 +19,52 @@ MAX_SERIAL = 2958465  # 9999-12-31
 
 
 class ParseError(ValueError):
-    def __init__(self, code: str, detail: str = "") -> None:
+    def __init__(self, code: str, detail: str = "", severity: str = "error") -> None:
         super().__init__(code)
         self.code = code
         self.detail = detail
+        self.severity = severity
+
+
+class CellError:
+    """An Excel error value in a cell (#N/A, #DIV/0!, #REF!…): never read as blank."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CellError) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(("CellError", self.text))
+
+
+class NoCachedValue:
+    """A formula saved without its result (openpyxl and scripts write these): counts as blank,
+    with a warning, until Excel has calculated and saved it."""
+
+    __slots__ = ("formula",)
+
+    def __init__(self, formula: str) -> None:
+        self.formula = formula
+
+    def __str__(self) -> str:
+        return "=" + self.formula
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NoCachedValue) and other.formula == self.formula
+
+    def __hash__(self) -> int:
+        return hash(("NoCachedValue", self.formula))
 
 
 def is_blank(v: Any) -> bool:
-    if v is None:
+    if v is None or v.__class__ is NoCachedValue:
         return True
     if isinstance(v, float) and math.isnan(v):
         return True
@@ -54,6 +92,8 @@ def as_text(v: Any) -> str | None:
 
 def display(v: Any) -> str:
     """A raw value as it would be quoted in a message."""
+    if v.__class__ in (CellError, NoCachedValue):
+        return str(v)
     return as_text(v) or ""
 
 

@@ -97,19 +97,22 @@ class Package:
             raise KeyError(name)
         return self._zip.read(name)
 
-    def contains(self, name: str, needle: bytes, chunk: int = 1 << 20) -> bool:
-        """Whether a part contains ``needle``, streaming it (a big sheet is never held whole)."""
+    def contains(self, name: str, *needles: bytes, chunk: int = 1 << 20) -> bool:
+        """Whether a part contains any of ``needles``, streaming it (a big sheet is never held whole)."""
         if name in self._changed:
-            return needle in self.read(name)
+            data = self.read(name)
+            return any(n in data for n in needles)
+        keep = max(len(n) for n in needles)
         tail = b""
         with self._zip.open(name) as fh:
             while True:
                 block = fh.read(chunk)
                 if not block:
                     return False
-                if needle in tail + block[: len(needle)] or needle in block:
+                window = tail + block
+                if any(n in window for n in needles):
                     return True
-                tail = block[-len(needle):]
+                tail = block[-keep:]
 
     def stream(self, name: str, chunk: int = 4 << 20) -> Iterator[bytes]:
         """A part's bytes in chunks, decompressed as they are read."""

@@ -394,3 +394,52 @@ def set_columns(xml: bytes, first_row: int, columns: dict[int, list[object]],
     edits = Edits(rows=rows, update_rows=order, defaults=default_style or {})
     out = b"".join(rewrite([xml], edits))
     return out, edits.removed_formula
+
+
+# ------------------------------------------------------ cells calamine reads as blank
+_FLAG_HIT = re.compile(rb'<(?:\w+:)?f[\s>/]|\bt="e"')
+_V_TEXT = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_F_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*>([^<]*)</(?:\w+:)?f>")
+
+
+def flagged_cells(xml: bytes) -> dict[int, dict[int, object]]:
+    """Row → column → CellError / NoCachedValue for the cells a reader would show as blank:
+    error values (#N/A, #DIV/0!…) and formulas saved without their result."""
+    from xml.sax.saxutils import unescape
+
+    from ..core.parse import CellError, NoCachedValue
+
+    out: dict[int, dict[int, object]] = {}
+    done = -1
+    for hit in _FLAG_HIT.finditer(xml):
+        if hit.start() < done:
+            continue  # the same cell's other marker
+        a = max(xml.rfind(b"<c ", 0, hit.start()), xml.rfind(b":c ", 0, hit.start()) - 1)
+        if a < 0:
+            continue
+        tag_end = xml.find(b">", a)
+        attrs = xml[a:tag_end]
+        if xml[tag_end - 1:tag_end] == b"/":
+            done = tag_end
+            continue
+        close = re.compile(rb"</(?:\w+:)?c>").search(xml, tag_end)
+        if close is None:
+            continue
+        done = close.end()
+        if hit.start() > close.start():
+            continue
+        body = xml[tag_end + 1:close.start()]
+        ref = _R_ATTR.search(attrs)
+        if not ref or not ref.group(1):
+            continue
+        row, col = int(ref.group(2)), col_index(ref.group(1).decode())
+        v = _V_TEXT.search(body)
+        if re.search(rb'\bt="e"', attrs):
+            value: object = CellError(unescape(v.group(1).decode()) if v else "#N/A")
+        elif (v is None or not v.group(1)) and not re.search(rb'\bt="str"', attrs):
+            f = _F_TEXT.search(body)
+            value = NoCachedValue(unescape(f.group(1).decode()) if f else "…")
+        else:
+            continue
+        out.setdefault(row, {})[col] = value
+    return out

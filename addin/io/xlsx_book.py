@@ -19,7 +19,7 @@ from .guard import check_writable, owner_file
 from .package import STYLES_REL, Package, PackageError, check_readable
 from .render import render_sheet
 from .sheet_stream import Edits, rewrite
-from .sheet_xml import HIGHLIGHT_MARKER, column_updates, serials_1904, uses_1904
+from .sheet_xml import HIGHLIGHT_MARKER, column_updates, flagged_cells, serials_1904, uses_1904
 from .styles_xml import Styles
 
 
@@ -78,14 +78,36 @@ class XlsxBook:
 
     def read_rows(self, name: str) -> Iterator[list[Any]]:
         sheet = self._cal.get_sheet_by_name(name)
+        flags = self._flagged(name)
         (r0, c0), pad = sheet.start, None
+        r = 0
         for _ in range(r0):
-            yield []
+            r += 1
+            yield self._flag_row([], flags.get(r)) if flags else []
         for row in sheet.iter_rows():
+            r += 1
             if c0:
                 pad = pad or [""] * c0
                 row = pad + row
-            yield row
+            yield self._flag_row(row, flags.get(r)) if flags else row
+
+    def _flagged(self, name: str) -> dict[int, dict[int, object]]:
+        """Error cells and formulas without a result (calamine reads both as blank)."""
+        part = self.pkg.sheet_part(name)
+        if not self.pkg.contains(part, b't="e"', b"</f>", b"<f ", b":f ", b"<f/>"):
+            return {}
+        return flagged_cells(self.pkg.read(part))
+
+    @staticmethod
+    def _flag_row(row: list[Any], cells: dict[int, object] | None) -> list[Any]:
+        if not cells:
+            return row
+        row = list(row)
+        for c, value in cells.items():
+            if c > len(row):
+                row.extend([""] * (c - len(row)))
+            row[c - 1] = value
+        return row
 
     def read_grid(self, name: str) -> list[list[Any]]:
         return list(self.read_rows(name))

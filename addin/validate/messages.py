@@ -23,6 +23,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "above_max": ("不能大于 {max}", "Must not be above {max}"),
     "percent_range": ("比例应在 0%–100% 之间", "Must be between 0% and 100%"),
     "score_range": ("管理评分应为 1–5 的整数", "Management score must be a whole number 1–5"),
+    "error_value": ("单元格是错误值 {error}，请修正公式或数据", "The cell holds the error value {error}; fix the formula "
+                    "or the data"),
+    "formula_no_value": ("公式没有计算结果：请在 Excel 中打开并保存一次", "Formula has no calculated result: open and "
+                         "save the workbook in Excel once"),
     # rows and sheets
     "duplicate": ("{column}重复，与第 {first} 行相同", "Duplicate {column}; first seen in row {first}"),
     "unknown_customer": ("客户编号在“{sheet}”中不存在", "Customer ID not found in sheet {sheet}"),

@@ -171,7 +171,7 @@ def column_rules(table: Table) -> None:
         if not (column.required or bounded or column.unique):
             continue
         raw, vals = table.raw[key], table.values[key]
-        failed = {iss.row for iss in table.issues if iss.col == table.columns[key]}
+        failed = {iss.row for iss in table.issues if iss.col == table.columns[key] and iss.is_error}
         if column.required:
             for i in [i for i, v in enumerate(vals) if v is None]:
                 if table.rows[i] not in failed and p.is_blank(raw[i]):
