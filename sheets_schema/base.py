@@ -126,7 +126,16 @@ def col(key: str, zh: str, hant: str, en: str, kind: Kind = Kind.TEXT, **kw: Any
     if kw.get("computed") and not kw.get("note_zh"):
         kw["note_zh"] = "由插件计算填写，请勿手工修改。"
         kw["note_en"] = "Filled by the add-in; do not edit by hand."
+    if kind == Kind.MONEY and not kw.get("computed"):
+        kw.setdefault("max", MAX_AMOUNT)
     return Column(key, zh, hant, en, kind, **kw)
+
+
+#: no amount in a trading company's workbook reaches 1万亿 (10^12): beyond it a value is a typo or
+#: a paste gone wrong, and sums of such values would overflow
+MAX_AMOUNT = 1e12
+#: the longest payment terms accepted (ten years); longer ones would push a due date past 9999
+MAX_TERMS_DAYS = 3650
 
 
 YES = Choice("yes", "是", "是", "Yes", ("y", "true", "1", "√", "✓", "对"))

@@ -1,5 +1,5 @@
 """客户资料卡 Customers — one row per customer."""
-from .base import Choice, Kind, SheetSpec, col
+from .base import MAX_TERMS_DAYS, Choice, Kind, SheetSpec, col
 
 OWNERSHIP = (
     Choice("state", "国企", "國企", "State-owned", ("国有企业", "國有企業", "SOE")),
@@ -90,7 +90,8 @@ SHEET = SheetSpec(
         col("avg_discount", "平均折扣率", "平均折扣率", "Avg Discount", Kind.PERCENT, min=0, max=1, width=11),
         col("orders_per_year", "年购买次数", "年購買次數", "Orders per Year", Kind.INT, min=0, width=10),
         col("credit_limit", "授信额度", "授信額度", "Credit Limit", Kind.MONEY, min=0, width=13),
-        col("payment_terms", "账期天数", "賬期天數", "Payment Terms (days)", Kind.INT, min=0, width=10),
+        col("payment_terms", "账期天数", "賬期天數", "Payment Terms (days)", Kind.INT, min=0, max=MAX_TERMS_DAYS,
+            width=10),
         col("created", "建档日期", "建檔日期", "Created", Kind.DATE, width=11),
         col("birthday", "生日", "生日", "Birthday", Kind.DATE, width=11),
         col("notes", "备注", "備註", "Notes", width=20),

@@ -337,3 +337,107 @@ def test_uncached_formula_in_a_required_column_is_also_missing(tmp_path):
     report = [(r[0], r[2], r[5]) for r in read_sheet(path, "校验结果")[1:]]
     assert ("警告", "A3", "公式没有计算结果：请在 Excel 中打开并保存一次") in report
     assert ("错误", "A3", "必填项为空") in report and res.exit_code == 1
+
+
+# --------------------------------------------------- 11: one clear line, never a traceback
+def test_insane_values_are_validation_errors_not_overflows(tmp_path):
+    from helpers import sheets, write_book
+
+    data = sheets()
+    data["客户资料卡"][1][7] = 3000000  # 账期天数 with a blank 到期日 below
+    data["客户资料卡"][2][5] = 2e306  # 年销售额
+    data["客户资料卡"][3][5] = 2e306
+    data["应收账款"][1][3] = None
+    path = write_book(tmp_path / "x.xlsx", data)
+    res = cli("refresh", path)
+    assert res.exit_code == 1
+    report = [(r[2], r[4], r[5]) for r in read_sheet(path, "校验结果")[1:]]
+    assert ("H2", "3000000", "不能大于 3650") in report
+    assert ("F3", "2e+306", "不能大于 1,000,000,000,000") in report and ("F4", "2e+306", "不能大于 1,000,000,000,000") in report
+    aging = read_sheet(path, "账龄分析")
+    assert any(r[0] == "C001" for r in aging)  # the invoice is still aged (on its invoice date)
+
+
+def _zip_items(path):
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def _write_items(path, items):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in items.items():
+            z.writestr(n, data)
+
+
+def test_damaged_member_xlsb_and_strict_exit_2_with_the_reason(tmp_path):
+    from helpers import sheets, write_book
+
+    path = write_book(tmp_path / "d.xlsx", sheets())
+    raw = bytearray(path.read_bytes())
+    info = zipfile.ZipFile(path).getinfo("xl/worksheets/sheet2.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 10, start + 40):
+        raw[i] ^= 0x5A
+    path.write_bytes(bytes(raw))
+    before = path.read_bytes()
+    res = cli("refresh", path)
+    assert res.exit_code == 2 and "Traceback" not in res.output and path.read_bytes() == before
+    assert "damaged" in res.stderr or "cannot be read" in res.stderr
+
+    xlsb = write_book(tmp_path / "b.xlsb", sheets())
+    items = _zip_items(xlsb)
+    items["_rels/.rels"] = items["_rels/.rels"].replace(b"xl/workbook.xml", b"xl/workbook.bin")
+    items["xl/workbook.bin"] = b"\x83\x01\x00"
+    _write_items(xlsb, items)
+    res = cli("validate", xlsb)
+    assert res.exit_code == 2 and "(.xlsb) is not supported" in res.stderr
+
+    strict = write_book(tmp_path / "s.xlsx", sheets())
+    items = _zip_items(strict)
+    items["_rels/.rels"] = items["_rels/.rels"].replace(
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument")
+    _write_items(strict, items)
+    res = cli("validate", strict)
+    assert res.exit_code == 2 and "Strict Open XML" in res.stderr and "客户资料卡" not in res.stderr
+
+
+def test_part_name_case_differing_from_its_relationship_is_read_and_kept(tmp_path):
+    from helpers import sheets, write_book
+
+    path = write_book(tmp_path / "c.xlsx", sheets())
+    items = _zip_items(path)
+    items["xl/worksheets/Sheet1.xml"] = items.pop("xl/worksheets/sheet1.xml")
+    _write_items(path, items)
+    res = cli("refresh", path)
+    assert res.exit_code == 0, res.output
+    names = zipfile.ZipFile(path).namelist()
+    assert "xl/worksheets/Sheet1.xml" in names and "xl/worksheets/sheet1.xml" not in names
+    from python_calamine import CalamineWorkbook  # openpyxl itself cannot open such a file
+
+    assert CalamineWorkbook.from_path(str(path)).get_sheet_by_name("客户资料卡").to_python()[0][9] == "销售占比"
+
+
+def test_one_stray_cell_far_out_is_refused_without_allocating_its_grid(tmp_path):
+    import resource
+    import subprocess
+    import sys
+
+    from helpers import sheets, write_book
+
+    path = write_book(tmp_path / "z.xlsx", sheets())
+    wb = openpyxl.load_workbook(path)
+    wb["联系记录"]["ZZ1048576"] = "x"
+    wb.save(path)
+    before = path.read_bytes()
+    # in a child process, so its peak memory is its own
+    code = ("import resource, sys; from typer.testing import CliRunner; from addin.cli import app; "
+            "r = CliRunner().invoke(app, ['refresh', sys.argv[1]]); "
+            "print(r.exit_code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); print(r.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120)
+    first, message = proc.stdout.split("\n", 1)
+    exit_code, peak_kb = map(int, first.split())
+    assert exit_code == 2 and "'联系记录' has a value as far out as ZZ1048576" in message
+    assert peak_kb < 500_000  # well under what the 700-million-cell grid would take
+    assert path.read_bytes() == before
+    del resource

@@ -82,7 +82,7 @@ def as_text(v: Any) -> str | None:
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, float) and v.is_integer():
-        return str(int(v))
+        return str(int(v)) if abs(v) < 1e15 else f"{v:g}"
     if isinstance(v, dt.datetime):
         return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
     if isinstance(v, dt.date):

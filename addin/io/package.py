@@ -15,6 +15,7 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from lxml import etree
@@ -28,6 +29,7 @@ STYLES_REL = DOC_REL_NS + "/styles"
 CALC_CHAIN_REL = DOC_REL_NS + "/calcChain"
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
+STRICT_PREFIX = "http://purl.oclc.org/ooxml/"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -75,11 +77,16 @@ class Package:
         except (zipfile.BadZipFile, OSError) as exc:
             raise PackageError(f"not an Excel workbook ({exc})") from None
         self._names = [i.filename for i in self._infos]
+        # part names are case-insensitive (OPC, ECMA-376 part 2 §9.1.1.1): Excel opens a file whose
+        # relationship says sheet1.xml while the zip holds Sheet1.xml
+        self._by_lower = {n.lower(): n for n in self._names}
         self._changed: dict[str, bytes] = {}
         self._removed: set[str] = set()
         if "[Content_Types].xml" not in self._names:
             raise PackageError("not an Excel workbook (no [Content_Types].xml)")
         self.workbook_part = self._office_document()
+        if self.workbook_part.lower().endswith(".bin"):
+            raise PackageError("binary workbook (.xlsb) is not supported: save it in Excel as .xlsm or .xlsx")
         self._sheets: list[tuple[str, str]] | None = None
 
     # ------------------------------------------------------------------ parts
@@ -95,7 +102,8 @@ class Package:
             return _inflate(self._changed[name])
         if name in self._removed:
             raise KeyError(name)
-        return self._zip.read(name)
+        with _damaged(name):
+            return self._zip.read(name)
 
     def contains(self, name: str, *needles: bytes, chunk: int = 1 << 20) -> bool:
         """Whether a part contains any of ``needles``, streaming it (a big sheet is never held whole)."""
@@ -104,7 +112,7 @@ class Package:
             return any(n in data for n in needles)
         keep = max(len(n) for n in needles)
         tail = b""
-        with self._zip.open(name) as fh:
+        with _damaged(name), self._zip.open(name) as fh:
             while True:
                 block = fh.read(chunk)
                 if not block:
@@ -119,7 +127,7 @@ class Package:
         if name in self._changed:
             yield self.read(name)
             return
-        with self._zip.open(name) as fh:
+        with _damaged(name), self._zip.open(name) as fh:
             while block := fh.read(chunk):
                 yield block
 
@@ -153,7 +161,8 @@ class Package:
         for rel in root.iter(f"{{{REL_NS}}}Relationship"):
             if rel.get("TargetMode") == "External":
                 continue
-            out.append((rel.get("Id"), rel.get("Type"), _resolve(part, rel.get("Target"))))
+            target = _resolve(part, rel.get("Target"))
+            out.append((rel.get("Id"), rel.get("Type"), self._by_lower.get(target.lower(), target)))
         return out
 
     def add_rel(self, part: str, rel_type: str, target_part: str) -> str:
@@ -200,6 +209,10 @@ class Package:
 
     def _office_document(self) -> str:
         for _, typ, target in self.rels(""):
+            if typ.startswith(STRICT_PREFIX):
+                raise PackageError("Strict Open XML workbook is not supported: in Excel use File › Save As › "
+                                   "'Excel Macro-Enabled Workbook (*.xlsm)' or 'Excel Workbook (*.xlsx)', "
+                                   "not 'Strict Open XML Spreadsheet'")
             if typ == OFFICE_DOC or typ.endswith("/officeDocument"):
                 return target
         raise PackageError("not an Excel workbook (no office document)")
@@ -233,7 +246,7 @@ class Package:
 
     def add_sheet(self, name: str, xml: bytes) -> str:
         """Add a worksheet at the end of the workbook; returns its part name."""
-        existing = set(self.names())
+        existing = {n.lower() for n in self.names()}
         n = 1
         while f"xl/worksheets/sheet{n}.xml" in existing:
             n += 1
@@ -311,6 +324,15 @@ class Package:
 
     def close(self) -> None:
         self._zip.close()
+
+
+@contextmanager
+def _damaged(name: str) -> Iterator[None]:
+    """A part whose compressed data is corrupt is unusable input, named, not a traceback."""
+    try:
+        yield
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise PackageError(f"the part {name} is damaged ({exc}); open the file in Excel to repair it") from None
 
 
 BIG_PART = 1 << 20

@@ -15,6 +15,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from .model import HIGHLIGHT_FILLS, STYLES, AppendRows, ColumnBlock, OutputSheet, Styled, kind_style
+from .extent import check_extent
 from .guard import check_writable, owner_file
 from .package import STYLES_REL, Package, PackageError, check_readable
 from .render import render_sheet
@@ -77,8 +78,12 @@ class XlsxBook:
         return [n for n, _ in self.pkg.sheets()]
 
     def read_rows(self, name: str) -> Iterator[list[Any]]:
-        sheet = self._cal.get_sheet_by_name(name)
         flags = self._flagged(name)
+        check_extent(self.pkg, name)
+        try:
+            sheet = self._cal.get_sheet_by_name(name)
+        except Exception as exc:  # calamine raises its own error types
+            raise PackageError(f"sheet '{name}' cannot be read ({exc})") from None
         (r0, c0), pad = sheet.start, None
         r = 0
         for _ in range(r0):

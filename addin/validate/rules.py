@@ -181,6 +181,7 @@ def column_rules(table: Table) -> None:
             hi = math.inf if column.max is None else column.max
             for i in [i for i, v in enumerate(vals) if v is not None and not lo <= v <= hi]:
                 table.issue(i, key, _bound_code(column, vals[i]), min=_num(column.min), max=_num(column.max))
+                vals[i] = None  # an invalid cell counts as blank wherever its row is still used
         if column.unique:
             first: dict[str, int] = {}
             for i, v in enumerate(vals):
@@ -193,7 +194,7 @@ def column_rules(table: Table) -> None:
 
 
 def _num(x: float | None) -> str:
-    return "" if x is None else f"{x:g}"
+    return "" if x is None else f"{x:,.0f}" if abs(x) >= 1e6 else f"{x:g}"
 
 
 def _bound_code(column: Any, v: float) -> str | None:
