@@ -107,6 +107,11 @@ def refresh(book: Book, *, as_of: dt.date | None = None, owner: str | None = Non
     timer = Timer()
     loaded = load(book, as_of=as_of)
     timer.lap("read")
+    if owner is not None:
+        known = sorted({c["owner"] for c in loaded.customer_cards().values() if c.get("owner")})
+        if owner not in known:
+            raise DataError(f"no customers of 业务员 '{owner}' in sheet '{loaded.tab(S.CUSTOMERS)}'; known: "
+                            + ("、".join(known) or "none"))
     validate_tables(loaded.tables, loaded.as_of, loaded.lang)
     timer.lap("validate")
     plan = Plan()

@@ -102,7 +102,7 @@ def read_settings(table: Table) -> tuple[Settings, list[Issue]]:
         try:
             values[param.key] = parse_param(param, raw)
         except p.ParseError:
-            table.issue(i, "value", "parameter_default", default=default_text(param) or "—")
+            table.issue(i, "value", "parameter_default", default=default_text(param, table.lang) or "—")
     # bad settings fall back to defaults; they do not exclude any data row
     table.bad_rows.clear()
     return Settings(**values), []

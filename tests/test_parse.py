@@ -73,6 +73,8 @@ def test_birthday_without_year():
     ("4", "4"), (4, "4"), (4.0, "4"), ("4.0", "4"), ("4 客户有选择我方的意向", "4"), ("４ 客户有选择我方的意向", "4"),
     ("客户有选择我方的意向", "4"), ("  6 合同中 ", "6"), ("0", "0"), ("7 Contract expired", "7"),
     ("5 直接聯繫並且傳了合同", "5"),
+    # the short labels the add-in's own reasons use ("销售进程5：已传合同")
+    ("５ 已传合同", "5"), ("5：已传合同", "5"), ("4 有选择我方的意向", "4"),
 ])
 def test_stage(raw, key):
     assert p.ChoiceMatcher(STAGE)(raw) == key

@@ -441,3 +441,57 @@ def test_one_stray_cell_far_out_is_refused_without_allocating_its_grid(tmp_path)
     assert peak_kb < 500_000  # well under what the 700-million-cell grid would take
     assert path.read_bytes() == before
     del resource
+
+
+# ----------------------------------------------------------------------------- 16: smaller
+def test_unknown_owner_exits_1_naming_the_known_ones(tmp_path):
+    path = small_book(tmp_path)
+    before = path.read_bytes()
+    res = cli("calls", path, "--owner", "王五")
+    assert res.exit_code == 1 and "'王五'" in res.stderr and "张伟、李娜" in res.stderr
+    assert path.read_bytes() == before
+
+
+def test_csv_export_drops_control_characters():
+    from addin.export.aging_export import safe_csv_value
+
+    assert safe_csv_value("杭州\x07恒瑞\x1b公司") == "杭州恒瑞公司"
+    assert safe_csv_value("=1+1\x00") == "'=1+1" and safe_csv_value(12.5) == 12.5
+
+
+def test_output_text_over_excels_cell_limit_is_truncated_with_a_mark():
+    from addin.io.sheet_xml import MAX_CELL_TEXT, TRUNCATED, cell_xml
+
+    xml = cell_xml("A1", "长" * 40000, None).decode()
+    text = re.search(r"<t>(.*)</t>", xml).group(1)
+    assert len(text) == MAX_CELL_TEXT and text.endswith(TRUNCATED)
+    assert cell_xml("A1", "短" * MAX_CELL_TEXT, None).decode().count("短") == MAX_CELL_TEXT
+
+
+def test_bad_aging_basis_names_its_default_as_a_user_types_it(tmp_path):
+    path = small_book(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["设置"]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "账龄基准":
+            row[1].value = "月底"
+    wb.save(path)
+    cli("validate", path)
+    report = [r[5] for r in read_sheet(path, "校验结果")[1:] if r[1] == "设置"]
+    assert report == ["参数值无效，已使用默认值 到期日"]
+
+
+def test_harvested_next_call_that_is_not_a_date_is_flagged_in_the_same_run(tmp_path):
+    path = small_book(tmp_path)
+    cli("refresh", path)
+    _type_results(path, {"C3": ("让下周再打", "下周一")})
+    res = cli("refresh", path)
+    assert res.exit_code == 1
+    log = read_sheet(path, "联系记录")
+    row = next(i for i, r in enumerate(log, start=1) if r[4] == "让下周再打")
+    report = [(r[1], r[2], r[4]) for r in read_sheet(path, "校验结果")[1:]]
+    assert ("联系记录", f"F{row}", "下周一") in report
+    # and the next run reports it once, at the same cell
+    cli("refresh", path)
+    report = [(r[1], r[2], r[4]) for r in read_sheet(path, "校验结果")[1:]]
+    assert report.count(("联系记录", f"F{row}", "下周一")) == 1

@@ -111,8 +111,14 @@ def lookup_param(label: Any) -> Param | None:
     return PARAM_ALIASES.get(fold(text)) if text else None
 
 
-def default_text(param: Param) -> str:
-    return "" if param.default is None else str(param.default)
+def default_text(param: Param, lang: str = "zh") -> str:
+    """The default as a user would type it: a choice by its label (到期日, not "due")."""
+    if param.default is None:
+        return ""
+    for choice in param.choices or ():
+        if choice.key == param.default:
+            return choice.label(lang)
+    return str(param.default)
 
 
 __all__ = ["PARAMS_BY_KEY", "Settings", "lookup_param", "parse_param", "default_text"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import os
 import shutil
 import subprocess
@@ -24,10 +25,16 @@ class ExportError(Exception):
     """The export cannot be made here (exit 2)."""
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def safe_csv_value(v: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is prefixed with a quote; numbers stay numbers."""
-    if isinstance(v, str) and v.startswith(FORMULA_PREFIXES):
-        return "'" + v
+    """Text that a spreadsheet would run as a formula is prefixed with a quote, and control
+    characters (which no cell shows and some importers choke on) are dropped; numbers stay numbers."""
+    if isinstance(v, str):
+        if v.startswith(FORMULA_PREFIXES):
+            v = "'" + v
+        return _CONTROL.sub("", v)
     return v
 
 

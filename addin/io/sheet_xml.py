@@ -67,6 +67,10 @@ def clean_text(text: str) -> str:
     return _ILLEGAL.sub("", text) if _ILLEGAL.search(text) else text
 
 
+#: Excel refuses (and "repairs" away) a cell text longer than this
+MAX_CELL_TEXT = 32767
+TRUNCATED = "…（已截断）"
+
 _PREFIX_TEXT = {b"": ""}
 
 
@@ -84,6 +88,8 @@ def cell_xml(ref: str, value: object, style: int | None, pfx: bytes = b"") -> by
         return f'<{p}c r="{ref}"{s}><{p}v>{text}</{p}v></{p}c>'.encode()
     if cls is str:
         text = clean_text(value)
+        if len(text) > MAX_CELL_TEXT:
+            text = text[:MAX_CELL_TEXT - len(TRUNCATED)] + TRUNCATED
         if not text:
             return f'<{p}c r="{ref}"{s}/>'.encode()
         space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""

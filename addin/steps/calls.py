@@ -13,6 +13,8 @@ from ..io.model import AppendRows
 from ..sheets.call_list import call_list_sheet
 from ..table import Table, UnusableInput
 from ..writeback import computed_blocks
+from ..validate.issues import Issue
+from ..validate.messages import message
 from . import Run
 
 CONTACT_FIELDS = ("date", "customer_id", "channel", "contact", "outcome", "next_call", "owner")
@@ -45,6 +47,13 @@ def harvest_results(r: Run, log: Table) -> list[dict[str, Any]]:
         first = max(t.last_row, t.header_row) + 1
         r.plan.appends[t.name] = AppendRows(first, [t.columns[k] for k in keys],
                                             [S.CONTACTS.col(k).kind for k in keys], rows)
+        # a 下次拨打 that is not a date is kept as typed, and reported now, at the row it lands in
+        # (the next run would report it there anyway)
+        for n, rec in enumerate(fresh):
+            if isinstance(rec.get("next_call"), str):
+                r.loaded.issues.append(Issue("error", t.name, first + n, t.columns["next_call"],
+                                             t.headers.get("next_call", "下次拨打"), rec["next_call"], "date",
+                                             message("date", r.lang)))
     r.info["harvested"] = len(fresh)
     return fresh
 
