@@ -26,6 +26,7 @@ class Loaded:
     tables: dict[str, Table]
     settings: Settings
     issues: list[Issue] = field(default_factory=list)  # settings and sheet-level issues
+    out_tabs: dict[str, str] = field(default_factory=dict)  # output key → tab to write (may not exist yet)
     _cards: dict[str, dict] | None = field(default=None, repr=False)
 
     @property
@@ -33,8 +34,9 @@ class Loaded:
         return self.settings.as_of_or_today()
 
     def tab(self, spec: SheetSpec) -> str:
-        """The tab name to use for a sheet: the existing one, else one in the workbook's language."""
-        return self.tabs.get(spec.key, spec.name(self.lang))
+        """The tab name to use for a sheet: the existing one, else one in the workbook's language
+        (for an output sheet, a free one when a user's sheet has that name)."""
+        return self.tabs.get(spec.key) or self.out_tabs.get(spec.key) or spec.name(self.lang)
 
     def customer_cards(self) -> dict[str, dict]:
         """Customer ID → card values, for every row with a usable ID (the first of duplicates;
@@ -71,13 +73,69 @@ def find_tabs(names: list[str]) -> dict[str, str]:
         spec = S.sheet_for_name(name)
         if spec is None:
             continue
+        if spec.output:
+            continue  # output sheets are found by their mark (see output_tabs), never by name alone
         if spec.key in tabs:
-            if not spec.output:
-                raise UnusableInput(f"sheets '{tabs[spec.key]}' and '{name}' are both the {spec.zh} ({spec.en}) "
-                                    "sheet; rename or delete one")
-            continue
+            raise UnusableInput(f"sheets '{tabs[spec.key]}' and '{name}' are both the {spec.zh} ({spec.en}) "
+                                "sheet; rename or delete one")
         tabs[spec.key] = name
     return tabs
+
+
+def _made_by_the_addin(book: Book, name: str, spec: SheetSpec) -> bool:
+    """Whether an unmarked sheet is an output sheet made before sheets were marked (its title, or
+    its header row as the template writes it), or empty — only then may it be regenerated."""
+    head = [row for _, row in zip(range(3), book.read_rows(name))]
+    texts = [v.strip() for row in head for v in row if isinstance(v, str) and v.strip()]
+    if not texts:
+        return True
+    if any(t.startswith(spec.titles) for t in texts) if spec.titles else False:
+        return True
+    if spec.columns:
+        labels = {fold(a) for c in spec.columns for a in c.aliases()}
+        first = [fold(v) for v in (head[0] if head else []) if isinstance(v, str) and v.strip()]
+        hits = sum(f in labels for f in first)
+        return hits >= 3 and 2 * hits >= len(first)
+    return False
+
+
+def free_name(want: str, taken: set[str]) -> str:
+    folded = {fold(t) for t in taken}
+    n = 2
+    while fold(f"{want}{n}") in folded:
+        n += 1
+    return f"{want}{n}"
+
+
+def output_tabs(book: Book, names: list[str], lang: Lang) -> tuple[dict[str, str], dict[str, str], list[Issue]]:
+    """(existing output key → tab, output key → tab to write, warnings).
+
+    A sheet is the add-in's when it carries the add-in's mark; an unmarked sheet with the output's
+    exact name, as a worksheet made by the add-in before marks existed (or empty), is adopted.
+    Any other sheet is the user's and is left alone: the output takes a free name, with a warning."""
+    owned = book.owned_sheets()
+    charts = book.chart_sheets()
+    claimed = set(owned.values())
+    existing: dict[str, str] = {}
+    target: dict[str, str] = {}
+    issues: list[Issue] = []
+    taken = set(names)
+    for spec in S.OUTPUT_SHEETS:
+        if spec.key in owned:
+            existing[spec.key] = target[spec.key] = owned[spec.key]
+            continue
+        want = spec.name(lang)
+        if want not in taken:
+            target[spec.key] = want
+            continue
+        if want not in charts and want not in claimed and _made_by_the_addin(book, want, spec):
+            existing[spec.key] = target[spec.key] = want
+            continue
+        name = free_name(want, taken | set(target.values()))
+        target[spec.key] = name
+        issues.append(Issue("warning", want, None, None, "", "", "output_name_taken",
+                            message("output_name_taken", lang, name=name)))
+    return existing, target, issues
 
 
 def detect_lang(tabs: dict[str, str]) -> Lang:
@@ -112,6 +170,8 @@ def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:
     names = book.sheet_names()
     tabs = find_tabs(names)
     lang = detect_lang(tabs)
+    outputs, out_tabs, out_issues = output_tabs(book, names, lang)
+    tabs.update(outputs)
     for key in REQUIRED:
         if key not in tabs:
             spec = S.BY_KEY[key]
@@ -130,4 +190,4 @@ def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:
     settings, _ = read_settings(tables["settings"])
     if as_of is not None:
         settings = settings.model_copy(update={"as_of": as_of})
-    return Loaded(book.label, lang, tabs, tables, settings, issues)
+    return Loaded(book.label, lang, tabs, tables, settings, issues + out_issues, out_tabs)

@@ -95,6 +95,8 @@ class SheetSpec:
     en: str
     columns: tuple[Column, ...] = ()
     output: bool = False
+    #: how an output sheet made before sheets were marked begins (its A1 title, either language)
+    titles: tuple[str, ...] = ()
     _by_key: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -24,7 +24,7 @@ VALIDATION = SheetSpec(
 )
 
 CALL_LIST = SheetSpec(
-    "calls", "今日拨打", "今日撥打", "Call List", output=True,
+    "calls", "今日拨打", "今日撥打", "Call List", output=True, titles=("今日拨打清单", "Call list"),
     columns=(
         col("rank", "序号", "序號", "Rank", Kind.INT, width=6),
         col("owner", "业务员", "業務員", "Owner", width=9),
@@ -46,7 +46,7 @@ CALL_LIST = SheetSpec(
 )
 
 AGING = SheetSpec(
-    "aging", "账龄分析", "賬齡分析", "Aging", output=True,
+    "aging", "账龄分析", "賬齡分析", "Aging", output=True, titles=("应收账款账龄分析", "Receivables aging"),
     columns=(
         col("customer_id", "客户编号", "客戶編號", "Customer ID", width=11),
         col("name", "客户名称", "客戶名稱", "Name", width=24),
@@ -63,7 +63,8 @@ AGING = SheetSpec(
     ),
 )
 
-CREDIT_FORM = SheetSpec("credit_form", "授信申请", "授信申請", "Credit Application", output=True)
+CREDIT_FORM = SheetSpec("credit_form", "授信申请", "授信申請", "Credit Application", output=True,
+                        titles=("客户授信申请表", "Credit Application"))
 
 
 def bucket_columns(bounds: tuple[int, ...]) -> tuple:

@@ -495,3 +495,103 @@ def test_harvested_next_call_that_is_not_a_date_is_flagged_in_the_same_run(tmp_p
     cli("refresh", path)
     report = [(r[1], r[2], r[4]) for r in read_sheet(path, "校验结果")[1:]]
     assert report.count(("联系记录", f"F{row}", "下周一")) == 1
+
+
+# ------------------------------------------------- 5: output sheets are known by their mark
+def _sheet_xml_by_name(path):
+    import posixpath
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as z:
+        wb = etree.fromstring(z.read("xl/workbook.xml"))
+        rels = etree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target").lstrip("/") if r.get("Target").startswith("/") else
+                   posixpath.normpath(posixpath.join("xl", r.get("Target"))) for r in rels}
+        out = {}
+        for el in wb.iter("{*}sheet"):
+            rid = el.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+            out[el.get("name")] = z.read(targets[rid])
+        return out
+
+
+def test_users_sheets_with_output_names_in_other_languages_are_left_alone(tmp_path):
+    path = small_book(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    for name, first in (("Aging", 0), ("賬齡分析", 1), ("Call List", 2)):
+        ws = wb.create_sheet(name, first)  # first in tab order, where name matching used to pick it
+        ws["A1"], ws["B2"] = f"{name}: my own notes", 42
+    for name in ("今日拨打", "账龄分析", "校验结果"):  # a workbook without those outputs yet
+        if name in wb.sheetnames:
+            del wb[name]
+    wb.save(path)
+    before = _sheet_xml_by_name(path)
+    assert cli("refresh", path).exit_code == 0
+    after = _sheet_xml_by_name(path)
+    for name in ("Aging", "賬齡分析", "Call List"):
+        assert after[name] == before[name]
+    assert read_sheet(path, "账龄分析")[0][0].startswith("应收账款账龄分析")
+    assert read_sheet(path, "今日拨打")[0][0] == "今日拨打清单 · 2026-11-24"
+    names = openpyxl.load_workbook(path).defined_names
+    assert names["_crm_out.aging"].attr_text == "'账龄分析'!$A$1" and names["_crm_out.aging"].hidden
+
+
+def test_users_own_sheet_with_the_exact_output_name_is_kept_and_output_takes_a_free_name(tmp_path):
+    path = small_book(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    del wb["账龄分析"]
+    wb.defined_names["_crm_out.aging"].attr_text = "#REF!$A$1"  # what Excel makes of a deleted sheet's names
+    ws = wb.create_sheet("账龄分析")
+    ws["A1"], ws["A2"] = "我自己的账龄笔记", "别动"
+    wb.save(path)
+    before = _sheet_xml_by_name(path)["账龄分析"]
+    res = cli("refresh", path)
+    assert res.exit_code == 0
+    assert _sheet_xml_by_name(path)["账龄分析"] == before
+    assert read_sheet(path, "账龄分析2")[0][0].startswith("应收账款账龄分析")
+    report = [(r[0], r[1], r[5]) for r in read_sheet(path, "校验结果")[1:]]
+    assert ("警告", "账龄分析", "这是您自己的工作表，插件未改动它；插件的输出写在“账龄分析2”") in report
+    # the next run finds its own sheet by the mark, and warns no more
+    assert cli("refresh", path).exit_code == 0
+    assert openpyxl.load_workbook(path).sheetnames.count("账龄分析3") == 0
+    assert not [r for r in read_sheet(path, "校验结果")[1:] if r[1] == "账龄分析"]
+
+
+def test_a_chart_sheet_with_an_output_name_is_never_given_worksheet_xml(tmp_path):
+    from openpyxl.chart import BarChart, Reference
+
+    path = small_book(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    del wb["今日拨打"]
+    wb.defined_names["_crm_out.calls"].attr_text = "#REF!$A$1"
+    cs = wb.create_chartsheet("今日拨打", 0)
+    chart = BarChart()
+    chart.add_data(Reference(wb["客户资料卡"], min_col=6, min_row=1, max_row=6), titles_from_data=True)
+    cs.add_chart(chart)
+    wb.save(path)
+    before = {n: b for n, b in _zip_items(path).items() if n.startswith(("xl/chartsheets/", "xl/charts/"))}
+    assert any(n.startswith("xl/chartsheets/") for n in before)
+    assert cli("refresh", path).exit_code == 0
+    with zipfile.ZipFile(path) as z:
+        assert {n: z.read(n) for n in before} == before
+    assert read_sheet(path, "今日拨打2")[0][0] == "今日拨打清单 · 2026-11-24"
+
+
+def test_a_renamed_output_sheet_is_still_found_by_its_mark(tmp_path):
+    path = small_book(tmp_path)
+    cli("refresh", path)
+    items = _zip_items(path)
+    # what Excel does on renaming a sheet: the tab and every reference to it change
+    items["xl/workbook.xml"] = items["xl/workbook.xml"].decode().replace("今日拨打", "我的拨打").encode()
+    _write_items(path, items)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["我的拨打"]
+    for row in ws.iter_rows(min_row=3):
+        if row[2].value == "C3":
+            row[14].value = "已回电"
+    wb.save(path)
+    assert openpyxl.load_workbook(path).defined_names["_crm_out.calls"].attr_text == "'我的拨打'!$A$1"
+    assert cli("refresh", path).exit_code == 0
+    names = openpyxl.load_workbook(path).sheetnames
+    assert "我的拨打" in names and "今日拨打" not in names
+    assert "已回电" in [r[4] for r in read_sheet(path, "联系记录")]  # harvested from the renamed sheet

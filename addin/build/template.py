@@ -17,6 +17,7 @@ import sheets_schema as S
 from sheets_schema import Column, Kind, Lang, SheetSpec
 from sheets_schema.settings import PARAMS
 
+from ..io import marks
 from ..io.model import COMPUTED_FILL, HEADER_FILL, NUM_FMT
 
 FIXED_TIME = dt.datetime(2026, 1, 1)
@@ -127,6 +128,9 @@ def _settings_sheet(wb, fmts: Formats, lang: Lang, overrides: dict[str, Any]) ->
 
 def _output_sheet(wb, fmts: Formats, spec: SheetSpec, lang: Lang) -> None:
     ws = wb.add_worksheet(spec.name(lang))
+    # the mark that makes it the add-in's own sheet (addin.io.marks), hidden like Excel's own names
+    wb.define_name(marks.PREFIX + spec.key, "='" + spec.name(lang).replace("'", "''") + "'!$A$1")
+    wb.defined_names[-1][3] = True  # XlsxWriter's [name, sheet, formula, hidden]; no API for hidden
     if spec.key == "credit_form":
         ws.write_string(0, 0, "客户授信申请表" if lang == "zh" else "Credit Application", fmts.title)
         ws.write_string(2, 0, "选中客户所在行后点击“填写授信申请”，或运行 crm credit-form。" if lang == "zh"

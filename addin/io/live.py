@@ -47,6 +47,14 @@ class LiveBook:
     def sheet_names(self) -> list[str]:
         return [s.name for s in self.book.sheets]
 
+    def owned_sheets(self) -> dict[str, str]:
+        # Excel keeps no mark the live engine reads yet: output sheets are adopted by their name and
+        # title (see loader.output_tabs); book.sheets lists worksheets only, never chart sheets
+        return {}
+
+    def chart_sheets(self) -> set[str]:
+        return set()
+
     def read_rows(self, name: str):
         return iter(self.read_grid(name))
 

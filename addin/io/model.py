@@ -133,6 +133,14 @@ class Book(Protocol):
 
     def sheet_names(self) -> list[str]: ...
 
+    def owned_sheets(self) -> dict[str, str]:
+        """Output key → tab, for the sheets the add-in has marked as its own."""
+        ...
+
+    def chart_sheets(self) -> set[str]:
+        """Tabs that are chart sheets."""
+        ...
+
     def read_rows(self, name: str) -> Iterator[list[Any]]:
         """The sheet's rows from row 1, as lists of cell values from column A."""
         ...

@@ -15,6 +15,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from .model import HIGHLIGHT_FILLS, STYLES, AppendRows, ColumnBlock, OutputSheet, Styled, kind_style
+from . import marks
 from .extent import check_extent
 from .guard import check_writable, owner_file
 from .package import STYLES_REL, Package, PackageError, check_readable
@@ -179,6 +180,8 @@ class XlsxBook:
             sheet = replace(sheet, rows=[self._dates(row) for row in sheet.rows])
         xml = render_sheet(sheet, self.style)
         if sheet.name in self.sheet_names():
+            if sheet.name in self.chart_sheets():
+                raise PackageError(f"'{sheet.name}' is a chart sheet; it is never written as a worksheet")
             part = self.pkg.sheet_part(sheet.name)
             old = self.pkg.read(part)
             if b"<f>" in old or b"<f " in old:
@@ -186,6 +189,13 @@ class XlsxBook:
             self.pkg.write(part, xml)
         else:
             self.pkg.add_sheet(sheet.name, xml)
+        marks.mark(self.pkg, sheet.key, sheet.name)
+
+    def owned_sheets(self) -> dict[str, str]:
+        return marks.owned_sheets(self.pkg)
+
+    def chart_sheets(self) -> set[str]:
+        return marks.chart_sheets(self.pkg)
 
     def finish_sheet(self, name: str) -> None:
         """Stream the sheet once through its recorded edits into the package."""

@@ -38,6 +38,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "paid_over_amount": ("已收金额超过金额 {amount}", "Paid exceeds the amount {amount}"),
     "future_contact": ("联系日期晚于基准日期 {as_of}", "Contact dated after the as-of date {as_of}"),
     # warnings
+    "output_name_taken": ("这是您自己的工作表，插件未改动它；插件的输出写在“{name}”",
+                          "This is your own sheet and was left alone; the add-in writes its output to '{name}'"),
     "sheet_missing": ("工作表缺失，按空表处理", "Sheet missing; treated as empty"),
     "duplicate_header": ("表头重复，只读取第一列", "Duplicate header; only the first column is read"),
     "unknown_parameter": ("未知参数，已忽略", "Unknown parameter; ignored"),
