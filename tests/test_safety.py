@@ -595,3 +595,45 @@ def test_a_renamed_output_sheet_is_still_found_by_its_mark(tmp_path):
     names = openpyxl.load_workbook(path).sheetnames
     assert "我的拨打" in names and "今日拨打" not in names
     assert "已回电" in [r[4] for r in read_sheet(path, "联系记录")]  # harvested from the renamed sheet
+
+
+# ------------------------------------------- 6: filled-down formulas in a computed column
+def test_shared_formula_group_over_a_computed_column_is_dissolved(tmp_path):
+    from helpers import sheets, write_book
+
+    data = sheets()
+    data["客户资料卡"][0] += ["销售占比", "我的备注"]  # J is computed, K the rep's own
+    path = write_book(tmp_path / "s.xlsx", data)
+    # a 2-D fill-down J2:K4, as Excel saves it: one master, children pointing at it by si
+    cells = {"J2": '<c r="J2"><f t="shared" ref="J2:K4" si="0">F2*2</f><v>1000000</v></c>',
+             "K2": '<c r="K2"><f t="shared" si="0"/><v>0</v></c>'}
+    for r in (3, 4):
+        cells[f"J{r}"] = f'<c r="J{r}"><f t="shared" si="0"/><v>7</v></c>'
+        cells[f"K{r}"] = f'<c r="K{r}"><f t="shared" si="0"/><v>8</v></c>'
+    items = _zip_items(path)
+    part = _part_of(path, "客户资料卡")
+    xml = items[part].decode()
+    for r in (2, 3, 4):
+        xml = re.sub(rf'(<row r="{r}"[^>]*>.*?)(</row>)', lambda m: m.group(1) + cells[f"J{r}"] + cells[f"K{r}"]
+                     + m.group(2), xml, count=1, flags=re.S)
+    items[part] = xml.encode()
+    _write_items(path, items)
+    assert cli("refresh", path).exit_code == 0
+    after = zipfile.ZipFile(path).read(part).decode()
+    assert 't="shared"' not in after  # no child is left pointing at a master that is gone
+    formulas = dict(re.findall(r'<c r="(K\d)"[^>]*><f>([^<]*)</f><v>', after))
+    assert formulas == {"K2": "G2*2", "K3": "G3*2", "K4": "G4*2"}  # the rep's cells keep their formulas
+    wb = openpyxl.load_workbook(path)
+    ws = wb["客户资料卡"]
+    assert [ws[f"J{r}"].value for r in (2, 3, 4)] == [0.5, 0.3, 0.2]
+    assert ws["K3"].value == "=G3*2"
+
+
+def test_formula_translation_follows_excels_copy_rules():
+    from addin.io.formula import translate
+
+    assert translate("F2/SUM($F$2:$F$100)", 3, 0) == "F5/SUM($F$2:$F$100)"
+    assert translate("A1+Sheet2!B2*'my sheet'!C3", 1, 1) == "B2+Sheet2!C3*'my sheet'!D4"
+    assert translate('IF(A2="B2",LOG10(B2),SUM(A:A))', 2, 1) == 'IF(B4="B2",LOG10(C4),SUM(B:B))'
+    assert translate("SUM(2:3)+Table1[@Amount]", 1, 0) == "SUM(3:4)+Table1[@Amount]"
+    assert translate("A1", -1, 0) == "#REF!"

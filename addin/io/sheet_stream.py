@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .sheet_xml import (_R_ATTR, _SPANS, _edit_row, _extend_dimension, _Patterns, _tail_cells, _with_ref, cell_xml,
                         highlight_tail, prefix_of, row_xml)
 from ..validate.issues import col_letter
+from .shared_formulas import plain_children
 
 Updates = dict[int, tuple[object, int | None]]  # col → (value, style or None = keep / default)
 
@@ -29,6 +30,7 @@ class Edits:
     highlights: tuple[dict[str, list[tuple[int, int]]], dict[str, int]] | None = None
     last_row: int | None = None  # extend <dimension> to this row (after appends)
     removed_formula: bool = False
+    shared: dict = field(default_factory=dict)  # si → dissolved shared-formula group (shared_formulas)
 
 
 def _new_row(r: int, cells: Updates, defaults: dict[int, int], pfx: bytes) -> bytes:
@@ -84,7 +86,8 @@ class _RowEditor:
             if self.k < len(order) and order[self.k] == self.rownum:
                 upd = self.e.rows(self.rownum)
                 self.k += 1
-            if not upd and explicit and not before:
+            patch = self.e.shared and any(g.first_row <= self.rownum <= g.last_row for g in self.e.shared.values())
+            if not upd and explicit and not before and not patch:
                 continue  # untouched: stays in the copied span
             out.append(frag[pos:a])
             out.extend(before)
@@ -105,6 +108,8 @@ class _RowEditor:
                 if not explicit:
                     attrs = b' r="%d"' % self.rownum + attrs
                 element = self.open + attrs + b">" + new_body + self.close
+            if patch:
+                element = plain_children(element, self.rownum, self.e.shared)
             out.append(element)
             pos = b_end
         out.append(frag[pos:n])

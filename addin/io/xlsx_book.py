@@ -20,6 +20,7 @@ from .extent import check_extent
 from .guard import check_writable, owner_file
 from .package import STYLES_REL, Package, PackageError, check_readable
 from .render import render_sheet
+from .shared_formulas import dissolved
 from .sheet_stream import Edits, rewrite
 from .sheet_xml import HIGHLIGHT_MARKER, column_updates, flagged_cells, serials_1904, uses_1904
 from .styles_xml import Styles
@@ -204,6 +205,9 @@ class XlsxBook:
         if pending is None:
             return
         edits = pending.edits()
+        if edits.update_rows and self.pkg.contains(part, b't="shared"'):
+            edits.shared = dissolved(self.pkg.read(part), lambda r, c: c in (edits.rows(r) or {}))
+            self._formula_overwritten |= bool(edits.shared)
         self.pkg.write_stream(part, rewrite(self.pkg.stream(part), edits))
         self._formula_overwritten |= edits.removed_formula
 
