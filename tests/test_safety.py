@@ -637,3 +637,57 @@ def test_formula_translation_follows_excels_copy_rules():
     assert translate('IF(A2="B2",LOG10(B2),SUM(A:A))', 2, 1) == 'IF(B4="B2",LOG10(C4),SUM(B:B))'
     assert translate("SUM(2:3)+Table1[@Amount]", 1, 0) == "SUM(3:4)+Table1[@Amount]"
     assert translate("A1", -1, 0) == "#REF!"
+
+
+# ------------------------------------------------------------ 9: Excel Tables (ListObjects)
+def test_harvest_grows_the_log_table_and_the_ranges_over_its_data(tmp_path):
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    path = small_book(tmp_path)
+    cli("refresh", path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["联系记录"]
+    ws.auto_filter.ref = None
+    table = Table(displayName="Log", ref="A1:G3")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(table)
+    dv = DataValidation(type="list", formula1='"电话,拜访,微信"')
+    dv.add("C2:C3")
+    ws.add_data_validation(dv)
+    ws.conditional_formatting.add("E2:E3", CellIsRule(operator="equal", formula=['"拒绝"'],
+                                                      fill=openpyxl.styles.PatternFill("solid", fgColor="FFC7CE")))
+    wb.defined_names["LogDates"] = DefinedName("LogDates", attr_text="联系记录!$A$2:$A$3")
+    wb.save(path)
+    _type_results(path, {"C1": ("报价已发", None), "C3": ("没人接", None)})
+    assert cli("refresh", path).exit_code == 0
+    _all_rows_ascending(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["联系记录"]
+    assert ws.tables["Log"].ref == "A1:G5" and ws.tables["Log"].autoFilter.ref == "A1:G5"
+    assert [r[4] for r in read_sheet(path, "联系记录")[3:5]] == ["报价已发", "没人接"]
+    assert "C2:C5" in [str(d.sqref) for d in ws.data_validations.dataValidation]  # the rep's own rule
+    assert "E2:E5" in [str(cf.sqref) for cf in ws.conditional_formatting]
+    assert wb.defined_names["LogDates"].attr_text == "联系记录!$A$2:$A$5"
+
+
+def test_a_tables_totals_row_is_not_read_as_an_invoice(tmp_path):
+    from openpyxl.worksheet.table import Table
+
+    path = small_book(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["应收账款"]
+    ws.append(["INV9", "C2", dt.date(2026, 10, 1), dt.date(2026, 11, 1), 5000, 0, None, "张伟"])
+    last = ws.max_row
+    ws.cell(last + 1, 1, "合计")
+    ws.cell(last + 1, 5, f"=SUBTOTAL(109,Inv[金额])")
+    ws.auto_filter.ref = None
+    ws.add_table(Table(displayName="Inv", ref=f"A1:H{last + 1}", totalsRowCount=1))
+    wb.save(path)
+    res = cli("aging", path)
+    assert res.exit_code == 0, res.output
+    assert not [r for r in read_sheet(path, "校验结果")[1:] if r[1] == "应收账款"]
+    assert "INV9" not in [r[0] for r in read_sheet(path, "账龄分析")]  # rows are per customer
+    assert any(r[0] == "C2" for r in read_sheet(path, "账龄分析"))

@@ -15,6 +15,7 @@ from .sheet_xml import (_R_ATTR, _SPANS, _edit_row, _extend_dimension, _Patterns
                         highlight_tail, prefix_of, row_xml)
 from ..validate.issues import col_letter
 from .shared_formulas import plain_children
+from .tables import grow_sheet_ranges
 
 Updates = dict[int, tuple[object, int | None]]  # col → (value, style or None = keep / default)
 
@@ -31,6 +32,7 @@ class Edits:
     last_row: int | None = None  # extend <dimension> to this row (after appends)
     removed_formula: bool = False
     shared: dict = field(default_factory=dict)  # si → dissolved shared-formula group (shared_formulas)
+    grow: tuple[int, int] | None = None  # (old last data row, new last row): ranges over the data follow
 
 
 def _new_row(r: int, cells: Updates, defaults: dict[int, int], pfx: bytes) -> bytes:
@@ -163,6 +165,8 @@ def rewrite(chunks: Iterable[bytes], edits: Edits) -> Iterator[bytes]:
             if chunk is None:
                 raise ValueError("worksheet without </sheetData>")
             buf += chunk
+    if edits.grow is not None:
+        tail = grow_sheet_ranges(tail, *edits.grow)
     if edits.highlights is not None:
         cells, dxf = edits.highlights
         tail = highlight_tail(tail, cells, dxf, pfx)

@@ -15,7 +15,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from .model import HIGHLIGHT_FILLS, STYLES, AppendRows, ColumnBlock, OutputSheet, Styled, kind_style
-from . import marks
+from . import marks, tables
 from .extent import check_extent
 from .guard import check_writable, owner_file
 from .package import STYLES_REL, Package, PackageError, check_readable
@@ -32,6 +32,7 @@ class _Pending:
     blocks: list[tuple[Any, list[int]]] = field(default_factory=list)  # (row → updates, rows)
     defaults: dict[int, int] = field(default_factory=dict)
     last_row: int | None = None
+    grow: tuple[int, int] | None = None  # rows appended below the data: (old last row, new last row)
     highlights: tuple[dict[str, list[tuple[int, int]]], dict[str, int]] | None = None
 
     def edits(self) -> Edits:
@@ -49,7 +50,7 @@ class _Pending:
             return out or None
 
         order = sorted({r for _, rs in blocks for r in rs} | set(single))
-        return Edits(rows=rows, update_rows=order, defaults=self.defaults,
+        return Edits(rows=rows, update_rows=order, defaults=self.defaults, grow=self.grow,
                      highlights=self.highlights, last_row=self.last_row)
 
 
@@ -81,6 +82,10 @@ class XlsxBook:
 
     def read_rows(self, name: str) -> Iterator[list[Any]]:
         flags = self._flagged(name)
+        totals = tables.totals_rows(self.pkg, self.pkg.sheet_part(name))
+        if totals:  # a table's totals row is not data
+            for r, (c1, c2) in totals.items():
+                flags.setdefault(r, {}).update({c: "" for c in range(c1, c2 + 1)})
         check_extent(self.pkg, name)
         try:
             sheet = self._cal.get_sheet_by_name(name)
@@ -167,6 +172,7 @@ class XlsxBook:
             if cells:
                 pending.updates.setdefault(rows.first_row + i, {}).update(cells)
         pending.last_row = max(pending.last_row or 0, rows.first_row + len(rows.rows) - 1)
+        pending.grow = (rows.first_row - 1, pending.last_row)
 
     def set_highlights(self, name: str, cells: dict[str, list[tuple[int, int]]]) -> None:
         part = self.pkg.sheet_part(name)
@@ -209,6 +215,9 @@ class XlsxBook:
             edits.shared = dissolved(self.pkg.read(part), lambda r, c: c in (edits.rows(r) or {}))
             self._formula_overwritten |= bool(edits.shared)
         self.pkg.write_stream(part, rewrite(self.pkg.stream(part), edits))
+        if edits.grow is not None:
+            tables.grow_tables(self.pkg, part, *edits.grow)
+            tables.grow_defined_names(self.pkg, name, *edits.grow)
         self._formula_overwritten |= edits.removed_formula
 
     def save(self) -> None:
