@@ -111,3 +111,17 @@ def cells(path: Path, sheet: str) -> dict[str, tuple[Any, str, Any, Any]]:
 def read_sheet(path: Path, sheet: str) -> list[tuple]:
     wb = openpyxl.load_workbook(path)
     return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
+
+
+def worksheet_xml(rows: list[list[Any]]) -> bytes:
+    """A plain worksheet part (inline strings, no styles; dates as ISO text, which reads the same
+    in either date system), as a script or another program might add to a workbook."""
+    from addin.io.sheet_xml import row_xml
+
+    def plain(v: Any) -> Any:
+        return v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v
+
+    body = b"".join(row_xml(r, [(c, plain(v), None) for c, v in enumerate(row, start=1) if v is not None], b"")
+                    for r, row in enumerate(rows, start=1))
+    return (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + body
+            + b"</sheetData></worksheet>")

@@ -1,0 +1,146 @@
+"""Issue 13: every command on files other software wrote (tests/corpus/README.md says where each
+came from). Unowned parts stay byte-identical, rows stay ascending, the results equal those of
+the same data in a workbook the add-in built, and LibreOffice still opens the file."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from addin.io.package import Package
+from external import need_soffice
+from helpers import cli, parts, sheets, worksheet_xml, write_book
+
+CORPUS = Path(__file__).parent / "corpus"
+EXCEL = sorted(p.name for p in CORPUS.glob("calamine-*"))
+LIBREOFFICE = sorted(p.name for p in CORPUS.glob("lo-*"))
+CRM_TABS = {"客户资料卡", "销售漏斗", "联系记录", "今日拨打", "信用调查", "授信申请", "应收账款", "账龄分析", "校验结果",
+            "设置"}
+# parts the add-in may write: its sheets, the styles it needs, its marks, new parts' registrations
+PACKAGE_PARTS = {"xl/styles.xml", "xl/workbook.xml", "[Content_Types].xml", "xl/_rels/workbook.xml.rels"}
+
+
+def sheet_parts(path: Path) -> dict[str, str]:
+    pkg = Package(path)
+    try:
+        return dict(pkg.sheets())
+    finally:
+        pkg.close()
+
+
+def with_crm_sheets(src: Path, dst: Path) -> Path:
+    """An Excel-authored workbook with the CRM sheets added (as a script would add them)."""
+    shutil.copy(src, dst)
+    pkg = Package(dst)
+    for name, rows in sheets().items():
+        pkg.add_sheet(name, worksheet_xml(rows))
+    pkg.save(backup=False)
+    return dst
+
+
+def rows_ascending(path: Path) -> None:
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                rows = [int(r) for r in re.findall(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"', z.read(name))]
+                assert rows == sorted(set(rows)), name
+
+
+def results(path: Path) -> dict[str, object]:
+    """What the add-in computed: each customer's grade and segment, and the call list's order
+    (read with calamine: openpyxl cannot load some Excel files, e.g. with pivot caches)."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+
+    def grid(name: str) -> list[list[object]]:
+        return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+    out: dict[str, object] = {}
+    rows = grid("客户资料卡")
+    h = next(i for i, r in enumerate(rows) if "客户编号" in r)
+    head = rows[h]
+    cid, abc, seg = head.index("客户编号"), head.index("ABC等级"), head.index("客户类别")
+    out["grades"] = {r[cid]: (r[abc], r[seg]) for r in rows[h + 1:] if r[cid]}
+    calls = grid(next(n for n in wb.sheet_names if n.startswith("今日拨打")))
+    out["calls"] = [(r[1], r[2], r[10]) for r in calls[2:] if r[2]]
+    return out
+
+
+def run_every_command(path: Path, customer: str, tmp: Path) -> None:
+    for args in (("validate",), ("refresh",), ("calls",), ("credit-form", customer), ("aging",),
+                 ("aging", "--export", tmp / f"{path.stem}-aging.csv", "--force")):
+        res = cli(args[0], path, *args[1:])
+        assert res.exit_code in (0, 1), (args, res.output, res.stderr)
+        assert "Traceback" not in res.output
+
+
+def check_untouched(before: dict[str, bytes], path: Path, owned_sheets: set[str]) -> None:
+    after = parts(path)
+    tabs = sheet_parts(path)
+    owned = PACKAGE_PARTS | {tabs[t] for t in owned_sheets if t in tabs}
+    removed = before.keys() - after.keys()
+    assert removed <= {n for n in before if n.endswith("calcChain.xml")}, removed
+    changed = {n for n in before if n in after and after[n] != before[n]}
+    assert changed <= owned, changed - owned
+
+
+def libreoffice_opens(path: Path, tmp: Path) -> None:
+    work = tmp / "lo"
+    work.mkdir(exist_ok=True)
+    shutil.copy(path, work / path.name)
+    proc = subprocess.run([need_soffice(), "--headless", "--convert-to", "pdf", "--outdir", str(work),
+                           str(work / path.name)], capture_output=True, text=True, timeout=240,
+                          env={"HOME": str(work), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0 and (work / (path.stem + ".pdf")).read_bytes().startswith(b"%PDF"), proc.stderr
+
+
+@pytest.mark.parametrize("name", EXCEL)
+def test_excel_authored_workbooks_with_crm_sheets(name, tmp_path):
+    path = with_crm_sheets(CORPUS / name, tmp_path / name)
+    before = parts(path)
+    run_every_command(path, "C001", tmp_path)
+    check_untouched(before, path, CRM_TABS)
+    rows_ascending(path)
+    reference = write_book(tmp_path / "reference.xlsx", sheets())
+    run_every_command(reference, "C001", tmp_path)
+    assert results(path) == results(reference)
+
+
+@pytest.mark.parametrize("name", LIBREOFFICE)
+def test_libreoffice_resaves_with_rep_edits(name, tmp_path):
+    sys.path.insert(0, str(Path(__file__).parents[1] / "scripts"))
+    import make_corpus
+
+    path = tmp_path / name
+    shutil.copy(CORPUS / name, path)
+    before = parts(path)
+    wb = openpyxl.load_workbook(path)
+    customer = next(r[0] for r in wb["信用调查"].iter_rows(min_row=2, values_only=True) if r[0])
+    run_every_command(path, customer, tmp_path)
+    check_untouched(before, path, CRM_TABS)
+    rows_ascending(path)
+    # the same workbook before LibreOffice re-saved it gives the same results
+    source = tmp_path / ("source" + path.suffix)
+    from addin.build.workbook import build_workbook
+    from addin.build.demo_data import generate
+
+    build_workbook(source, data=generate(30, as_of=make_corpus.AS_OF, seed=11), settings={"as_of": make_corpus.AS_OF})
+    make_corpus.rep_edits(source)
+    run_every_command(source, customer, tmp_path)
+    assert results(path) == results(source)
+    libreoffice_opens(path, tmp_path)
+
+
+@pytest.mark.parametrize("name", ["calamine-pivots.xlsx", "calamine-vba.xlsm", "calamine-date_1904.xlsx"])
+def test_libreoffice_opens_excel_corpus_after_every_command(name, tmp_path):
+    need_soffice()
+    path = with_crm_sheets(CORPUS / name, tmp_path / name)
+    run_every_command(path, "C001", tmp_path)
+    libreoffice_opens(path, tmp_path)
