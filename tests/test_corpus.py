@@ -136,6 +136,21 @@ def test_libreoffice_resaves_with_rep_edits(name, tmp_path):
     run_every_command(source, customer, tmp_path)
     assert results(path) == results(source)
     libreoffice_opens(path, tmp_path)
+    # a rep types results into the list; LibreOffice left formatted empty rows below the log
+    wb = openpyxl.load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    log_rows = sum(1 for r in wb["联系记录"].iter_rows(values_only=True) if any(v is not None for v in r))
+    assert wb["联系记录"].max_row > log_rows + 100
+    ws = wb["今日拨打"]
+    typed = 0
+    for row in ws.iter_rows(min_row=3, max_row=5):
+        row[14].value = f"结果{row[0].value}"
+        typed += 1
+    wb.save(path)
+    assert cli("refresh", path).exit_code in (0, 1)
+    rows_ascending(path)
+    log = [r for r in openpyxl.load_workbook(path)["联系记录"].iter_rows(values_only=True)]
+    filled = [i for i, r in enumerate(log, start=1) if any(v is not None for v in r)]
+    assert filled == list(range(1, log_rows + typed + 1))  # right below the data, no gap, no duplicate
 
 
 @pytest.mark.parametrize("name", ["calamine-pivots.xlsx", "calamine-vba.xlsm", "calamine-date_1904.xlsx"])
