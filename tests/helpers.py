@@ -125,3 +125,21 @@ def worksheet_xml(rows: list[list[Any]]) -> bytes:
                     for r, row in enumerate(rows, start=1))
     return (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + body
             + b"</sheetData></worksheet>")
+
+
+def write_parts(path: Path, items: dict[str, bytes]) -> None:
+    """Write a package from its parts (what another program's save amounts to)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in items.items():
+            z.writestr(name, data)
+
+
+def rows_ascending(path: Path) -> None:
+    """Every worksheet's <row r> numbers are strictly ascending (Excel "repairs" anything else)."""
+    import re
+
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                rows = [int(r) for r in re.findall(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"', z.read(name))]
+                assert rows == sorted(set(rows)), name

@@ -3,11 +3,9 @@ came from). Unowned parts stay byte-identical, rows stay ascending, the results 
 the same data in a workbook the add-in built, and LibreOffice still opens the file."""
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -15,7 +13,7 @@ import pytest
 
 from addin.io.package import Package
 from external import need_soffice
-from helpers import cli, parts, sheets, worksheet_xml, write_book
+from helpers import cli, parts, rows_ascending, sheets, worksheet_xml, write_book
 
 CORPUS = Path(__file__).parent / "corpus"
 EXCEL = sorted(p.name for p in CORPUS.glob("calamine-*"))
@@ -42,14 +40,6 @@ def with_crm_sheets(src: Path, dst: Path) -> Path:
         pkg.add_sheet(name, worksheet_xml(rows))
     pkg.save(backup=False)
     return dst
-
-
-def rows_ascending(path: Path) -> None:
-    with zipfile.ZipFile(path) as z:
-        for name in z.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                rows = [int(r) for r in re.findall(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"', z.read(name))]
-                assert rows == sorted(set(rows)), name
 
 
 def results(path: Path) -> dict[str, object]:

@@ -6,7 +6,7 @@ import zipfile
 import openpyxl
 from openpyxl.styles import PatternFill
 
-from helpers import cli, read_sheet
+from helpers import cli, parts, read_sheet, rows_ascending, write_parts
 from test_refresh import AS_OF, _type_results, small_book
 
 
@@ -18,14 +18,6 @@ def _rows_of(path, sheet_part):
 def _part_of(path, tab):
     wb = openpyxl.load_workbook(path)
     return f"xl/worksheets/sheet{wb.sheetnames.index(tab) + 1}.xml"
-
-
-def _all_rows_ascending(path):
-    with zipfile.ZipFile(path) as z:
-        for name in z.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                rows = [int(r) for r in re.findall(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"', z.read(name))]
-                assert rows == sorted(set(rows)), name
 
 
 def test_harvest_reuses_formatted_empty_rows_below_the_log(tmp_path):
@@ -41,7 +33,7 @@ def test_harvest_reuses_formatted_empty_rows_below_the_log(tmp_path):
     wb.save(path)
     _type_results(path, {"C1": ("报价已发", None), "C3": ("没人接", None)})
     assert cli("refresh", path).exit_code == 0
-    _all_rows_ascending(path)
+    rows_ascending(path)
     log = read_sheet(path, "联系记录")
     assert [r[4] for r in log[1:5]] == ["报价", "拜访", "报价已发", "没人接"]
     assert all(v is None for r in log[5:] for v in r)
@@ -295,16 +287,13 @@ def test_1904_workbook_gets_dates_in_its_own_system_and_harvest_stays_valid(tmp_
 def _with_cells(path, tab, replacements):
     """Rewrite cells of one sheet's XML as another writer saved them (bytes in, bytes out)."""
     part = _part_of(path, tab)
-    with zipfile.ZipFile(path) as z:
-        items = {n: z.read(n) for n in z.namelist()}
+    items = parts(path)
     xml = items[part].decode()
     for pattern, repl in replacements:
         xml, n = re.subn(pattern, repl, xml, count=1)
         assert n == 1, pattern
     items[part] = xml.encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for n, data in items.items():
-            z.writestr(n, data)
+    write_parts(path, items)
 
 
 def test_error_cells_are_errors_naming_the_value_and_uncached_formulas_warn(tmp_path):
@@ -358,17 +347,6 @@ def test_insane_values_are_validation_errors_not_overflows(tmp_path):
     assert any(r[0] == "C001" for r in aging)  # the invoice is still aged (on its invoice date)
 
 
-def _zip_items(path):
-    with zipfile.ZipFile(path) as z:
-        return {n: z.read(n) for n in z.namelist()}
-
-
-def _write_items(path, items):
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for n, data in items.items():
-            z.writestr(n, data)
-
-
 def test_damaged_member_xlsb_and_strict_exit_2_with_the_reason(tmp_path):
     from helpers import sheets, write_book
 
@@ -385,19 +363,19 @@ def test_damaged_member_xlsb_and_strict_exit_2_with_the_reason(tmp_path):
     assert "damaged" in res.stderr or "cannot be read" in res.stderr
 
     xlsb = write_book(tmp_path / "b.xlsb", sheets())
-    items = _zip_items(xlsb)
+    items = parts(xlsb)
     items["_rels/.rels"] = items["_rels/.rels"].replace(b"xl/workbook.xml", b"xl/workbook.bin")
     items["xl/workbook.bin"] = b"\x83\x01\x00"
-    _write_items(xlsb, items)
+    write_parts(xlsb, items)
     res = cli("validate", xlsb)
     assert res.exit_code == 2 and "(.xlsb) is not supported" in res.stderr
 
     strict = write_book(tmp_path / "s.xlsx", sheets())
-    items = _zip_items(strict)
+    items = parts(strict)
     items["_rels/.rels"] = items["_rels/.rels"].replace(
         b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
         b"http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument")
-    _write_items(strict, items)
+    write_parts(strict, items)
     res = cli("validate", strict)
     assert res.exit_code == 2 and "Strict Open XML" in res.stderr and "客户资料卡" not in res.stderr
 
@@ -406,9 +384,9 @@ def test_part_name_case_differing_from_its_relationship_is_read_and_kept(tmp_pat
     from helpers import sheets, write_book
 
     path = write_book(tmp_path / "c.xlsx", sheets())
-    items = _zip_items(path)
+    items = parts(path)
     items["xl/worksheets/Sheet1.xml"] = items.pop("xl/worksheets/sheet1.xml")
-    _write_items(path, items)
+    write_parts(path, items)
     res = cli("refresh", path)
     assert res.exit_code == 0, res.output
     names = zipfile.ZipFile(path).namelist()
@@ -569,7 +547,7 @@ def test_a_chart_sheet_with_an_output_name_is_never_given_worksheet_xml(tmp_path
     chart.add_data(Reference(wb["客户资料卡"], min_col=6, min_row=1, max_row=6), titles_from_data=True)
     cs.add_chart(chart)
     wb.save(path)
-    before = {n: b for n, b in _zip_items(path).items() if n.startswith(("xl/chartsheets/", "xl/charts/"))}
+    before = {n: b for n, b in parts(path).items() if n.startswith(("xl/chartsheets/", "xl/charts/"))}
     assert any(n.startswith("xl/chartsheets/") for n in before)
     assert cli("refresh", path).exit_code == 0
     with zipfile.ZipFile(path) as z:
@@ -580,10 +558,10 @@ def test_a_chart_sheet_with_an_output_name_is_never_given_worksheet_xml(tmp_path
 def test_a_renamed_output_sheet_is_still_found_by_its_mark(tmp_path):
     path = small_book(tmp_path)
     cli("refresh", path)
-    items = _zip_items(path)
+    items = parts(path)
     # what Excel does on renaming a sheet: the tab and every reference to it change
     items["xl/workbook.xml"] = items["xl/workbook.xml"].decode().replace("今日拨打", "我的拨打").encode()
-    _write_items(path, items)
+    write_parts(path, items)
     wb = openpyxl.load_workbook(path)
     ws = wb["我的拨打"]
     for row in ws.iter_rows(min_row=3):
@@ -610,14 +588,14 @@ def test_shared_formula_group_over_a_computed_column_is_dissolved(tmp_path):
     for r in (3, 4):
         cells[f"J{r}"] = f'<c r="J{r}"><f t="shared" si="0"/><v>7</v></c>'
         cells[f"K{r}"] = f'<c r="K{r}"><f t="shared" si="0"/><v>8</v></c>'
-    items = _zip_items(path)
+    items = parts(path)
     part = _part_of(path, "客户资料卡")
     xml = items[part].decode()
     for r in (2, 3, 4):
         xml = re.sub(rf'(<row r="{r}"[^>]*>.*?)(</row>)', lambda m: m.group(1) + cells[f"J{r}"] + cells[f"K{r}"]
                      + m.group(2), xml, count=1, flags=re.S)
     items[part] = xml.encode()
-    _write_items(path, items)
+    write_parts(path, items)
     assert cli("refresh", path).exit_code == 0
     after = zipfile.ZipFile(path).read(part).decode()
     assert 't="shared"' not in after  # no child is left pointing at a master that is gone
@@ -663,7 +641,7 @@ def test_harvest_grows_the_log_table_and_the_ranges_over_its_data(tmp_path):
     wb.save(path)
     _type_results(path, {"C1": ("报价已发", None), "C3": ("没人接", None)})
     assert cli("refresh", path).exit_code == 0
-    _all_rows_ascending(path)
+    rows_ascending(path)
     wb = openpyxl.load_workbook(path)
     ws = wb["联系记录"]
     assert ws.tables["Log"].ref == "A1:G5" and ws.tables["Log"].autoFilter.ref == "A1:G5"
