@@ -8,6 +8,7 @@ become a clear message box, never a traceback. Only the ids in addin.actions run
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import traceback
 from pathlib import Path
 from typing import Any, Callable
@@ -148,7 +149,7 @@ HANDLERS: dict[str, Callable[[LiveBook, Any], list[str]]] = {
 assert HANDLERS.keys() == ACTIONS.keys()
 
 
-def dispatch(action_id: str, book: Any = None) -> bool:
+def dispatch(action_id: str, book: Any = None, platform: str = sys.platform) -> bool:
     """Run one whitelisted action on the calling workbook; True when it succeeded."""
     book = _caller() if book is None else book
     app = book.app
@@ -158,7 +159,7 @@ def dispatch(action_id: str, book: Any = None) -> bool:
         app.alert(t("unknown", lang, id=action_id), title=title, mode="critical")
         return False
     label = ACTIONS[action_id][0 if lang == "zh" else 2]
-    live = LiveBook(book)
+    live = LiveBook(book, platform=platform)
     app.screen_updating = False
     app.status_bar = t("working", lang, label=label)
     try:
@@ -176,6 +177,6 @@ def dispatch(action_id: str, book: Any = None) -> bool:
         return False
     finally:
         app.screen_updating = True
-        app.status_bar = None
+        app.status_bar = False  # hands the status bar back to Excel (None would be VT_NULL through COM)
     app.alert("\n".join([t("done", lang, label=label)] + lines), title=title, mode="info")
     return True

@@ -129,6 +129,8 @@ class FakeRange:
 
     @property
     def api(self) -> Any:
+        if self.sheet.book.mac:
+            raise AttributeError("'AppscriptRange' object has no attribute 'FormatConditions'")
         return type("RangeApi", (), {"FormatConditions": FakeConditions(self.sheet, self.address)})()
 
 
@@ -166,6 +168,8 @@ class FakeSheet:
 
     @property
     def api(self) -> Any:
+        if self.book.mac:  # appscript's sheet object: no COM Cells / FormatConditions
+            raise AttributeError("'AppscriptSheet' object has no attribute 'Cells'")
         cells = type("Cells", (), {"FormatConditions": FakeConditions(self)})()
         return type("SheetApi", (), {"Cells": cells})()
 
@@ -200,6 +204,9 @@ class FakeApp:
         object.__setattr__(self, "alerts", [])
 
     def __setattr__(self, key: str, value: Any) -> None:
+        if key == "status_bar" and value is None:
+            # pywin32 sends None as VT_NULL, which Excel's StatusBar rejects (xlwings resets with False)
+            raise TypeError("Excel rejects VT_NULL for Application.StatusBar")
         self.log.append(("app", key, value))
         object.__setattr__(self, key, value)
 
@@ -210,7 +217,8 @@ class FakeApp:
 
 
 class FakeBook:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, mac: bool = False) -> None:
+        self.mac = mac
         self.log = Log()
         self.app = FakeApp(self.log)
         self.sheets = FakeSheets(self)

@@ -104,7 +104,7 @@ def test_screen_updating_status_bar_and_closing_alert(tmp_path):
     app_calls = [c for c in book.log if c[0] == "app"]
     assert app_calls[0] == ("app", "screen_updating", False)
     assert app_calls[1] == ("app", "status_bar", "客户管理：正在刷新拨打清单…")
-    assert app_calls[-2:] == [("app", "screen_updating", True), ("app", "status_bar", None)]
+    assert app_calls[-2:] == [("app", "screen_updating", True), ("app", "status_bar", False)]
     first_write = next(i for i, c in enumerate(book.log) if c[0] == "write")
     assert book.log.index(("app", "screen_updating", False)) < first_write
     mode, text = book.app.alerts[-1]
@@ -169,3 +169,29 @@ def test_export_aging_next_to_the_workbook(tmp_path):
 
 def test_every_ribbon_button_has_a_handler():
     assert set(ACTIONS) == set(ribbon.HANDLERS)
+
+
+def test_status_bar_is_handed_back_with_false_which_excel_accepts(tmp_path):
+    """The fake rejects None as Excel rejects VT_NULL: a click must end in its summary."""
+    import pytest
+
+    book = FakeBook(demo_book(tmp_path, 10))
+    with pytest.raises(TypeError):
+        book.app.status_bar = None
+    assert ribbon.dispatch("validate", book) is True
+    assert book.app.alerts[-1][0] == "info"
+
+
+@pytest.mark.parametrize("action", ["validate", "grades", "calls", "aging"])
+def test_on_a_mac_highlights_are_skipped_before_anything_is_written(tmp_path, action):
+    from helpers import CUSTOMERS, sheets, write_book
+
+    rows = [list(r) for r in CUSTOMERS]
+    rows[1][3] = "12345"  # a bad phone: there is something to highlight
+    path = write_book(tmp_path / "m.xlsx", sheets(customers=rows))
+    book = FakeBook(path, mac=True)
+    assert ribbon.dispatch(action, book, platform="darwin") is True, book.app.alerts
+    assert not [c for c in book.log if c[0].startswith("cf_")]
+    assert book.app.alerts[-1][0] == "info"
+    # the same Mac workbook through the Windows code path fails on the COM call: the fake is strict
+    assert ribbon.dispatch("validate", FakeBook(path, mac=True), platform="win32") is False

@@ -159,8 +159,9 @@ def write_cfb(streams: dict[str, bytes]) -> bytes:
     for n in order:
         name = n.name.encode("utf-16-le") + b"\0\0"
         size = len(ministream) if n.kind == ROOT else len(n.data)
+        start = 0 if n.kind == STORAGE else n.start  # MS-CFB 2.6.3: a storage's start sector is all zeroes
         entries += struct.pack("<64sHBBIII16sIQQIQ", name, len(name), n.kind, n.color, n.left, n.right, n.child,
-                               b"\0" * 16, 0, 0, 0, n.start, size)
+                               b"\0" * 16, 0, 0, 0, start, size)
     while len(entries) < n_dir * SECTOR:
         entries += struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM, b"\0" * 16,
                                0, 0, 0, 0, 0)

@@ -9,6 +9,7 @@ can stand in for Excel in the tests. xlwings itself is imported by the caller
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from itertools import groupby
 from collections.abc import Callable
 from typing import Any
@@ -39,9 +40,12 @@ def _plain(v: Any) -> Any:
 
 
 class LiveBook:
-    def __init__(self, book: Any) -> None:
+    def __init__(self, book: Any, platform: str = sys.platform) -> None:
         self.book = book
         self.label = getattr(book, "name", "workbook")
+        # conditional formats go through COM (sheet.api.Cells.FormatConditions), which Excel for
+        # the Mac does not have: there the highlights are skipped, before anything is written
+        self.highlights = platform != "darwin"
 
     # ----------------------------------------------------------------- reading
     def sheet_names(self) -> list[str]:
@@ -169,7 +173,9 @@ class LiveBook:
             rng.font.color = _rgb(spec.color)
 
     def set_highlights(self, name: str, cells: dict[str, list[tuple[int, int]]]) -> None:
-        """The add-in's marked conditional formats, as in the file engine (Windows COM)."""
+        """The add-in's marked conditional formats, as in the file engine (Windows COM only)."""
+        if not self.highlights:
+            return
         sheet = self.book.sheets[name]
         conditions = sheet.api.Cells.FormatConditions
         for i in range(conditions.Count, 0, -1):

@@ -1,6 +1,8 @@
 """Render an OutputSheet as worksheet XML."""
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 from collections.abc import Callable
 
 from ..validate.issues import col_letter
@@ -11,7 +13,9 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def render_sheet(sheet: OutputSheet, style_index: Callable[[str], int]) -> bytes:
+def render_sheet(sheet: OutputSheet, style_index: Callable[[str], int], code_name: str | None = None) -> bytes:
+    """The worksheet XML of an output sheet. ``code_name`` is the VBA code name the sheet had
+    (its document module in the VBA project must keep a sheet to belong to)."""
     nrows = len(sheet.rows)
     ncols = max((len(r) for r in sheet.rows), default=1)
     ncols = max(ncols, len(sheet.widths), 1)
@@ -19,8 +23,11 @@ def render_sheet(sheet: OutputSheet, style_index: Callable[[str], int]) -> bytes
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
         f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'.encode(),
     ]
+    code = f' codeName="{escape(code_name, {chr(34): "&quot;"})}"'.encode() if code_name else b""
     if sheet.fit_width:
-        parts.append(b'<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
+        parts.append(b"<sheetPr" + code + b'><pageSetUpPr fitToPage="1"/></sheetPr>')
+    elif code:
+        parts.append(b"<sheetPr" + code + b"/>")
     parts.append(f'<dimension ref="A1:{col_letter(ncols)}{max(nrows, 1)}"/>'.encode())
     parts.append(b'<sheetViews><sheetView workbookViewId="0">')
     if sheet.freeze_rows:

@@ -7,6 +7,7 @@ sheet's size and untouched rows and cells keep their bytes.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +25,9 @@ from .shared_formulas import dissolved
 from .sheet_stream import Edits, rewrite
 from .sheet_xml import HIGHLIGHT_MARKER, column_updates, flagged_cells, serials_1904, uses_1904
 from .styles_xml import Styles
+
+
+_CODE_NAME = re.compile(rb'<(?:\w+:)?sheetPr\b[^>]*?\bcodeName="([^"]*)"')
 
 
 @dataclass
@@ -185,7 +189,6 @@ class XlsxBook:
     def replace_sheet(self, sheet: OutputSheet) -> None:
         if self.date1904:
             sheet = replace(sheet, rows=[self._dates(row) for row in sheet.rows])
-        xml = render_sheet(sheet, self.style)
         if sheet.name in self.sheet_names():
             if sheet.name in self.chart_sheets():
                 raise PackageError(f"'{sheet.name}' is a chart sheet; it is never written as a worksheet")
@@ -193,9 +196,10 @@ class XlsxBook:
             old = self.pkg.read(part)
             if b"<f>" in old or b"<f " in old:
                 self._formula_overwritten = True
-            self.pkg.write(part, xml)
+            code = _CODE_NAME.search(old)  # the sheet's VBA document module stays its own
+            self.pkg.write(part, render_sheet(sheet, self.style, code.group(1).decode() if code else None))
         else:
-            self.pkg.add_sheet(sheet.name, xml)
+            self.pkg.add_sheet(sheet.name, render_sheet(sheet, self.style))
         marks.mark(self.pkg, sheet.key, sheet.name)
 
     def owned_sheets(self) -> dict[str, str]:
