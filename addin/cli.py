@@ -257,6 +257,92 @@ def new(path: Path = typer.Argument(..., help="Where to create the workbook (.xl
     refuse_overwrite(path, force)
     build_workbook(path, lang=lang)  # type: ignore[arg-type]
     out.print(f"created {path}", markup=False)
+    if path.suffix.lower() == ".xlsm":
+        _setup(path, lang, force=False)
+
+
+def _setup(path: Path, lang: str, *, force: bool) -> None:
+    from .build.upgrade import CONF_SHEET, setup as add_conf
+
+    try:
+        values = add_conf(path, lang, force=force)  # type: ignore[arg-type]
+    except PackageError as exc:
+        raise unusable(path, str(exc)) from None
+    for key, value in values.items():
+        out.print(f"{CONF_SHEET}: {key} = {value}", markup=False)
+
+
+def _guarded(path: Path):
+    """Checks and the lock for a command that rewrites a workbook outside the jobs."""
+    try:
+        check_readable(path)
+        guard.check_writable(path)
+        if (lock := guard.owner_file(path)) is not None:
+            raise PackageError(f"open in Excel or LibreOffice (lock file {lock.name}); close it there first")
+    except PackageError as exc:
+        raise unusable(path, str(exc)) from None
+    return guard.exclusive(path.resolve())
+
+
+def _lang_of(path: Path) -> str:
+    from .loader import detect_lang, find_tabs
+    from .io.package import Package
+
+    pkg = Package(path)
+    try:
+        return detect_lang(find_tabs([n for n, _ in pkg.sheets()]))
+    except UnusableInput:
+        return "zh"
+    finally:
+        pkg.close()
+
+
+@app.command("update-vba")
+def update_vba(path: Path = typer.Argument(..., help="The macro workbook (.xlsm)."),
+               force: bool = typer.Option(False, "--force", help="Replace a project that holds modules of "
+                                          "your own (export them first).")) -> None:
+    """Replace the workbook's VBA project and ribbon with the installed add-in's and xlwings'.
+
+    Every other part stays byte-identical; the previous file is kept as NAME.bak.
+    """
+    from .build.upgrade import update_vba as upgrade
+
+    try:
+        with _guarded(path):
+            old, new = upgrade(path, _lang_of(path), force=force)  # type: ignore[arg-type]
+    except PackageError as exc:
+        raise unusable(path, str(exc)) from None
+    out.print(f"{path.name}: VBA project updated (xlwings {old or '?'} → {new}); backup {path.name}.bak",
+              markup=False)
+
+
+@app.command()
+def setup(path: Path = typer.Argument(..., help="The macro workbook (.xlsm)."),
+          force: bool = typer.Option(False, "--force", help="Replace a VBA project holding modules of your own.")
+          ) -> None:
+    """Write the xlwings.conf sheet: the Python that the ribbon's RunPython starts."""
+    try:
+        with _guarded(path):
+            _setup(path, _lang_of(path), force=force)
+    except PackageError as exc:
+        raise unusable(path, str(exc)) from None
+
+
+@app.command()
+def doctor(path: Optional[Path] = typer.Argument(None, help="The workbook to check (optional)."),
+           live: bool = typer.Option(False, "--live", help="Open the workbook in Excel through xlwings and "
+                                     "run every ribbon button.")) -> None:
+    """Check this PC (and a workbook) for the ribbon's first click; one line per check."""
+    from . import doctor as d
+
+    results = d.checks(path)
+    if live:
+        if path is None:
+            raise typer.BadParameter("--live needs the workbook's path")
+        results += d.live_checks(path)
+    for c in results:
+        out.print(c.line(), markup=False)
+    raise typer.Exit(0 if all(c.ok is not False for c in results) else 1)
 
 
 @app.command()

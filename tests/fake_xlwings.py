@@ -127,6 +127,11 @@ class FakeRange:
     def merge(self) -> None:
         self._fmt("merge", None)
 
+    def select(self) -> None:
+        if self.sheet.book.active is not self.sheet:
+            raise RuntimeError("Range.select: the sheet must be active (Excel error 1004)")
+        self.sheet.book.selection = self
+
     @property
     def api(self) -> Any:
         if self.sheet.book.mac:
@@ -161,6 +166,9 @@ class FakeSheet:
         if not self.cells:
             return FakeRange(self, 1, 1, 1, 1)
         return FakeRange(self, 1, 1, max(r for r, _ in self.cells), max(c for _, c in self.cells))
+
+    def activate(self) -> None:
+        self.book.active = self
 
     def clear(self) -> None:
         self.log.append(("clear", self.name))
@@ -225,6 +233,7 @@ class FakeBook:
         self.fullname = str(path)
         self.name = path.name
         self.selection: FakeRange | None = None
+        self.active: FakeSheet | None = None
         wb = CalamineWorkbook.from_path(str(path))
         for name in wb.sheet_names:
             self.sheets.items.append(FakeSheet(self, name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False)))

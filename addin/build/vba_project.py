@@ -270,7 +270,11 @@ def modules_for(sheet_code_names: list[str]) -> list[Module]:
 
 @functools.lru_cache(maxsize=8)
 def build_vba_project(sheet_code_names: tuple[str, ...]) -> bytes:
-    mods = modules_for(list(sheet_code_names))
+    return project_bytes(modules_for(list(sheet_code_names)))
+
+
+def project_bytes(mods: list[Module]) -> bytes:
+    """The compound file of a VBA project holding ``mods``."""
     streams = {
         "PROJECT": project_stream(mods),
         "PROJECTwm": projectwm_stream(mods),

@@ -1,0 +1,171 @@
+"""Issue 12: the ribbon's first click — the pinned xlwings, the interpreter RunPython starts,
+the VBA project kept up to date, code names, and `crm doctor`."""
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import replace
+import zipfile
+from pathlib import Path
+
+import olefile
+import pytest
+
+from addin import doctor
+from addin.build import vba_read
+from addin.build.upgrade import CONF_SHEET, interpreters
+from addin.build.vba_project import build_vba_project, modules_for, project_bytes, std_module
+from fake_xlwings import FakeBook
+from helpers import cli, parts, read_sheet, write_parts
+
+ROOT = Path(__file__).parents[1]
+
+
+def vba_of(path: Path) -> vba_read.VbaInfo:
+    return vba_read.read(zipfile.ZipFile(path).read("xl/vbaProject.bin"))
+
+
+def code_names(path: Path) -> dict[str, str | None]:
+    """Tab → codeName of every sheet, read from the package."""
+    from addin.io.package import Package
+
+    pkg = Package(path)
+    try:
+        out = {}
+        for name, part in pkg.sheets():
+            m = re.search(rb'<(?:\w+:)?sheetPr\b[^>]*?\bcodeName="([^"]*)"', pkg.read(part))
+            out[name] = m.group(1).decode() if m else None
+        return out
+    finally:
+        pkg.close()
+
+
+def test_xlwings_is_pinned_to_the_version_the_workbook_embeds():
+    import importlib.metadata
+
+    pinned = doctor.pinned_xlwings()
+    assert pinned == importlib.metadata.version("xlwings")
+    assert vba_of(ROOT / "workbook" / "CRM.xlsm").xlwings_version == pinned
+    assert f'"xlwings=={pinned}"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_every_sheet_keeps_a_code_name_with_its_document_module_after_every_command(tmp_path):
+    path = tmp_path / "CRM.xlsm"
+    shutil.copy(ROOT / "workbook" / "CRM.xlsm", path)
+    assert cli("setup", path).exit_code == 0
+    for args in (("validate",), ("refresh",), ("calls",), ("aging",), ("update-vba",)):
+        res = cli(args[0], path, *args[1:])
+        assert res.exit_code in (0, 1), (args, res.output, res.stderr)
+        names = code_names(path)
+        modules = set(vba_of(path).document_modules)
+        assert all(names.values()), (args, names)
+        assert set(names.values()) | {"ThisWorkbook"} == modules, args
+    customer = next(r[0] for r in read_sheet(path, "信用调查")[1:] if r[0])
+    assert cli("credit-form", path, customer).exit_code in (0, 1)
+    assert all(code_names(path).values())
+
+
+def test_compound_file_storages_start_at_sector_zero():
+    data = build_vba_project(("Sheet1", "Sheet2"))
+    ole = olefile.OleFileIO(data)
+    storages = [e for e in ole.direntries if e is not None and e.entry_type == olefile.STGTY_STORAGE]
+    assert storages and all(e.isectStart == 0 for e in storages)
+    ole.close()
+
+
+def test_update_vba_replaces_only_the_project_and_the_ribbon(tmp_path):
+    path = tmp_path / "old.xlsm"
+    shutil.copy(ROOT / "workbook" / "CRM.xlsm", path)
+    # an older add-in's project: the same modules, another xlwings version in its RunPython module
+    mods = [replace(m, source=m.source.replace('XLWINGS_VERSION As String = "0.37.8"',
+                                               'XLWINGS_VERSION As String = "0.30.1"'))
+            for m in modules_for(list(code_names(path).values()))]
+    items = parts(path)
+    items["xl/vbaProject.bin"] = project_bytes(mods)
+    items["customUI/customUI14.xml"] = b"<customUI/>"
+    write_parts(path, items)
+    assert vba_of(path).xlwings_version == "0.30.1"
+    res = cli("doctor", path)
+    assert res.exit_code == 1 and "✘ workbook macros: the workbook's RunPython is xlwings 0.30.1" in res.output
+    before = parts(path)
+    res = cli("update-vba", path)
+    assert res.exit_code == 0 and "0.30.1 → 0.37.8" in res.output
+    after = parts(path)
+    assert {n for n in before if after.get(n) != before[n]} == {"xl/vbaProject.bin", "customUI/customUI14.xml"}
+    assert vba_of(path).xlwings_version == "0.37.8"
+    assert parts(path.with_name(path.name + ".bak")) == before
+    assert "✔ workbook macros" in cli("doctor", path).output
+
+
+def test_update_vba_never_drops_a_users_own_macros(tmp_path):
+    path = tmp_path / "mine.xlsm"
+    shutil.copy(ROOT / "workbook" / "CRM.xlsm", path)
+    mods = modules_for(list(code_names(path).values()))
+    items = parts(path)
+    items["xl/vbaProject.bin"] = project_bytes(mods + [std_module('Attribute VB_Name = "MyMacros"\r\nSub Hi()\r\n'
+                                                                  'End Sub\r\n')])
+    write_parts(path, items)
+    before = path.read_bytes()
+    res = cli("update-vba", path)
+    assert res.exit_code == 2 and "MyMacros" in res.stderr and path.read_bytes() == before
+    assert cli("update-vba", path, "--force").exit_code == 0
+    assert "MyMacros" not in vba_of(path).modules
+
+
+def test_update_vba_refuses_a_workbook_without_macros(tmp_path):
+    path = tmp_path / "plain.xlsx"
+    assert cli("new", path).exit_code == 0
+    res = cli("update-vba", path)
+    assert res.exit_code == 2 and "no VBA project" in res.stderr
+
+
+def test_new_and_setup_write_the_interpreter_and_the_loader_ignores_it(tmp_path):
+    path = tmp_path / "rep.xlsm"
+    res = cli("new", path)
+    assert res.exit_code == 0 and "Interpreter_Win" in res.output
+    rows = read_sheet(path, CONF_SHEET)
+    assert rows == [("Interpreter_Win", interpreters()["Interpreter_Win"]),
+                    ("Interpreter_Mac", interpreters()["Interpreter_Mac"])]
+    res = cli("validate", path)
+    assert res.exit_code == 0 and "xlwings.conf" not in res.output
+    assert cli("setup", path).exit_code == 2  # once is enough; edit the sheet to change it
+
+
+def test_interpreters_follow_the_running_python():
+    win = interpreters("win32", r"C:\Users\rep\AppData\Local\Programs\Python\Python311\python.exe")
+    assert win["Interpreter_Win"] == r"C:\Users\rep\AppData\Local\Programs\Python\Python311\pythonw.exe"
+    mac = interpreters("darwin", "/Library/Frameworks/Python.framework/Versions/3.11/bin/python3")
+    assert mac["Interpreter_Mac"] == "/Library/Frameworks/Python.framework/Versions/3.11/bin/python3"
+
+
+def test_doctor_checks_the_interpreter_lock_and_mark_of_the_web(tmp_path):
+    path = tmp_path / "rep.xlsm"
+    cli("new", path)
+    python = tmp_path / "pythonw.exe"
+    python.write_text("")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, keep_vba=True)
+    wb[CONF_SHEET]["B1"] = str(python)
+    wb.save(path)
+    by_name = {c.name: c for c in doctor.checks(path, platform="win32")}
+    assert by_name["interpreter"].ok is True
+    assert by_name["downloaded-file block"].ok is True
+    Path(f"{path}:Zone.Identifier").write_text("[ZoneTransfer]\nZoneId=3\n")  # how Windows marks a download
+    python.unlink()
+    (tmp_path / f"~${path.name}").write_text("rep")
+    by_name = {c.name: c for c in doctor.checks(path, platform="win32")}
+    assert by_name["interpreter"].ok is False and "does not exist" in by_name["interpreter"].detail
+    assert by_name["downloaded-file block"].ok is False and "Unblock" in by_name["downloaded-file block"].detail
+    assert by_name["workbook not open"].ok is False
+
+
+def test_doctor_live_runs_every_button_through_the_dispatch(tmp_path, monkeypatch):
+    path = tmp_path / "live.xlsm"
+    shutil.copy(ROOT / "workbook" / "CRM.xlsm", path)
+    results = doctor.live_checks(path, open_book=FakeBook)
+    assert [c.name for c in results] == ["open in Excel", "button validate", "button grades", "button calls",
+                                         "button credit_form", "button aging", "button export_aging"]
+    assert all(c.ok for c in results), [c.line() for c in results]
+    failing = doctor.live_checks(path, open_book=lambda p: FakeBook(p, mac=True))
+    assert any(c.ok is False for c in failing)  # the Windows path on a Mac-flavoured Excel is caught
