@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import posixpath
-import re
 import shutil
 import stat
 import tempfile
@@ -111,7 +110,6 @@ class Package:
         if name in self._changed:
             data = self.read(name)
             return any(n in data for n in needles)
-        found = re.compile(b"|".join(re.escape(n) for n in needles)).search  # one pass, not one per needle
         keep = max(len(n) for n in needles)
         tail = b""
         with _damaged(name), self._zip.open(name) as fh:
@@ -119,7 +117,8 @@ class Package:
                 block = fh.read(chunk)
                 if not block:
                     return False
-                if found(tail + block):
+                window = tail + block
+                if any(n in window for n in needles):  # bytes search: far faster than a regex alternation
                     return True
                 tail = block[-keep:]
 
