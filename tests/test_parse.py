@@ -117,3 +117,8 @@ def test_email(raw, ok):
     else:
         with pytest.raises(p.ParseError):
             p.parse_email(raw)
+
+
+def test_full_width_percent_is_a_percent_not_points():
+    assert p.parse_percent("150％") == 1.5 and p.parse_percent("15％") == p.parse_percent("15%") == 0.15
+    assert p.parse_percent("15") == 0.15 and p.parse_percent(0.15) == 0.15

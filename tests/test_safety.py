@@ -669,3 +669,67 @@ def test_a_tables_totals_row_is_not_read_as_an_invoice(tmp_path):
     assert not [r for r in read_sheet(path, "校验结果")[1:] if r[1] == "应收账款"]
     assert "INV9" not in [r[0] for r in read_sheet(path, "账龄分析")]  # rows are per customer
     assert any(r[0] == "C2" for r in read_sheet(path, "账龄分析"))
+
+
+def test_overwriting_a_prefixed_formula_drops_the_calc_chain(tmp_path):
+    """Formula detection is namespace-prefix blind (<x:f>), so calcChain never names a cell that lost its formula."""
+    path = small_book(tmp_path)
+    items = parts(path)
+    part = _part_of(path, "校验结果")
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    items[part] = (f'<x:worksheet xmlns:x="{main}"><x:sheetData><x:row r="1"><x:c r="A1"><x:f>1+1</x:f><x:v>2</x:v>'
+                   '</x:c></x:row></x:sheetData></x:worksheet>').encode()
+    items["xl/calcChain.xml"] = f'<calcChain xmlns="{main}"><c r="A1" i="{int(part[-5])}"/></calcChain>'.encode()
+    items["xl/_rels/workbook.xml.rels"] = items["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/calcChain" Target="calcChain.xml"/></Relationships>')
+    items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.calcChain+xml"/></Types>')
+    write_parts(path, items)
+    assert cli("validate", path).exit_code == 0
+    after = parts(path)
+    assert "xl/calcChain.xml" not in after and b"calcChain" not in after["xl/_rels/workbook.xml.rels"]
+    assert b"calcChain" not in after["[Content_Types].xml"]
+
+
+def test_dimension_widens_to_the_computed_columns_and_rows_written():
+    xml = (b'<worksheet><dimension ref="A1:I4"/><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+           b"</sheetData></worksheet>")
+    from addin.io.sheet_stream import Edits, rewrite
+    from addin.io.sheet_xml import column_updates
+
+    rows, order = column_updates(2, {12: [1.0, 2.0, 3.0, 4.0, 5.0]})
+    out = b"".join(rewrite([xml], Edits(rows=rows, update_rows=order, last_row=6, last_col=12)))
+    assert b'<dimension ref="A1:L6"/>' in out
+
+
+def test_refresh_widens_the_dimension_over_new_computed_columns(tmp_path):
+    from helpers import sheets, write_book
+
+    path = write_book(tmp_path / "d.xlsx", sheets())
+    part = _part_of(path, "客户资料卡")
+    assert b'<dimension ref="A1:I4"/>' in parts(path)[part]
+    cli("refresh", path)
+    head = read_sheet(path, "客户资料卡")[0]
+    last = len([h for h in head if h is not None])
+    from addin.validate.issues import col_letter
+
+    assert f'<dimension ref="A1:{col_letter(last)}4"/>'.encode() in parts(path)[part]
+
+
+def test_a_result_with_a_non_date_next_call_is_harvested_once(tmp_path):
+    path = small_book(tmp_path)
+    cli("refresh", path)
+    _type_results(path, {"C3": ("让下周再打", "下周一")})
+    typed_list = read_sheet(path, "今日拨打")
+    cli("refresh", path)
+    # the rep restores yesterday's list (results included) and refreshes again
+    wb = openpyxl.load_workbook(path)
+    ws = wb["今日拨打"]
+    for r, row in enumerate(typed_list[1:], start=2):  # below the merged title
+        for c, v in enumerate(row, start=1):
+            ws.cell(r, c).value = v
+    wb.save(path)
+    cli("refresh", path)
+    assert [r[4] for r in read_sheet(path, "联系记录")].count("让下周再打") == 1

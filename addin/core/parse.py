@@ -148,7 +148,7 @@ def parse_percent(v: Any) -> float | None:
     x = parse_number(v)
     if x is None:
         return None
-    if 1 < abs(x) <= 100 and not (isinstance(v, str) and "%" in v):
+    if 1 < abs(x) <= 100 and not (isinstance(v, str) and "%" in nfkc(v)):  # ％ folds to %
         return x / 100
     return x
 

@@ -30,6 +30,7 @@ class Edits:
     append: list[bytes] = field(default_factory=list)  # whole <row> elements added at the end
     highlights: tuple[dict[str, list[tuple[int, int]]], dict[str, int]] | None = None
     last_row: int | None = None  # extend <dimension> to this row (after appends)
+    last_col: int | None = None  # …and to this column (computed columns)
     removed_formula: bool = False
     shared: dict = field(default_factory=dict)  # si → dissolved shared-formula group (shared_formulas)
     grow: tuple[int, int] | None = None  # (old last data row, new last row): ranges over the data follow
@@ -143,11 +144,15 @@ def rewrite(chunks: Iterable[bytes], edits: Edits) -> Iterator[bytes]:
     end_tag = b"</" + pfx + b"sheetData>"
     if m.group(2) == b"/":  # <sheetData/>: nothing to copy, only rows to add
         rows = editor.finish()
-        yield buf[: m.start()] + m.group(0)[:-2] + b">" + rows + end_tag
+        before = buf[: m.start()]
+        if edits.last_row or edits.last_col:
+            before = _extend_dimension(before, pfx, edits.last_row, edits.last_col)
+        yield before + m.group(0)[:-2] + b">" + rows + end_tag
         tail = buf[m.end():] + b"".join(it)
     else:
         head = buf[: m.end()]
-        yield _extend_dimension(head, pfx, edits.last_row) if edits.last_row else head
+        yield _extend_dimension(head, pfx, edits.last_row, edits.last_col) if edits.last_row or edits.last_col \
+            else head
         buf = buf[m.end():]
         while True:
             stop = buf.find(end_tag)

@@ -257,15 +257,19 @@ def row_xml(r: int, cells: list[tuple[int, object, int | None]], pfx: bytes) -> 
             + f"</{p}row>".encode())
 
 
-def _extend_dimension(xml: bytes, pfx: bytes, last_row: int) -> bytes:
+def _extend_dimension(xml: bytes, pfx: bytes, last_row: int | None, last_col: int | None = None) -> bytes:
+    """Widen <dimension> to cover rows and columns the add-in wrote (readers that trust it would
+    otherwise cut the sheet short)."""
     m = re.search(rb"<" + re.escape(pfx) + rb'dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', xml)
     if not m:
         return xml
     c1, r1 = m.group(1), m.group(2)
     c2, r2 = m.group(3) or c1, m.group(4) or r1
-    if int(r2) >= last_row:
+    rows = max(int(r2), last_row or 0)
+    cols = max(col_index(c2.decode()), last_col or 0)
+    if rows == int(r2) and cols == col_index(c2.decode()):
         return xml
-    ref = c1 + r1 + b":" + c2 + str(last_row).encode()
+    ref = c1 + r1 + b":" + col_letter(cols).encode() + str(rows).encode()
     return xml[:m.start(1)] + ref + xml[m.end(4) if m.group(4) else m.end(2):]
 
 

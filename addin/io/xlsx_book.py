@@ -27,6 +27,7 @@ from .sheet_xml import HIGHLIGHT_MARKER, column_updates, flagged_cells, serials_
 from .styles_xml import Styles
 
 
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CODE_NAME = re.compile(rb'<(?:\w+:)?sheetPr\b[^>]*?\bcodeName="([^"]*)"')
 
 
@@ -36,6 +37,7 @@ class _Pending:
     blocks: list[tuple[Any, list[int]]] = field(default_factory=list)  # (row → updates, rows)
     defaults: dict[int, int] = field(default_factory=dict)
     last_row: int | None = None
+    last_col: int | None = None
     grow: tuple[int, int] | None = None  # rows appended below the data: (old last row, new last row)
     highlights: tuple[dict[str, list[tuple[int, int]]], dict[str, int]] | None = None
 
@@ -55,7 +57,7 @@ class _Pending:
 
         order = sorted({r for _, rs in blocks for r in rs} | set(single))
         return Edits(rows=rows, update_rows=order, defaults=self.defaults, grow=self.grow,
-                     highlights=self.highlights, last_row=self.last_row)
+                     highlights=self.highlights, last_row=self.last_row, last_col=self.last_col)
 
 
 class XlsxBook:
@@ -110,7 +112,7 @@ class XlsxBook:
     def _flagged(self, name: str) -> dict[int, dict[int, object]]:
         """Error cells and formulas without a result (calamine reads both as blank)."""
         part = self.pkg.sheet_part(name)
-        if not self.pkg.contains(part, b't="e"', b"</f>", b"<f ", b":f ", b"<f/>"):
+        if not self.pkg.contains(part, b't="e"', b"</f>", b"<f ", b"<f/>", b":f>", b":f "):
             return {}
         return flagged_cells(self.pkg.read(part))
 
@@ -159,6 +161,9 @@ class XlsxBook:
             pending.defaults[b.col] = self.style(kind_style(b.kind, "computed_"))
             if b.header is not None and b.header_row is not None:
                 pending.updates.setdefault(b.header_row, {})[b.col] = (b.header, self.style("header_computed"))
+        if blocks:
+            pending.last_col = max(pending.last_col or 0, *(b.col for b in blocks))
+            pending.last_row = max(pending.last_row or 0, *(b.first_row + len(b.values) - 1 for b in blocks))
         for first in sorted({b.first_row for b in blocks}):
             pending.blocks.append(column_updates(first, {b.col: b.values for b in blocks if b.first_row == first}))
 
@@ -194,7 +199,7 @@ class XlsxBook:
                 raise PackageError(f"'{sheet.name}' is a chart sheet; it is never written as a worksheet")
             part = self.pkg.sheet_part(sheet.name)
             old = self.pkg.read(part)
-            if b"<f>" in old or b"<f " in old:
+            if _FORMULA.search(old):  # any prefix: <f>, <x:f t="shared"…>
                 self._formula_overwritten = True
             code = _CODE_NAME.search(old)  # the sheet's VBA document module stays its own
             self.pkg.write(part, render_sheet(sheet, self.style, code.group(1).decode() if code else None))

@@ -9,6 +9,7 @@ import sheets_schema as S
 from ..core.calls import Priority, prioritize, reason_text, select
 from ..core.funnel import contact_stats, heat
 from ..core.harvest import contact_key, harvest
+from ..core.parse import as_text
 from ..io.model import AppendRows
 from ..sheets.call_list import call_list_sheet
 from ..table import Table, UnusableInput
@@ -34,7 +35,15 @@ def harvest_results(r: Run, log: Table) -> list[dict[str, Any]]:
     if missing:
         names = "、".join(S.CONTACTS.col(k).header(r.lang) for k in missing)
         raise UnusableInput(f"sheet '{t.name}' lacks {names}: the results in '{tab}' cannot be saved")
-    seen = {contact_key(dict(zip(KEY_FIELDS, vals))) for vals in log.tuples(list(KEY_FIELDS))}
+    # every logged result, rows with errors included, a 下次拨打 that is not a date as typed
+    # (as the harvest keeps it): a result already logged is never appended again
+    typed = log.raw.get("next_call", [])
+    seen = set()
+    for i, vals in enumerate(log.tuples(list(KEY_FIELDS), good_only=False)):
+        rec = dict(zip(KEY_FIELDS, vals))
+        if rec["next_call"] is None and i < len(typed):
+            rec["next_call"] = as_text(typed[i])
+        seen.add(contact_key(rec))
     fresh = []
     for rec in records:
         if contact_key(rec) not in seen:
