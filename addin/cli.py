@@ -78,16 +78,10 @@ def run_job(path: Path, job, *, write: bool = True, **kw) -> jobs.Result:
     """Open, run, write back atomically; unusable input exits 2 and a job that cannot do what
     was asked exits 1, both with the file untouched. A run that writes holds the workbook's
     lock from the first read to the save, and checks first that it can write at all."""
-    if write:
-        try:
-            check_readable(path)
-            guard.check_writable(path)
-        except PackageError as exc:
-            raise unusable(path, str(exc)) from None
     if not write:
         return _run(path, job, write, **kw)
     try:
-        with guard.exclusive(path.resolve()):
+        with _guarded(path):
             return _run(path, job, write, **kw)
     except PackageError as exc:
         raise unusable(path, str(exc)) from None

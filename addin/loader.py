@@ -89,7 +89,7 @@ def _made_by_the_addin(book: Book, name: str, spec: SheetSpec) -> bool:
     texts = [v.strip() for row in head for v in row if isinstance(v, str) and v.strip()]
     if not texts:
         return True
-    if any(t.startswith(spec.titles) for t in texts) if spec.titles else False:
+    if spec.titles and any(t.startswith(spec.titles) for t in texts):
         return True
     if spec.columns:
         labels = {fold(a) for c in spec.columns for a in c.aliases()}
