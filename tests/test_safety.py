@@ -733,3 +733,13 @@ def test_a_result_with_a_non_date_next_call_is_harvested_once(tmp_path):
     wb.save(path)
     cli("refresh", path)
     assert [r[4] for r in read_sheet(path, "联系记录")].count("让下周再打") == 1
+
+
+def test_first_look_for_formulas_and_error_cells():
+    from addin.io.sheet_xml import may_hold_flagged_cells
+
+    assert may_hold_flagged_cells(b'<c r="A1"><f>1+1</f><v>2</v></c>')
+    assert may_hold_flagged_cells(b'<c r="A2"><f t="shared" si="0"/></c>')
+    assert may_hold_flagged_cells(b'<x:c r="A1"><x:f>1+1</x:f></x:c>')
+    assert may_hold_flagged_cells(b'<c r="A1" t="e"><v>#N/A</v></c>')
+    assert not may_hold_flagged_cells(b'<c r="A1"><v>2</v></c><dataValidation><formula1>"a,b"</formula1>')

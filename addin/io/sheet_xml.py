@@ -412,6 +412,21 @@ _V_TEXT = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _F_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*>([^<]*)</(?:\w+:)?f>")
 
 
+def may_hold_flagged_cells(xml: bytes) -> bool:
+    """A fast first look (the sheet is scanned whole only when this says yes): a formula element
+    (``<f>``, ``<f …>``, ``<x:f…``) or an error cell. Each ``find`` runs at memory speed; the few
+    hits of ``<f`` that are not formulas (``<formula1>`` of a validation) are checked one by one."""
+    if b't="e"' in xml:
+        return True
+    for needle in (b"<f", b":f"):
+        i = xml.find(needle)
+        while i >= 0:
+            if xml[i + 2:i + 3] in (b" ", b">", b"/"):
+                return True
+            i = xml.find(needle, i + 2)
+    return False
+
+
 def flagged_cells(xml: bytes) -> dict[int, dict[int, object]]:
     """Row → column → CellError / NoCachedValue for the cells a reader would show as blank:
     error values (#N/A, #DIV/0!…) and formulas saved without their result."""

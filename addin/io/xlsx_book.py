@@ -23,7 +23,7 @@ from .package import STYLES_REL, Package, PackageError, check_readable
 from .render import render_sheet
 from .shared_formulas import dissolved
 from .sheet_stream import Edits, rewrite
-from .sheet_xml import HIGHLIGHT_MARKER, column_updates, flagged_cells, serials_1904, uses_1904
+from .sheet_xml import HIGHLIGHT_MARKER, column_updates, flagged_cells, may_hold_flagged_cells, serials_1904, uses_1904
 from .styles_xml import Styles
 
 
@@ -112,8 +112,12 @@ class XlsxBook:
     def _flagged(self, name: str) -> dict[int, dict[int, object]]:
         """Error cells and formulas without a result (calamine reads both as blank)."""
         part = self.pkg.sheet_part(name)
-        if not self.pkg.contains(part, b't="e"', b"</f>", b"<f ", b"<f/>", b":f>", b":f "):
-            return {}
+        tail = b""
+        for chunk in self.pkg.stream(part):
+            if may_hold_flagged_cells(tail + chunk):
+                return flagged_cells(self.pkg.read(part))
+            tail = chunk[-8:]
+        return {}
         return flagged_cells(self.pkg.read(part))
 
     @staticmethod
