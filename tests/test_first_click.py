@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import olefile
-import pytest
 
 from addin import doctor
 from addin.build import vba_read

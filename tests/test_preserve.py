@@ -1,7 +1,6 @@
 """A user's workbook is never harmed: user cells, unowned parts, VBA and ribbon survive."""
 import zipfile
 
-import pytest
 from lxml import etree
 
 from addin.build.workbook import build_workbook, sample_data

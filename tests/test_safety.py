@@ -228,7 +228,7 @@ def minimal_xlsx(path, sheet_rows, styles=b'<styleSheet xmlns="http://schemas.op
           + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.'
                     f'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, n + 1))
           + "</Types>")
-    wb_rels = (f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    wb_rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                + "".join(f'<Relationship Id="rId{i}" Type="{rel}/worksheet" Target="worksheets/sheet{i}.xml"/>'
                          for i in range(1, n + 1))
                + f'<Relationship Id="rId{n + 1}" Type="{rel}/styles" Target="styles.xml"/></Relationships>')
@@ -660,7 +660,7 @@ def test_a_tables_totals_row_is_not_read_as_an_invoice(tmp_path):
     ws.append(["INV9", "C2", dt.date(2026, 10, 1), dt.date(2026, 11, 1), 5000, 0, None, "张伟"])
     last = ws.max_row
     ws.cell(last + 1, 1, "合计")
-    ws.cell(last + 1, 5, f"=SUBTOTAL(109,Inv[金额])")
+    ws.cell(last + 1, 5, "=SUBTOTAL(109,Inv[金额])")
     ws.auto_filter.ref = None
     ws.add_table(Table(displayName="Inv", ref=f"A1:H{last + 1}", totalsRowCount=1))
     wb.save(path)
