@@ -14,7 +14,7 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
-from addin.validate.issues import col_index, col_letter
+from addin.cells import col_index, col_letter
 
 
 def _cell(ref: str) -> tuple[int, int]:

@@ -206,7 +206,7 @@ def minimal_xlsx(path, sheet_rows, styles=b'<styleSheet xmlns="http://schemas.op
     from xml.sax.saxutils import escape
 
     from addin.io.sheet_xml import cell_xml
-    from addin.validate.issues import col_letter
+    from addin.cells import col_letter
 
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -713,7 +713,7 @@ def test_refresh_widens_the_dimension_over_new_computed_columns(tmp_path):
     cli("refresh", path)
     head = read_sheet(path, "客户资料卡")[0]
     last = len([h for h in head if h is not None])
-    from addin.validate.issues import col_letter
+    from addin.cells import col_letter
 
     assert f'<dimension ref="A1:{col_letter(last)}4"/>'.encode() in parts(path)[part]
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from sheets_schema.base import Choice, fold
 
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-MAX_SERIAL = 2958465  # 9999-12-31
+from ..cells import EXCEL_EPOCH, MAX_SERIAL
+
 
 
 class ParseError(ValueError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..validate.issues import col_index
+from ..cells import col_index
 from .package import Package, PackageError
 
 MAX_CELLS = 30_000_000  # about 1 GB in calamine's grid; the company benchmark needs 6 million

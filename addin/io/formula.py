@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..validate.issues import col_index, col_letter
+from ..cells import col_index, col_letter
 
 MAX_ROW = 1048576
 MAX_COL = 16384

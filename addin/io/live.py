@@ -14,7 +14,7 @@ from itertools import groupby
 from collections.abc import Callable
 from typing import Any
 
-from ..validate.issues import col_letter
+from ..cells import col_letter
 from .model import HIGHLIGHT_FILLS, NUM_FMT, STYLES, AppendRows, ColumnBlock, OutputSheet, StyleSpec
 from .sheet_xml import HIGHLIGHT_MARKER, cell_runs, highlight_formula
 

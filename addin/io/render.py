@@ -5,7 +5,7 @@ from xml.sax.saxutils import escape
 
 from collections.abc import Callable
 
-from ..validate.issues import col_letter
+from ..cells import col_letter
 from .model import OutputSheet
 from .sheet_xml import cell_xml
 

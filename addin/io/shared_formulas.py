@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, unescape
 
-from ..validate.issues import col_index
+from ..cells import col_index
 from .formula import translate
 
 _MASTER = re.compile(rb"<(?:\w+:)?f\b([^>]*)>([^<]*)</(?:\w+:)?f>")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .sheet_xml import (_R_ATTR, _SPANS, _edit_row, _extend_dimension, _Patterns, _tail_cells, _with_ref, cell_xml,
                         highlight_tail, prefix_of, row_xml)
-from ..validate.issues import col_letter
+from ..cells import col_letter
 from .shared_formulas import plain_children
 from .tables import grow_sheet_ranges
 

@@ -13,9 +13,8 @@ import re
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
-from ..validate.issues import col_index, col_letter
+from ..cells import col_index, col_letter, to_serial
 
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 HIGHLIGHT_MARKER = "crm:validation"
 
 
@@ -35,19 +34,6 @@ def prefix_of(xml: bytes) -> bytes:
     """The namespace prefix of the worksheet element (b'' or e.g. b'x:')."""
     m = re.search(rb"<(\w+:)?worksheet\b", xml)
     return (m.group(1) or b"") if m else b""
-
-
-EPOCH_1904 = dt.date(1904, 1, 1)
-
-
-def to_serial(d: dt.date | dt.datetime, date1904: bool = False) -> float:
-    """The Excel serial of a date in the workbook's date system (1900, or 1904 as LibreOffice
-    and Mac Excel may write: serials 1,462 days smaller)."""
-    epoch = EPOCH_1904 if date1904 else EXCEL_EPOCH
-    if isinstance(d, dt.datetime):
-        delta = d - dt.datetime(epoch.year, epoch.month, epoch.day)
-        return delta.days + delta.seconds / 86400
-    return float((d - epoch).days)
 
 
 def serials_1904(value: object) -> object:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..validate.issues import col_index
+from ..cells import col_index
 from .package import DOC_REL_NS, Package
 
 TABLE_REL = DOC_REL_NS + "/table"

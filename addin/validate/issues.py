@@ -4,31 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ..cells import col_index, col_letter
+
 Severity = Literal["error", "warning"]
 
-
-_LETTERS: dict[int, str] = {}
-
-
-def col_letter(index: int) -> str:
-    """1 → A, 27 → AA."""
-    hit = _LETTERS.get(index)
-    if hit is not None:
-        return hit
-    n = index
-    s = ""
-    while n > 0:
-        n, rem = divmod(n - 1, 26)
-        s = chr(65 + rem) + s
-    _LETTERS[index] = s
-    return s
-
-
-def col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n
+__all__ = ["Issue", "Severity", "col_index", "col_letter"]
 
 
 @dataclass(frozen=True)
