@@ -2,7 +2,8 @@
 import datetime as dt
 import re
 
-from addin.io.sheet_xml import append_rows, cell_xml, edit_cells, highlighted_cells, set_highlights
+from addin.io.sheet_stream import append_rows, edit_cells, set_columns
+from addin.io.sheet_xml import cell_xml, highlighted_cells, set_highlights
 
 NS = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
@@ -73,8 +74,6 @@ def test_highlights_placed_in_schema_order_and_replaced():
 
 
 def test_set_columns_keeps_other_rows_and_appends_or_replaces():
-    from addin.io.sheet_xml import set_columns
-
     xml = (b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>h</t></is></c></row>'
            b'<row r="2" spans="1:3"><c r="A2"><v>1</v></c></row>'
            b'<row r="3"><c r="A3"><v>2</v></c><c r="C3" s="9"><f>1+1</f><v>2</v></c></row>'

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .sheet_xml import (_R_ATTR, _SPANS, _edit_row, _extend_dimension, _Patterns, _tail_cells, _with_ref, cell_xml,
-                        highlight_tail, prefix_of, row_xml)
+                        column_updates, highlight_tail, prefix_of, row_xml)
 from ..cells import col_letter
 from .shared_formulas import plain_children
 from .tables import grow_sheet_ranges
@@ -176,3 +176,35 @@ def rewrite(chunks: Iterable[bytes], edits: Edits) -> Iterator[bytes]:
         cells, dxf = edits.highlights
         tail = highlight_tail(tail, cells, dxf, pfx)
     yield tail
+
+
+# ------------------------------------------- whole parts in memory (tests, small parts)
+def edit_cells(xml: bytes, updates: dict[int, dict[int, tuple[object, int | None]]],
+               default_style: dict[int, int] | None = None) -> tuple[bytes, bool]:
+    """Set cells of a whole part in memory (the engine streams; see sheet_stream.rewrite).
+    ``updates`` maps row → col → (value, style or None).
+
+    A style of None keeps the existing cell's style (when it has one) or takes
+    ``default_style[col]``. Returns the new XML and whether a formula was overwritten.
+    """
+    edits = Edits(rows=updates.get, update_rows=sorted(updates), defaults=default_style or {})
+    out = b"".join(rewrite([xml], edits))
+    return out, edits.removed_formula
+
+
+def append_rows(xml: bytes, first_row: int, rows: list[list[tuple[int, object, int | None]]]) -> bytes:
+    """Append rows (each a list of (col, value, style)) at the end of sheetData."""
+    pfx = prefix_of(xml)
+    edits = Edits(append=[row_xml(first_row + i, cells, pfx) for i, cells in enumerate(rows)],
+                  last_row=first_row + len(rows) - 1)
+    return b"".join(rewrite([xml], edits))
+
+
+def set_columns(xml: bytes, first_row: int, columns: dict[int, list[object]],
+                default_style: dict[int, int] | None = None) -> tuple[bytes, bool]:
+    """Write whole column blocks: ``columns`` maps a column index to its values from
+    ``first_row`` down (None clears a cell, keeping its style)."""
+    rows, order = column_updates(first_row, columns)
+    edits = Edits(rows=rows, update_rows=order, defaults=default_style or {})
+    out = b"".join(rewrite([xml], edits))
+    return out, edits.removed_formula

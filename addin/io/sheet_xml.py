@@ -148,21 +148,6 @@ def has_formula(cell: bytes, pfx: bytes) -> bool:
     return b"<" + pfx + b"f" in cell and (b"<" + pfx + b"f>" in cell or b"<" + pfx + b"f " in cell)
 
 
-def edit_cells(xml: bytes, updates: dict[int, dict[int, tuple[object, int | None]]],
-               default_style: dict[int, int] | None = None) -> tuple[bytes, bool]:
-    """Set cells of a whole part in memory (the engine streams; see sheet_stream.rewrite).
-    ``updates`` maps row → col → (value, style or None).
-
-    A style of None keeps the existing cell's style (when it has one) or takes
-    ``default_style[col]``. Returns the new XML and whether a formula was overwritten.
-    """
-    from .sheet_stream import Edits, rewrite
-
-    edits = Edits(rows=updates.get, update_rows=sorted(updates), defaults=default_style or {})
-    out = b"".join(rewrite([xml], edits))
-    return out, edits.removed_formula
-
-
 _LETTERS: dict[bytes, int] = {}
 
 
@@ -225,16 +210,6 @@ def _edit_row(body: bytes, rownum: int, upd: dict[int, tuple[object, int | None]
             formula = True
         cells[c] = cell_xml(f"{col_letter(c)}{rownum}", v, style, pfx)
     return body[:start] + b"".join(cells[c] for c in sorted(cells)), formula
-
-
-def append_rows(xml: bytes, first_row: int, rows: list[list[tuple[int, object, int | None]]]) -> bytes:
-    """Append rows (each a list of (col, value, style)) at the end of sheetData."""
-    from .sheet_stream import Edits, rewrite
-
-    pfx = prefix_of(xml)
-    edits = Edits(append=[row_xml(first_row + i, cells, pfx) for i, cells in enumerate(rows)],
-                  last_row=first_row + len(rows) - 1)
-    return b"".join(rewrite([xml], edits))
 
 
 def row_xml(r: int, cells: list[tuple[int, object, int | None]], pfx: bytes) -> bytes:
@@ -380,16 +355,6 @@ def column_updates(first_row: int, columns: dict[int, list[object]]):
     return rows, list(range(first_row, first_row + n))
 
 
-def set_columns(xml: bytes, first_row: int, columns: dict[int, list[object]],
-                default_style: dict[int, int] | None = None) -> tuple[bytes, bool]:
-    """Write whole column blocks: ``columns`` maps a column index to its values from
-    ``first_row`` down (None clears a cell, keeping its style)."""
-    from .sheet_stream import Edits, rewrite
-
-    rows, order = column_updates(first_row, columns)
-    edits = Edits(rows=rows, update_rows=order, defaults=default_style or {})
-    out = b"".join(rewrite([xml], edits))
-    return out, edits.removed_formula
 
 
 # ------------------------------------------------------ cells calamine reads as blank
