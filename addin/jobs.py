@@ -15,7 +15,8 @@ import sheets_schema as S
 from .io.model import AppendRows, Book, ColumnBlock, OutputSheet
 from .loader import Loaded, load
 from .validate.issues import Issue
-from .validate.report import highlights, ordered, report_sheet
+from .sheets.report import report_sheet
+from .validate.report import highlights, ordered
 from .validate.rules import validate_tables
 
 

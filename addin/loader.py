@@ -10,7 +10,8 @@ from sheets_schema import Lang, SheetSpec, fold
 from .core import parse as p
 from .core.settings import Settings, default_text, lookup_param, parse_param
 from .io.model import Book
-from .table import Table, UnusableInput, read_table
+from .core.harvest import harvest
+from .table import Table, UnusableInput, find_header, read_table
 from .validate.issues import Issue
 from .validate.messages import message
 
@@ -27,6 +28,7 @@ class Loaded:
     settings: Settings
     issues: list[Issue] = field(default_factory=list)  # settings and sheet-level issues
     out_tabs: dict[str, str] = field(default_factory=dict)  # output key → tab to write (may not exist yet)
+    call_results: list[dict] = field(default_factory=list)  # results typed in 今日拨打, to harvest
     _cards: dict[str, dict] | None = field(default=None, repr=False)
 
     @property
@@ -190,4 +192,14 @@ def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:
     settings, _ = read_settings(tables["settings"])
     if as_of is not None:
         settings = settings.model_copy(update={"as_of": as_of})
-    return Loaded(book.label, lang, tabs, tables, settings, issues + out_issues, out_tabs)
+    results = read_call_results(book, tabs.get("calls"), settings.as_of_or_today())
+    return Loaded(book.label, lang, tabs, tables, settings, issues + out_issues, out_tabs, results)
+
+
+def read_call_results(book: Book, tab: str | None, fallback_date: dt.date) -> list[dict]:
+    """What the reps typed into the current 今日拨打 (结果, 下次拨打), as contact records."""
+    if tab is None:
+        return []
+    grid = list(book.read_rows(tab))
+    r, cols, _, _ = find_header(grid, S.CALL_LIST)
+    return harvest(grid, r, cols, fallback_date)

@@ -5,8 +5,6 @@ import datetime as dt
 import re
 from typing import Any
 
-import sheets_schema as S
-
 from . import parse as p
 
 _LIST_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -25,16 +23,14 @@ def list_date(grid: list[list[Any]], header_row: int) -> dt.date | None:
     return None
 
 
-def harvest(grid: list[list[Any]], fallback_date: dt.date) -> list[dict[str, Any]]:
-    """Contact records for every call-list row with a filled 结果 or 下次拨打.
+def harvest(grid: list[list[Any]], r: int, cols: dict[str, int], fallback_date: dt.date) -> list[dict[str, Any]]:
+    """Contact records for every call-list row with a filled 结果 or 下次拨打; ``r`` is the header
+    row (0-based) and ``cols`` the 1-based column of each key, as the loader found them.
 
     The outcome text is kept verbatim; a 下次拨打 that is not a date is kept as typed
     (the validator will point at it in 联系记录). Channel is 电话; the date is the day the
     list was made for (from its title), else ``fallback_date``.
     """
-    from ..table import find_header
-
-    r, cols, _, _ = find_header(grid, S.CALL_LIST)
     if r < 0 or "customer_id" not in cols or not ({"outcome", "next_call"} & cols.keys()):
         return []
     day = list_date(grid, r) or fallback_date

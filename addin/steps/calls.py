@@ -8,7 +8,7 @@ import sheets_schema as S
 
 from ..core.calls import Priority, prioritize, reason_text, select
 from ..core.funnel import contact_stats, heat
-from ..core.harvest import contact_key, harvest
+from ..core.harvest import contact_key
 from ..core.parse import as_text
 from ..io.model import AppendRows
 from ..sheets.call_list import call_list_sheet
@@ -24,12 +24,10 @@ KEY_FIELDS = ("date", "customer_id", "outcome", "next_call")
 
 def harvest_results(r: Run, log: Table) -> list[dict[str, Any]]:
     """Read results typed in the current 今日拨打 and plan their append to 联系记录."""
-    tab = r.loaded.tabs.get("calls")
-    if tab is None:
-        return []
-    records = harvest(r.book.read_grid(tab), r.as_of)
+    records = r.loaded.call_results
     if not records:
         return []
+    tab = r.loaded.tab(S.CALL_LIST)
     t = r.table("contacts")
     missing = [k for k in ("date", "customer_id", "outcome", "next_call") if k not in t.columns]
     if missing:

@@ -1,27 +1,13 @@
-"""The 校验结果 sheet and the in-place highlights, from a list of issues."""
+"""The order of the 校验结果 sheet, the in-place highlights and the counts, from a list of issues
+(the sheet itself is built by addin.sheets.report)."""
 from __future__ import annotations
 
-import sheets_schema as S
-from sheets_schema import Lang
-
-from ..io.model import OutputSheet, Styled
 from .issues import Issue
 
 
 def ordered(issues: list[Issue], tab_order: list[str]) -> list[Issue]:
     order = {name: i for i, name in enumerate(tab_order)}
     return sorted(issues, key=lambda x: (order.get(x.sheet, len(order)), x.row or 0, x.col or 0, x.code))
-
-
-def report_sheet(issues: list[Issue], lang: Lang, tab: str) -> OutputSheet:
-    spec = S.VALIDATION
-    sev = spec.col("severity")
-    rows: list[list] = [[Styled(h, "header") for h in spec.headers(lang)]]
-    for x in issues:
-        label = sev.choice(x.severity).label(lang)
-        rows.append([Styled(label, x.severity), x.sheet, x.cell, x.column, x.value, x.message])
-    return OutputSheet(spec.key, tab, rows, widths=[c.width for c in spec.columns],
-                       column_styles=["text"] * len(spec.columns), freeze_rows=1, landscape=True)
 
 
 def highlights(issues: list[Issue]) -> dict[str, dict[str, list[tuple[int, int]]]]:

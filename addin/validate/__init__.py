@@ -1,0 +1,1 @@
+"""Rules → issues (sheet, row, column, value, code), the issue report and highlights."""
