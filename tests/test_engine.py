@@ -192,7 +192,7 @@ def test_crash_while_writing_the_zip_leaves_the_file_intact(tmp_path, monkeypatc
     path = build_workbook(tmp_path / "c.xlsx", data=generate(40, as_of=AS_OF, seed=2), settings={"as_of": AS_OF})
     before = digest(path)
     full = OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(package_mod, "_copy_raw", lambda *a: (_ for _ in ()).throw(full))
+    monkeypatch.setattr(package_mod, "copy_raw", lambda *a: (_ for _ in ()).throw(full))
     res = cli("refresh", path)
     assert res.exit_code == 2 and "No space left on device" in res.stderr and "Traceback" not in res.output
     assert digest(path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["c.xlsx"]

@@ -51,7 +51,7 @@ def test_crash_mid_write_leaves_file_intact(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise OSError("disk full")
 
-    monkeypatch.setattr(package_mod, "_write_part", boom)
+    monkeypatch.setattr(package_mod, "write_part", boom)
     res = cli("validate", path)
     assert res.exit_code == 2 and "could not save the workbook (disk full)" in res.stderr
     assert digest(path) == before

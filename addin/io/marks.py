@@ -10,7 +10,8 @@ import re
 
 from lxml import etree
 
-from .package import DOC_REL_NS, Package
+from .opc import DOC_REL_NS
+from .package import Package
 
 PREFIX = "_crm_out."
 CHARTSHEET_REL = DOC_REL_NS + "/chartsheet"

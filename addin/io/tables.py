@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from ..cells import col_index
-from .package import DOC_REL_NS, Package
+from .opc import DOC_REL_NS
+from .package import Package
 
 TABLE_REL = DOC_REL_NS + "/table"
 _RANGE = re.compile(rb"(\$?)([A-Z]{1,3})(\$?)(\d+):(\$?)([A-Z]{1,3})(\$?)(\d+)")
