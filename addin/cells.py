@@ -47,3 +47,13 @@ def to_serial(d: dt.date | dt.datetime, date1904: bool = False) -> float:
 def from_serial(serial: float) -> dt.date:
     """The date of a 1900-system serial (whole days)."""
     return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+#: Excel refuses (and "repairs" away) a cell text longer than this
+MAX_CELL_TEXT = 32767
+TRUNCATED = "…（已截断）"
+
+
+def cap_text(text: str) -> str:
+    """Text that fits one cell, ending in a mark when it was cut."""
+    return text if len(text) <= MAX_CELL_TEXT else text[:MAX_CELL_TEXT - len(TRUNCATED)] + TRUNCATED

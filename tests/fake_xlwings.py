@@ -105,6 +105,8 @@ class FakeRange:
             for j, v in enumerate(row):
                 if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
                     raise TypeError("xlwings writes datetime, the adapter must convert dates")
+                if isinstance(v, str) and len(v) > 32767:
+                    raise ValueError("Excel refuses a cell text over 32,767 characters")
                 key = (self.r1 + i, self.c1 + j)
                 if v is None:
                     self.sheet.cells.pop(key, None)

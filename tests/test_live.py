@@ -195,3 +195,16 @@ def test_on_a_mac_highlights_are_skipped_before_anything_is_written(tmp_path, ac
     assert book.app.alerts[-1][0] == "info"
     # the same Mac workbook through the Windows code path fails on the COM call: the fake is strict
     assert ribbon.dispatch("validate", FakeBook(path, mac=True), platform="win32") is False
+
+
+def test_live_cells_never_exceed_excels_text_limit(tmp_path):
+    from addin.cells import TRUNCATED
+    from addin.io.live import LiveBook
+    from addin.io.model import ColumnBlock
+    from sheets_schema import Kind
+
+    book = FakeBook(demo_book(tmp_path, 5))
+    live = LiveBook(book)
+    live.write_columns("销售漏斗", [ColumnBlock(col=20, first_row=2, values=["长" * 40000, "短"], kind=Kind.TEXT)])
+    cells = book.sheets["销售漏斗"].cells
+    assert len(cells[(2, 20)]) == 32767 and cells[(2, 20)].endswith(TRUNCATED) and cells[(3, 20)] == "短"

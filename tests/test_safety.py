@@ -438,7 +438,8 @@ def test_csv_export_drops_control_characters():
 
 
 def test_output_text_over_excels_cell_limit_is_truncated_with_a_mark():
-    from addin.io.sheet_xml import MAX_CELL_TEXT, TRUNCATED, cell_xml
+    from addin.cells import MAX_CELL_TEXT, TRUNCATED
+    from addin.io.sheet_xml import cell_xml
 
     xml = cell_xml("A1", "长" * 40000, None).decode()
     text = re.search(r"<t>(.*)</t>", xml).group(1)

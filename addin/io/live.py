@@ -14,7 +14,7 @@ from itertools import groupby
 from collections.abc import Callable
 from typing import Any
 
-from ..cells import col_letter
+from ..cells import cap_text, col_letter
 from .model import HIGHLIGHT_FILLS, NUM_FMT, STYLES, AppendRows, ColumnBlock, OutputSheet, StyleSpec
 from .sheet_xml import HIGHLIGHT_MARKER, cell_runs, highlight_formula
 
@@ -32,6 +32,8 @@ def _bgr_int(hex_color: str) -> int:
 
 
 def _plain(v: Any) -> Any:
+    if isinstance(v, str):
+        return cap_text(v) if v else None
     if isinstance(v, dt.datetime):
         return v
     if isinstance(v, dt.date):

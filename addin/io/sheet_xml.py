@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
-from ..cells import col_index, col_letter, to_serial
+from ..cells import cap_text, col_index, col_letter, to_serial
 
 HIGHLIGHT_MARKER = "crm:validation"
 
@@ -53,10 +53,6 @@ def clean_text(text: str) -> str:
     return _ILLEGAL.sub("", text) if _ILLEGAL.search(text) else text
 
 
-#: Excel refuses (and "repairs" away) a cell text longer than this
-MAX_CELL_TEXT = 32767
-TRUNCATED = "…（已截断）"
-
 _PREFIX_TEXT = {b"": ""}
 
 
@@ -73,9 +69,7 @@ def cell_xml(ref: str, value: object, style: int | None, pfx: bytes = b"") -> by
         text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
         return f'<{p}c r="{ref}"{s}><{p}v>{text}</{p}v></{p}c>'.encode()
     if cls is str:
-        text = clean_text(value)
-        if len(text) > MAX_CELL_TEXT:
-            text = text[:MAX_CELL_TEXT - len(TRUNCATED)] + TRUNCATED
+        text = cap_text(clean_text(value))
         if not text:
             return f'<{p}c r="{ref}"{s}/>'.encode()
         space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
