@@ -147,6 +147,7 @@ def _parser(column: Column) -> Callable[[Any], Any]:
 
 
 _SHARED = (str, dt.date, dt.datetime)
+_FLAGGED = frozenset((p.CellError, p.NoCachedValue))
 _PASS = {Kind.MONEY: (float,), Kind.NUMBER: (float,), Kind.DATE: (dt.date,)}
 
 
@@ -172,14 +173,6 @@ def parse_column(column: Column, raw: list[Any]) -> tuple[list[Any], list[tuple[
         if v is None or v == "":
             append(None)
             continue
-        if cls is p.CellError:
-            errors.append((i, p.ParseError("error_value", v.text)))
-            append(None)
-            continue
-        if cls is p.NoCachedValue:
-            errors.append((i, p.ParseError("formula_no_value", str(v), "warning")))
-            append(None)
-            continue
         if text and cls is str:
             append(v.strip() or None)
             continue
@@ -192,6 +185,11 @@ def parse_column(column: Column, raw: list[Any]) -> tuple[list[Any], list[tuple[
                 else:
                     append(hit)
                 continue
+        if cls in _FLAGGED:  # what the reader could not show: an error value, a formula without result
+            errors.append((i, p.ParseError("error_value", v.text) if cls is p.CellError else
+                           p.ParseError("formula_no_value", str(v), "warning")))
+            append(None)
+            continue
         try:
             value = parse(v)
         except p.ParseError as err:

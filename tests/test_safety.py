@@ -741,6 +741,7 @@ def test_first_look_for_formulas_and_error_cells():
 
     assert may_hold_flagged_cells(b'<c r="A1"><f>1+1</f><v>2</v></c>')
     assert may_hold_flagged_cells(b'<c r="A2"><f t="shared" si="0"/></c>')
-    assert may_hold_flagged_cells(b'<x:c r="A1"><x:f>1+1</x:f></x:c>')
+    assert may_hold_flagged_cells(b'<x:c r="A1"><x:f>1+1</x:f></x:c>', b"x:")
+    assert not may_hold_flagged_cells(b'<x:c r="A1"><x:v>2</x:v></x:c>', b"x:")
     assert may_hold_flagged_cells(b'<c r="A1" t="e"><v>#N/A</v></c>')
     assert not may_hold_flagged_cells(b'<c r="A1"><v>2</v></c><dataValidation><formula1>"a,b"</formula1>')

@@ -357,18 +357,20 @@ _V_TEXT = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _F_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*>([^<]*)</(?:\w+:)?f>")
 
 
-def may_hold_flagged_cells(xml: bytes) -> bool:
+def may_hold_flagged_cells(xml: bytes, pfx: bytes = b"") -> bool:
     """A fast first look (the sheet is scanned whole only when this says yes): a formula element
-    (``<f>``, ``<f …>``, ``<x:f…``) or an error cell. Each ``find`` runs at memory speed; the few
-    hits of ``<f`` that are not formulas (``<formula1>`` of a validation) are checked one by one."""
+    (``<f>``, ``<f …>``, ``<x:f…`` with the sheet's prefix) or an error cell. Each ``find`` runs at
+    memory speed; the few hits of ``<f`` that are not formulas (``<formula1>`` of a validation) are
+    checked one by one."""
     if b't="e"' in xml:
         return True
-    for needle in (b"<f", b":f"):
-        i = xml.find(needle)
-        while i >= 0:
-            if xml[i + 2:i + 3] in (b" ", b">", b"/"):
-                return True
-            i = xml.find(needle, i + 2)
+    needle = b"<" + pfx + b"f"
+    n = len(needle)
+    i = xml.find(needle)
+    while i >= 0:
+        if xml[i + n:i + n + 1] in (b" ", b">", b"/"):
+            return True
+        i = xml.find(needle, i + n)
     return False
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from itertools import chain
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from .package import STYLES_REL, Package, PackageError, check_readable
 from .render import render_sheet
 from .shared_formulas import dissolved
 from .sheet_stream import Edits, rewrite
-from .sheet_xml import HIGHLIGHT_MARKER, column_updates, flagged_cells, may_hold_flagged_cells, serials_1904, uses_1904
+from .sheet_xml import HIGHLIGHT_MARKER, column_updates, flagged_cells, may_hold_flagged_cells, prefix_of, serials_1904, uses_1904
 from .styles_xml import Styles
 
 
@@ -97,24 +98,24 @@ class XlsxBook:
             sheet = self._cal.get_sheet_by_name(name)
         except Exception as exc:  # calamine raises its own error types
             raise PackageError(f"sheet '{name}' cannot be read ({exc})") from None
-        (r0, c0), pad = sheet.start, None
-        r = 0
-        for _ in range(r0):
-            r += 1
-            yield self._flag_row([], flags.get(r)) if flags else []
-        for row in sheet.iter_rows():
-            r += 1
-            if c0:
-                pad = pad or [""] * c0
-                row = pad + row
-            yield self._flag_row(row, flags.get(r)) if flags else row
+        (r0, c0), pad = sheet.start, [""] * sheet.start[1]
+        rows = ((pad + row if c0 else row) for row in sheet.iter_rows())
+        if not flags:  # the common case, kept lean: it runs once per row of every input sheet
+            for _ in range(r0):
+                yield []
+            yield from rows
+            return
+        for r, row in enumerate(chain([[] for _ in range(r0)], rows), start=1):
+            yield self._flag_row(row, flags.get(r))
 
     def _flagged(self, name: str) -> dict[int, dict[int, object]]:
         """Error cells and formulas without a result (calamine reads both as blank)."""
         part = self.pkg.sheet_part(name)
-        tail = b""
+        tail, pfx = b"", None
         for chunk in self.pkg.stream(part):
-            if may_hold_flagged_cells(tail + chunk):
+            if pfx is None:
+                pfx = prefix_of(chunk)
+            if may_hold_flagged_cells(tail + chunk, pfx):
                 return flagged_cells(self.pkg.read(part))
             tail = chunk[-8:]
         return {}
