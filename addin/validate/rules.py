@@ -9,15 +9,17 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from sheets_schema import Kind
 
 from ..core import parse as p
-from ..table import Table
 from .messages import message
+
+if TYPE_CHECKING:  # the validator checks tables the reader made; it never reads
+    from ..table import Table
 
 Mask = pd.Series
 
