@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 import sheets_schema as S
 from sheets_schema import Lang, SheetSpec, fold
+from sheets_schema.settings import PARAMS_BY_KEY
 
 from .core import parse as p
-from .core.settings import Settings, default_text, lookup_param, parse_param
+from .core.settings import Settings, default_text, lookup_param, out_of_order, parse_param
 from .io.model import Book
 from .core.harvest import harvest
 from .table import Table, UnusableInput, find_header, read_table
@@ -151,6 +152,7 @@ def empty_table(spec: SheetSpec, lang: Lang) -> Table:
 
 def read_settings(table: Table) -> tuple[Settings, list[Issue]]:
     values: dict[str, object] = {}
+    rows: dict[str, int] = {}  # parameter key → data row it was read from
     for i, label in enumerate(table.raw.get("parameter", [])):
         param = lookup_param(label)
         if param is None:
@@ -161,8 +163,18 @@ def read_settings(table: Table) -> tuple[Settings, list[Issue]]:
             continue
         try:
             values[param.key] = parse_param(param, raw)
-        except p.ParseError:
-            table.issue(i, "value", "parameter_default", default=default_text(param, table.lang) or "—")
+            rows[param.key] = i
+        except p.ParseError as err:
+            code = "parameter_not_ascending" if err.code == "ascending" else "parameter_default"
+            table.issue(i, "value", code, default=default_text(param, table.lang) or "—")
+    for group in out_of_order(values):
+        # cut-offs and approval limits must rise: the whole group falls back to its defaults
+        typed = [k for k in group if k in rows]
+        labels = "、".join(PARAMS_BY_KEY[k].label(table.lang) for k in group)
+        defaults = "、".join(default_text(PARAMS_BY_KEY[k], table.lang) for k in group)
+        table.issue(rows[typed[-1]] if typed else None, "value", "settings_order", labels=labels, defaults=defaults)
+        for k in group:
+            values.pop(k, None)
     # bad settings fall back to defaults; they do not exclude any data row
     table.bad_rows.clear()
     return Settings(**values), []

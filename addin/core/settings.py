@@ -5,47 +5,12 @@ import datetime as dt
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from sheets_schema import Kind, fold
 from sheets_schema.settings import PARAMS, PARAMS_BY_KEY, Param
 
 from . import parse as p
-
-
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    as_of: dt.date | None = None
-    daily_quota: int = 60
-    working_days: int = 22
-    abc_method: str = "sales"
-    abc_a_sales: float = 0.80
-    abc_b_sales: float = 0.95
-    abc_a_count: float = 0.20
-    abc_b_count: float = 0.50
-    interval_a: int = 7
-    interval_b: int = 14
-    interval_c: int = 30
-    persistence: int = 11
-    birthday_days: int = 3
-    transactional_discount: float = 0.15
-    transactional_margin: float = 0.10
-    limit_account_manager: float = 50_000
-    limit_direct_sales: float = 200_000
-    limit_regional: float = 500_000
-    financial_weight: float = 0.40
-    aging_buckets: tuple[int, ...] = (30, 60, 90, 180, 365)
-    aging_basis: str = "due"
-    #: (upper bound of days overdue, rate); the last bound is None = beyond
-    recovery_rates: tuple[tuple[int | None, float], ...] = Field(
-        default=((60, 1.0), (100, 0.8), (180, 0.5), (365, 0.3), (None, 0.1)))
-
-    def interval(self, grade: str | None) -> int:
-        return {"A": self.interval_a, "B": self.interval_b}.get(grade or "C", self.interval_c)
-
-    def as_of_or_today(self) -> dt.date:
-        return self.as_of or dt.date.today()
 
 
 def parse_buckets(v: Any) -> tuple[int, ...]:
@@ -55,7 +20,7 @@ def parse_buckets(v: Any) -> tuple[int, ...]:
         raise p.ParseError("number")
     bounds = tuple(p.parse_int(x) or 0 for x in parts)
     if any(b <= 0 for b in bounds) or list(bounds) != sorted(set(bounds)):
-        raise p.ParseError("number")
+        raise p.ParseError("ascending")
     return bounds
 
 
@@ -103,6 +68,63 @@ def parse_param(param: Param, v: Any) -> Any:
     return x
 
 
+def _default(key: str) -> Any:
+    """A parameter's default as declared once in sheets_schema/settings.py, parsed like a typed value."""
+    param = PARAMS_BY_KEY[key]
+    return None if param.default is None else parse_param(param, param.default)
+
+
+class Settings(BaseModel):
+    """The typed 设置; every default comes from the parameter declarations (sheets_schema)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    as_of: dt.date | None = _default("as_of")
+    daily_quota: int = _default("daily_quota")
+    working_days: int = _default("working_days")
+    abc_method: str = _default("abc_method")
+    abc_a_sales: float = _default("abc_a_sales")
+    abc_b_sales: float = _default("abc_b_sales")
+    abc_a_count: float = _default("abc_a_count")
+    abc_b_count: float = _default("abc_b_count")
+    interval_a: int = _default("interval_a")
+    interval_b: int = _default("interval_b")
+    interval_c: int = _default("interval_c")
+    persistence: int = _default("persistence")
+    birthday_days: int = _default("birthday_days")
+    transactional_discount: float = _default("transactional_discount")
+    transactional_margin: float = _default("transactional_margin")
+    limit_account_manager: float = _default("limit_account_manager")
+    limit_direct_sales: float = _default("limit_direct_sales")
+    limit_regional: float = _default("limit_regional")
+    financial_weight: float = _default("financial_weight")
+    aging_buckets: tuple[int, ...] = _default("aging_buckets")
+    aging_basis: str = _default("aging_basis")
+    #: (upper bound of days overdue, rate); the last bound is None = beyond
+    recovery_rates: tuple[tuple[int | None, float], ...] = _default("recovery_rates")
+
+    def interval(self, grade: str | None) -> int:
+        return {"A": self.interval_a, "B": self.interval_b}.get(grade or "C", self.interval_c)
+
+    def as_of_or_today(self) -> dt.date:
+        return self.as_of or dt.date.today()
+
+
+#: settings that must rise from the first to the last (cross-field checks on 设置)
+ASCENDING = (("abc_a_sales", "abc_b_sales"), ("abc_a_count", "abc_b_count"),
+             ("limit_account_manager", "limit_direct_sales", "limit_regional"))
+
+
+def out_of_order(values: dict[str, Any]) -> list[tuple[str, ...]]:
+    """The groups of ASCENDING whose values, as typed or defaulted, do not rise strictly."""
+    bad = []
+    for group in ASCENDING:
+        seq = [values.get(k, _default(k)) for k in group]
+        if any(a >= b for a, b in zip(seq, seq[1:])):
+            bad.append(group)
+    return bad
+
+
 PARAM_ALIASES = {fold(a): prm for prm in PARAMS for a in prm.aliases()}
 
 
@@ -118,7 +140,12 @@ def default_text(param: Param, lang: str = "zh") -> str:
     for choice in param.choices or ():
         if choice.key == param.default:
             return choice.label(lang)
-    return str(param.default)
+    v = param.default
+    if param.kind == Kind.PERCENT:
+        return f"{v * 100:g}%"
+    if param.kind == Kind.MONEY:
+        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+    return str(v)
 
 
 __all__ = ["PARAMS_BY_KEY", "Settings", "lookup_param", "parse_param", "default_text"]

@@ -43,6 +43,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sheet_missing": ("工作表缺失，按空表处理", "Sheet missing; treated as empty"),
     "duplicate_header": ("表头重复，只读取第一列", "Duplicate header; only the first column is read"),
     "unknown_parameter": ("未知参数，已忽略", "Unknown parameter; ignored"),
+    "parameter_not_ascending": ("账龄分段应为从小到大的正整数（如 30,60,90），已使用默认值 {default}",
+                                "Aging buckets must be positive whole numbers, ascending (e.g. 30,60,90); the "
+                                "default {default} is used"),
+    "settings_order": ("{labels} 应从小到大，已全部使用默认值 {defaults}",
+                       "{labels} must rise in this order; the defaults {defaults} are used"),
     "parameter_default": ("参数值无效，已使用默认值 {default}", "Invalid value; the default {default} is used"),
     "no_contact_way": ("客户既没有电话也没有邮箱", "Customer has neither phone nor email"),
     "negative_margin": ("毛利为负数，请核对", "Gross margin is negative; please check"),
