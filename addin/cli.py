@@ -132,18 +132,18 @@ Owner = typer.Option(None, "--owner", help="Only this rep's call list (业务员
 
 def print_run(path: Path, result: jobs.Result, seconds: float) -> None:
     out.print(f"{path.name}: {result.errors} errors, {result.warnings} warnings ({seconds:.1f}s)", markup=False)
-    info = result.info
-    if "harvested" in info:
-        out.print(f"results harvested into the contact log: {info['harvested']}", markup=False)
-    if "abc" in info:
-        a = info["abc"]
+    facts = result.facts
+    if facts.calls is not None:
+        out.print(f"results harvested into the contact log: {facts.calls.harvested}", markup=False)
+    if facts.grades is not None:
+        a = facts.grades.counts
         total = sum(a.values()) or 1
         out.print("ABC: " + "  ".join(f"{k} {v} ({v / total:.0%})" for k, v in a.items()), markup=False)
-    if "calls" in info:
-        sizes = ", ".join(f"{rep} {n}" for rep, n in info["calls"].items()) or "none"
+    if facts.calls is not None:
+        sizes = ", ".join(f"{rep} {n}" for rep, n in facts.calls.sizes.items()) or "none"
         out.print(f"call lists: {sizes}", markup=False)
-    if "aging" in info:
-        print_aging(info["aging"], result.loaded.lang)
+    if facts.aging is not None:
+        print_aging(facts.aging, result.loaded.lang)
 
 
 def print_aging(report, lang: str) -> None:
@@ -182,11 +182,12 @@ def calls(path: Path = typer.Argument(..., help="The workbook."), owner: Optiona
     result = run_job(path, jobs.refresh, as_of=parse_as_of(as_of), owner=owner, steps=("grades", "calls"))
     print_run(path, result, time.perf_counter() - t0)
     lang = result.loaded.lang
-    for rep, entries in result.info["call_lists"].items():
+    calls_found = result.facts.calls
+    for rep, entries in calls_found.lists.items():
         t = RichTable(title=f"{rep} · {result.loaded.as_of.isoformat()}", show_lines=False)
         for h in ("#", "ID", "customer", "phone", "ABC", "score", "reasons"):
             t.add_column(h, overflow="fold")
-        customers = result.info["customers"]
+        customers = calls_found.customers
         for rank, p in enumerate(entries, start=1):
             c = customers.get(p.customer_id, {})
             t.add_row(str(rank), p.customer_id, c.get("name") or "", c.get("phone") or "", p.grade,
@@ -204,7 +205,7 @@ def credit_form(path: Path = typer.Argument(..., help="The workbook."),
     Exit 1 with nothing written when the customer is unknown or has no valid survey.
     """
     result = run_job(path, jobs.credit_form, customer_id=customer_id, as_of=parse_as_of(as_of))
-    cid, a = result.info["form"]
+    cid, a = result.form
     approver = S.SURVEY.col("approver").choice(a.approver).label(result.loaded.lang)
     out.print(f"{path.name}: {result.loaded.tab(S.CREDIT_FORM)} filled for {cid}: score {a.score:g}, grade {a.grade}, suggested "
               f"{a.suggested:,.0f}, approver {approver}", markup=False)
@@ -230,7 +231,7 @@ def aging(path: Path = typer.Argument(..., help="The workbook."), as_of: Optiona
     result = run_job(path, jobs.refresh, write=write, as_of=parse_as_of(as_of), steps=("aging",))
     if export_to is not None:
         try:
-            export(result.info["aging"], result.loaded.lang, export_to)
+            export(result.facts.aging, result.loaded.lang, export_to)
         except ExportError as exc:
             raise unusable(export_to, str(exc)) from None
         out.print(f"exported {export_to}", markup=False)

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sheets_schema as S
 
 from .io.model import AppendRows, Book, ColumnBlock, OutputSheet
 from .loader import Loaded, load
+from .steps import Facts
 from .validate.issues import Issue
 from .sheets.report import report_sheet
 from .validate.report import highlights, ordered
@@ -33,8 +34,9 @@ class Result:
     loaded: Loaded
     issues: list[Issue]
     plan: Plan
-    info: dict[str, Any] = field(default_factory=dict)
+    facts: Facts = field(default_factory=Facts)
     timings: dict[str, float] = field(default_factory=dict)
+    form: tuple[str, Any] | None = None  # (customer ID, Assessment) when 授信申请 was filled
 
     @property
     def errors(self) -> int:
@@ -64,9 +66,10 @@ def tab_order(loaded: Loaded) -> list[str]:
     return [loaded.tab(spec) for spec in S.INPUT_SHEETS]
 
 
-def finish_validation(loaded: Loaded, plan: Plan) -> list[Issue]:
-    """Add the 校验结果 sheet and the highlights to the plan; return the ordered issues."""
-    issues = ordered(loaded.all_issues(), tab_order(loaded))
+def finish_validation(loaded: Loaded, plan: Plan, found: list[Issue] | None = None) -> list[Issue]:
+    """Add the 校验结果 sheet and the highlights to the plan; return the ordered issues (those of
+    reading and validation, and ``found`` by the steps)."""
+    issues = ordered(loaded.all_issues() + (found or []), tab_order(loaded))
     plan.outputs.append(report_sheet(issues, loaded.lang, loaded.tab(S.VALIDATION)))
     marks = highlights(issues)
     for key, name in loaded.tabs.items():
@@ -91,19 +94,14 @@ class DataError(Exception):
     """A job cannot do what was asked because of the data (exit 1, nothing written)."""
 
 
-def _steps():
-    from .steps import aging, calls, credit, grades
-
-    return {"grades": grades.run, "calls": calls.run, "credit": credit.run, "aging": aging.run}
-
-
 ALL_STEPS = ("grades", "calls", "credit", "aging")
 
 
 def refresh(book: Book, *, as_of: dt.date | None = None, owner: str | None = None,
             steps: tuple[str, ...] = ALL_STEPS) -> Result:
-    """Validate, then run every job; rows with errors are left out and listed in 校验结果."""
-    from .steps import Run
+    """Validate, then run the steps asked for (and those they need) in their declared order;
+    rows with errors are left out and listed in 校验结果."""
+    from .steps import STEPS, Context, Facts, order
 
     timer = Timer()
     loaded = load(book, as_of=as_of)
@@ -116,13 +114,19 @@ def refresh(book: Book, *, as_of: dt.date | None = None, owner: str | None = Non
     validate_tables(loaded.tables, loaded.as_of, loaded.lang)
     timer.lap("validate")
     plan = Plan()
-    run = Run(book, loaded, plan, owner)
-    table = _steps()
-    for step in steps:
-        table[step](run)
+    facts = Facts()
+    found: list[Issue] = []
+    for name in order(steps):
+        out, fact = STEPS[name].run(Context(loaded, facts, owner))
+        facts = replace(facts, **{name: fact})
+        for sheet, blocks in out.columns.items():
+            plan.columns.setdefault(sheet, []).extend(blocks)
+        plan.appends.update(out.appends)
+        plan.outputs.extend(out.outputs)
+        found.extend(out.issues)
     timer.lap("compute")
-    issues = finish_validation(loaded, plan)
-    return Result(loaded, issues, plan, info=run.info, timings=timer.phases)
+    issues = finish_validation(loaded, plan, found)
+    return Result(loaded, issues, plan, facts, timings=timer.phases)
 
 
 def credit_form(book: Book, customer_id: str, *, as_of: dt.date | None = None) -> Result:
@@ -134,15 +138,15 @@ def credit_form(book: Book, customer_id: str, *, as_of: dt.date | None = None) -
     cards = loaded.customer_cards()
     if customer_id not in cards:
         raise DataError(f"customer {customer_id} not found in sheet '{loaded.tab(S.CUSTOMERS)}'")
-    latest = result.info["credit"].get(customer_id)
+    latest = result.facts.credit.latest.get(customer_id)
     if latest is None:
         raise DataError(f"no valid survey for customer {customer_id} in sheet '{loaded.tab(S.SURVEY)}'")
     survey, assessment = latest
-    ledger = next((c for c in result.info["aging"].customers if c.customer_id == customer_id), None)
+    ledger = next((c for c in result.facts.aging.customers if c.customer_id == customer_id), None)
     card = S.CustomerRow.model_validate(cards[customer_id])
     form = credit_form_sheet(card, survey, assessment, ledger, loaded.as_of, loaded.lang, loaded.tab(S.CREDIT_FORM))
     result.plan = Plan(outputs=[form])
-    result.info["form"] = (customer_id, assessment)
+    result.form = (customer_id, assessment)
     return result
 
 

@@ -69,15 +69,15 @@ def _lang(book: Any) -> str:
 
 
 def _summary(result: jobs.Result, lang: str) -> list[str]:
-    info = result.info
+    facts = result.facts
     lines = []
-    if "abc" in info:
-        lines.append(t("abc", lang, **info["abc"]))
-    if "calls" in info:
-        sizes = ", ".join(f"{rep} {n}" for rep, n in info["calls"].items()) or "—"
-        lines.append(t("calls", lang, sizes=sizes, harvested=info.get("harvested", 0)))
-    if "aging" in info:
-        r = info["aging"]
+    if facts.grades is not None:
+        lines.append(t("abc", lang, **facts.grades.counts))
+    if facts.calls is not None:
+        sizes = ", ".join(f"{rep} {n}" for rep, n in facts.calls.sizes.items()) or "—"
+        lines.append(t("calls", lang, sizes=sizes, harvested=facts.calls.harvested))
+    if facts.aging is not None:
+        r = facts.aging
         lines.append(t("aging", lang, outstanding=r.total.outstanding, overdue=r.total.overdue,
                        over=r.over_limit_count))
     if result.errors or result.warnings:
@@ -120,7 +120,7 @@ def _credit_form(live: LiveBook, book: Any) -> list[str]:
         raise jobs.DataError(t("no_customer", lang))
     result = jobs.credit_form(live, cid)
     jobs.apply(live, result.plan)
-    _, a = result.info["form"]
+    _, a = result.form
     approver = S.SURVEY.col("approver").choice(a.approver).label(result.loaded.lang)
     return [t("form", lang, cid=cid, score=a.score, grade=a.grade, suggested=a.suggested, approver=approver)]
 
@@ -131,7 +131,7 @@ def _export_aging(live: LiveBook, book: Any) -> list[str]:
     if not full.parent.is_dir():
         raise jobs.DataError(t("no_path", lang))
     result = jobs.refresh(live, steps=("aging",))
-    report = result.info["aging"]
+    report = result.facts.aging
     stem = "账龄分析" if lang == "zh" else "aging"
     out = full.with_name(f"{full.stem}-{stem}-{report.as_of:%Y%m%d}.xlsx")
     export(report, result.loaded.lang, out)

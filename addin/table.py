@@ -52,18 +52,23 @@ class Table:
 
     def issue(self, i: int | None, key: str | None, code: str, severity: str = "error",
               value: Any = None, **kw: Any) -> Issue:
-        """Record an issue at data row ``i`` (None = sheet level), column ``key``."""
+        """Record an issue at data row ``i`` (None = sheet level), column ``key`` (while reading)."""
+        iss = self.new_issue(i, key, code, severity, value, **kw)
+        self.issues.append(iss)
+        if severity == "error" and i is not None:
+            self.bad_rows.add(i)
+        return iss
+
+    def new_issue(self, i: int | None, key: str | None, code: str, severity: str = "error",
+                  value: Any = None, **kw: Any) -> Issue:
+        """An issue at data row ``i``, column ``key``, without recording it (what a job step returns)."""
         col = self.columns.get(key) if key else None
         row = self.rows[i] if i is not None else None
         if value is None and i is not None and key in self.raw:
             value = self.raw[key][i]
         header = self.headers.get(key, self.spec.col(key).header(self.lang) if key else "") if key else ""
-        iss = Issue(severity, self.name, row, col, header, p.display(value), code,  # type: ignore[arg-type]
-                    message(code, self.lang, **kw))
-        self.issues.append(iss)
-        if severity == "error" and i is not None:
-            self.bad_rows.add(i)
-        return iss
+        return Issue(severity, self.name, row, col, header, p.display(value), code,  # type: ignore[arg-type]
+                     message(code, self.lang, **kw))
 
     def records(self, keys: list[str] | None = None, *, good_only: bool = True) -> list[dict[str, Any]]:
         """Typed rows as dicts (with ``_i`` and ``_row``), without going through pandas."""

@@ -5,10 +5,11 @@ import sheets_schema as S
 
 from ..core.aging import INVOICE_FIELDS, aging
 from ..sheets.aging_sheet import aging_sheet
-from . import Run
+from ..core.aging import AgingReport
+from . import Context, Output, step
 
 
-def run(r: Run) -> None:
+@step("aging")
+def run(r: Context) -> tuple[Output, AgingReport]:
     report = aging(r.table("receivables").tuples(INVOICE_FIELDS), r.loaded.customer_cards(), r.as_of, r.settings)
-    r.plan.outputs.append(aging_sheet(report, r.lang, r.loaded.tab(S.AGING)))
-    r.info["aging"] = report
+    return Output(outputs=[aging_sheet(report, r.lang, r.loaded.tab(S.AGING))]), report

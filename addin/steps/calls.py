@@ -16,14 +16,14 @@ from ..table import Table, UnusableInput
 from ..writeback import computed_blocks
 from ..validate.issues import Issue
 from ..validate.messages import message
-from . import Run
+from . import CallFacts, Context, Output, step
 
 CONTACT_FIELDS = ("date", "customer_id", "channel", "contact", "outcome", "next_call", "owner")
 KEY_FIELDS = ("date", "customer_id", "outcome", "next_call")
 
 
-def harvest_results(r: Run, log: Table) -> list[dict[str, Any]]:
-    """Read results typed in the current 今日拨打 and plan their append to 联系记录."""
+def harvest_results(r: Context, log: Table, out: Output) -> list[dict[str, Any]]:
+    """The results typed in the current 今日拨打 that are not in 联系记录 yet, and their append."""
     records = r.loaded.call_results
     if not records:
         return []
@@ -52,23 +52,24 @@ def harvest_results(r: Run, log: Table) -> list[dict[str, Any]]:
         channel = S.CONTACTS.col("channel").choice("phone").label(r.lang)
         rows = [[channel if k == "channel" else rec.get(k) for k in keys] for rec in fresh]
         first = max(t.last_row, t.header_row) + 1
-        r.plan.appends[t.name] = AppendRows(first, [t.columns[k] for k in keys],
+        out.appends[t.name] = AppendRows(first, [t.columns[k] for k in keys],
                                             [S.CONTACTS.col(k).kind for k in keys], rows)
         # a 下次拨打 that is not a date is kept as typed, and reported now, at the row it lands in
         # (the next run would report it there anyway)
         for n, rec in enumerate(fresh):
             if isinstance(rec.get("next_call"), str):
-                r.loaded.issues.append(Issue("error", t.name, first + n, t.columns["next_call"],
-                                             t.headers.get("next_call", "下次拨打"), rec["next_call"], "date",
-                                             message("date", r.lang)))
-    r.info["harvested"] = len(fresh)
+                out.issues.append(Issue("error", t.name, first + n, t.columns["next_call"],
+                                        t.headers.get("next_call", "下次拨打"), rec["next_call"], "date",
+                                        message("date", r.lang)))
     return fresh
 
 
-def run(r: Run) -> None:
+@step("calls", needs=("grades",))
+def run(r: Context) -> tuple[Output, CallFacts]:
     s, lang = r.settings, r.lang
     log = r.table("contacts")
-    fresh = harvest_results(r, log)
+    out = Output()
+    fresh = harvest_results(r, log, out)
     stats = contact_stats(chain(log.tuples(["customer_id", "date", "next_call"]),
                                 ((x["customer_id"], x["date"], x["next_call"]) for x in fresh
                                  if not isinstance(x["next_call"], str))))
@@ -76,14 +77,15 @@ def run(r: Run) -> None:
     ft = r.table("funnel")
     funnel = {row["customer_id"]: row for row in ft.records()}
     bad = r.table("customers").bad_rows
-    customers = {cid: card for cid, card in r.loaded.customer_cards().items() if card["_i"] not in bad}
-    grades = r.grades or {}
+    grades = r.facts.grades.grades if r.facts.grades else {}
+    # each card with this run's grade (copies: the loaded cards are never changed)
+    customers = {cid: {**card, "abc": grades.get(cid)} for cid, card in r.loaded.customer_cards().items()
+                 if card["_i"] not in bad}
 
     heats = {cid: heat(f.get("stage"), f.get("intent"), f.get("abandoned"),
                        stats[cid].follow_ups if cid in stats else 0, s) for cid, f in funnel.items()}
     priorities: dict[str, Priority] = {}
     for cid, c in customers.items():
-        c["abc"] = grades.get(cid)  # the cached card carries the grade computed this run
         priorities[cid] = prioritize(c, stats.get(cid), heats.get(cid), r.as_of, s, lang, funnel.get(cid, {}))
 
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
@@ -98,11 +100,9 @@ def run(r: Run) -> None:
         values["priority"][i] = p.score if p else None
         values["reasons"][i] = reason_text(p, lang) if p else None
     if ft.columns:
-        r.plan.columns.setdefault(ft.name, []).extend(computed_blocks(ft, values, lang))
+        out.columns[ft.name] = computed_blocks(ft, values, lang)
 
     lists = select(list(priorities.values()), s.daily_quota, r.owner)
-    r.plan.outputs.append(call_list_sheet(lists, customers, funnel, r.as_of, lang, r.loaded.tab(S.CALL_LIST)))
-    r.info["calls"] = {rep: len(v) for rep, v in lists.items()}
-    r.info["call_lists"] = lists
+    out.outputs.append(call_list_sheet(lists, customers, funnel, r.as_of, lang, r.loaded.tab(S.CALL_LIST)))
     listed = {p.customer_id for entries in lists.values() for p in entries}
-    r.info["customers"] = {cid: customers[cid] for cid in listed}
+    return out, CallFacts(len(fresh), lists, {cid: customers[cid] for cid in listed})

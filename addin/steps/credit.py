@@ -6,7 +6,7 @@ from typing import Any
 
 from ..core.credit import Assessment, assess
 from ..writeback import computed_blocks
-from . import Run
+from . import Context, CreditFacts, Output, step
 
 DENOMINATOR = {"quick_ratio": "current_liabilities", "debt_ratio": "assets_end",
                "asset_turnover": "assets_end", "net_margin": "revenue"}
@@ -15,12 +15,14 @@ RATIO_NAME = {"quick_ratio": ("速动比率", "Quick ratio"), "debt_ratio": ("�
 STALE_DAYS = 365
 
 
-def run(r: Run) -> None:
+@step("credit")
+def run(r: Context) -> tuple[Output, CreditFacts]:
     t = r.table("survey")
     cards = r.loaded.customer_cards()
     keys = ("quick_ratio", "debt_ratio", "asset_turnover", "net_margin", "credit_score", "credit_grade",
             "suggested_limit", "approver")
     values: dict[str, dict[int, Any]] = {k: {} for k in keys}
+    out = Output()
     latest: dict[str, tuple[dt.date, int, dict[str, Any], Assessment]] = {}
     for row in t.records():
         i = row["_i"]
@@ -34,14 +36,15 @@ def run(r: Run) -> None:
         values["approver"][i] = a.approver
         for ratio in a.ratios.zero_denominators:
             zh, en = RATIO_NAME[ratio]
-            t.issue(i, DENOMINATOR[ratio], "zero_denominator", "warning", ratio=zh if r.lang == "zh" else en)
+            out.issues.append(t.new_issue(i, DENOMINATOR[ratio], "zero_denominator", "warning",
+                                          ratio=zh if r.lang == "zh" else en))
         key = (row["survey_date"], i)
         cid = row["customer_id"]
         if cid not in latest or key > latest[cid][:2]:
             latest[cid] = (row["survey_date"], i, row, a)
     for date, i, _, _ in latest.values():
         if (r.as_of - date).days > STALE_DAYS:
-            t.issue(i, "survey_date", "stale_survey", "warning", date=date.isoformat())
+            out.issues.append(t.new_issue(i, "survey_date", "stale_survey", "warning", date=date.isoformat()))
     if t.columns:
-        r.plan.columns.setdefault(t.name, []).extend(computed_blocks(t, values, r.lang))
-    r.info["credit"] = {cid: (row, a) for cid, (_, _, row, a) in latest.items()}
+        out.columns[t.name] = computed_blocks(t, values, r.lang)
+    return out, CreditFacts({cid: (row, a) for cid, (_, _, row, a) in latest.items()})

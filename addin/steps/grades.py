@@ -5,22 +5,23 @@ import pandas as pd
 
 from ..core.grading import abc, deal_type, segment
 from ..writeback import computed_blocks
-from . import Run
+from . import Context, GradeFacts, Output, step
 
 
-def graded_rows(r: Run) -> pd.DataFrame:
+def graded_rows(r: Context) -> pd.DataFrame:
     """The rows of Loaded.customer_cards (a usable ID, the first of duplicates). Rows with
     other errors are graded too: an invalid number counts as blank / zero."""
     df = r.table("customers").frame(good_only=False)
     return df[df["_i"].isin({card["_i"] for card in r.loaded.customer_cards().values()})]
 
 
-def funnel_stages(run: Run) -> dict[str, str]:
+def funnel_stages(run: Context) -> dict[str, str]:
     f = run.table("funnel").frame(["customer_id", "stage"])
     return dict(zip(f["customer_id"], f["stage"]))
 
 
-def run(r: Run) -> None:
+@step("grades")
+def run(r: Context) -> tuple[Output, GradeFacts]:
     t = r.table("customers")
     pop = graded_rows(r)
     g = abc(pop, r.settings)
@@ -34,7 +35,8 @@ def run(r: Run) -> None:
     for key, series in (("sales_share", g["sales_share"]), ("cum_share", g["cum_share"]), ("abc", g["abc"]),
                         ("segment", seg), ("deal_type", d)):
         values[key] = dict(zip(rows, series.tolist()))
+    out = Output()
     if t.columns:
-        r.plan.columns.setdefault(t.name, []).extend(computed_blocks(t, values, r.lang))
-    r.grades = dict(zip(pop["customer_id"].tolist(), g["abc"].tolist()))
-    r.info["abc"] = {k: int((g["abc"] == k).sum()) for k in ("A", "B", "C")}
+        out.columns[t.name] = computed_blocks(t, values, r.lang)
+    return out, GradeFacts(dict(zip(pop["customer_id"].tolist(), g["abc"].tolist())),
+                           {k: int((g["abc"] == k).sum()) for k in ("A", "B", "C")})
