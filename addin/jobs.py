@@ -12,7 +12,8 @@ from typing import Any
 
 import sheets_schema as S
 
-from .io.model import AppendRows, Book, ColumnBlock, OutputSheet
+from .writes import AppendRows, ColumnBlock, OutputSheet
+from .io.model import Book
 from .loader import Loaded, load
 from .steps import Facts
 from .validate.issues import Issue

@@ -5,7 +5,7 @@ from typing import Any
 
 from sheets_schema import Kind, Lang
 
-from .io.model import ColumnBlock
+from .writes import ColumnBlock
 from .table import Table
 
 

@@ -19,7 +19,7 @@ from addin.build.demo_data import generate
 from addin.build.workbook import build_workbook
 from addin.io import package as package_mod
 from addin.io import sheet_stream
-from addin.io.model import ColumnBlock
+from addin.writes import ColumnBlock
 from addin.io.package import Package
 from addin.io.styles_xml import Styles
 from addin.io.xlsx_book import XlsxBook

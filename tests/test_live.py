@@ -200,7 +200,7 @@ def test_on_a_mac_highlights_are_skipped_before_anything_is_written(tmp_path, ac
 def test_live_cells_never_exceed_excels_text_limit(tmp_path):
     from addin.cells import TRUNCATED
     from addin.io.live import LiveBook
-    from addin.io.model import ColumnBlock
+    from addin.writes import ColumnBlock
     from sheets_schema import Kind
 
     book = FakeBook(demo_book(tmp_path, 5))

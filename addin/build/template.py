@@ -18,7 +18,7 @@ from sheets_schema import Column, Kind, Lang, SheetSpec
 from sheets_schema.settings import PARAMS
 
 from ..io import marks
-from ..io.model import COMPUTED_FILL, HEADER_FILL, NUM_FMT
+from ..writes import COMPUTED_FILL, HEADER_FILL, NUM_FMT
 
 FIXED_TIME = dt.datetime(2026, 1, 1)
 SHEET_ORDER = ("customers", "funnel", "contacts", "calls", "survey", "credit_form", "receivables",

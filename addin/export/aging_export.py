@@ -15,7 +15,7 @@ import xlsxwriter
 from sheets_schema import Lang
 
 from ..core.aging import AgingReport
-from ..io.model import HEADER_FILL, NUM_FMT
+from ..writes import HEADER_FILL, NUM_FMT
 from ..sheets.aging_sheet import aging_table
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

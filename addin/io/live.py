@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..cells import cap_text, col_letter
-from .model import HIGHLIGHT_FILLS, NUM_FMT, STYLES, AppendRows, ColumnBlock, OutputSheet, StyleSpec
+from ..writes import AppendRows, ColumnBlock, HIGHLIGHT_FILLS, NUM_FMT, OutputSheet, STYLES, StyleSpec
 from .sheet_xml import HIGHLIGHT_MARKER, cell_runs, highlight_formula
 
 XL_EXPRESSION = 2  # xlExpression, for FormatConditions.Add
@@ -154,7 +154,7 @@ class LiveBook:
 
     @staticmethod
     def _structural(out: OutputSheet, r: int) -> bool:
-        from .model import Styled
+        from ..writes import Styled
 
         row = out.rows[r]
         return any(isinstance(v, Styled) for v in row) and all(v is None or isinstance(v, Styled) for v in row)

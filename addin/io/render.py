@@ -6,7 +6,7 @@ from xml.sax.saxutils import escape
 from collections.abc import Callable
 
 from ..cells import col_letter
-from .model import OutputSheet
+from ..writes import OutputSheet
 from .sheet_xml import cell_xml
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

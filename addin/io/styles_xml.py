@@ -9,7 +9,7 @@ from copy import deepcopy
 
 from lxml import etree
 
-from .model import StyleSpec
+from ..writes import StyleSpec
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs",

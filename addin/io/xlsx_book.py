@@ -16,7 +16,7 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
-from .model import HIGHLIGHT_FILLS, STYLES, AppendRows, ColumnBlock, OutputSheet, Styled, kind_style
+from ..writes import AppendRows, ColumnBlock, HIGHLIGHT_FILLS, OutputSheet, STYLES, Styled, kind_style
 from . import marks, tables
 from .extent import check_extent
 from .guard import check_writable, owner_file

@@ -9,7 +9,7 @@ from sheets_schema import Lang
 
 from ..core.aging import AgingReport, CustomerAging
 from ..i18n import pick
-from ..io.model import OutputSheet, Styled, kind_style
+from ..writes import OutputSheet, Styled, kind_style
 
 OVER = {"yes": ("是", "Yes"), "no": ("否", "No"), "unlimited": ("未授信", "No limit")}
 WORDS = {

@@ -8,7 +8,7 @@ import sheets_schema as S
 from sheets_schema import Lang
 
 from ..core.calls import Priority, reason_text
-from ..io.model import OutputSheet, Styled, kind_style
+from ..writes import OutputSheet, Styled, kind_style
 from ..writeback import label
 
 TITLE = {"zh": "今日拨打清单 · {date}", "en": "Call list · {date}"}

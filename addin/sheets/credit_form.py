@@ -10,7 +10,7 @@ from sheets_schema import Lang
 from ..core.aging import CustomerAging
 from ..i18n import pick
 from ..core.credit import BENCHMARKS, SCORE_KEYS, Assessment, ratio_points
-from ..io.model import OutputSheet, Styled
+from ..writes import OutputSheet, Styled
 from ..writeback import label
 
 L = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sheets_schema as S
 from sheets_schema import Lang
 
-from ..io.model import OutputSheet, Styled
+from ..writes import OutputSheet, Styled
 from ..validate.issues import Issue
 
 

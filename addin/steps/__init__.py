@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..io.model import AppendRows, ColumnBlock, OutputSheet
+from ..writes import AppendRows, ColumnBlock, OutputSheet
 from ..loader import Loaded
 from ..validate.issues import Issue
 

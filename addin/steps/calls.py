@@ -10,7 +10,7 @@ from ..core.calls import Priority, prioritize, reason_text, select
 from ..core.funnel import contact_stats, heat
 from ..core.harvest import contact_key
 from ..core.parse import as_text
-from ..io.model import AppendRows
+from ..writes import AppendRows
 from ..sheets.call_list import call_list_sheet
 from ..table import Table, UnusableInput
 from ..writeback import computed_blocks

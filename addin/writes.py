@@ -1,0 +1,126 @@
+"""What the add-in writes, whichever engine writes it: styled values, the named styles, output
+sheets regenerated whole, computed column blocks and appended rows.
+
+Sheet builders and steps produce these plain records; the headless (xlsx file) and live
+(xlwings) engines each know how to apply them in bulk.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sheets_schema import Kind
+
+
+@dataclass(frozen=True)
+class Styled:
+    """A cell value with a named style from :data:`STYLES`."""
+
+    value: Any
+    style: str
+
+
+@dataclass(frozen=True)
+class StyleSpec:
+    bold: bool = False
+    italic: bool = False
+    size: float | None = None
+    color: str | None = None  # font colour, RRGGBB
+    fill: str | None = None  # solid fill, RRGGBB
+    border: str | None = None  # "all" (thin box) or "top" / "bottom"
+    num_fmt: str | None = None
+    align: str | None = None  # horizontal: left / center / right
+    valign: str | None = None
+    wrap: bool = False
+
+
+HEADER_FILL = "DDEBF7"
+INPUT_FILL = "FFF2CC"  # cells a rep fills in an output sheet
+COMPUTED_FILL = "E7E6E6"
+HIGHLIGHT_FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
+
+NUM_FMT = {
+    Kind.MONEY: "#,##0.00",
+    Kind.DATE: "yyyy-mm-dd",
+    Kind.PERCENT: "0.0%",
+    Kind.INT: "0",
+    Kind.NUMBER: "0.00",
+}
+
+
+def _kind_styles(prefix: str, **base: Any) -> dict[str, StyleSpec]:
+    out = {f"{prefix}text": StyleSpec(**base)}
+    for kind, fmt in NUM_FMT.items():
+        out[f"{prefix}{kind.value}"] = StyleSpec(num_fmt=fmt, **base)
+    return out
+
+
+STYLES: dict[str, StyleSpec] = {
+    "header": StyleSpec(bold=True, fill=HEADER_FILL, border="all", align="center", valign="center", wrap=True),
+    "header_computed": StyleSpec(bold=True, fill=COMPUTED_FILL, border="all", align="center",
+                                 valign="center", wrap=True),
+    "title": StyleSpec(bold=True, size=16, align="center", valign="center"),
+    "subtitle": StyleSpec(italic=True, color="595959"),
+    "section": StyleSpec(bold=True, fill=HEADER_FILL, border="all"),
+    "label": StyleSpec(bold=True, border="all", valign="center", wrap=True),
+    "note": StyleSpec(italic=True, wrap=True, valign="top"),
+    "error": StyleSpec(bold=True, color="C00000"),
+    "warning": StyleSpec(color="9C5700"),
+    **_kind_styles(""),
+    **_kind_styles("box_", border="all", valign="center"),
+    **_kind_styles("total_", bold=True, border="top"),
+    **_kind_styles("computed_", fill=COMPUTED_FILL),
+    **_kind_styles("input_", fill=INPUT_FILL, border="all"),
+}
+
+
+def kind_style(kind: Kind, prefix: str = "") -> str:
+    return f"{prefix}{kind.value}" if kind in NUM_FMT else f"{prefix}text"
+
+
+@dataclass
+class OutputSheet:
+    """An output sheet, regenerated whole."""
+
+    key: str  # sheet spec key
+    name: str  # tab name
+    rows: list[list[Any]]  # plain values (styled by column) or Styled
+    widths: list[float] = field(default_factory=list)
+    column_styles: list[str] = field(default_factory=list)  # style of plain values, per column
+    freeze_rows: int = 0
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 (1-based)
+    row_heights: dict[int, float] = field(default_factory=dict)  # 1-based row → points
+    landscape: bool = False
+    fit_width: bool = True
+    paper_a4: bool = True
+
+    def cell(self, r: int, c: int) -> tuple[Any, str]:
+        """(value, style name) of a 0-based cell."""
+        v = self.rows[r][c]
+        if isinstance(v, Styled):
+            return v.value, v.style
+        style = self.column_styles[c] if c < len(self.column_styles) else "text"
+        return v, style
+
+
+@dataclass(frozen=True)
+class ColumnBlock:
+    """Values of one computed column from ``first_row`` down (None clears a cell)."""
+
+    col: int  # 1-based column index
+    first_row: int
+    values: list[Any]
+    kind: Kind
+    header: str | None = None  # set when the column is new: written at ``header_row``
+    header_row: int | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class AppendRows:
+    """Rows appended below the last row of an input sheet (the harvest into 联系记录)."""
+
+    first_row: int
+    columns: list[int]  # 1-based column index of each value
+    kinds: list[Kind]
+    rows: list[list[Any]]
