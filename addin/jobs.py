@@ -15,6 +15,7 @@ import sheets_schema as S
 from .writes import AppendRows, ColumnBlock, OutputSheet
 from .io.model import Book
 from .loader import Loaded, load
+from .steps import DEFAULT as DEFAULT_STEPS
 from .steps import Facts
 from .validate.issues import Issue
 from .sheets.report import report_sheet
@@ -95,7 +96,7 @@ class DataError(Exception):
     """A job cannot do what was asked because of the data (exit 1, nothing written)."""
 
 
-ALL_STEPS = ("grades", "calls", "credit", "aging")
+ALL_STEPS = DEFAULT_STEPS
 
 
 def refresh(book: Book, *, as_of: dt.date | None = None, owner: str | None = None,

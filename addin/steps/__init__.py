@@ -93,6 +93,8 @@ class Step:
 
 
 STEPS: dict[str, Step] = {}
+#: what `crm refresh` runs, in this order (output sheets new to a workbook are added in it)
+DEFAULT = ("grades", "calls", "credit", "aging")
 
 
 def step(name: str, needs: tuple[str, ...] = ()) -> Callable:
@@ -109,8 +111,7 @@ def step(name: str, needs: tuple[str, ...] = ()) -> Callable:
 
 def order(requested: tuple[str, ...]) -> list[str]:
     """The steps to run for ``requested``, each after the steps it needs."""
-    from . import aging, calls, credit, grades  # noqa: F401  (they register themselves)
-
+    _register_all()
     out: list[str] = []
 
     def visit(name: str, path: tuple[str, ...] = ()) -> None:
@@ -125,3 +126,12 @@ def order(requested: tuple[str, ...]) -> list[str]:
     for name in requested:
         visit(name)
     return out
+
+
+def _register_all() -> None:
+    """Import every module of this package: each registers its steps with @step."""
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
