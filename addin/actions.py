@@ -1,6 +1,8 @@
 """The ribbon's actions: ids (the only ones addin.ribbon.dispatch runs), labels, screentips."""
 from __future__ import annotations
 
+from .i18n import word
+
 from sheets_schema import Lang
 
 #: id → (zh label, zh screentip, en label, en screentip)
@@ -26,8 +28,8 @@ GROUPS = {
 
 
 def ribbon_labels(lang: Lang) -> dict[str, str]:
-    i = 0 if lang == "zh" else 2
-    out = {k: v[0 if lang == "zh" else 1] for k, v in GROUPS.items()}
+    i = word(lang, 0, 2)
+    out = {k: v[word(lang, 0, 1)] for k, v in GROUPS.items()}
     for key, texts in ACTIONS.items():
         out[key] = texts[i]
         out[f"{key}_tip"] = texts[i + 1]

@@ -181,6 +181,8 @@ def calls(path: Path = typer.Argument(..., help="The workbook."), owner: Optiona
     t0 = time.perf_counter()
     result = run_job(path, jobs.refresh, as_of=parse_as_of(as_of), owner=owner, steps=("grades", "calls"))
     print_run(path, result, time.perf_counter() - t0)
+    from .sheets.call_list import reason_text
+
     lang = result.loaded.lang
     calls_found = result.facts.calls
     for rep, entries in calls_found.lists.items():
@@ -191,7 +193,7 @@ def calls(path: Path = typer.Argument(..., help="The workbook."), owner: Optiona
         for rank, p in enumerate(entries, start=1):
             c = customers.get(p.customer_id, {})
             t.add_row(str(rank), p.customer_id, c.get("name") or "", c.get("phone") or "", p.grade,
-                      str(p.score), ("；" if lang == "zh" else "; ").join(p.reasons))
+                      str(p.score), reason_text(p, lang))
         out.print(t)
     raise typer.Exit(result.exit_code)
 

@@ -16,7 +16,7 @@ from typing import Any, Callable
 from . import jobs
 from .actions import ACTIONS
 from .export.aging_export import ExportError, export
-from .i18n import pick
+from .i18n import pick, word
 from .io.live import LiveBook
 from .io.package import PackageError
 from .loader import detect_lang, find_tabs
@@ -132,7 +132,7 @@ def _export_aging(live: LiveBook, book: Any) -> list[str]:
         raise jobs.DataError(t("no_path", lang))
     result = jobs.refresh(live, steps=("aging",))
     report = result.facts.aging
-    stem = "账龄分析" if lang == "zh" else "aging"
+    stem = word(lang, "账龄分析", "aging")
     out = full.with_name(f"{full.stem}-{stem}-{report.as_of:%Y%m%d}.xlsx")
     export(report, result.loaded.lang, out)
     return [t("exported", lang, path=str(out))] + _summary(result, result.loaded.lang)
@@ -158,7 +158,7 @@ def dispatch(action_id: str, book: Any = None, platform: str = sys.platform) -> 
     if action_id not in HANDLERS:
         app.alert(t("unknown", lang, id=action_id), title=title, mode="critical")
         return False
-    label = ACTIONS[action_id][0 if lang == "zh" else 2]
+    label = ACTIONS[action_id][word(lang, 0, 2)]
     live = LiveBook(book, platform=platform)
     app.screen_updating = False
     app.status_bar = t("working", lang, label=label)

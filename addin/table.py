@@ -18,6 +18,7 @@ import pandas as pd
 from sheets_schema import Column, Kind, Lang, SheetSpec, fold
 
 from .core import parse as p
+from .i18n import join
 from .validate.issues import Issue
 from .validate.messages import message
 
@@ -221,7 +222,7 @@ def _has_value(row: list[Any], cols: list[int]) -> bool:
 
 
 def _choice_list(column: Column, lang: Lang) -> str:
-    return "、".join(column.choice_labels(lang)) if lang == "zh" else ", ".join(column.choice_labels(lang))
+    return join(list(column.choice_labels(lang)), lang)
 
 
 def read_table(rows: Iterable[list[Any]], spec: SheetSpec, name: str, lang: Lang) -> Table:

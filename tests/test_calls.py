@@ -1,6 +1,7 @@
 import datetime as dt
 
-from addin.core.calls import prioritize, reason_text, select
+from addin.core.calls import Reason, prioritize, select
+from addin.sheets.call_list import reason_text, reason_words
 from addin.core.funnel import contact_stats, heat
 from addin.core.settings import Settings
 
@@ -17,7 +18,12 @@ def prio(cid="C1", owner="张伟", contacts=(), settings=S, **card):
     st = stats(*[(cid, *c) for c in contacts]).get(cid)
     h = heat(card.get("stage"), card.get("intent"), card.get("abandoned"), st.follow_ups if st else 0, settings) \
         if card.get("stage") else None
-    return prioritize({"customer_id": cid, "owner": owner, **card}, st, h, AS_OF, settings, "zh")
+    return prioritize({"customer_id": cid, "owner": owner, **card}, st, h, AS_OF, settings)
+
+
+def words(p):
+    """The reasons as the Chinese workbook shows them."""
+    return tuple(reason_words(r, "zh") for r in p.reasons)
 
 
 def recent():
@@ -28,18 +34,18 @@ def test_reasons_in_words_like_the_issue_example():
     p = prio(abc="A", stage="5", next_call=AS_OF - D(3), contacts=[(AS_OF - D(12), None)])
     assert reason_text(p, "zh") == "销售进程5：已传合同；下次拨打已逾期3天；A类客户12天未联系"
     assert p.must and p.score > 100
-    en = prioritize({"customer_id": "C1", "abc": "A", "stage": "5"}, None, "hot", AS_OF, S, "en")
+    en = prioritize({"customer_id": "C1", "abc": "A", "stage": "5"}, None, "hot", AS_OF, S)
     assert reason_text(en, "en") == "Stage 5: contract sent; A customer never contacted"
 
 
 def test_must_call_reasons():
-    assert prio(stage="4", contacts=recent()).reasons == ("销售进程4：有选择我方的意向",)
-    assert prio(stage="7", contract_status="expired", contacts=recent()).reasons == ("合同已到期",)
-    assert prio(stage="6", contract_end=AS_OF - D(1), contacts=recent()).reasons == ("合同已于2026-11-23到期",)
-    assert prio(stage="2", next_call=AS_OF, contacts=[(AS_OF - D(3), None)]).reasons == ("今日应拨打",)
+    assert words(prio(stage="4", contacts=recent())) == ("销售进程4：有选择我方的意向",)
+    assert words(prio(stage="7", contract_status="expired", contacts=recent())) == ("合同已到期",)
+    assert words(prio(stage="6", contract_end=AS_OF - D(1), contacts=recent())) == ("合同已于2026-11-23到期",)
+    assert words(prio(stage="2", next_call=AS_OF, contacts=[(AS_OF - D(3), None)])) == ("今日应拨打",)
     # the log's latest plan counts; the later of funnel and log decides
     p = prio(stage="2", next_call=AS_OF - D(10), contacts=[(AS_OF - D(5), AS_OF - D(1))])
-    assert p.reasons == ("下次拨打已逾期1天",) and p.must
+    assert words(p) == ("下次拨打已逾期1天",) and p.must
     # a next call in the future is not due
     assert not prio(stage="2", next_call=AS_OF + D(1), contacts=recent()).must
     # a contact on or after the planned date means the call was made
@@ -47,13 +53,13 @@ def test_must_call_reasons():
 
 
 def test_coverage_by_grade_interval():
-    assert prio(abc="A", contacts=[(AS_OF - D(7), None)]).reasons == ("A类客户7天未联系",)
+    assert words(prio(abc="A", contacts=[(AS_OF - D(7), None)])) == ("A类客户7天未联系",)
     assert not prio(abc="A", contacts=[(AS_OF - D(6), None)]).eligible
     assert not prio(abc="B", contacts=[(AS_OF - D(13), None)]).eligible
     assert prio(abc="B", contacts=[(AS_OF - D(14), None)]).eligible
     assert not prio(abc="C", contacts=[(AS_OF - D(29), None)]).eligible
     p = prio(abc="C")
-    assert p.reasons == ("C类客户从未联系",) and p.score == 99
+    assert words(p) == ("C类客户从未联系",) and p.score == 99
 
 
 def test_denial_rules():
@@ -81,15 +87,14 @@ def test_heat():
 
 def test_birthday_adds_a_reason():
     p = prio(abc="C", birthday=dt.date(1980, 11, 26), contacts=recent())
-    assert p.eligible and p.reasons == ("11月26日生日（2天后）",)
-    assert prio(abc="C", birthday=dt.date(1980, 11, 24), contacts=recent()).reasons == ("今天生日",)
+    assert p.eligible and words(p) == ("11月26日生日（2天后）",)
+    assert words(prio(abc="C", birthday=dt.date(1980, 11, 24), contacts=recent())) == ("今天生日",)
     assert not prio(abc="C", birthday=dt.date(1980, 11, 28), contacts=recent()).eligible
     q = prio(abc="C", stage="4", birthday=dt.date(1980, 11, 26), contacts=recent())
-    assert q.reasons == ("销售进程4：有选择我方的意向", "11月26日生日（2天后）")
+    assert words(q) == ("销售进程4：有选择我方的意向", "11月26日生日（2天后）")
     # the year turns: an as-of of 12-30 sees a 1-1 birthday
-    late = prioritize({"customer_id": "x", "birthday": dt.date(1990, 1, 1)}, None, None, dt.date(2026, 12, 30),
-                      S, "zh")
-    assert "1月1日生日（2天后）" in late.reasons
+    late = prioritize({"customer_id": "x", "birthday": dt.date(1990, 1, 1)}, None, None, dt.date(2026, 12, 30), S)
+    assert "1月1日生日（2天后）" in words(late)
 
 
 def _many(n_must: int, n_cover: int):
@@ -128,3 +133,9 @@ def test_per_rep_and_each_customer_once():
     lists = select(ps, 60)
     assert {k: [p.customer_id for p in v] for k, v in lists.items()} == {"乙": ["C2"], "甲": ["C1", "C3"]}
     assert list(select(ps, 60, owner="乙")) == ["乙"]
+
+
+def test_the_core_gives_reason_codes_not_words():
+    p = prio(stage="2", next_call=AS_OF - D(1), contacts=[(AS_OF - D(3), None)])
+    assert p.reasons == (Reason("overdue", (("days", 1),)),)
+    assert reason_text(p, "en") == "Next call 1 days overdue" and reason_text(p, "zh") == "下次拨打已逾期1天"

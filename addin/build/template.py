@@ -17,6 +17,7 @@ import sheets_schema as S
 from sheets_schema import Column, Kind, Lang, SheetSpec
 from sheets_schema.settings import PARAMS
 
+from ..i18n import word
 from ..io import marks
 from ..writes import COMPUTED_FILL, HEADER_FILL, NUM_FMT
 
@@ -93,7 +94,7 @@ def _input_sheet(wb, fmts: Formats, spec: SheetSpec, lang: Lang, rows: list[dict
             ws.data_validation(1, c, last, c, {
                 "validate": "list", "source": column.choice_labels(lang), "error_type": "warning",
                 "error_title": column.header(lang),
-                "error_message": ("请从下拉列表中选择" if lang == "zh" else "Please pick from the list"),
+                "error_message": word(lang, "请从下拉列表中选择", "Please pick from the list"),
             })
     for r, record in enumerate(rows, start=1):
         for c, column in enumerate(spec.columns):
@@ -132,9 +133,9 @@ def _output_sheet(wb, fmts: Formats, spec: SheetSpec, lang: Lang) -> None:
     wb.define_name(marks.PREFIX + spec.key, "='" + spec.name(lang).replace("'", "''") + "'!$A$1")
     wb.defined_names[-1][3] = True  # XlsxWriter's [name, sheet, formula, hidden]; no API for hidden
     if spec.key == "credit_form":
-        ws.write_string(0, 0, "客户授信申请表" if lang == "zh" else "Credit Application", fmts.title)
-        ws.write_string(2, 0, "选中客户所在行后点击“填写授信申请”，或运行 crm credit-form。" if lang == "zh"
-                        else "Select a customer's row and click Credit Form, or run crm credit-form.", fmts.note)
+        ws.write_string(0, 0, word(lang, "客户授信申请表", "Credit Application"), fmts.title)
+        ws.write_string(2, 0, word(lang, "选中客户所在行后点击“填写授信申请”，或运行 crm credit-form。",
+                                   "Select a customer's row and click Credit Form, or run crm credit-form."), fmts.note)
         ws.set_column(0, 0, 60)
         return
     columns = spec.columns

@@ -15,6 +15,7 @@ import xlsxwriter
 from sheets_schema import Lang
 
 from ..core.aging import AgingReport
+from ..i18n import word
 from ..writes import HEADER_FILL, NUM_FMT
 from ..sheets.aging_sheet import aging_table
 
@@ -51,9 +52,8 @@ def export_xlsx(report: AgingReport, lang: Lang, out: Path) -> None:
     t = aging_table(report, lang)
     wb = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_numbers": False,
                                         "strings_to_urls": False,
-                                        "default_format_properties": {"font_name": "等线" if lang == "zh"
-                                                                      else "Calibri"}})
-    name = "账龄分析" if lang == "zh" else "Aging"
+                                        "default_format_properties": {"font_name": word(lang, "等线", "Calibri")}})
+    name = word(lang, "账龄分析", "Aging")
     ws = wb.add_worksheet(name)
     f_title = wb.add_format({"bold": True, "font_size": 14})
     f_head = wb.add_format({"bold": True, "bg_color": "#" + HEADER_FILL, "border": 1, "align": "center",
@@ -115,7 +115,7 @@ def export_xlsx(report: AgingReport, lang: Lang, out: Path) -> None:
         "data_labels": {"value": True, "num_format": "#,##0"},
         "fill": {"color": "#C00000"},
     })
-    chart.set_title({"name": "逾期账款分布" if lang == "zh" else "Overdue by age"})
+    chart.set_title({"name": word(lang, "逾期账款分布", "Overdue by age")})
     chart.set_legend({"none": True})
     chart.set_y_axis({"num_format": "#,##0"})
     chart.set_size({"width": 720, "height": 320})

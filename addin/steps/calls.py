@@ -6,12 +6,12 @@ from typing import Any
 
 import sheets_schema as S
 
-from ..core.calls import Priority, prioritize, reason_text, select
+from ..core.calls import Priority, prioritize, select
 from ..core.funnel import contact_stats, heat
 from ..core.harvest import contact_key
 from ..core.parse import as_text
 from ..writes import AppendRows
-from ..sheets.call_list import call_list_sheet
+from ..sheets.call_list import call_list_sheet, reason_text
 from ..table import Table, UnusableInput
 from ..writeback import computed_blocks
 from ..validate.issues import Issue
@@ -86,7 +86,7 @@ def run(r: Context) -> tuple[Output, CallFacts]:
                        stats[cid].follow_ups if cid in stats else 0, s) for cid, f in funnel.items()}
     priorities: dict[str, Priority] = {}
     for cid, c in customers.items():
-        priorities[cid] = prioritize(c, stats.get(cid), heats.get(cid), r.as_of, s, lang, funnel.get(cid, {}))
+        priorities[cid] = prioritize(c, stats.get(cid), heats.get(cid), r.as_of, s, funnel.get(cid, {}))
 
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
                                                          "reasons")}

@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from ..core.credit import Assessment, assess
+from ..i18n import pick
 from ..writeback import computed_blocks
 from . import Context, CreditFacts, Output, step
 
@@ -35,9 +36,8 @@ def run(r: Context) -> tuple[Output, CreditFacts]:
         values["suggested_limit"][i] = a.suggested
         values["approver"][i] = a.approver
         for ratio in a.ratios.zero_denominators:
-            zh, en = RATIO_NAME[ratio]
             out.issues.append(t.new_issue(i, DENOMINATOR[ratio], "zero_denominator", "warning",
-                                          ratio=zh if r.lang == "zh" else en))
+                                          ratio=pick(RATIO_NAME, ratio, r.lang)))
         key = (row["survey_date"], i)
         cid = row["customer_id"]
         if cid not in latest or key > latest[cid][:2]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+import sheets_schema as S
 from sheets_schema import Kind
 
 from ..core import parse as p
@@ -54,6 +55,11 @@ def check(sheet: str, column: str, code: str, *, severity: str = "error", needs:
     return deco
 
 
+def _status(key: str, lang: str) -> str:
+    """A 客户状态 as the workbook spells it (from the schema)."""
+    return S.FUNNEL.col("contract_status").choice(key).label(lang)
+
+
 def _fmt_date(d: Any) -> str:
     return d.isoformat() if isinstance(d, dt.date) else ""
 
@@ -79,27 +85,27 @@ def _after(s: pd.Series, d: dt.date) -> Mask:
 
 # ----------------------------------------------------------------- funnel
 @check("funnel", "contract_status", "stage6_status", needs=("stage",),
-       kwargs=lambda r, c: {"status": "合同中" if c.lang == "zh" else "Under contract"})
+       kwargs=lambda r, c: {"status": _status("active", c.lang)})
 def stage6_without_active(df: pd.DataFrame, ctx: Ctx) -> Mask:
     status = df["contract_status"] if "contract_status" in df else pd.Series(None, index=df.index)
     return (df["stage"] == "6") & (status != "active")
 
 
 @check("funnel", "contract_status", "stage7_status", needs=("stage",),
-       kwargs=lambda r, c: {"status": "合同已到期" if c.lang == "zh" else "Contract expired"})
+       kwargs=lambda r, c: {"status": _status("expired", c.lang)})
 def stage7_without_expired(df: pd.DataFrame, ctx: Ctx) -> Mask:
     status = df["contract_status"] if "contract_status" in df else pd.Series(None, index=df.index)
     return (df["stage"] == "7") & (status != "expired")
 
 
 @check("funnel", "stage", "status_stage6", needs=("stage", "contract_status"),
-       kwargs=lambda r, c: {"status": "合同中" if c.lang == "zh" else "Under contract"})
+       kwargs=lambda r, c: {"status": _status("active", c.lang)})
 def active_without_stage6(df: pd.DataFrame, ctx: Ctx) -> Mask:
     return (df["contract_status"] == "active") & df["stage"].notna() & ~df["stage"].isin(["6", "7"])
 
 
 @check("funnel", "stage", "status_stage7", needs=("stage", "contract_status"),
-       kwargs=lambda r, c: {"status": "合同已到期" if c.lang == "zh" else "Contract expired"})
+       kwargs=lambda r, c: {"status": _status("expired", c.lang)})
 def expired_without_stage7(df: pd.DataFrame, ctx: Ctx) -> Mask:
     return (df["contract_status"] == "expired") & df["stage"].notna() & ~df["stage"].isin(["6", "7"])
 
@@ -112,7 +118,7 @@ def late_stage_without_amount(df: pd.DataFrame, ctx: Ctx) -> Mask:
 
 @check("funnel", "contract_end", "contract_end_passed", severity="warning",
        needs=("contract_end", "contract_status"),
-       kwargs=lambda r, c: {"status": "合同中" if c.lang == "zh" else "Under contract"})
+       kwargs=lambda r, c: {"status": _status("active", c.lang)})
 def active_contract_ended(df: pd.DataFrame, ctx: Ctx) -> Mask:
     return (df["contract_status"] == "active") & pd.Series(
         [d is not None and d < ctx.as_of for d in df["contract_end"]], index=df.index)
