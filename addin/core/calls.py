@@ -58,10 +58,11 @@ class Priority:
 
 
 def prioritize(c: dict[str, Any], stats: ContactStats | None, heat: str | None, as_of: dt.date,
-               s: Settings, f: dict[str, Any] | None = None) -> Priority:
-    """The priority of one customer: ``c`` its card (with abc), ``f`` its funnel row."""
+               s: Settings, f: dict[str, Any] | None = None, grade: str | None = None) -> Priority:
+    """The priority of one customer: ``c`` its card, ``f`` its funnel row, ``grade`` its ABC grade
+    this run (else the card's)."""
     f = f if f is not None else c
-    grade = c.get("abc") or "C"
+    grade = grade or c.get("abc") or "C"
     stage, status, intent = f.get("stage"), f.get("contract_status"), f.get("intent")
     last = stats.last_contact if stats else None
     reasons: list[Reason] = []

@@ -78,15 +78,14 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     funnel = {row["customer_id"]: row for row in ft.records()}
     bad = r.table("customers").bad_rows
     grades = r.facts.grades.grades if r.facts.grades else {}
-    # each card with this run's grade (copies: the loaded cards are never changed)
-    customers = {cid: {**card, "abc": grades.get(cid)} for cid, card in r.loaded.customer_cards().items()
-                 if card["_i"] not in bad}
+    customers = {cid: card for cid, card in r.loaded.customer_cards().items() if card["_i"] not in bad}
 
     heats = {cid: heat(f.get("stage"), f.get("intent"), f.get("abandoned"),
                        stats[cid].follow_ups if cid in stats else 0, s) for cid, f in funnel.items()}
     priorities: dict[str, Priority] = {}
     for cid, c in customers.items():
-        priorities[cid] = prioritize(c, stats.get(cid), heats.get(cid), r.as_of, s, funnel.get(cid, {}))
+        priorities[cid] = prioritize(c, stats.get(cid), heats.get(cid), r.as_of, s, funnel.get(cid, {}),
+                                     grades.get(cid))
 
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
                                                          "reasons")}
