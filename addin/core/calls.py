@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .funnel import ContactStats
 from .settings import Settings
@@ -16,8 +16,7 @@ from .settings import Settings
 MUST_BASE = 100
 NEVER = 10**6  # waiting days of a customer never contacted
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     """Why a customer is on the list: a code and its parameters (the sheet builders put it in words)."""
 
     code: str
@@ -28,8 +27,12 @@ class Reason:
         return dict(self.params)
 
 
+_PLAIN = {code: Reason(code) for code in ("stage5", "stage4", "expired", "due_today", "very_likely", "good",
+                                          "birthday_today")}
+
+
 def _r(code: str, **params: Any) -> Reason:
-    return Reason(code, tuple(params.items()))
+    return Reason(code, tuple(params.items())) if params else _PLAIN[code]
 
 
 def days_to_birthday(birthday: dt.date | None, as_of: dt.date) -> int | None:

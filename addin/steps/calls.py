@@ -83,8 +83,9 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     heats = {cid: heat(f.get("stage"), f.get("intent"), f.get("abandoned"),
                        stats[cid].follow_ups if cid in stats else 0, s) for cid, f in funnel.items()}
     priorities: dict[str, Priority] = {}
+    as_of = r.as_of  # once: "today" is looked up when 设置 leaves it blank
     for cid, c in customers.items():
-        priorities[cid] = prioritize(c, stats.get(cid), heats.get(cid), r.as_of, s, funnel.get(cid, {}),
+        priorities[cid] = prioritize(c, stats.get(cid), heats.get(cid), as_of, s, funnel.get(cid, {}),
                                      grades.get(cid))
 
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
