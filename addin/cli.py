@@ -142,6 +142,10 @@ def print_run(path: Path, result: jobs.Result, seconds: float) -> None:
     if facts.calls is not None:
         sizes = ", ".join(f"{rep} {n}" for rep, n in facts.calls.sizes.items()) or "none"
         out.print(f"call lists: {sizes}", markup=False)
+        from .sheets.call_list import month_text
+
+        if facts.calls.months:
+            out.print(month_text(facts.calls.months, result.loaded.lang), markup=False)
     if facts.aging is not None:
         print_aging(facts.aging, result.loaded.lang)
 
@@ -191,8 +195,8 @@ def calls(path: Path = typer.Argument(..., help="The workbook."), owner: Optiona
             t.add_column(h, overflow="fold")
         customers = calls_found.customers
         for rank, p in enumerate(entries, start=1):
-            c = customers.get(p.customer_id, {})
-            t.add_row(str(rank), p.customer_id, c.get("name") or "", c.get("phone") or "", p.grade,
+            c = customers[p.customer_id]
+            t.add_row(str(rank), p.customer_id, c.name or "", c.phone or "", p.grade,
                       str(p.score), reason_text(p, lang))
         out.print(t)
     raise typer.Exit(result.exit_code)
@@ -343,7 +347,52 @@ def doctor(path: Optional[Path] = typer.Argument(None, help="The workbook to che
 
 
 @app.command()
-def demo(customers: int = typer.Option(1000, "--customers", min=1, help="How many customers."),
+def plan(path: Path = typer.Argument(..., help="The workbook."), owner: Optional[str] = Owner,
+         as_of: Optional[str] = AsOf,
+         month: Optional[str] = typer.Option(None, "--month", help="YYYY-MM: project that month from its first "
+                                                                    "working day (default: from the as-of date).")
+         ) -> None:
+    """Project the rest of the month day by day: calls per day and coverage reached, assuming every
+    listed call happens. Reads the workbook; writes nothing."""
+    from .core.calls import project
+
+    start = parse_as_of(as_of)
+    if month is not None:
+        try:
+            start = dt.date.fromisoformat(month + "-01")
+        except ValueError:
+            err.print(f"--month: '{month}' is not YYYY-MM", markup=False)
+            raise typer.Exit(2)
+    result = run_job(path, jobs.refresh, write=False, as_of=start, owner=owner, steps=("grades", "calls"))
+    facts = result.facts.calls
+    settings = result.loaded.settings
+    days = project(list(facts.people), result.loaded.as_of, settings, owner)
+    reps = sorted({rep for d in days for rep in d.calls}) or sorted(facts.months)
+    t = RichTable(title=f"plan · quota {settings.daily_quota}/day")
+    t.add_column("date")
+    for rep in reps:
+        t.add_column(f"{rep} calls", justify="right")
+        t.add_column(f"{rep} coverage", justify="right")
+    for d in days:
+        cells = [d.date.isoformat()]
+        for rep in reps:
+            cells += [str(d.calls.get(rep, 0)), f"{d.coverage.get(rep, 0):.0%}"]
+        t.add_row(*cells)
+    out.print(t)
+    if days:
+        short = [rep for rep in reps if days[-1].coverage.get(rep, 0) < 1]
+        verdict = ("every book is covered this month at this quota" if not short else
+                   "not covered this month at this quota: " + ", ".join(
+                       f"{rep} {days[-1].coverage[rep]:.0%}" for rep in short))
+        out.print(verdict, markup=False)
+    raise typer.Exit(0)
+
+
+@app.command()
+def demo(customers: int = typer.Option(1000, "--customers", min=1, help="How many customers (without --reps)."),
+         reps: Optional[int] = typer.Option(None, "--reps", min=1, max=200,
+                                            help="How many reps, each with --per-rep customers."),
+         per_rep: int = typer.Option(1000, "--per-rep", min=1, help="Customers per rep (with --reps)."),
          out_path: Path = typer.Option(Path("crm-demo.xlsm"), "--out", help="Where to write the demo workbook."),
          as_of: Optional[str] = typer.Option(None, "--as-of", help="Anchor date of the data (default today)."),
          seed: int = typer.Option(7, "--seed"),
@@ -356,7 +405,9 @@ def demo(customers: int = typer.Option(1000, "--customers", min=1, help="How man
     refuse_overwrite(out_path, force)
     day = parse_as_of(as_of) or dt.date.today()
     t0 = time.perf_counter()
-    data = generate(customers, as_of=day, seed=seed)
+    if reps is not None:
+        customers = reps * per_rep
+    data = generate(customers, as_of=day, seed=seed, reps=reps)
     build_workbook(out_path, lang=lang, data=data)  # type: ignore[arg-type]
     t1 = time.perf_counter()
     out.print(f"demo workbook {out_path}: {customers} customers, {len(data['funnel'])} funnel rows, "

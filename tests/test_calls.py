@@ -1,81 +1,229 @@
+"""The call-list scheduler (addin/core/calls.py): one test per ordering rule of docs/rules.md."""
 import datetime as dt
 
-from addin.core.calls import Reason, prioritize, select
-from addin.sheets.call_list import reason_text, reason_words
-from addin.core.funnel import contact_stats, heat
+from addin.core.calls import (AHEAD, COVERAGE, DUE, PLANNED, PRIORITY, Customer, Reason, assess, coverage,
+                              coverage_reserve, day_list, interval_due, project, schedule)
+from addin.core.collections import Collection, collections
+from addin.core.funnel import contact_stats, funnel_plan_entered, heat, latest_plan
 from addin.core.settings import Settings
-from helpers import rec
-from sheets_schema import CUSTOMERS as C, FUNNEL as F
+from addin.core.workdays import add_working, left_in_month
+from addin.sheets.call_list import reason_text, reason_words
 
-AS_OF = dt.date(2026, 11, 24)
+AS_OF = dt.date(2026, 11, 24)  # a Tuesday
 S = Settings(as_of=AS_OF)
 D = dt.timedelta
 
 
-def stats(*contacts):
-    return contact_stats(contacts)
-
-
-def prio(cid="C1", owner="张伟", contacts=(), settings=S, **card):
-    st = stats(*[(cid, *c) for c in contacts]).get(cid)
-    h = heat(card.get("stage"), card.get("intent"), card.get("abandoned"), st.follow_ups if st else 0, settings) \
-        if card.get("stage") else None
-    values = {"customer_id": cid, "owner": owner, **card}
-    return prioritize(rec(C, **values), st, h, AS_OF, settings, rec(F, **values))
+def cust(cid="C1", owner="张伟", **kw) -> Customer:
+    return Customer(cid, owner, **kw)
 
 
 def words(p):
-    """The reasons as the Chinese workbook shows them."""
     return tuple(reason_words(r, "zh") for r in p.reasons)
 
 
-def recent():
-    return [(AS_OF - D(2), None)]
+def ids(entries):
+    return [p.customer_id for p in entries]
 
 
-def test_reasons_in_words_like_the_issue_example():
-    p = prio(abc="A", stage="5", next_call=AS_OF - D(3), contacts=[(AS_OF - D(12), None)])
-    assert reason_text(p, "zh") == "销售进程5：已传合同；下次拨打已逾期3天；A类客户12天未联系"
-    assert p.must and p.score > 100
-    en = prioritize(rec(C, customer_id="C1", abc="A"), None, "hot", AS_OF, S, rec(F, customer_id="C1", stage="5"))
-    assert reason_text(en, "en") == "Stage 5: contract sent; A customer never contacted"
+# ------------------------------------------------------------------------------- due dates
+def test_working_days():
+    assert add_working(dt.date(2026, 11, 27), 1) == dt.date(2026, 11, 30)  # Friday + 1 = Monday
+    assert add_working(AS_OF, 3) == dt.date(2026, 11, 27)
+    assert left_in_month(AS_OF) == 5  # 24, 25, 26, 27, 30
+    assert left_in_month(dt.date(2026, 11, 29)) == 1  # Sunday: only Monday the 30th
 
 
-def test_must_call_reasons():
-    assert words(prio(stage="4", contacts=recent())) == ("销售进程4：有选择我方的意向",)
-    assert words(prio(stage="7", contract_status="expired", contacts=recent())) == ("合同已到期",)
-    assert words(prio(stage="6", contract_end=AS_OF - D(1), contacts=recent())) == ("合同已于2026-11-23到期",)
-    assert words(prio(stage="2", next_call=AS_OF, contacts=[(AS_OF - D(3), None)])) == ("今日应拨打",)
-    # the log's latest plan counts; the later of funnel and log decides
-    p = prio(stage="2", next_call=AS_OF - D(10), contacts=[(AS_OF - D(5), AS_OF - D(1))])
-    assert words(p) == ("下次拨打已逾期1天",) and p.must
-    # a next call in the future is not due
-    assert not prio(stage="2", next_call=AS_OF + D(1), contacts=recent()).must
-    # a contact on or after the planned date means the call was made
-    assert not prio(stage="2", next_call=AS_OF - D(4), contacts=[(AS_OF - D(4), None)]).must
+def test_due_date_is_the_shortest_interval_that_applies():
+    last = AS_OF - D(20)
+    assert interval_due(cust(grade="C", last_contact=last), S) == last + D(30)
+    assert interval_due(cust(grade="A", last_contact=last), S) == last + D(7)
+    assert interval_due(cust(grade="C", heat="hot", last_contact=last), S) == add_working(last, 3)
+    assert interval_due(cust(grade="C", heat="warm", last_contact=last), S) == add_working(last, 7)
+    owed = Collection(40, 5000.0, None, 0.0)
+    assert interval_due(cust(grade="C", last_contact=last, collection=owed), S) == last + D(7)
+    assert interval_due(cust(grade="C"), S) is None  # never contacted: due at once
 
 
-def test_coverage_by_grade_interval():
-    assert words(prio(abc="A", contacts=[(AS_OF - D(7), None)])) == ("A类客户7天未联系",)
-    assert not prio(abc="A", contacts=[(AS_OF - D(6), None)]).eligible
-    assert not prio(abc="B", contacts=[(AS_OF - D(13), None)]).eligible
-    assert prio(abc="B", contacts=[(AS_OF - D(14), None)]).eligible
-    assert not prio(abc="C", contacts=[(AS_OF - D(29), None)]).eligible
-    p = prio(abc="C")
-    assert words(p) == ("C类客户从未联系",) and p.score == 99
+def test_latest_plan_wins_whether_earlier_or_later():
+    # log: plan entered at the most recent contact wins, even when its day is earlier
+    st = contact_stats([("C1", AS_OF - D(10), AS_OF + D(10)), ("C1", AS_OF - D(5), AS_OF + D(2))])["C1"]
+    assert (st.log_next_call, st.log_plan_made) == (AS_OF + D(2), AS_OF - D(5))
+    # two plans on one day: the lower log row was entered last
+    st = contact_stats([("C1", AS_OF - D(5), AS_OF + D(9)), ("C1", AS_OF - D(5), AS_OF + D(3))])["C1"]
+    assert st.log_next_call == AS_OF + D(3)
+    # funnel against log: the one entered later; a tie goes to the funnel (a hand edit)
+    assert latest_plan(AS_OF + D(9), AS_OF - D(1), AS_OF + D(2), AS_OF - D(5), AS_OF - D(5)) == AS_OF + D(9)
+    assert latest_plan(AS_OF + D(9), AS_OF - D(8), AS_OF + D(2), AS_OF - D(5), AS_OF - D(5)) == AS_OF + D(2)
+    assert latest_plan(AS_OF + D(9), AS_OF - D(5), AS_OF + D(2), AS_OF - D(5), AS_OF - D(5)) == AS_OF + D(9)
+    # a plan is done once someone contacted the customer on or after its day; a later entry that is
+    # done replaces an earlier open one
+    assert latest_plan(None, None, AS_OF - D(3), AS_OF - D(9), AS_OF - D(3)) is None
+    assert latest_plan(AS_OF + D(5), AS_OF - D(20), AS_OF - D(3), AS_OF - D(9), AS_OF - D(2)) is None
 
 
-def test_denial_rules():
-    poor = [(AS_OF - D(40 + i), None) for i in range(11)]
-    assert prio(stage="4", intent="poor", contacts=poor).heat == "denial"
-    assert not prio(stage="4", intent="poor", contacts=poor).eligible
-    assert prio(stage="2", intent="poor", contacts=poor[:10]).heat == "cold"
-    assert prio(stage="4", intent="poor", contacts=poor[:10]).heat == "warm"
-    assert prio(stage="4", intent="poor", contacts=poor[:10]).eligible
-    assert prio(stage="5", abandoned="yes").heat == "denial"
-    assert not prio(stage="5", abandoned="yes").eligible
+def test_when_a_funnel_plan_was_entered():
+    # first run over the funnel: at the last contact; then the run that first saw the value
+    assert funnel_plan_entered(AS_OF + D(3), None, None, AS_OF - D(6), AS_OF, True) == AS_OF - D(6)
+    assert funnel_plan_entered(AS_OF + D(3), AS_OF + D(3), AS_OF - D(2), AS_OF - D(6), AS_OF, False) == AS_OF - D(2)
+    assert funnel_plan_entered(AS_OF + D(4), AS_OF + D(3), AS_OF - D(2), AS_OF - D(6), AS_OF, False) == AS_OF
+    assert funnel_plan_entered(AS_OF + D(4), None, None, AS_OF - D(6), AS_OF, False) == AS_OF
+    assert funnel_plan_entered(None, AS_OF, AS_OF, None, AS_OF, False) is None
 
 
+# ------------------------------------------------------------------------------------- tiers
+def test_planned_calls_come_first_and_are_kept_on_their_day():
+    p = assess(cust(stage="4", plan=AS_OF, last_contact=AS_OF - D(1)), AS_OF, S)
+    assert p.tier == PLANNED and words(p) == ("计划今日回访", "销售进程4：有选择我方的意向")
+    late = assess(cust(plan=AS_OF - D(3), last_contact=AS_OF - D(10)), AS_OF, S)
+    assert late.tier == PLANNED and words(late)[0] == "计划回访已逾期3天" and late.score > p.score
+    # a plan in the future is a promise for its day, not today: the customer is not due
+    ahead = assess(cust(stage="5", plan=AS_OF + D(2), last_contact=AS_OF - D(20)), AS_OF, S)
+    assert ahead.tier == AHEAD and ahead.due == AS_OF + D(2)
+
+
+def test_recently_contacted_customers_are_not_listed_again_unless_planned():
+    monday = AS_OF - D(1)
+    assert assess(cust(grade="A", stage="5", last_contact=AS_OF), AS_OF, S).tier is None
+    assert assess(cust(grade="A", stage="5", last_contact=monday), AS_OF, S).tier is None
+    assert assess(cust(grade="A", plan=AS_OF, last_contact=monday), AS_OF, S).tier == PLANNED
+    # on a Monday, "yesterday" is the previous working day: Friday
+    mon = dt.date(2026, 11, 30)
+    assert assess(cust(grade="C", last_contact=mon - D(3)), mon, S).tier is None
+    assert assess(cust(grade="C", last_contact=mon - D(4)), mon, S).tier is not None
+
+
+def test_priorities_the_seeds_name_when_due():
+    last = AS_OF - D(10)
+    for kw, reason in ((dict(stage="5"), "销售进程5：已传合同"), (dict(stage="4"), "销售进程4：有选择我方的意向"),
+                       (dict(intent="very_likely"), "成交可能性很大"), (dict(intent="good"), "成交意向好"),
+                       (dict(expired=True), "合同已到期"),
+                       (dict(expired=True, contract_end=AS_OF - D(1)), "合同已于2026-11-23到期")):
+        p = assess(cust(grade="C", heat="hot", last_contact=last, **kw), AS_OF, S)
+        assert p.tier == PRIORITY and reason in words(p), kw
+    # stage 5 outweighs stage 4; an A customer outweighs a C customer of the same stage
+    s5 = assess(cust(grade="C", stage="5", heat="hot", last_contact=last), AS_OF, S)
+    s4 = assess(cust(grade="C", stage="4", heat="hot", last_contact=last), AS_OF, S)
+    a4 = assess(cust(grade="A", stage="4", heat="hot", last_contact=last), AS_OF, S)
+    assert s5.score > s4.score and a4.score > s4.score
+    # not yet due (a hot customer called 2 working days ago): levelled, not a priority
+    assert assess(cust(stage="5", heat="hot", last_contact=AS_OF - D(5)), AS_OF, S).tier == PRIORITY
+    assert assess(cust(stage="5", heat="hot", last_contact=AS_OF - D(2)), AS_OF, S).tier == AHEAD
+
+
+def test_collections_reasons_and_weight():
+    owed = collections([("C1", AS_OF - D(65), AS_OF - D(35), 12_300.0, None),
+                        ("C1", AS_OF - D(40), AS_OF - D(10), 1000.0, 1000.0),  # paid
+                        ("C2", AS_OF - D(27), AS_OF + D(3), 800.0, 300.0),
+                        ("C3", AS_OF - D(5), AS_OF + D(25), 900.0, None),  # not due soon
+                        ("C4", AS_OF + D(1), AS_OF + D(2), 900.0, None)],  # dated after the as-of date
+                       {}, AS_OF, 3)
+    assert owed == {"C1": Collection(35, 12_300.0, None, 0.0), "C2": Collection(0, 0.0, 3, 500.0)}
+    p = assess(cust(stage="4", plan=AS_OF, last_contact=AS_OF - D(8), collection=owed["C1"]), AS_OF, S)
+    assert reason_text(p, "zh") == "计划今日回访；销售进程4：有选择我方的意向；应收逾期35天 ¥12,300.00"
+    q = assess(cust("C2", last_contact=AS_OF - D(5), collection=owed["C2"]), AS_OF, S)
+    assert q.tier == PRIORITY and words(q) == ("3天后到期，事前提醒 ¥500.00",)
+    # the weight grows with days and amount
+    w = [Collection(d, a, None, 0.0).weight for d, a in ((5, 1000.0), (35, 1000.0), (35, 100_000.0), (400, 1e7))]
+    assert w == sorted(w) and len(set(w)) == 4 and w[-1] == 60
+
+
+def test_coverage_by_how_far_past_due_relative_to_the_interval():
+    a = assess(cust("A1", grade="A", last_contact=AS_OF - D(10)), AS_OF, S)  # 3 days over its 7
+    c = assess(cust("C1", grade="C", last_contact=AS_OF - D(35)), AS_OF, S)  # 5 days over its 30
+    assert a.tier == c.tier == DUE and a.score > c.score
+    assert words(a) == ("A类客户10天未联系",)
+    never = assess(cust("N", grade="C"), AS_OF, S)
+    assert never.score > a.score and words(never) == ("C类客户从未联系",)
+
+
+def test_denial_is_never_listed():
+    assert assess(cust(heat="denial", stage="5", plan=AS_OF), AS_OF, S).tier is None
+
+
+def test_problems_are_named_last():
+    p = assess(cust(grade="B", problems=("customers.email", "customers.birthday")), AS_OF, S)
+    assert p.reasons[-1] == Reason("problems", (("columns", ("customers.email", "customers.birthday")),))
+    assert reason_text(p, "zh") == "B类客户从未联系；资料待修正：邮箱、生日"
+    assert reason_text(p, "en") == "B customer never contacted; Data to fix: Email, Birthday"
+
+
+# ------------------------------------------------------------------------------ the day's list
+def book(n_priority=0, n_due=0, n_uncovered=0, n_ahead=0, plans=0, as_of=AS_OF):
+    """A rep's book: priorities due, coverage due (contacted this month), customers not contacted this
+    month, customers not yet due, planned calls today."""
+    out = []
+    start = as_of.replace(day=1)
+    for i in range(plans):
+        out.append(cust(f"P{i:03d}", plan=as_of, last_contact=start + D(1)))
+    for i in range(n_priority):
+        out.append(cust(f"S{i:03d}", grade="B", stage="4", heat="warm", last_contact=start))
+    for i in range(n_due):
+        out.append(cust(f"D{i:03d}", grade="A", last_contact=start + D(i % 5)))
+    for i in range(n_uncovered):
+        out.append(cust(f"U{i:03d}", grade="C", last_contact=start - D(5 + i)))
+    for i in range(n_ahead):
+        out.append(cust(f"L{i:03d}", grade="B", last_contact=as_of - D(12) + D(i % 3)))  # due in 2–4 days
+    return out
+
+
+def test_tiers_in_order_and_score_consistent_with_the_order():
+    entries, month, _ = day_list(book(n_priority=3, n_due=3, n_uncovered=2, plans=2), AS_OF, S)
+    tiers = [p.score // 100 for p in entries]
+    assert tiers == sorted(tiers, reverse=True)
+    assert [p.score for p in entries] == sorted((p.score for p in entries), reverse=True)
+    assert ids(entries)[:2] == ["P000", "P001"]
+
+
+def test_quota_holds_plans_first_then_the_coverage_the_month_needs():
+    s = Settings(as_of=AS_OF, daily_quota=10)
+    entries, month, _ = day_list(book(n_priority=20, n_uncovered=30, plans=3), AS_OF, s)
+    assert len(entries) == 10
+    # 30 not contacted this month, 5 working days left: 6 a day go to them, longest-waiting first
+    assert coverage_reserve(month, AS_OF, s) == 6
+    assert ids(entries[:3]) == ["P000", "P001", "P002"]
+    assert ids(entries[3:9]) == [f"U{i:03d}" for i in (29, 28, 27, 26, 25, 24)]
+    assert all(p.score // 100 == COVERAGE and "本月尚未联系" in words(p) for p in entries[3:9])
+    assert entries[9].customer_id.startswith("S")
+
+
+def test_priorities_never_crowd_out_coverage_when_the_book_is_behind():
+    s = Settings(as_of=AS_OF, daily_quota=20, coverage_share=0.25)
+    # 2 of 40 uncovered with 5 days left would need only 1 a day; behind the month (few contacted
+    # by the 24th), the share of the day (5) goes to them anyway — all there are
+    month = coverage(book(n_priority=2, n_uncovered=38), AS_OF)
+    assert month.share < 0.25 and coverage_reserve(month, AS_OF, s) == 8
+    ahead = coverage(book(n_priority=38, n_uncovered=2), AS_OF)
+    assert coverage_reserve(ahead, AS_OF, s) == 1
+
+
+def test_capacity_left_is_levelled_over_the_month():
+    # nothing due today; 20 customers fall due later this month, 5 working days left: 4 today
+    entries, _, _ = day_list(book(n_ahead=20), AS_OF, S)
+    assert len(entries) == 4 and all(p.tier == AHEAD for p in entries)
+    assert all(words(p)[0].startswith("提前安排") for p in entries)
+
+
+def test_per_rep_and_each_customer_once():
+    people = [cust("C1", owner="甲", stage="4", heat="warm"), cust("C2", owner="乙", stage="4", heat="warm"),
+              cust("C3", owner="甲", grade="C")]
+    lists, months, every = schedule(people, AS_OF, S)
+    assert {k: ids(v) for k, v in lists.items()} == {"乙": ["C2"], "甲": ["C1", "C3"]}
+    assert set(every) == {"C1", "C2", "C3"} and months["甲"].book == 2
+    lists, months, _ = schedule(people, AS_OF, S, owner="乙")
+    assert list(lists) == ["乙"] == list(months)
+
+
+def test_the_projection_reaches_every_customer_when_the_quota_allows():
+    people = book(n_uncovered=200, as_of=dt.date(2026, 12, 1))
+    days = project(people, dt.date(2026, 12, 1), Settings(daily_quota=10))
+    assert len(days) == 23 and days[-1].coverage["张伟"] == 1.0
+    assert all(d.calls["张伟"] <= 10 for d in days)
+    short = project(people, dt.date(2026, 12, 1), Settings(daily_quota=5))
+    assert short[-1].coverage["张伟"] == 115 / 200  # 5 a day for 23 days
+
+
+# -------------------------------------------------------------------------------------- heat
 def test_heat():
     assert heat("5", None, "no", 0, S) == "hot"
     assert heat("4", "good", None, 0, S) == "hot"
@@ -88,57 +236,15 @@ def test_heat():
     assert heat("1", "poor", None, 5, Settings(persistence=5)) == "denial"
 
 
-def test_birthday_adds_a_reason():
-    p = prio(abc="C", birthday=dt.date(1980, 11, 26), contacts=recent())
-    assert p.eligible and words(p) == ("11月26日生日（2天后）",)
-    assert words(prio(abc="C", birthday=dt.date(1980, 11, 24), contacts=recent())) == ("今天生日",)
-    assert not prio(abc="C", birthday=dt.date(1980, 11, 28), contacts=recent()).eligible
-    q = prio(abc="C", stage="4", birthday=dt.date(1980, 11, 26), contacts=recent())
-    assert words(q) == ("销售进程4：有选择我方的意向", "11月26日生日（2天后）")
-    # the year turns: an as-of of 12-30 sees a 1-1 birthday
-    late = prioritize(rec(C, customer_id="x", birthday=dt.date(1990, 1, 1)), None, None, dt.date(2026, 12, 30), S)
+def test_birthday_is_a_reason_to_call():
+    p = assess(cust(grade="C", birthday=dt.date(1980, 11, 26), last_contact=AS_OF - D(3)), AS_OF, S)
+    assert p.tier == PRIORITY and words(p) == ("11月26日生日（2天后）",)
+    assert words(assess(cust(birthday=dt.date(1980, 11, 24), last_contact=AS_OF - D(3)), AS_OF, S)) == ("今天生日",)
+    late = assess(cust(birthday=dt.date(1990, 1, 1), last_contact=dt.date(2026, 12, 20)), dt.date(2026, 12, 30), S)
     assert "1月1日生日（2天后）" in words(late)
 
 
-def _many(n_must: int, n_cover: int):
-    out = []
-    for i in range(n_must):
-        out.append(prio(f"M{i}", stage="5" if i % 2 else "4", contacts=recent()))
-    for i in range(n_cover):
-        out.append(prio(f"V{i}", abc="C", contacts=[(AS_OF - D(30 + i), None)]))
-    return out
-
-
-def test_quota_smaller_than_must_call_set():
-    ps = _many(5, 5)
-    got = select(ps, 3)["张伟"]
-    assert len(got) == 3 and all(p.must for p in got)
-    assert [p.customer_id for p in got] == ["M1", "M3", "M0"]  # stage 5 first, then by ID
-
-
-def test_quota_larger_than_must_call_set_fills_with_coverage_longest_waiting_first():
-    ps = _many(2, 5)
-    got = select(ps, 6)["张伟"]
-    assert [p.customer_id for p in got] == ["M1", "M0", "V4", "V3", "V2", "V1"]
-    scores = [p.score for p in got]
-    assert scores == sorted(scores, reverse=True)
-
-
-def test_coverage_order_beyond_score_saturation():
-    a = prio("old", abc="C", contacts=[(AS_OF - D(300), None)])
-    b = prio("older", abc="C", contacts=[(AS_OF - D(400), None)])
-    never = prio("never", abc="C")
-    assert [p.customer_id for p in select([a, b, never], 10)["张伟"]] == ["never", "older", "old"]
-
-
-def test_per_rep_and_each_customer_once():
-    ps = [prio("C1", owner="甲", stage="4"), prio("C2", owner="乙", stage="4"), prio("C3", owner="甲", abc="C")]
-    lists = select(ps, 60)
-    assert {k: [p.customer_id for p in v] for k, v in lists.items()} == {"乙": ["C2"], "甲": ["C1", "C3"]}
-    assert list(select(ps, 60, owner="乙")) == ["乙"]
-
-
 def test_the_core_gives_reason_codes_not_words():
-    p = prio(stage="2", next_call=AS_OF - D(1), contacts=[(AS_OF - D(3), None)])
-    assert p.reasons == (Reason("overdue", (("days", 1),)),)
-    assert reason_text(p, "en") == "Next call 1 days overdue" and reason_text(p, "zh") == "下次拨打已逾期1天"
+    p = assess(cust(plan=AS_OF - D(1), last_contact=AS_OF - D(3)), AS_OF, S)
+    assert p.reasons == (Reason("planned_overdue", (("days", 1),)),)
+    assert reason_text(p, "en") == "Planned call 1 days overdue" and reason_text(p, "zh") == "计划回访已逾期1天"

@@ -29,15 +29,20 @@ def test_a_always_covers_the_cutoff():
     a_sales = sum(v for k, v in sales.items() if g[k] == "A")
     ab_sales = sum(v for k, v in sales.items() if g[k] in "AB")
     assert a_sales / total >= 0.80 and ab_sales / total >= 0.95
-    # and A is minimal: dropping the smallest A customer falls below 80 %
+    # and A is minimal: dropping the smallest A customers (a tie is dropped whole) falls below 80 %
     smallest_a = min(v for k, v in sales.items() if g[k] == "A")
-    assert (a_sales - smallest_a) / total < 0.80
+    tie = sum(v for k, v in sales.items() if g[k] == "A" and v == smallest_a)
+    assert (a_sales - tie) / total < 0.80
 
 
 def test_ties_by_customer_id():
     assert grades({"C2": 50, "C1": 50, "C3": 0.5}) == {"C1": "A", "C2": "A", "C3": "C"}
-    # the tie is broken by ID: C1 ranks first, so C2 has 45 % above it
-    assert grades({"C2": 45, "C1": 45, "C3": 10}, abc_a_sales=0.45) == {"C1": "A", "C2": "B", "C3": "B"}
+    # equal sales get the same grade: C2 ranks after C1 (45 % above it) but is graded with its tie
+    assert grades({"C2": 45, "C1": 45, "C3": 10}, abc_a_sales=0.45) == {"C1": "A", "C2": "A", "C3": "B"}
+    assert grades({f"C{i}": 10 for i in range(10)}, abc_method="count") == {f"C{i}": "A" for i in range(10)}
+    # a tie straddling the B/C boundary by count (50 % of 7 = 3.5): it starts at position 3, so all B
+    g = grades({"a": 9, "b": 8, "c": 5, "d": 5, "e": 5, "f": 2, "g": 1}, abc_method="count")
+    assert [g[k] for k in "abcdefg"] == ["A", "B", "B", "B", "B", "C", "C"]
 
 
 def test_zero_blank_and_invalid_sales_are_c():
@@ -52,6 +57,12 @@ def test_customer_count_method():
     g7 = grades({f"C{i}": 10 - i for i in range(7)}, abc_method="count")  # 20 % of 7 = 1.4, 50 % = 3.5
     assert [g7[f"C{i}"] for i in range(7)] == ["A", "B", "B", "C", "C", "C", "C"]
     assert grades({"C1": 5, "C2": 0, "C3": 0, "C4": 0, "C5": 0}, abc_method="count")["C2"] == "C"
+    # only customers with sales are ranked: 5 buyers among 100 give 1 A (20 % of 5) and 1 B (50 % of 5
+    # = 2.5), not 5 A and 0 B as n = 100 would
+    book = {**{f"B{i}": 100 - i for i in range(5)}, **{f"P{i:02d}": None for i in range(95)}}
+    g = grades(book, abc_method="count")
+    assert [g[f"B{i}"] for i in range(5)] == ["A", "B", "C", "C", "C"]
+    assert {g[f"P{i:02d}"] for i in range(95)} == {"C"}
 
 
 def test_shares():

@@ -4,6 +4,8 @@ import shutil
 
 import pytest
 
+import sheets_schema as S
+
 from addin import jobs, ribbon
 from addin.actions import ACTIONS
 from addin.build.demo_data import generate
@@ -13,7 +15,9 @@ from fake_xlwings import FakeBook
 from python_calamine import CalamineWorkbook
 
 AS_OF = dt.date(2026, 11, 24)
-COMPUTED = {"客户资料卡": {26, 27, 28, 29, 30}, "销售漏斗": {9, 10, 11, 12, 13}}
+# the template's computed columns (1-based), from the schema
+COMPUTED = {spec.zh: {n for n, c in enumerate(spec.columns, start=1) if c.computed}
+            for spec in (S.CUSTOMERS, S.FUNNEL)}
 
 
 def demo_book(tmp_path, n, name=None):

@@ -49,7 +49,11 @@ def test_refresh_fills_computed_columns(tmp_path):
     c1 = next(r for r in f if r[0] == "C1")
     assert c1[fcol["上次联系"]].date() == AS_OF - D(12)
     assert c1[fcol["跟进次数"]] == 1 and c1[fcol["热度"]] == "热A"
-    assert c1[fcol["优先原因"]] == "销售进程5：已传合同；下次拨打已逾期3天；A类客户12天未联系；成交意向好；11月25日生日（1天后）"
+    # planned (下次拨打 3 days ago) comes first; a planned customer is not also "waiting"
+    assert c1[fcol["优先原因"]] == "计划回访已逾期3天；销售进程5：已传合同；成交意向好；11月25日生日（1天后）"
+    assert c1[fcol["优先分"]] == 453 and c1[fcol["已读下次拨打"]].date() == AS_OF - D(3)
+    # first run over this funnel: the plan counts as entered at the last contact
+    assert c1[fcol["计划登记日"]].date() == AS_OF - D(12)
     assert next(r for r in f if r[0] == "C4")[fcol["热度"]] == "拒绝"
 
 
@@ -57,7 +61,9 @@ def test_call_list_sheet(tmp_path):
     path = small_book(tmp_path)
     cli("refresh", path)
     rows = read_sheet(path, "今日拨打")
-    assert rows[0][0] == "今日拨打清单 · 2026-11-24"
+    # the month so far per rep: C1 (12 days ago) and C2 (2 days ago) were contacted in November;
+    # C4 (放弃) is not part of the book; Nov 24–30 holds 5 working days
+    assert rows[0][0] == "今日拨打清单 · 2026-11-24 · 本月已联系 张伟 2/3、李娜 0/1 · 剩余 5 个工作日"
     assert rows[1] == ("序号", "业务员", "客户编号", "客户名称", "关键人", "电话", "ABC等级", "热度", "销售进程", "成交意向",
                        "优先分", "优先原因", "建议时段", "上次联系", "结果", "下次拨打")
     body = [(r[0], r[1], r[2], r[12]) for r in rows[2:]]
@@ -135,13 +141,22 @@ def test_rows_with_errors_excluded_and_reported(tmp_path):
     cust_rows = {r[0]: r for r in read_sheet(path, "客户资料卡")[1:]}
     assert cust_rows["C2"][27] == "C"  # invalid 年销售额 counts as zero
     assert cust_rows["C3"][27] == "A"  # graded although its phone is wrong
-    listed = [r[2] for r in read_sheet(path, "今日拨打")[2:]]
-    assert "C3" not in listed  # a customer row with errors is left out of the list
+    listed = {r[2]: r[11] for r in read_sheet(path, "今日拨打")[2:]}
+    # a row with a non-blocking error stays on the list, the problem named in its reasons
+    assert listed["C3"] == "A类客户从未联系；资料待修正：电话"
+    assert listed["C2"] == "C类客户从未联系；资料待修正：年销售额"
+    # C1's bad 销售进程 is blank for the schedule and named; its funnel row still gets computed values
+    assert listed["C1"] == "A类客户从未联系；资料待修正：销售进程"
     f = {r[0]: r for r in read_sheet(path, "销售漏斗")[1:]}
-    assert f["C1"][8:] == (None,) * 5  # the bad funnel row gets no computed values
+    assert f["C1"][10] == "冷C" and f["C1"][12] == listed["C1"]
     assert f["C4"][12] is not None
-    # C1's funnel data is ignored, so C1 is listed only for coverage
-    assert "销售进程" not in next(r for r in read_sheet(path, "今日拨打")[2:] if r[2] == "C1")[11]
+
+
+def test_only_an_unusable_id_or_owner_leaves_a_customer_out(tmp_path):
+    data = {"customers": [cust("C1", 100), cust("C2", 100, owner=None), cust("C1", 50), cust(None, 10)]}
+    path = build_workbook(tmp_path / "o.xlsx", data=data, settings={"as_of": AS_OF})
+    assert cli("refresh", path).exit_code == 1
+    assert [r[2] for r in read_sheet(path, "今日拨打")[2:]] == ["C1"]
 
 
 def test_missing_computed_column_is_added_and_stale_values_cleared(tmp_path):

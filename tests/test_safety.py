@@ -280,7 +280,7 @@ def test_1904_workbook_gets_dates_in_its_own_system_and_harvest_stays_valid(tmp_
     col = funnel[0].index("上次联系")
     assert next(r for r in funnel if r[0] == "C1")[col].date() == AS_OF
     calls = read_sheet(path, "今日拨打")
-    assert calls[0][0] == "今日拨打清单 · 2026-11-24"
+    assert calls[0][0].startswith("今日拨打清单 · 2026-11-24 · 本月已联系")
 
 
 # --------------------------------------------- 8: error cells and formulas without a result
@@ -510,7 +510,7 @@ def test_users_sheets_with_output_names_in_other_languages_are_left_alone(tmp_pa
     for name in ("Aging", "賬齡分析", "Call List"):
         assert after[name] == before[name]
     assert read_sheet(path, "账龄分析")[0][0].startswith("应收账款账龄分析")
-    assert read_sheet(path, "今日拨打")[0][0] == "今日拨打清单 · 2026-11-24"
+    assert read_sheet(path, "今日拨打")[0][0].startswith("今日拨打清单 · 2026-11-24 · 本月已联系")
     names = openpyxl.load_workbook(path).defined_names
     assert names["_crm_out.aging"].attr_text == "'账龄分析'!$A$1" and names["_crm_out.aging"].hidden
 
@@ -553,7 +553,7 @@ def test_a_chart_sheet_with_an_output_name_is_never_given_worksheet_xml(tmp_path
     assert cli("refresh", path).exit_code == 0
     with zipfile.ZipFile(path) as z:
         assert {n: z.read(n) for n in before} == before
-    assert read_sheet(path, "今日拨打2")[0][0] == "今日拨打清单 · 2026-11-24"
+    assert read_sheet(path, "今日拨打2")[0][0].startswith("今日拨打清单 · 2026-11-24 · 本月已联系")
 
 
 def test_a_renamed_output_sheet_is_still_found_by_its_mark(tmp_path):

@@ -39,8 +39,8 @@ def _choice(rng: np.random.Generator, options: tuple | list, p: list[float] | No
     return [options[i] for i in idx]
 
 
-def _reps(n: int) -> list[str]:
-    count = max(2, min(50, round(n / 200)))
+def _reps(n: int, count: int | None = None) -> list[str]:
+    count = count or max(2, min(50, round(n / 200)))
     names: list[str] = []
     for i in range(count):
         name = SURNAMES[(i * 7) % len(SURNAMES)] + GIVEN[(i * 11) % len(GIVEN)]
@@ -67,15 +67,16 @@ def _phone(rng: np.random.Generator, i: int) -> str | None:
 
 
 def generate(n_customers: int = 1000, *, as_of: dt.date, seed: int = 7, funnel: int | None = None,
-             contacts: int | None = None, invoices: int | None = None, surveys: int | None = None
-             ) -> dict[str, list[dict[str, Any]]]:
+             contacts: int | None = None, invoices: int | None = None, surveys: int | None = None,
+             reps: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """``reps``: how many reps share the customers (default one per 200 customers, 2–50)."""
     rng = np.random.default_rng(seed)
     n = n_customers
     funnel = round(n * 0.8) if funnel is None else min(funnel, n)
     contacts = 3 * n if contacts is None else contacts
     invoices = 3 * n if invoices is None else invoices
     surveys = max(3, min(n // 10, 200)) if surveys is None else surveys
-    reps = _reps(n)
+    reps = _reps(n, reps)
     day = dt.timedelta(days=1)
 
     # --------------------------------------------------------------- customers

@@ -1,22 +1,42 @@
-"""Daily call priorities and the per-rep call list.
+"""The daily call list: a scheduler that keeps the seeds' promise.
 
-Every entry says why it is there. The score puts must-call customers (stage 4–5,
-expired contract, next call due) above coverage customers (not contacted within
-their grade's interval), and orders coverage customers longest-waiting first.
+Every customer not dropped has a due date — the rep's latest open plan, else the last contact
+plus the customer's contact interval (by grade, shorter for heat and for money owed). Each
+working day a rep's quota is filled in tiers, and the 优先分 follows the tiers:
+
+    4xx planned   a plan (下次拨打) due today or overdue: a promise
+    3xx coverage  customers not yet contacted this month, longest-waiting first, as many as the
+                  month's remaining working days need (at least a share of the day when the book
+                  is behind the month)
+    2xx priority  due customers with a reason the seeds name: stage 4–5, good intent, an expired
+                  contract, money owed or falling due, a birthday
+    1xx due       the rest of the due customers, by how far past due relative to their interval
+    0xx ahead     with capacity left, the customers due soonest, as many as level the calls due
+                  later this month over its working days left
+
+A customer contacted today or on the previous working day is not listed unless planned.
+Every entry carries every reason (codes with parameters; the sheet builders put them in words).
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
-from sheets_schema import Record
-
-from .funnel import ContactStats
+from .collections import Collection
 from .settings import Settings
+from .workdays import add_working, is_working, left_in_month, month_end, working_days
 
-MUST_BASE = 100
 NEVER = 10**6  # waiting days of a customer never contacted
+PLANNED, COVERAGE, PRIORITY, DUE, AHEAD = 4, 3, 2, 1, 0
+GRADE_RANK = {"A": 0, "B": 1, "C": 2}
+#: what each seed-named reason adds to a due customer's weight (tier 2)
+WEIGHT = {"stage5": 50, "stage4": 40, "expired": 40, "expired_on": 40, "very_likely": 30, "good": 20,
+          "birthday": 5, "birthday_today": 5}
+GRADE_BONUS = {"A": 10, "B": 5}
+
 
 class Reason(NamedTuple):
     """Why a customer is on the list: a code and its parameters (the sheet builders put it in words)."""
@@ -29,12 +49,61 @@ class Reason(NamedTuple):
         return dict(self.params)
 
 
-_PLAIN = {code: Reason(code) for code in ("stage5", "stage4", "expired", "due_today", "very_likely", "good",
-                                          "birthday_today")}
-
-
 def _r(code: str, **params: Any) -> Reason:
-    return Reason(code, tuple(params.items())) if params else _PLAIN[code]
+    return Reason(code, tuple(params.items()))
+
+
+@dataclass(frozen=True)
+class Customer:
+    """What the scheduler knows of one customer (built by the calls step from the sheets)."""
+
+    customer_id: str
+    owner: str
+    grade: str = "C"
+    heat: str | None = None  # None: not in the funnel
+    stage: str | None = None
+    intent: str | None = None
+    expired: bool = False  # stage 7, status expired or 合同到期日 passed
+    contract_end: dt.date | None = None
+    last_contact: dt.date | None = None
+    plan: dt.date | None = None  # the latest plan still open (no contact on or after its day)
+    collection: Collection | None = None
+    birthday: dt.date | None = None
+    problems: tuple[str, ...] = ()  # "sheet.column" keys of this customer's non-blocking errors
+
+
+@dataclass(frozen=True)
+class Priority:
+    """One customer's place in the day: tier, score and reasons (listed or not)."""
+
+    customer_id: str
+    owner: str
+    score: int
+    reasons: tuple[Reason, ...]
+    tier: int | None  # None: not due and not listed
+    due: dt.date | None
+    waiting: int
+    grade: str
+    heat: str | None
+    last_contact: dt.date | None
+
+    @property
+    def must(self) -> bool:
+        return self.tier is not None and self.tier >= PRIORITY
+
+
+@dataclass(frozen=True)
+class MonthCoverage:
+    """A rep's month so far: customers contacted this month out of the book, working days left."""
+
+    owner: str
+    contacted: int
+    book: int
+    days_left: int
+
+    @property
+    def share(self) -> float:
+        return self.contacted / self.book if self.book else 1.0
 
 
 def days_to_birthday(birthday: dt.date | None, as_of: dt.date) -> int | None:
@@ -48,94 +117,204 @@ def days_to_birthday(birthday: dt.date | None, as_of: dt.date) -> int | None:
     return None  # pragma: no cover
 
 
-@dataclass(frozen=True)
-class Priority:
-    customer_id: str
-    owner: str
-    score: int
-    reasons: tuple[Reason, ...]
-    must: bool
-    eligible: bool
-    waiting: int
-    grade: str
-    heat: str | None
-    last_contact: dt.date | None
+def interval_due(c: Customer, s: Settings) -> dt.date | None:
+    """Last contact + the contact interval: the grade's (calendar days), shorter for heat (working
+    days) and while money is overdue (a week) or about to fall due; None when never contacted."""
+    if c.last_contact is None:
+        return None
+    last = c.last_contact
+    dues = [last + dt.timedelta(days=s.interval(c.grade))]
+    heat_days = {"hot": s.interval_hot, "warm": s.interval_warm}.get(c.heat or "")
+    if heat_days:
+        dues.append(add_working(last, heat_days))
+    if c.collection is not None:
+        if c.collection.overdue_days:
+            dues.append(last + dt.timedelta(days=s.interval_overdue))
+        elif c.collection.upcoming_days is not None:
+            dues.append(last + dt.timedelta(days=s.remind_days + 1))
+    return min(dues)
 
 
-def prioritize(c: Record, stats: ContactStats | None, heat: str | None, as_of: dt.date,
-               s: Settings, f: Record | None = None, grade: str | None = None) -> Priority:
-    """The priority of one customer: ``c`` its card, ``f`` its funnel row, ``grade`` its ABC grade
-    this run (else the card's)."""
-    f = f if f is not None else c
-    grade = grade or c.get("abc") or "C"
-    stage, status, intent = f.get("stage"), f.get("contract_status"), f.get("intent")
-    last = stats.last_contact if stats else None
+def due_date(c: Customer, s: Settings) -> dt.date | None:
+    """The rep's open plan, else last contact + interval (None: never contacted, due at once)."""
+    return c.plan if c.plan is not None else interval_due(c, s)
+
+
+def previous_working(d: dt.date) -> dt.date:
+    d -= dt.timedelta(days=1)
+    while not is_working(d):
+        d -= dt.timedelta(days=1)
+    return d
+
+
+def assess(c: Customer, as_of: dt.date, s: Settings) -> Priority:
+    """The customer's tier today (before capacity), its score within the tier and every reason."""
     reasons: list[Reason] = []
-    score = 0
-    must = False
-    if stage == "5":
-        reasons.append(_r("stage5"))
-        score += 50
-        must = True
-    elif stage == "4":
-        reasons.append(_r("stage4"))
-        score += 40
-        must = True
-    end = f.get("contract_end")
-    if stage == "7" or status == "expired" or (end is not None and end < as_of):
-        reasons.append(_r("expired_on", date=end) if end is not None and end < as_of else _r("expired"))
-        score += 40
-        must = True
-    planned = [d for d in (f.get("next_call"), stats.log_next_call if stats else None) if d is not None]
-    if planned:
-        due = max(planned)
-        # a next call is done once someone contacted the customer on or after its date
-        if due <= as_of and not (last is not None and last >= due):
-            overdue = (as_of - due).days
-            reasons.append(_r("due_today") if overdue == 0 else _r("overdue", days=overdue))
-            score += 30 + min(overdue, 30)
-            must = True
+    tier: int | None = None
+    part = 0
+    last = c.last_contact
     waiting = (as_of - last).days if last is not None else NEVER
-    coverage = waiting >= s.interval(grade)
-    if coverage:
-        reasons.append(_r("never", grade=grade) if last is None else _r("waiting", grade=grade, days=waiting))
-    if must:
-        score += MUST_BASE + {"A": 15, "B": 5}.get(grade, 0) + (10 if coverage else 0)
-        if intent == "very_likely":
-            reasons.append(_r("very_likely"))
-            score += 15
-        elif intent == "good":
-            reasons.append(_r("good"))
-            score += 10
-    elif coverage:
-        score = min(99, waiting)
-    bday = days_to_birthday(c.get("birthday"), as_of)
-    birthday = bday is not None and bday <= s.birthday_days
-    if birthday:
-        b = c.birthday
-        reasons.append(_r("birthday_today") if bday == 0 else _r("birthday", month=b.month, day=b.day, days=bday))
-        if must:
-            score += 5
-        elif not coverage:
-            score = 5
-    eligible = heat != "denial" and (must or coverage or birthday)
-    if heat == "denial":
-        score, reasons = 0, []
-    return Priority(c.customer_id, c.owner or "", score, tuple(reasons), must and eligible,
-                    eligible, waiting, grade, heat, last)
+    due = due_date(c, s)
+    recent = last is not None and last >= previous_working(as_of)
+    planned = c.plan is not None and c.plan <= as_of
+    if c.heat == "denial":
+        return Priority(c.customer_id, c.owner, 0, (), None, None, waiting, c.grade, c.heat, last)
+    if planned:
+        overdue = (as_of - c.plan).days  # type: ignore[operator]
+        reasons.append(_r("planned_today") if overdue == 0 else _r("planned_overdue", days=overdue))
+        tier, part = PLANNED, 50 + min(49, overdue)
+    weight = 0
+    if c.stage in ("4", "5"):
+        reasons.append(_r("stage" + c.stage))
+    if c.expired:
+        ended = c.contract_end is not None and c.contract_end < as_of
+        reasons.append(_r("expired_on", date=c.contract_end) if ended else _r("expired"))
+    if c.intent in ("very_likely", "good"):
+        reasons.append(_r(c.intent))
+    col = c.collection
+    if col is not None and col.overdue_days:
+        reasons.append(_r("receivable_overdue", days=col.overdue_days, amount=col.overdue_amount))
+    if col is not None and col.upcoming_days is not None:
+        reasons.append(_r("receivable_due", days=col.upcoming_days, amount=col.upcoming_amount))
+    bday = days_to_birthday(c.birthday, as_of)
+    if bday is not None and bday <= s.birthday_days and c.birthday is not None:
+        reasons.append(_r("birthday_today") if bday == 0 else
+                       _r("birthday", month=c.birthday.month, day=c.birthday.day, days=bday))
+    weight = sum(WEIGHT.get(r.code, 0) for r in reasons) + (col.weight if col else 0)
+    if weight and tier is None and not recent and (due is None or due <= as_of or bday is not None
+                                                  and bday <= s.birthday_days):
+        tier, part = PRIORITY, min(99, weight + GRADE_BONUS.get(c.grade, 0))
+    if last is None:
+        reasons.append(_r("never", grade=c.grade))
+    elif c.plan is None and (usual := interval_due(replace(c, collection=None), s)) is not None and usual <= as_of:
+        reasons.append(_r("waiting", grade=c.grade, days=waiting))
+    if tier is None and not recent:
+        if due is None or due <= as_of:
+            late = NEVER if due is None else (as_of - due).days
+            interval = max(1, (due - last).days) if due is not None and last is not None else 1
+            tier, part = DUE, min(99, 50 + round(20 * late / interval))
+        else:
+            tier, part = AHEAD, max(0, 99 - (due - as_of).days)
+            reasons.append(_r("ahead", days=(due - as_of).days))
+    if c.problems:
+        reasons.append(_r("problems", columns=c.problems))
+    score = tier * 100 + part if tier is not None else 0
+    return Priority(c.customer_id, c.owner, score, tuple(reasons), tier, due, waiting, c.grade, c.heat, last)
 
 
-def select(priorities: list[Priority], quota: int, owner: str | None = None) -> dict[str, list[Priority]]:
-    """Per rep: at most ``quota`` entries, highest score first (must-call before coverage,
-    coverage longest-waiting first), each customer once, never Denial."""
-    by_owner: dict[str, list[Priority]] = {}
-    for p in priorities:
-        if p.eligible and (owner is None or p.owner == owner):
-            by_owner.setdefault(p.owner, []).append(p)
-    grade_rank = {"A": 0, "B": 1, "C": 2}
-    out = {}
+def _order(p: Priority) -> tuple:
+    return (-p.score, -p.waiting, GRADE_RANK.get(p.grade, 3), p.customer_id)
+
+
+def month_start(d: dt.date) -> dt.date:
+    return d.replace(day=1)
+
+
+def coverage(customers: Iterable[Customer], as_of: dt.date) -> MonthCoverage:
+    """One rep's month so far (customers dropped — Denial — are not part of the book)."""
+    book = [c for c in customers if c.heat != "denial"]
+    start = month_start(as_of)
+    contacted = sum(1 for c in book if c.last_contact is not None and start <= c.last_contact <= as_of)
+    owner = book[0].owner if book else ""
+    return MonthCoverage(owner, contacted, len(book), left_in_month(as_of))
+
+
+def coverage_reserve(month: MonthCoverage, as_of: dt.date, s: Settings) -> int:
+    """How many of today's calls go to customers not yet contacted this month: enough to finish
+    the month on its last working day, and at least the coverage share of the day when the book
+    is behind the month (contacted share below the share of working days gone)."""
+    left = max(1, month.days_left)
+    uncovered = month.book - month.contacted
+    need = math.ceil(uncovered / left)
+    days = working_days(month_start(as_of), month_end(as_of))
+    gone = sum(1 for d in days if d < as_of) / len(days) if days else 0.0
+    if month.share < gone:
+        need = max(need, math.ceil(s.coverage_share * s.daily_quota))
+    return min(need, uncovered)
+
+
+def day_list(customers: list[Customer], as_of: dt.date, s: Settings) -> tuple[list[Priority], MonthCoverage,
+                                                                               dict[str, Priority]]:
+    """One rep's list for ``as_of``: (entries in order, the month so far, every customer's priority)."""
+    quota = s.daily_quota
+    prio = {c.customer_id: assess(c, as_of, s) for c in customers}
+    month = coverage(customers, as_of)
+    start = month_start(as_of)
+    chosen: list[Priority] = []
+    taken: set[str] = set()
+
+    def take(ps: Iterable[Priority], n: int) -> None:
+        for p in ps:
+            if n <= 0 or len(chosen) >= quota:
+                return
+            if p.customer_id not in taken:
+                chosen.append(p)
+                taken.add(p.customer_id)
+                n -= 1
+
+    listable = [p for p in prio.values() if p.tier is not None]
+    take(sorted((p for p in listable if p.tier == PLANNED), key=_order), quota)
+    uncovered = [p for p in listable if p.tier != PLANNED and (p.last_contact is None or p.last_contact < start)]
+    reserve = coverage_reserve(month, as_of, s)
+    longest = sorted(uncovered, key=lambda p: (-p.waiting, -p.score, GRADE_RANK.get(p.grade, 3), p.customer_id))
+    picked = len(chosen)
+    take(longest, reserve)
+    for k in range(picked, len(chosen)):  # their score says why they came before the priorities
+        p = chosen[k]
+        n = len(p.reasons) - (1 if p.reasons and p.reasons[-1].code == "problems" else 0)
+        extra = () if any(r.code == "never" for r in p.reasons) else (_r("month_uncovered"),)
+        chosen[k] = replace(p, score=COVERAGE * 100 + min(99, p.waiting),
+                            reasons=(*p.reasons[:n], *extra, *p.reasons[n:]))
+    rest = sorted((p for p in listable if p.customer_id not in taken and p.tier != AHEAD), key=_order)
+    take(rest, quota)
+    # levelling: the calls due later this month, spread over its working days left
+    end = month_end(as_of)
+    ahead = sorted((p for p in listable if p.customer_id not in taken and p.tier == AHEAD), key=_order)
+    later = sum(1 for p in ahead if p.due is not None and p.due <= end)
+    level = math.ceil((len(chosen) + later) / max(1, month.days_left))
+    take(ahead, level - len(chosen))
+    return chosen, month, prio
+
+
+def schedule(customers: Iterable[Customer], as_of: dt.date, s: Settings, owner: str | None = None
+             ) -> tuple[dict[str, list[Priority]], dict[str, MonthCoverage], dict[str, Priority]]:
+    """Per rep (every rep, or ``owner``): the day's list, the month so far; and every customer's
+    priority (for the funnel's 优先分 and 优先原因)."""
+    by_owner: dict[str, list[Customer]] = {}
+    for c in customers:
+        by_owner.setdefault(c.owner, []).append(c)
+    lists: dict[str, list[Priority]] = {}
+    months: dict[str, MonthCoverage] = {}
+    every: dict[str, Priority] = {}
     for rep in sorted(by_owner):
-        ranked = sorted(by_owner[rep], key=lambda p: (-p.score, -p.waiting, grade_rank.get(p.grade, 3),
-                                                       p.customer_id))
-        out[rep] = ranked[:quota]
+        entries, month, prio = day_list(by_owner[rep], as_of, s)
+        every.update(prio)
+        if owner is None or rep == owner:
+            lists[rep], months[rep] = entries, month
+    return lists, months, every
+
+
+@dataclass(frozen=True)
+class ProjectedDay:
+    date: dt.date
+    calls: dict[str, int]  # rep → calls listed
+    coverage: dict[str, float]  # rep → share of the book contacted this month by the end of the day
+
+
+def project(customers: list[Customer], start: dt.date, s: Settings, owner: str | None = None
+            ) -> list[ProjectedDay]:
+    """The rest of ``start``'s month, day by day, assuming every listed call happens that day
+    (a call fulfils the customer's plan; no new plans are assumed)."""
+    state = {c.customer_id: c for c in customers}
+    days = [d for d in working_days(start, month_end(start))]
+    out = []
+    for d in days:
+        lists, _, _ = schedule(state.values(), d, s, owner)
+        for entries in lists.values():
+            for p in entries:
+                c = state[p.customer_id]
+                state[p.customer_id] = replace(c, last_contact=d, plan=None if c.plan and c.plan <= d else c.plan)
+        months = {rep: coverage([c for c in state.values() if c.owner == rep], d) for rep in lists}
+        out.append(ProjectedDay(d, {rep: len(v) for rep, v in lists.items()},
+                                {rep: m.share for rep, m in months.items()}))
     return out

@@ -13,12 +13,15 @@ class ContactStats:
     last_contact: dt.date | None
     follow_ups: int
     log_next_call: dt.date | None  # 下次拨打 of the most recent contact that set one
+    log_plan_made: dt.date | None = None  # that contact's date: when the plan was entered
 
 
 def contact_stats(contacts: Iterable[tuple]) -> dict[str, ContactStats]:
-    """Per customer: latest contact date, number of contacts, the latest planned next call.
+    """Per customer: latest contact date, number of contacts, the latest plan and when it was made.
 
-    ``contacts`` are valid 联系记录 rows as (customer_id, date, next_call)."""
+    ``contacts`` are valid 联系记录 rows as (customer_id, date, next_call), in log order. The
+    latest plan is the one entered last — the most recent contact date, then the lower log row —
+    whether its day is earlier or later than the plans before it."""
     out: dict[str, ContactStats] = {}
     last: dict[str, dt.date] = {}
     count: dict[str, int] = {}
@@ -28,12 +31,45 @@ def contact_stats(contacts: Iterable[tuple]) -> dict[str, ContactStats]:
         if date is not None and (cid not in last or date > last[cid]):
             last[cid] = date
         if nxt is not None:
-            key = (date or dt.date.min, nxt)
-            if cid not in plan or key > plan[cid]:
-                plan[cid] = key
+            made = date or dt.date.min
+            if cid not in plan or made >= plan[cid][0]:
+                plan[cid] = (made, nxt)
     for cid, n in count.items():
-        out[cid] = ContactStats(last.get(cid), n, plan[cid][1] if cid in plan else None)
+        made, nxt = plan.get(cid, (None, None))
+        out[cid] = ContactStats(last.get(cid), n, nxt, made)
     return out
+
+
+def funnel_plan_entered(next_call: dt.date | None, seen: dt.date | None, entered: dt.date | None,
+                        last_contact: dt.date | None, as_of: dt.date, first_run: bool) -> dt.date | None:
+    """When the funnel's 下次拨打 was entered, as far as the add-in can tell: the run that first saw
+    the value (``seen``/``entered`` are what the previous run wrote in 已读下次拨打 / 计划登记日).
+    A value the add-in has not seen before was typed for this run (``as_of``); on the first run
+    over a funnel (nothing seen yet anywhere) it counts as typed at the customer's last contact
+    (None: before any contact)."""
+    if next_call is None:
+        return None
+    if first_run:
+        return last_contact
+    if seen == next_call:
+        return entered
+    return as_of
+
+
+def latest_plan(funnel_plan: dt.date | None, funnel_entered: dt.date | None, log_plan: dt.date | None,
+                log_entered: dt.date | None, last_contact: dt.date | None) -> dt.date | None:
+    """The plan the list follows: the one entered last (a tie goes to the funnel — a hand edit of
+    下次拨打, 更改下次拨打时间), and only while it is open: nobody contacted the customer on or
+    after its day. A later entry replaces an earlier one even when it is done."""
+    entries = []
+    if funnel_plan is not None:
+        entries.append((funnel_entered or dt.date.min, 1, funnel_plan))
+    if log_plan is not None:
+        entries.append((log_entered or dt.date.min, 0, log_plan))
+    if not entries:
+        return None
+    plan = max(entries)[2]
+    return None if last_contact is not None and last_contact >= plan else plan
 
 
 HOT_INTENT = {"very_likely"}

@@ -31,25 +31,31 @@ def abc(sales: Sequence[tuple[str, object]], s: Settings) -> list[Graded]:
     Customers are ranked by sales descending, ties by customer ID ascending (None/invalid
     sales = 0). Method "sales": A when the share of sales of the customers ranked above is below
     the A cut-off, B when below the B cut-off, else C — so A always covers at least the
-    A cut-off. Method "count": the first A-cut-off share of ranked customers are A,
-    up to the B cut-off B, the rest C. Zero or blank sales is always C.
+    A cut-off. Method "count": the first A-cut-off share of the customers *with sales* are A, up
+    to the B cut-off B, the rest C (prospects without sales are not part of n). Zero or blank
+    sales is always C. Equal sales always get the same grade: a tie is graded as its first
+    member (the sales above it, its first position), so a tie never splits A and B.
     """
     cents = [_cents(x) for _, x in sales]
     order = sorted(range(len(sales)), key=lambda k: (-cents[k], str(sales[k][0])))
     total = sum(cents)
-    n = len(order)
-    out: list[Graded | None] = [None] * n
+    n = sum(1 for c in cents if c > 0)
+    out: list[Graded | None] = [None] * len(order)
     above = 0
     a_sales, b_sales = round(s.abc_a_sales * SCALE), round(s.abc_b_sales * SCALE)
     a_count, b_count = round(s.abc_a_count * SCALE), round(s.abc_b_count * SCALE)
+    tie_cents, tie_above, tie_pos = None, 0, 0
     for pos, k in enumerate(order, start=1):
         c = cents[k]
+        if c != tie_cents:
+            tie_cents, tie_above, tie_pos = c, above, pos
         if c <= 0:
             grade = "C"
         elif s.abc_method == "count":
-            grade = "A" if pos * SCALE <= a_count * n else "B" if pos * SCALE <= b_count * n else "C"
+            grade = "A" if tie_pos * SCALE <= a_count * n else "B" if tie_pos * SCALE <= b_count * n else "C"
         else:
-            grade = "A" if above * SCALE < a_sales * total else "B" if above * SCALE < b_sales * total else "C"
+            grade = ("A" if tie_above * SCALE < a_sales * total else
+                     "B" if tie_above * SCALE < b_sales * total else "C")
         out[k] = Graded(c / total, (above + c) / total, grade) if total else Graded(None, None, grade)
         above += c
     return out  # type: ignore[return-value]

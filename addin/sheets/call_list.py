@@ -7,34 +7,57 @@ from typing import Any
 import sheets_schema as S
 from sheets_schema import Lang
 
-from ..core.calls import Priority, Reason
+from ..core.calls import MonthCoverage, Priority, Reason
 from ..i18n import pick
 from ..writes import OutputSheet, Styled, kind_style
 from ..writeback import label
 
 TITLE = {"zh": "今日拨打清单 · {date}", "en": "Call list · {date}"}
+MONTH = {"zh": "本月已联系 {reps} · 剩余 {days} 个工作日", "en": "Contacted this month: {reps} · {days} working days left"}
 REASONS = {
+    "planned_today": ("计划今日回访", "Planned call today"),
+    "planned_overdue": ("计划回访已逾期{days}天", "Planned call {days} days overdue"),
     "stage5": ("销售进程5：已传合同", "Stage 5: contract sent"),
     "stage4": ("销售进程4：有选择我方的意向", "Stage 4: intends to choose us"),
     "expired_on": ("合同已于{date}到期", "Contract expired on {date}"),
     "expired": ("合同已到期", "Contract expired"),
-    "due_today": ("今日应拨打", "Next call due today"),
-    "overdue": ("下次拨打已逾期{days}天", "Next call {days} days overdue"),
-    "waiting": ("{grade}类客户{days}天未联系", "{grade} customer not contacted for {days} days"),
-    "never": ("{grade}类客户从未联系", "{grade} customer never contacted"),
     "very_likely": ("成交可能性很大", "Very likely to close"),
     "good": ("成交意向好", "Good intent"),
+    "receivable_overdue": ("应收逾期{days}天 ¥{amount:,.2f}", "Receivable {days} days overdue ¥{amount:,.2f}"),
+    "receivable_due": ("{days}天后到期，事前提醒 ¥{amount:,.2f}", "¥{amount:,.2f} falls due in {days} days: reminder"),
+    "receivable_due_today": ("今日到期，事前提醒 ¥{amount:,.2f}", "¥{amount:,.2f} falls due today: reminder"),
+    "month_uncovered": ("本月尚未联系", "Not yet contacted this month"),
+    "waiting": ("{grade}类客户{days}天未联系", "{grade} customer not contacted for {days} days"),
+    "never": ("{grade}类客户从未联系", "{grade} customer never contacted"),
+    "ahead": ("提前安排（{days}天后到期）", "Ahead of time (due in {days} days)"),
     "birthday_today": ("今天生日", "Birthday today"),
     "birthday": ("{month}月{day}日生日（{days}天后）", "Birthday on {month:02d}-{day:02d} (in {days} days)"),
+    "problems": ("资料待修正：{columns}", "Data to fix: {columns}"),
 }
 SEP = {"zh": "；", "en": "; "}
+NO_CARD, NO_FUNNEL = S.blank(S.CUSTOMERS), S.blank(S.FUNNEL)
 
 
 def reason_words(reason: Reason, lang: Lang) -> str:
     kw = reason.kw
+    code = reason.code
     if isinstance(kw.get("date"), dt.date):
         kw["date"] = kw["date"].isoformat()
-    return pick(REASONS, reason.code, lang, **kw)
+    if code == "receivable_due" and kw.get("days") == 0:
+        code = "receivable_due_today"
+    if code == "problems":
+        names = [S.BY_KEY[sheet].col(key).header(lang) for sheet, _, key in (x.partition(".") for x in kw["columns"])]
+        kw["columns"] = ("、" if lang == "zh" else ", ").join(dict.fromkeys(names))
+    return pick(REASONS, code, lang, **kw)
+
+
+def month_text(months: dict[str, MonthCoverage], lang: Lang) -> str:
+    """`本月已联系 张伟 412/980、李娜 300/1000 · 剩余 9 个工作日`."""
+    if not months:
+        return ""
+    sep = "、" if lang == "zh" else ", "
+    reps = sep.join(f"{rep} {m.contacted}/{m.book}" for rep, m in months.items())
+    return MONTH[lang].format(reps=reps, days=next(iter(months.values())).days_left)
 
 
 def reason_text(p: Priority, lang: Lang) -> str:
@@ -42,17 +65,19 @@ def reason_text(p: Priority, lang: Lang) -> str:
     return SEP[lang].join(reason_words(r, lang) for r in p.reasons)
 
 
-def call_list_sheet(lists: dict[str, list[Priority]], customers: dict[str, dict[str, Any]],
-                    funnel: dict[str, dict[str, Any]], as_of: dt.date, lang: Lang, tab: str) -> OutputSheet:
+def call_list_sheet(lists: dict[str, list[Priority]], customers: dict[str, S.Record],
+                    funnel: dict[str, S.Record], months: dict[str, MonthCoverage], as_of: dt.date, lang: Lang,
+                    tab: str) -> OutputSheet:
     spec = S.CALL_LIST
     ncol = len(spec.columns)
-    rows: list[list[Any]] = [[Styled(TITLE[lang].format(date=as_of.isoformat()), "title")] + [None] * (ncol - 1),
+    title = " · ".join(x for x in (TITLE[lang].format(date=as_of.isoformat()), month_text(months, lang)) if x)
+    rows: list[list[Any]] = [[Styled(title, "title")] + [None] * (ncol - 1),
                              [Styled(h, "header") for h in spec.headers(lang)]]
     col = {c.key: c for c in spec.columns}
     for rep, entries in lists.items():
         for rank, p in enumerate(entries, start=1):
-            c = customers.get(p.customer_id, {})
-            f = funnel.get(p.customer_id, {})
+            c = customers.get(p.customer_id) or NO_CARD
+            f = funnel.get(p.customer_id) or NO_FUNNEL
             rows.append([
                 rank, rep, p.customer_id, c.get("name"), c.get("key_person"), c.get("phone"), p.grade,
                 label(S.FUNNEL.col("heat"), p.heat, lang),

@@ -36,6 +36,8 @@ class CallFacts:
     harvested: int  # results moved from 今日拨打 into 联系记录
     lists: dict[str, list[Any]]  # rep → the day's list (core.calls.Priority, in order)
     customers: dict[str, Record]  # customer ID → card, for every listed customer
+    months: dict[str, Any] = field(default_factory=dict)  # rep → core.calls.MonthCoverage
+    people: tuple[Any, ...] = ()  # every core.calls.Customer scheduled (for `crm plan`)
 
     @property
     def sizes(self) -> dict[str, int]:

@@ -1,13 +1,16 @@
 """销售漏斗 computed columns and the 今日拨打 list, after harvesting the rep's results."""
 from __future__ import annotations
 
+import datetime as dt
 from itertools import chain
 from typing import Any
 
 import sheets_schema as S
 
-from ..core.calls import Priority, prioritize, select
-from ..core.funnel import contact_stats, heat
+from ..core.calls import Customer, schedule
+from ..core.collections import FIELDS as COLLECTION_FIELDS, collections
+from ..core.funnel import contact_stats, funnel_plan_entered, heat, latest_plan
+from ..core import parse as p
 from ..core.harvest import contact_key
 from ..core.parse import as_text
 from ..writes import AppendRows
@@ -67,9 +70,31 @@ def harvest_results(r: Context, log: Table, out: Output) -> list[dict[str, Any]]
 NO_FUNNEL = S.blank(S.FUNNEL)  # a customer without a funnel row
 
 
+def problem_columns(t: Table) -> dict[int, tuple[str, ...]]:
+    """Data row index → its error cells as "sheet.column" keys (what a listed customer's reasons name)."""
+    key_of = {c: k for k, c in t.columns.items()}
+    index = {row: i for i, row in enumerate(t.rows)}
+    out: dict[int, list[str]] = {}
+    for iss in t.issues:
+        if iss.severity == "error" and iss.row in index and iss.col in key_of:
+            keys = out.setdefault(index[iss.row], [])
+            key = f"{t.spec.key}.{key_of[iss.col]}"
+            if key not in keys:
+                keys.append(key)
+    return {i: tuple(k) for i, k in out.items()}
+
+
+def _date(v: Any) -> dt.date | None:
+    """A date the add-in wrote into one of its own columns (read back raw, quietly)."""
+    try:
+        return p.parse_date(v)
+    except p.ParseError:
+        return None
+
+
 @step("calls", needs=("grades",))
 def run(r: Context) -> tuple[Output, CallFacts]:
-    s, lang = r.settings, r.lang
+    s, lang, as_of = r.settings, r.lang, r.as_of  # as_of once: "today" is looked up when 设置 leaves it blank
     log = r.table("contacts")
     out = Output()
     fresh = harvest_results(r, log, out)
@@ -77,35 +102,66 @@ def run(r: Context) -> tuple[Output, CallFacts]:
                                 ((x["customer_id"], x["date"], x["next_call"]) for x in fresh
                                  if not isinstance(x["next_call"], str))))
 
+    ct = r.table("customers")
     ft = r.table("funnel")
-    funnel = {row.customer_id: row for row in ft.records()}
-    bad = r.table("customers").bad_rows
+    funnel: dict[str, S.Record] = {}
+    for row in ft.records(good_only=False):  # a funnel row with a bad cell still counts (cell blank)
+        if row.customer_id is not None and row.customer_id not in funnel:
+            funnel[row.customer_id] = row
     grades = r.facts.grades.grades if r.facts.grades else {}
-    customers = {cid: card for cid, card in r.loaded.customer_cards().items() if card.i not in bad}
+    problems = problem_columns(ct)
+    funnel_problems = problem_columns(ft)
+    # every card with a usable ID and owner; other errors are named in the reasons
+    cards = {cid: c for cid, c in r.loaded.customer_cards().items() if c.owner is not None}
+    terms = {cid: c.payment_terms for cid, c in r.loaded.customer_cards().items()}
+    owed = collections(r.table("receivables").tuples(list(COLLECTION_FIELDS)), terms, as_of, s.remind_days)
+    seen_raw = ft.raw.get("plan_seen", [])
+    entered_raw = ft.raw.get("plan_entered", [])
+    first_run = not any(v is not None and v != "" for v in seen_raw)
 
-    heats = {cid: heat(f.stage, f.intent, f.abandoned,
-                       stats[cid].follow_ups if cid in stats else 0, s) for cid, f in funnel.items()}
-    priorities: dict[str, Priority] = {}
-    as_of = r.as_of  # once: "today" is looked up when 设置 leaves it blank
-    for cid, c in customers.items():
-        priorities[cid] = prioritize(c, stats.get(cid), heats.get(cid), as_of, s, funnel.get(cid, NO_FUNNEL),
-                                     grades.get(cid))
+    heats: dict[str, str] = {}
+    plan_cols: dict[str, dict[int, Any]] = {"plan_seen": {}, "plan_entered": {}}
+    people: list[Customer] = []
+    for cid, c in cards.items():
+        f = funnel.get(cid, NO_FUNNEL)
+        st = stats.get(cid)
+        last = st.last_contact if st else None
+        h = heat(f.stage, f.intent, f.abandoned, st.follow_ups if st else 0, s) if cid in funnel else None
+        if h is not None:
+            heats[cid] = h
+        entered = None
+        if cid in funnel:
+            i = f.i
+            entered = funnel_plan_entered(f.next_call, _date(seen_raw[i]) if i < len(seen_raw) else None,
+                                          _date(entered_raw[i]) if i < len(entered_raw) else None, last, as_of,
+                                          first_run)
+            plan_cols["plan_seen"][i] = f.next_call
+            plan_cols["plan_entered"][i] = entered
+        plan = latest_plan(f.next_call, entered, st.log_next_call if st else None,
+                           st.log_plan_made if st else None, last)
+        end = f.contract_end
+        expired = f.stage == "7" or f.contract_status == "expired" or (end is not None and end < as_of)
+        found = problems.get(c.i, ()) + (funnel_problems.get(f.i, ()) if cid in funnel else ())
+        people.append(Customer(cid, c.owner, grades.get(cid) or c.abc or "C", h, f.stage, f.intent, expired, end,
+                               last, plan, owed.get(cid), c.birthday, found))
 
+    lists, months, every = schedule(people, as_of, s, r.owner)
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
                                                          "reasons")}
+    values.update(plan_cols)
+    listed_score = {q.customer_id: q for entries in lists.values() for q in entries}
     for cid, f in funnel.items():
         i = f.i
         st = stats.get(cid)
         values["last_contact"][i] = st.last_contact if st else None
         values["follow_ups"][i] = st.follow_ups if st else 0
-        p = priorities.get(cid)
-        values["heat"][i] = heats[cid]
-        values["priority"][i] = p.score if p else None
-        values["reasons"][i] = reason_text(p, lang) if p else None
+        q = listed_score.get(cid) or every.get(cid)
+        values["heat"][i] = heats.get(cid)
+        values["priority"][i] = q.score if q else None
+        values["reasons"][i] = reason_text(q, lang) if q else None
     if ft.columns:
         out.columns[ft.name] = computed_blocks(ft, values, lang)
 
-    lists = select(list(priorities.values()), s.daily_quota, r.owner)
-    out.outputs.append(call_list_sheet(lists, customers, funnel, r.as_of, lang, r.loaded.tab(S.CALL_LIST)))
-    listed = {p.customer_id for entries in lists.values() for p in entries}
-    return out, CallFacts(len(fresh), lists, {cid: customers[cid] for cid in listed})
+    out.outputs.append(call_list_sheet(lists, cards, funnel, months, as_of, lang, r.loaded.tab(S.CALL_LIST)))
+    listed = {q.customer_id for entries in lists.values() for q in entries}
+    return out, CallFacts(len(fresh), lists, {cid: cards[cid] for cid in listed}, months, tuple(people))
