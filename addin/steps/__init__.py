@@ -43,6 +43,8 @@ class CallFacts:
 @dataclass(frozen=True)
 class CreditFacts:
     latest: dict[str, tuple[dict[str, Any], Any]]  # customer ID → (latest valid survey, core.credit.Assessment)
+    #: customer ID → why its latest survey is due again (core.credit.resurvey_reasons codes)
+    resurvey: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class Facts:
     grades: GradeFacts | None = None
     calls: CallFacts | None = None
     credit: CreditFacts | None = None
-    aging: Any = None  # core.aging.AgingReport
+    aging: Any = None  # core.aging.AgingReport (its .items: the ledger as of the date; .dso)
 
 
 @dataclass(frozen=True)
