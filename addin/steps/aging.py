@@ -17,13 +17,8 @@ from . import Context, Output, step
 WORDS = {"credit": ("贷项", "Credit"), "settled": ("已结清", "Settled")}
 
 
-def field(row: Any, key: str) -> Any:
-    """A value of a customer card (the one place that knows how a card is accessed)."""
-    return row.get(key) if isinstance(row, dict) else getattr(row, key, None)
-
-
 def parties(loaded: Loaded) -> dict[str, Party]:
-    return {cid: Party(cid, field(c, "name"), field(c, "owner"), field(c, "credit_limit"), field(c, "payment_terms"))
+    return {cid: Party(cid, c.name, c.owner, c.credit_limit, c.payment_terms)
             for cid, c in loaded.customer_cards().items()}
 
 

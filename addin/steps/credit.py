@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sheets_schema import Record
+
 from ..core.aging import LONG_OVERDUE
 from ..core.credit import Assessment, assess, resurvey_reasons
 from ..i18n import join, pick
@@ -19,15 +21,6 @@ RESURVEY = {"stale": ("调查已超过 {months} 个月", "survey older than {mon
             "overdue": ("逾期超过 {days} 天", "over {days} days overdue")}
 
 
-def _get(row: Any, key: str) -> Any:
-    """A value of a row (the one place that knows how a row is accessed)."""
-    return row.get(key) if isinstance(row, dict) else getattr(row, key, None)
-
-
-def _index(row: Any) -> int:
-    return row["_i"] if isinstance(row, dict) else row.i
-
-
 def resurvey_text(reasons: tuple[str, ...], months: int, lang: str) -> str | None:
     return join([pick(RESURVEY, k, lang, months=months, days=LONG_OVERDUE) for k in reasons], lang) or None
 
@@ -40,11 +33,11 @@ def run(r: Context) -> tuple[Output, CreditFacts]:
             "suggested_limit", "approver", "resurvey")
     values: dict[str, dict[int, Any]] = {k: {} for k in keys}
     out = Output()
-    latest: dict[str, tuple[dt.date, int, Any, Assessment]] = {}
+    latest: dict[str, tuple[dt.date, int, Record, Assessment]] = {}
     for row in t.records():
-        i = _index(row)
-        card = cards.get(_get(row, "customer_id"), {})
-        a = assess(row, r.settings, _get(card, "annual_sales"), _get(card, "payment_terms"))
+        i = row.i
+        card = cards.get(row.customer_id)
+        a = assess(row, r.settings, card.annual_sales if card else None, card.payment_terms if card else None)
         for k in ("quick_ratio", "debt_ratio", "asset_turnover", "net_margin"):
             values[k][i] = getattr(a.ratios, k)
         values["credit_score"][i] = a.score
@@ -56,8 +49,8 @@ def run(r: Context) -> tuple[Output, CreditFacts]:
                                           ratio=pick(RATIO_NAME, ratio, r.lang)))
         if a.cap == "insolvent":
             out.issues.append(t.new_issue(i, "total_liabilities", "insolvent", "warning"))
-        key = (_get(row, "survey_date"), i)
-        cid = _get(row, "customer_id")
+        key = (row.survey_date, i)
+        cid = row.customer_id
         if cid not in latest or key > latest[cid][:2]:
             latest[cid] = (key[0], i, row, a)
     ledger = {c.customer_id: c for c in r.facts.aging.customers} if r.facts.aging is not None else {}
