@@ -226,7 +226,9 @@ def aging(path: Path = typer.Argument(..., help="The workbook."), as_of: Optiona
           force: bool = typer.Option(False, "--force", help="Overwrite an existing export file.")) -> None:
     """Refresh 账龄分析, or export the aging report without touching the workbook.
 
-    Invoices with errors are left out and listed; exit 1 if errors were found.
+    Invoices with errors are left out and listed; exit 1 only for errors in the rows the aging
+    used (应收账款, 收款记录, the cards of invoiced customers, the aging's 设置); errors elsewhere
+    are listed and the exit is 0.
     """
     from .export.aging_export import ExportError, export
 
@@ -234,7 +236,7 @@ def aging(path: Path = typer.Argument(..., help="The workbook."), as_of: Optiona
         refuse_overwrite(export_to, force, workbook=path)
     t0 = time.perf_counter()
     write = export_to is None
-    result = run_job(path, jobs.refresh, write=write, as_of=parse_as_of(as_of), steps=("aging",))
+    result = run_job(path, jobs.aging, write=write, as_of=parse_as_of(as_of))
     if export_to is not None:
         try:
             export(result.facts.aging, result.loaded.lang, export_to)
@@ -243,7 +245,62 @@ def aging(path: Path = typer.Argument(..., help="The workbook."), as_of: Optiona
         out.print(f"exported {export_to}", markup=False)
     print_run(path, result, time.perf_counter() - t0)
     print_issues([x for x in result.issues if x.is_error], limit=10)
+    if result.scope is not None and result.errors and not result.scope:
+        out.print(f"the aging is complete: the {result.errors} errors are in rows it did not use", markup=False)
     raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def statement(path: Path = typer.Argument(..., help="The workbook."),
+              customer_id: str = typer.Argument(..., help="客户编号 of the customer."),
+              as_of: Optional[str] = AsOf) -> None:
+    """Fill 对账单 for one customer: open invoices and credits as of the date, total, dunning wording.
+
+    Exit 1 with nothing written when the customer is unknown.
+    """
+    result = run_job(path, jobs.statement, customer_id=customer_id, as_of=parse_as_of(as_of))
+    tab = result.loaded.tab(S.STATEMENT)
+    st = result.plan.outputs[0]
+    out.print(f"{path.name}: {tab} filled for {customer_id} as of {result.loaded.as_of} "
+              f"({len(st.rows)} rows)", markup=False)
+    if result.errors:
+        out.print(f"note: the workbook has {result.errors} data errors (run crm validate)", markup=False)
+
+
+@app.command()
+def statements(path: Path = typer.Argument(..., help="The workbook."),
+               pdf: Path = typer.Option(..., "--pdf", help="Folder for the PDFs (one per customer)."),
+               owner: Optional[str] = typer.Option(None, "--owner", help="Only this rep's customers (业务员)."),
+               min_overdue: Optional[int] = typer.Option(None, "--min-overdue", min=0,
+                                                         help="Only customers at least this many days overdue."),
+               as_of: Optional[str] = AsOf,
+               force: bool = typer.Option(False, "--force", help="Overwrite PDFs already in the folder.")) -> None:
+    """Write one statement PDF per customer who owes something (through LibreOffice); the
+    workbook is not changed."""
+    from rich.progress import Progress
+
+    from .export.aging_export import ExportError, require_soffice
+    from .export.statement_pdf import pdf_name, statements_to_pdf
+
+    try:
+        require_soffice()
+    except ExportError as exc:
+        raise unusable(pdf, str(exc)) from None
+    result = run_job(path, jobs.statements, write=False, owner=owner, min_overdue=min_overdue,
+                     as_of=parse_as_of(as_of))
+    sheets = result.statements
+    if pdf.exists() and not pdf.is_dir():
+        raise unusable(pdf, "is a file, not a folder")
+    clash = [cid for cid, _ in sheets if (pdf / pdf_name(cid)).exists()]
+    if clash and not force:
+        raise unusable(pdf / pdf_name(clash[0]), "already exists (use --force to overwrite)")
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("statements", total=len(sheets))
+        try:
+            written = statements_to_pdf(sheets, pdf, lambda n: progress.advance(task, n))
+        except ExportError as exc:
+            raise unusable(pdf, str(exc)) from None
+    out.print(f"{len(written)} statements as of {result.loaded.as_of} written to {pdf}", markup=False)
 
 
 @app.command()

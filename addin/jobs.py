@@ -39,6 +39,9 @@ class Result:
     facts: Facts = field(default_factory=Facts)
     timings: dict[str, float] = field(default_factory=dict)
     form: tuple[str, Any] | None = None  # (customer ID, Assessment) when 授信申请 was filled
+    #: the errors that decide the exit code when a job narrows them (aging: the rows it used)
+    scope: list[Issue] | None = None
+    statements: list[tuple[str, OutputSheet]] = field(default_factory=list)  # (customer ID, 对账单) to export
 
     @property
     def errors(self) -> int:
@@ -50,6 +53,8 @@ class Result:
 
     @property
     def exit_code(self) -> int:
+        if self.scope is not None:
+            return 1 if self.scope else 0
         return 1 if self.errors else 0
 
 
@@ -166,3 +171,73 @@ def apply(book: Book, plan: Plan) -> None:
         book.replace_sheet(sheet)
         book.finish_sheet(sheet.name)
     book.save()
+
+
+def _statement_sheet(result: Result, customer_id: str, tab: str) -> OutputSheet:
+    from .core.statement import statement
+    from .sheets.statement import statement_sheet
+    from .steps.aging import parties
+
+    loaded = result.loaded
+    report = result.facts.aging
+    levels = loaded.settings.dunning_levels
+    st = statement(report.items, customer_id, loaded.as_of, levels)
+    return statement_sheet(st, parties(loaded)[customer_id], loaded.settings.remittance, levels, loaded.lang, tab)
+
+
+def statement(book: Book, customer_id: str, *, as_of: dt.date | None = None) -> Result:
+    """Fill 对账单 for one customer as of the date; writes nothing else."""
+    result = refresh(book, as_of=as_of, steps=("aging",))
+    loaded = result.loaded
+    if customer_id not in loaded.customer_cards():
+        raise DataError(f"customer {customer_id} not found in sheet '{loaded.tab(S.CUSTOMERS)}'")
+    result.plan = Plan(outputs=[_statement_sheet(result, customer_id, loaded.tab(S.STATEMENT))])
+    return result
+
+
+def statements(book: Book, *, owner: str | None = None, min_overdue: int | None = None,
+               as_of: dt.date | None = None) -> Result:
+    """One statement per customer who owes something on balance (of one 业务员; at least
+    ``min_overdue`` days overdue), largest balance first; nothing is written to the workbook."""
+    result = refresh(book, as_of=as_of, owner=owner, steps=("aging",))
+    tab = result.loaded.tab(S.STATEMENT)
+    chosen = [c for c in result.facts.aging.customers
+              if c.outstanding > 0 and (owner is None or c.owner == owner)
+              and (min_overdue is None or c.max_days >= min_overdue)]
+    result.statements = [(c.customer_id, _statement_sheet(result, c.customer_id, tab)) for c in chosen]
+    return result
+
+
+#: the input sheets whose errors leave rows out of the aging (設置 errors count only for these parameters)
+AGING_SHEETS = ("receivables", "payments")
+AGING_PARAMS = ("as_of", "aging_buckets", "aging_basis", "recovery_rates", "dunning_levels")
+
+
+def aging_errors(result: Result) -> list[Issue]:
+    """The errors in rows the aging used: 应收账款, 收款记录, the 客户资料卡 rows of customers with
+    invoices, and the 设置 rows of the aging's parameters. Errors elsewhere do not make the aging wrong."""
+    from .core.settings import lookup_param
+
+    loaded = result.loaded
+    tabs = {loaded.tab(S.BY_KEY[k]) for k in AGING_SHEETS}
+    customers = loaded.tables["customers"]
+    billed = set(v for v in loaded.tables["receivables"].values.get("customer_id", []) if v is not None)
+    billed_rows = {customers.rows[i] for i, v in enumerate(customers.values.get("customer_id", [])) if v in billed}
+    settings = loaded.tables["settings"]
+    aging_rows = {settings.rows[i] for i, label in enumerate(settings.raw.get("parameter", []))
+                  if (p := lookup_param(label)) is not None and p.key in AGING_PARAMS}
+    out = []
+    for x in result.issues:
+        if not x.is_error:
+            continue
+        if x.sheet in tabs or (x.sheet == customers.name and x.row in billed_rows) or \
+                (x.sheet == settings.name and x.row in aging_rows):
+            out.append(x)
+    return out
+
+
+def aging(book: Book, *, as_of: dt.date | None = None) -> Result:
+    """账龄分析; the exit code counts only the errors in rows the aging used (:func:`aging_errors`)."""
+    result = refresh(book, as_of=as_of, steps=("aging",))
+    result.scope = aging_errors(result)
+    return result

@@ -166,7 +166,8 @@ def read_settings(table: Table) -> tuple[Settings, list[Issue]]:
             rows[param.key] = i
         except p.ParseError as err:
             code = "parameter_not_ascending" if err.code == "ascending" else "parameter_default"
-            table.issue(i, "value", code, default=default_text(param, table.lang) or "—")
+            table.issue(i, "value", code, default=default_text(param, table.lang) or "—",
+                        label=param.label(table.lang))
     for group in out_of_order(values):
         # cut-offs and approval limits must rise: the whole group falls back to its defaults
         typed = [k for k in group if k in rows]
@@ -196,7 +197,7 @@ def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:
         name = tabs.get(spec.key)
         if name is None:
             tables[spec.key] = empty_table(spec, lang)
-            if spec.key != "settings":
+            if spec.key != "settings" and not spec.optional:
                 issues.append(Issue("warning", spec.name(lang), None, None, "", "", "sheet_missing",
                                     message("sheet_missing", lang)))
             continue

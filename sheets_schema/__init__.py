@@ -3,7 +3,7 @@
 One module per sheet; this package is the single source the template builder,
 the reader, the validator and both engines use.
 """
-from . import contacts, credit_survey, customers, funnel, outputs, receivables, settings
+from . import contacts, credit_survey, customers, funnel, outputs, payments, receivables, settings
 from .outputs import aging_columns, bucket_columns
 from .records import Record, blank, record, record_type
 from .base import COMPUTED_NOTE, LANGS, Choice, Column, Kind, Lang, SheetSpec, fold
@@ -14,14 +14,16 @@ FUNNEL = funnel.SHEET
 CONTACTS = contacts.SHEET
 SURVEY = credit_survey.SHEET
 RECEIVABLES = receivables.SHEET
+PAYMENTS = payments.SHEET
 CALL_LIST = outputs.CALL_LIST
 CREDIT_FORM = outputs.CREDIT_FORM
 AGING = outputs.AGING
+STATEMENT = outputs.STATEMENT
 VALIDATION = outputs.VALIDATION
 
-INPUT_SHEETS: tuple[SheetSpec, ...] = (SETTINGS, CUSTOMERS, FUNNEL, CONTACTS, SURVEY, RECEIVABLES)
+INPUT_SHEETS: tuple[SheetSpec, ...] = (SETTINGS, CUSTOMERS, FUNNEL, CONTACTS, SURVEY, RECEIVABLES, PAYMENTS)
 
-OUTPUT_SHEETS: tuple[SheetSpec, ...] = (CALL_LIST, CREDIT_FORM, AGING, VALIDATION)
+OUTPUT_SHEETS: tuple[SheetSpec, ...] = (CALL_LIST, CREDIT_FORM, AGING, STATEMENT, VALIDATION)
 ALL_SHEETS: tuple[SheetSpec, ...] = INPUT_SHEETS + OUTPUT_SHEETS
 BY_KEY = {s.key: s for s in ALL_SHEETS}
 
@@ -38,6 +40,6 @@ def sheet_for_name(name: str) -> SheetSpec | None:
 __all__ = [
     "ALL_SHEETS", "AGING", "aging_columns", "bucket_columns", "BY_KEY", "CALL_LIST", "COMPUTED_NOTE", "CONTACTS", "CREDIT_FORM",
     "CUSTOMERS", "Choice", "Column", "FUNNEL", "INPUT_SHEETS", "Kind", "LANGS", "Lang",
-    "OUTPUT_SHEETS", "RECEIVABLES", "SETTINGS", "SURVEY", "SheetSpec", "VALIDATION", "fold",
+    "OUTPUT_SHEETS", "PAYMENTS", "RECEIVABLES", "STATEMENT", "SETTINGS", "SURVEY", "SheetSpec", "VALIDATION", "fold",
     "sheet_for_name", "Record", "record_type", "record", "blank",
 ]

@@ -95,6 +95,8 @@ class SheetSpec:
     en: str
     columns: tuple[Column, ...] = ()
     output: bool = False
+    #: an input sheet a workbook may lack without a warning (收款记录)
+    optional: bool = False
     #: how an output sheet made before sheets were marked begins (its A1 title, either language)
     titles: tuple[str, ...] = ()
     _by_key: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)

@@ -58,5 +58,9 @@ SHEET = SheetSpec(
             computed=True, width=9),
         col("suggested_limit", "建议额度", "建議額度", "Suggested Limit", Kind.MONEY, computed=True, width=13),
         col("approver", "审批人", "審批人", "Approver", Kind.CHOICE, choices=APPROVER, computed=True, width=12),
+        col("resurvey", "需复查", "需複查", "Re-survey", computed=True, width=24,
+            note_zh="客户最近一次调查需要复查的原因：调查超过间隔、超额度、逾期超过 90 天。由插件计算填写，请勿手工修改。",
+            note_en="Why the customer's latest survey is due again: too old, over the limit, over 90 days overdue. "
+                    "Filled by the add-in."),
     ),
 )

@@ -57,28 +57,38 @@ AGING = SheetSpec(
         # bucket columns are generated from the 设置 boundaries; see addin.core.aging
         col("overdue", "逾期合计", "逾期合計", "Overdue Total", Kind.MONEY, width=13),
         col("max_days", "最长逾期天数", "最長逾期天數", "Oldest Days Overdue", Kind.INT, width=10),
+        col("credits", "未核销贷项", "未核銷貸項", "Unapplied Credits", Kind.MONEY, width=12),
         col("recoverable", "预计可回收", "預計可回收", "Expected Recovery", Kind.MONEY, width=13),
         col("allowance", "坏账准备", "壞賬準備", "Allowance", Kind.MONEY, width=12),
         col("over_limit", "超额度", "超額度", "Over Limit", width=9),
+        col("dunning", "催款等级", "催款等級", "Dunning Level", width=11),
+        col("next_action", "下一步", "下一步", "Next Action", width=30),
     ),
 )
+
+STATEMENT = SheetSpec("statement", "对账单", "對賬單", "Statement", output=True,
+                      titles=("客户对账单", "Statement of account"))
 
 CREDIT_FORM = SheetSpec("credit_form", "授信申请", "授信申請", "Credit Application", output=True,
                         titles=("客户授信申请表", "Credit Application"))
 
 
-def bucket_columns(bounds: tuple[int, ...]) -> tuple:
-    """The overdue-bucket columns for the 设置 boundaries: 1-30天 … 365天以上."""
+def bucket_columns(bounds: tuple[int, ...], basis: str = "due") -> tuple:
+    """The bucket columns for the 设置 boundaries: days overdue 1-30天 … 365天以上 (basis 到期日), or
+    age since the invoice date 账龄0-30天 … 账龄365天以上 (basis 开票日期)."""
     cols = []
-    lo = 1
+    age = basis == "invoice"
+    zh, en = ("账龄", "Age ") if age else ("", "")
+    lo = 0 if age else 1
     for hi in bounds:
-        cols.append(col(f"b{hi}", f"{lo}-{hi}天", f"{lo}-{hi}天", f"{lo}-{hi} days", Kind.MONEY, width=12))
+        cols.append(col(f"b{hi}", f"{zh}{lo}-{hi}天", f"{zh}{lo}-{hi}天", f"{en}{lo}-{hi} days", Kind.MONEY, width=12))
         lo = hi + 1
     last = bounds[-1]
-    cols.append(col(f"b{last}_plus", f"{last}天以上", f"{last}天以上", f"Over {last} days", Kind.MONEY, width=12))
+    cols.append(col(f"b{last}_plus", f"{zh}{last}天以上", f"{zh}{last}天以上", "Age over " + f"{last} days" if age else f"Over {last} days",
+                    Kind.MONEY, width=12))
     return tuple(cols)
 
 
-def aging_columns(bounds: tuple[int, ...]) -> tuple:
+def aging_columns(bounds: tuple[int, ...], basis: str = "due") -> tuple:
     """All 账龄分析 columns: the fixed ones with the buckets after 未到期."""
-    return AGING.columns[:6] + bucket_columns(bounds) + AGING.columns[6:]
+    return AGING.columns[:6] + bucket_columns(bounds, basis) + AGING.columns[6:]

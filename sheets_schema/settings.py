@@ -105,6 +105,16 @@ PARAMS: tuple[Param, ...] = (
       "到期日 或 开票日期", "Due date or invoice date", AGING_BASIS),
     P("recovery_rates", "回收率", "回收率", "Recovery Rates", Kind.TEXT, "60:100%,100:80%,180:50%,365:30%,10%",
       "逾期天数上限:回收率，最后一项为更长逾期", "days:rate pairs; the last rate applies beyond"),
+    P("dunning_levels", "催款分级(天)", "催款分級(天)", "Dunning Levels (days)", Kind.TEXT, "30,60",
+      "逾期天数分级上限：1 提醒（1–30 天）、2 催告（31–60 天）、3 最后通知（更长）",
+      "Upper bounds of days overdue: 1 reminder (1–30), 2 demand (31–60), 3 final notice (beyond)"),
+    P("remittance", "汇款说明", "匯款說明", "Remittance Text", Kind.TEXT, None,
+      "印在对账单上：收款账户、开户行、付款附言要求", "Printed on statements: bank account and payment reference"),
+    P("turnover_benchmark", "总资产周转率基准", "總資產週轉率基準", "Asset Turnover Benchmark", Kind.NUMBER, 1.0,
+      "周转率达到此值得满分（资料中的数值无法辨认，默认 1）",
+      "Turnover scoring full points (the source's figure is illegible; 1 by default)", min=0.01, max=100),
+    P("resurvey_months", "信用复查间隔(月)", "信用複查間隔(月)", "Re-survey Interval (months)", Kind.INT, 12,
+      "最近一次信用调查超过此月数需复查", "A survey older than this many months is due again", min=1, max=120),
 )
 
 PARAMS_BY_KEY = {p.key: p for p in PARAMS}

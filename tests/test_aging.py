@@ -5,7 +5,8 @@ import zipfile
 
 import pytest
 
-from addin.core.aging import INVOICE_FIELDS, aging, bucket_of, recovery_rate
+from addin.core.aging import aging, bucket_of, recovery_rate
+from addin.core.ledger import Invoice, Party, items_as_of
 from addin.core.settings import Settings
 from addin.build.workbook import build_workbook
 from external import need, need_soffice
@@ -27,8 +28,13 @@ def inv(cid="C1", days_overdue=None, amount=100.0, paid=None, invoice_date=None,
             "owner": owner}
 
 
-def report(*invoices, s=S, cards=CARDS):
-    return aging([tuple(i.get(k) for k in INVOICE_FIELDS) for i in invoices], cards, AS_OF, s)
+PARTIES = {cid: Party(cid, c.name, c.owner, c.credit_limit, c.payment_terms) for cid, c in CARDS.items()}
+
+
+def report(*invoices, s=S):
+    invs = [Invoice(f"I{n}", i["customer_id"], i["invoice_date"], i["due_date"], i["amount"], i["paid"], None,
+                    i["owner"], n) for n, i in enumerate(invoices)]
+    return aging(items_as_of(invs, {}, PARTIES, AS_OF), PARTIES, AS_OF, s)
 
 
 @pytest.mark.parametrize("days, bucket", [(-5, None), (0, None), (1, 0), (30, 0), (31, 1), (60, 1), (61, 2),
@@ -59,18 +65,25 @@ def test_due_date_fallback_uses_payment_terms():
     assert by["C1"].max_days == 15 and by["C2"].max_days == 45
 
 
-def test_invoice_date_basis():
+def test_invoice_date_basis_ages_by_invoice_date_but_overdue_stays_by_due_date():
     r = report(inv(invoice_date=AS_OF - D(40), due=AS_OF + D(20)), s=Settings(aging_basis="invoice"))
-    assert r.customers[0].max_days == 40 and r.customers[0].buckets[1] == 100
+    c = r.customers[0]
+    assert c.buckets[1] == 100  # 40 days old: 31-60
+    assert (c.not_due, c.overdue, c.max_days, c.dunning, c.allowance) == (100, 0, 0, 0, 0)
     r = report(inv(invoice_date=AS_OF - D(40), due=AS_OF + D(20)))
-    assert r.customers[0].not_due == 100
+    assert r.customers[0].not_due == 100 and r.customers[0].buckets == [0.0] * 6
+    # invoiced today: age 0 is the first age bucket (0-30天), not "not due"
+    r = report(inv(invoice_date=AS_OF, due=AS_OF + D(30)), s=Settings(aging_basis="invoice"))
+    assert r.customers[0].buckets[0] == 100
 
 
 def test_partial_payments_settled_and_future_invoices():
     r = report(inv(days_overdue=10, amount=100.0, paid=30.0), inv(days_overdue=50, amount=80.0, paid=80.0),
                inv(days_overdue=5, amount=50.0, paid=60.0), inv(invoice_date=AS_OF + D(1), due=AS_OF + D(31)))
     assert len(r.customers) == 1
-    assert r.customers[0].outstanding == 70 and r.customers[0].buckets[0] == 70
+    c = r.customers[0]
+    # the overpayment of 10 on the third invoice is a credit netted in the balance
+    assert (c.outstanding, c.buckets[0], c.credits, c.overdue) == (60, 70, -10, 70)
 
 
 def test_over_limit_and_unlimited():
@@ -107,7 +120,8 @@ def ledger_book(tmp_path):
             {"invoice_no": "I1", "customer_id": "C1", "invoice_date": AS_OF - D(100), "due_date": AS_OF - D(70),
              "amount": 1500.0, "paid": 300.0},
             {"invoice_no": "I2", "customer_id": "C2", "invoice_date": AS_OF - D(10), "amount": 200.0},
-            {"invoice_no": "I3", "customer_id": "C3", "invoice_date": AS_OF - D(400), "amount": -5.0},
+            {"invoice_no": "I3", "customer_id": "C3", "invoice_date": AS_OF - D(400), "due_date": AS_OF - D(401),
+             "amount": 5.0},
             {"invoice_no": "I4", "customer_id": "C3", "invoice_date": AS_OF - D(400), "amount": 40.0},
         ],
     }
@@ -117,18 +131,20 @@ def ledger_book(tmp_path):
 def test_aging_sheet_in_workbook_and_errors_left_out(tmp_path):
     path = ledger_book(tmp_path)
     res = cli("aging", path)
-    assert res.exit_code == 1  # I3 has a negative amount
+    assert res.exit_code == 1  # I3 is due before it was invoiced: an error in a row the aging used
     rows = read_sheet(path, "账龄分析")
     assert rows[0][0] == "应收账款账龄分析 · 截至 2026-11-24（按到期日）"
     assert rows[1][:6] == ("客户编号", "客户名称", "业务员", "授信额度", "未收余额", "未到期")
+    assert rows[1][14:] == ("未核销贷项", "预计可回收", "坏账准备", "超额度", "催款等级", "下一步")
     body = {r[0]: r for r in rows[2:5]}
-    assert body["C1"][4:] == (1200, 0, 0, 0, 1200, 0, 0, 0, 1200, 70, 960, 240, "是")
-    assert body["C2"][4] == 200 and body["C2"][16] == "未授信"
+    assert body["C1"][4:] == (1200, 0, 0, 0, 1200, 0, 0, 0, 1200, 70, 0, 960, 240, "是", "3 最后通知",
+                              "发最后通知，停止发货，准备法律途径")
+    assert body["C2"][4] == 200 and body["C2"][17] == "未授信"
     assert body["C3"][4] == 40 and body["C3"][11] == 40  # 400 days old, 365天以上
     total = rows[5]
     assert total[0] == "合计" and total[4] == 1440
     assert rows[6][0] == "占比" and rows[6][4] == 1
-    assert [r[:3] for r in read_sheet(path, "校验结果") if r[0] == "错误"] == [("错误", "应收账款", "E4")]
+    assert [r[:3] for r in read_sheet(path, "校验结果") if r[0] == "错误"] == [("错误", "应收账款", "D4")]
 
 
 def test_csv_export_is_bom_utf8_and_injection_safe(tmp_path):

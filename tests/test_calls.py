@@ -3,7 +3,8 @@ import datetime as dt
 
 from addin.core.calls import (AHEAD, COVERAGE, DUE, PLANNED, PRIORITY, Customer, Reason, assess, coverage,
                               coverage_reserve, day_list, interval_due, project, schedule)
-from addin.core.collections import Collection, collections
+from addin.core.collections import Collection, from_ledger
+from addin.core.ledger import Invoice, collections, items_as_of
 from addin.core.funnel import contact_stats, funnel_plan_entered, heat, latest_plan
 from addin.core.settings import Settings
 from addin.core.workdays import add_working, left_in_month
@@ -112,12 +113,12 @@ def test_priorities_the_seeds_name_when_due():
 
 
 def test_collections_reasons_and_weight():
-    owed = collections([("C1", AS_OF - D(65), AS_OF - D(35), 12_300.0, None),
-                        ("C1", AS_OF - D(40), AS_OF - D(10), 1000.0, 1000.0),  # paid
-                        ("C2", AS_OF - D(27), AS_OF + D(3), 800.0, 300.0),
-                        ("C3", AS_OF - D(5), AS_OF + D(25), 900.0, None),  # not due soon
-                        ("C4", AS_OF + D(1), AS_OF + D(2), 900.0, None)],  # dated after the as-of date
-                       {}, AS_OF, 3)
+    invoices = [Invoice("I1", "C1", AS_OF - D(65), AS_OF - D(35), 12_300.0),
+                Invoice("I2", "C1", AS_OF - D(40), AS_OF - D(10), 1000.0, 1000.0),  # paid
+                Invoice("I3", "C2", AS_OF - D(27), AS_OF + D(3), 800.0, 300.0),
+                Invoice("I4", "C3", AS_OF - D(5), AS_OF + D(25), 900.0),  # not due soon
+                Invoice("I5", "C4", AS_OF + D(1), AS_OF + D(2), 900.0)]  # dated after the as-of date
+    owed = from_ledger(collections(items_as_of(invoices, {}, {}, AS_OF), 3), AS_OF)
     assert owed == {"C1": Collection(35, 12_300.0, None, 0.0), "C2": Collection(0, 0.0, 3, 500.0)}
     p = assess(cust(stage="4", plan=AS_OF, last_contact=AS_OF - D(8), collection=owed["C1"]), AS_OF, S)
     assert reason_text(p, "zh") == "计划今日回访；销售进程4：有选择我方的意向；应收逾期35天 ¥12,300.00"

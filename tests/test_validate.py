@@ -51,7 +51,7 @@ EXPECTED = [
     "E 联系记录!B3 unknown_customer",
     "E 信用调查!K2 score_range",
     "E 应收账款!D2 due_before_invoice",
-    "E 应收账款!F3 paid_over_amount",
+    "W 应收账款!F3 paid_over_amount",  # an overpayment is a credit on the customer, not an error
     "E 应收账款!A4 duplicate",
 ]
 
@@ -76,7 +76,7 @@ def test_cli_writes_report_and_highlights(tmp_path):
     path = bad_book(tmp_path)
     res = cli("validate", path)
     assert res.exit_code == 1
-    assert "18 errors" in res.output
+    assert "17 errors, 1 warnings" in res.output
     rows = read_sheet(path, "校验结果")
     assert rows[0] == ("严重性", "工作表", "单元格", "列", "值", "问题")
     assert rows[1] == ("错误", "客户资料卡", "D3", "电话", "12345", rows[1][5])
@@ -174,8 +174,9 @@ def test_rules_doc_lists_every_setting_with_its_default():
     from sheets_schema.settings import PARAMS
 
     doc = (Path(__file__).parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
+    blank = {"as_of": "（今天）", "remittance": "（空）"}
     for prm in PARAMS:
-        assert f"| {prm.zh} | {prm.en} | {default_text(prm) or '（今天）'} |" in doc, prm.key
+        assert f"| {prm.zh} | {prm.en} | {default_text(prm) or blank[prm.key]} |" in doc, prm.key
 
 
 def test_cut_offs_and_approval_limits_must_rise(tmp_path):
@@ -190,4 +191,4 @@ def test_cut_offs_and_approval_limits_must_rise(tmp_path):
     assert ("B4", "A类累计销售占比、B类累计销售占比 应从小到大，已全部使用默认值 80%、95%") in report
     assert ("B5", "客户经理审批上限、直销部经理审批上限、地区公司经理审批上限 应从小到大，已全部使用默认值 "
                   "50,000、200,000、500,000") in report
-    assert ("B6", "账龄分段应为从小到大的正整数（如 30,60,90），已使用默认值 30,60,90,180,365") in report
+    assert ("B6", "账龄分段(天)应为从小到大的正整数（如 30,60,90），已使用默认值 30,60,90,180,365") in report

@@ -22,8 +22,8 @@ from ..io import marks
 from ..writes import COMPUTED_FILL, HEADER_FILL, NUM_FMT
 
 FIXED_TIME = dt.datetime(2026, 1, 1)
-SHEET_ORDER = ("customers", "funnel", "contacts", "calls", "survey", "credit_form", "receivables",
-               "aging", "validation", "settings")
+SHEET_ORDER = ("customers", "funnel", "contacts", "calls", "survey", "credit_form", "receivables", "payments",
+               "aging", "statement", "validation", "settings")
 FONT = {"zh": "等线", "en": "Calibri"}
 DV_ROWS = 5000  # dropdowns cover at least this many rows
 
@@ -136,6 +136,13 @@ def _output_sheet(wb, fmts: Formats, spec: SheetSpec, lang: Lang) -> None:
         ws.write_string(0, 0, word(lang, "客户授信申请表", "Credit Application"), fmts.title)
         ws.write_string(2, 0, word(lang, "选中客户所在行后点击“填写授信申请”，或运行 crm credit-form。",
                                    "Select a customer's row and click Credit Form, or run crm credit-form."), fmts.note)
+        ws.set_column(0, 0, 60)
+        return
+    if spec.key == "statement":
+        ws.write_string(0, 0, word(lang, "客户对账单", "Statement of account"), fmts.title)
+        ws.write_string(2, 0, word(lang, "运行 crm statement 工作簿 客户编号 填写一位客户的对账单。",
+                                   "Run crm statement WORKBOOK CUSTOMER_ID to fill one customer's statement."),
+                        fmts.note)
         ws.set_column(0, 0, 60)
         return
     columns = spec.columns

@@ -1,18 +1,27 @@
-"""Receivables aging as of a date: buckets, recovery, allowance, over-limit."""
+"""Receivables aging as of a date: buckets, credits, recovery, allowance, over-limit, dunning, and
+the finance figures (DSO, share over 90 days, expected collections per week)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sheets_schema import CUSTOMERS, Record, blank
-
+from . import dunning
+from .ledger import Item, Party
 from .settings import Settings
 
+#: DSO is measured over this many days of invoicing before the as-of date
+DSO_DAYS = 90
+#: "over 90 days" in the share and the re-survey rule
+LONG_OVERDUE = 90
+#: expected collections are forecast for this many weeks
+FORECAST_WEEKS = 8
 
-def bucket_of(days: int, bounds: tuple[int, ...]) -> int | None:
-    """None when not due (days ≤ 0); else the index of the bucket (len(bounds) = beyond)."""
-    if days <= 0:
+
+def bucket_of(days: int, bounds: tuple[int, ...], *, from_zero: bool = False) -> int | None:
+    """None when not due (days ≤ 0; with ``from_zero`` only when days < 0); else the index of the
+    bucket (len(bounds) = beyond). Ages by invoice date start at 0 (``from_zero``)."""
+    if days < 0 or (days == 0 and not from_zero):
         return None
     for i, hi in enumerate(bounds):
         if days <= hi:
@@ -30,9 +39,12 @@ def recovery_rate(days: int, rates: tuple[tuple[int | None, float], ...]) -> flo
     return rates[-1][1]  # pragma: no cover
 
 
-def due_date(invoice_date: dt.date, due: dt.date | None, terms: int | None) -> dt.date:
-    """A blank 到期日 is 开票日期 + the customer's 账期天数 (blank = 0)."""
-    return due if due is not None else invoice_date + dt.timedelta(days=terms or 0)
+def item_bucket(it: Item, s: Settings) -> int | None:
+    """The bucket an open debit falls in: by days overdue (basis 到期日) or by age since the
+    invoice date (basis 开票日期); None: not due (due basis only)."""
+    if s.aging_basis == "invoice":
+        return bucket_of(it.age, s.aging_buckets, from_zero=True)
+    return bucket_of(it.days_overdue, s.aging_buckets)
 
 
 @dataclass
@@ -41,19 +53,18 @@ class CustomerAging:
     name: str | None
     owner: str | None
     credit_limit: float | None
-    outstanding: float = 0.0
-    not_due: float = 0.0
+    outstanding: float = 0.0  # net: open debits + credits
+    not_due: float = 0.0  # open debits not yet due (by due date, whatever the basis)
     buckets: list[float] = field(default_factory=list)
-    max_days: int = 0
-    recoverable: float = 0.0
+    overdue: float = 0.0  # open debits past their due date (whatever the basis)
+    max_days: int = 0  # oldest days overdue (by due date)
+    credits: float = 0.0  # unapplied credits: credit notes and overpayments (≤ 0)
+    allowance: float = 0.0  # Σ open debit × (1 − recovery rate)
+    dunning: int = 0  # dunning level (0: none)
 
     @property
-    def overdue(self) -> float:
-        return sum(self.buckets)
-
-    @property
-    def allowance(self) -> float:
-        return self.outstanding - self.recoverable
+    def recoverable(self) -> float:
+        return self.outstanding - self.allowance
 
     @property
     def over_limit(self) -> str:
@@ -61,6 +72,14 @@ class CustomerAging:
         if self.credit_limit is None:
             return "unlimited" if self.outstanding > 0 else "no"
         return "yes" if self.outstanding > self.credit_limit + 1e-9 else "no"
+
+
+@dataclass(frozen=True)
+class Week:
+    start: dt.date  # first day (inclusive)
+    end: dt.date  # last day (inclusive)
+    due: float  # open debits falling due in the week
+    expected: float  # what is expected in: due × 100 % (+ in week 1, overdue × recovery rate)
 
 
 @dataclass
@@ -71,57 +90,90 @@ class AgingReport:
     customers: list[CustomerAging]
     owners: list[CustomerAging]  # per 承办人 (else 业务员); credit_limit unused
     total: CustomerAging
+    items: list[Item] = field(default_factory=list)  # every invoice as of the date (settled ones too)
+    dso: float | None = None  # days sales outstanding over the last DSO_DAYS days of invoicing
+    sales_window: float = 0.0  # what was invoiced in those days (credit notes netted)
+    over_90_share: float | None = None  # share of the open debits more than 90 days overdue
+    weeks: list[Week] = field(default_factory=list)
+    bounds_dunning: tuple[int, ...] = (30, 60)  # the 设置 dunning levels the report used
 
     @property
     def over_limit_count(self) -> int:
         return sum(c.over_limit == "yes" for c in self.customers)
 
 
-def _add(target: CustomerAging, amount: float, days: int, s: Settings) -> None:
-    nb = len(s.aging_buckets) + 1
+def _add(target: CustomerAging, it: Item, s: Settings) -> None:
     if not target.buckets:
-        target.buckets = [0.0] * nb
+        target.buckets = [0.0] * (len(s.aging_buckets) + 1)
+    amount = it.open
     target.outstanding += amount
-    b = bucket_of(days, s.aging_buckets)
-    if b is None:
-        target.not_due += amount
-    else:
+    if it.is_credit:
+        target.credits += amount
+        return
+    b = item_bucket(it, s)
+    if b is not None:
         target.buckets[b] += amount
-        target.max_days = max(target.max_days, days)
-    target.recoverable += amount * recovery_rate(days, s.recovery_rates)
+    if it.days_overdue > 0:
+        target.overdue += amount
+        target.max_days = max(target.max_days, it.days_overdue)
+    else:
+        target.not_due += amount
+    target.allowance += amount * (1 - recovery_rate(it.days_overdue, s.recovery_rates))
 
 
-NO_CARD = blank(CUSTOMERS)  # an invoice of a customer without a card
-INVOICE_FIELDS = ["customer_id", "invoice_date", "due_date", "amount", "paid", "owner"]
+def _rounded(c: CustomerAging) -> CustomerAging:
+    for k in ("outstanding", "not_due", "overdue", "credits", "allowance"):
+        setattr(c, k, round(getattr(c, k), 2) + 0.0)
+    c.buckets = [round(b, 2) + 0.0 for b in c.buckets]
+    return c
 
 
-def aging(invoices: Iterable[tuple], customers: Mapping[str, Record], as_of: dt.date, s: Settings
-          ) -> AgingReport:
-    """``invoices``: valid 应收账款 rows as tuples of INVOICE_FIELDS; ``customers``: ID → card.
+def weeks_ahead(items: list[Item], as_of: dt.date, s: Settings, n: int = FORECAST_WEEKS) -> list[Week]:
+    """Expected collections for the ``n`` weeks after the as-of date: what falls due in each week
+    (at 100 %, as not yet due), and in the first week also what is overdue × its recovery rate."""
+    overdue = sum(i.open * recovery_rate(i.days_overdue, s.recovery_rates)
+                  for i in items if i.is_debit and i.days_overdue > 0)
+    out = []
+    for w in range(n):
+        start, end = as_of + dt.timedelta(days=7 * w + 1), as_of + dt.timedelta(days=7 * (w + 1))
+        due = round(sum(i.open for i in items if i.is_debit and start <= i.due <= end), 2)
+        out.append(Week(start, end, due + 0.0, round(due + (overdue if w == 0 else 0.0), 2) + 0.0))
+    return out
 
-    Outstanding = 金额 − 已收金额; settled invoices (≤ 0) and invoices dated after the as-of
-    date are left out. Days overdue = as-of − due date (basis 到期日) or − 开票日期 (basis 开票日期).
-    """
+
+def aging(items: Iterable[Item], parties: dict[str, Party], as_of: dt.date, s: Settings) -> AgingReport:
+    """``items``: the ledger as of ``as_of`` (core.ledger.items_as_of); ``parties``: ID → card.
+
+    A customer with a non-zero net balance gets a row (largest first); credits net its balance."""
+    items = list(items)
+    nb = len(s.aging_buckets) + 1
     per_customer: dict[str, CustomerAging] = {}
     per_owner: dict[str, CustomerAging] = {}
-    nb = len(s.aging_buckets) + 1
     total = CustomerAging("", None, None, None, buckets=[0.0] * nb)
-    for cid, inv_date, due, amount, paid, handler in invoices:
-        if inv_date is None or amount is None or inv_date > as_of:
+    for it in items:
+        if it.open == 0:
             continue
-        outstanding = round(float(amount) - float(paid or 0), 2)
-        if outstanding <= 0:
-            continue
-        card = customers.get(cid) or NO_CARD
-        ref = inv_date if s.aging_basis == "invoice" else due_date(inv_date, due, card.payment_terms)
-        days = (as_of - ref).days
+        cid = it.customer_id
+        party = parties.get(cid) or Party(cid)
         if cid not in per_customer:
-            per_customer[cid] = CustomerAging(cid, card.name, card.owner, card.credit_limit, buckets=[0.0] * nb)
-        _add(per_customer[cid], outstanding, days, s)
-        who = handler or card.owner or ""
+            per_customer[cid] = CustomerAging(cid, party.name, party.owner, party.credit_limit, buckets=[0.0] * nb)
+        _add(per_customer[cid], it, s)
+        who = it.invoice.owner or party.owner or ""
         per_owner.setdefault(who, CustomerAging(who, None, who, None, buckets=[0.0] * nb))
-        _add(per_owner[who], outstanding, days, s)
-        _add(total, outstanding, days, s)
-    rows = sorted(per_customer.values(), key=lambda c: (-c.outstanding, c.customer_id))
-    owners = sorted(per_owner.values(), key=lambda c: (-c.outstanding, c.customer_id))
-    return AgingReport(as_of, s.aging_basis, s.aging_buckets, rows, owners, total)
+        _add(per_owner[who], it, s)
+        _add(total, it, s)
+    for c in per_customer.values():
+        _rounded(c)
+        c.dunning = dunning.level(c.max_days, s.dunning_levels) if c.outstanding > 0 else 0
+    rows = sorted((c for c in per_customer.values() if c.outstanding != 0),
+                  key=lambda c: (-c.outstanding, c.customer_id))
+    owners = sorted((_rounded(o) for o in per_owner.values()), key=lambda c: (-c.outstanding, c.customer_id))
+    _rounded(total)
+    since = as_of - dt.timedelta(days=DSO_DAYS)
+    sales = round(sum(i.invoice.amount for i in items if since < i.invoice.invoice_date <= as_of), 2)
+    dso = round(total.outstanding / sales * DSO_DAYS, 1) if sales > 0 else None
+    gross = sum(i.open for i in items if i.is_debit)
+    long = sum(i.open for i in items if i.is_debit and i.days_overdue > LONG_OVERDUE)
+    share = long / gross if gross > 0 else None
+    return AgingReport(as_of, s.aging_basis, s.aging_buckets, rows, owners, total, items, dso, sales, share,
+                       weeks_ahead(items, as_of, s), s.dunning_levels)

@@ -1,15 +1,15 @@
-"""Collections for the call list (seed 004: 快、勤、事前催收): who owes what, how late, what falls due."""
+"""Collections for the call list (seed 004: 快、勤、事前催收): how late, how much, what falls due.
+
+The ledger (core/ledger.py: payments as of the date, credits netted) says what is owed; this is
+the scheduler's view of it and the weight it gives a call.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .aging import due_date
-
-#: invoice fields the call list reads, in this order
-FIELDS = ("customer_id", "invoice_date", "due_date", "amount", "paid")
+from . import ledger
 
 
 @dataclass(frozen=True)
@@ -22,36 +22,17 @@ class Collection:
     @property
     def weight(self) -> int:
         """How strongly this pulls a call forward: grows with the days late and the amount
-        (0–60): days / 3 up to 30, plus 6 per power of ten of the overdue amount above ¥100."""
+        (0–60): 10 + days / 3 up to 30, plus 6 per power of ten of the overdue amount above ¥100
+        up to 20; 10 for a reminder before the due date."""
         if not self.overdue_days:
             return 10 if self.upcoming_days is not None else 0
         amount = max(0.0, math.log10(max(self.overdue_amount, 1.0)) - 2) * 6
         return min(60, 10 + min(30, self.overdue_days // 3) + round(min(amount, 20)))
 
 
-def collections(invoices: Iterable[tuple], terms: Mapping[str, int | None], as_of: dt.date,
-                remind_days: int = 3) -> dict[str, Collection]:
-    """Per customer with something to collect: ``invoices`` are valid 应收账款 rows as tuples of
-    FIELDS; ``terms`` the customers' 账期天数 (a missing 到期日 is 开票日期 + terms). An invoice
-    is open when 金额 − 已收金额 > 0 and it is dated on or before ``as_of``."""
-    late: dict[str, list[float]] = {}  # customer → [max days, amount]
-    soon: dict[str, list[float]] = {}  # customer → [min days, amount]
-    for cid, inv_date, due, amount, paid in invoices:
-        if cid is None or inv_date is None or amount is None or inv_date > as_of:
-            continue
-        open_ = round(float(amount) - float(paid or 0), 2)
-        if open_ <= 0:
-            continue
-        days = (as_of - due_date(inv_date, due, terms.get(cid))).days
-        if days > 0:
-            acc = late.setdefault(cid, [0, 0.0])
-            acc[0], acc[1] = max(acc[0], days), acc[1] + open_
-        elif -days <= remind_days:
-            acc = soon.setdefault(cid, [remind_days + 1, 0.0])
-            acc[0], acc[1] = min(acc[0], -days), acc[1] + open_
-    out = {}
-    for cid in late.keys() | soon.keys():
-        d, a = late.get(cid, (0, 0.0))
-        u = soon.get(cid)
-        out[cid] = Collection(int(d), round(a, 2), int(u[0]) if u else None, round(u[1], 2) if u else 0.0)
-    return out
+def from_ledger(owed: dict[str, ledger.Collection], as_of: dt.date) -> dict[str, Collection]:
+    """Customer ID → what the call list needs of its collections picture as of ``as_of``."""
+    return {cid: Collection(c.oldest_days, c.overdue if c.oldest_days else 0.0,
+                            (c.next_due - as_of).days if c.next_due is not None else None,
+                            c.due_soon if c.next_due is not None else 0.0)
+            for cid, c in owed.items()}

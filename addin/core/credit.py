@@ -4,6 +4,7 @@ Every rule is written in words in docs/rules.md; the numbers live here once.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -46,12 +47,12 @@ class Ratios:
     asset_turnover: float | None
     net_margin: float | None
     zero_denominators: tuple[str, ...]  # ratio keys left blank because of a zero denominator
+    no_current_liabilities: bool = False  # 流动负债 = 0: the quick ratio is blank and scores full points
 
 
 def ratios(row: Record) -> Ratios:
     zero: list[str] = []
-    quick, z = _div(row.get("quick_assets"), row.get("current_liabilities"))
-    zero += ["quick_ratio"] * z
+    quick, no_liabilities = _div(row.get("quick_assets"), row.get("current_liabilities"))
     debt, z = _div(row.get("total_liabilities"), row.get("assets_end"))
     zero += ["debt_ratio"] * z
     begin, end = _num(row.get("assets_begin")), _num(row.get("assets_end"))
@@ -60,19 +61,21 @@ def ratios(row: Record) -> Ratios:
     zero += ["asset_turnover"] * z
     margin, z = _div(row.get("net_profit"), row.get("revenue"))
     zero += ["net_margin"] * z
-    return Ratios(quick, debt, turnover, margin, tuple(zero))
+    return Ratios(quick, debt, turnover, margin, tuple(zero), no_liabilities)
 
 
-def ratio_points(r: Ratios) -> dict[str, float]:
-    """Each ratio scored 0–1 against its benchmark; a blank ratio scores 0."""
+def ratio_points(r: Ratios, turnover_benchmark: float = 1.0) -> dict[str, float]:
+    """Each ratio scored 0–1 against its benchmark; a blank ratio scores 0, except a quick ratio
+    left blank because there are no current liabilities (nothing to cover: full points)."""
     def clamp(x: float) -> float:
         return max(0.0, min(1.0, x))
 
+    quick = clamp(r.quick_ratio / 1.0) if r.quick_ratio is not None else float(r.no_current_liabilities)
     out = {
-        "quick_ratio": clamp(r.quick_ratio / 1.0) if r.quick_ratio is not None else 0.0,
+        "quick_ratio": quick,
         "debt_ratio": (1.0 if r.debt_ratio <= 0.5 else clamp((1.0 - r.debt_ratio) / 0.5))
         if r.debt_ratio is not None else 0.0,
-        "asset_turnover": clamp(r.asset_turnover / 1.0) if r.asset_turnover is not None else 0.0,
+        "asset_turnover": clamp(r.asset_turnover / turnover_benchmark) if r.asset_turnover is not None else 0.0,
         "net_margin": clamp(r.net_margin / 0.15) if r.net_margin is not None else 0.0,
     }
     return out
@@ -89,7 +92,7 @@ def management_points(row: Record) -> float:
 
 
 def score(r: Ratios, row: Record, s: Settings) -> float:
-    fin = sum(ratio_points(r).values()) / 4
+    fin = sum(ratio_points(r, s.turnover_benchmark).values()) / 4
     return round(100 * (s.financial_weight * fin + (1 - s.financial_weight) * management_points(row)), 1)
 
 
@@ -132,6 +135,17 @@ def approver(amount: float | None, s: Settings) -> str:
     return "general_manager"
 
 
+def insolvent(row: dict[str, Any]) -> bool:
+    """资不抵债: total liabilities above the total assets at the end of the period."""
+    end, liab = _num(row.get("assets_end")), _num(row.get("total_liabilities"))
+    return end is not None and liab is not None and liab > end
+
+
+#: the best grade a survey with a named weakness may have
+CAPS = {"insolvent": "C"}
+_RANK = {name: i for i, (_, name) in enumerate(GRADE_BANDS)}
+
+
 @dataclass(frozen=True)
 class Assessment:
     ratios: Ratios
@@ -140,6 +154,9 @@ class Assessment:
     suggested: float
     approver: str
     amount: float  # the amount the approver is chosen by
+    points: dict[str, float] | None = None  # ratio points 0–1, as scored
+    cap: str | None = None  # why the grade was capped (a CAPS key), None when it was not
+    turnover_benchmark: float = 1.0
 
 
 def assess(row: Record, s: Settings, annual_sales: float | None = None,
@@ -147,7 +164,33 @@ def assess(row: Record, s: Settings, annual_sales: float | None = None,
     r = ratios(row)
     pts = score(r, row, s)
     g = grade(pts)
+    cap = "insolvent" if insolvent(row) else None
+    if cap is not None and _RANK[g] < _RANK[CAPS[cap]]:
+        g = CAPS[cap]
     sug = suggested_limit(row, g, annual_sales, payment_terms)
     requested = _num(row.get("requested_limit"))
     amount = requested if requested is not None and requested > 0 else sug
-    return Assessment(r, pts, g, sug, approver(amount, s), amount)
+    return Assessment(r, pts, g, sug, approver(amount, s), amount, ratio_points(r, s.turnover_benchmark), cap,
+                      s.turnover_benchmark)
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    """``d`` plus whole months, the day clamped to the month's end (2025-01-31 + 1 → 2025-02-28)."""
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(d.day, last))
+
+
+def resurvey_reasons(survey_date: dt.date, as_of: dt.date, months: int, over_limit: bool,
+                     max_days_overdue: int, long_overdue: int = 90) -> tuple[str, ...]:
+    """Why a customer's latest survey is due again: ``stale`` (older than ``months`` months),
+    ``over_limit`` (its balance exceeds its 授信额度), ``overdue`` (over ``long_overdue`` days)."""
+    out = []
+    if as_of > add_months(survey_date, months):
+        out.append("stale")
+    if over_limit:
+        out.append("over_limit")
+    if max_days_overdue > long_overdue:
+        out.append("overdue")
+    return tuple(out)

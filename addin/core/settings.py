@@ -48,7 +48,7 @@ def parse_recovery(v: Any) -> tuple[tuple[int | None, float], ...]:
 
 
 def parse_param(param: Param, v: Any) -> Any:
-    if param.key == "aging_buckets":
+    if param.key in ("aging_buckets", "dunning_levels"):
         return parse_buckets(v)
     if param.key == "recovery_rates":
         return parse_recovery(v)
@@ -107,6 +107,11 @@ class Settings(BaseModel):
     aging_basis: str = _default("aging_basis")
     #: (upper bound of days overdue, rate); the last bound is None = beyond
     recovery_rates: tuple[tuple[int | None, float], ...] = _default("recovery_rates")
+    #: upper bounds of days overdue of each dunning level but the last (level n+1 = beyond)
+    dunning_levels: tuple[int, ...] = _default("dunning_levels")
+    remittance: str | None = _default("remittance")
+    turnover_benchmark: float = _default("turnover_benchmark")
+    resurvey_months: int = _default("resurvey_months")
 
     def interval(self, grade: str | None) -> int:
         return {"A": self.interval_a, "B": self.interval_b}.get(grade or "C", self.interval_c)
@@ -148,6 +153,8 @@ def default_text(param: Param, lang: str = "zh") -> str:
     v = param.default
     if param.kind == Kind.PERCENT:
         return f"{v * 100:g}%"
+    if param.kind == Kind.NUMBER:
+        return f"{v:g}"
     if param.kind == Kind.MONEY:
         return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
     return str(v)

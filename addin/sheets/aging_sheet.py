@@ -7,7 +7,8 @@ from typing import Any
 import sheets_schema as S
 from sheets_schema import Lang
 
-from ..core.aging import AgingReport, CustomerAging
+from ..core import dunning
+from ..core.aging import DSO_DAYS, FORECAST_WEEKS, AgingReport, CustomerAging
 from ..i18n import pick
 from ..writes import OutputSheet, Styled, kind_style
 
@@ -18,11 +19,39 @@ WORDS = {
     "total": ("合计", "Total"), "share": ("占比", "Share"),
     "owners": ("按承办人汇总", "By owner"), "owner": ("承办人", "Owner"),
     "customers": ("{n} 户", "{n} customers"),
+    "finance": ("财务指标", "Finance figures"),
+    "dso": ("应收账款周转天数 DSO（近 {n} 天开票）", "DSO (invoicing of the last {n} days)"),
+    "sales": ("近 {n} 天开票金额", "Invoiced in the last {n} days"),
+    "over90": ("逾期 90 天以上占比", "Share over 90 days overdue"),
+    "forecast": ("预计回款（未来 {n} 周）", "Expected collections (next {n} weeks)"),
+    "week": ("周", "Week"), "from": ("起", "From"), "to": ("止", "To"),
+    "week_due": ("本周到期", "Falling due"), "expected": ("预计回款", "Expected"),
+    "forecast_note": ("第 1 周含已逾期金额 × 回收率；到期金额按 100% 计", "Week 1 includes the overdue amount × "
+                      "recovery rates; amounts falling due count at 100 %"),
+}
+DUNNING = {
+    "first": ("提醒", "Reminder"), "middle": ("催告", "Demand"), "last": ("最后通知", "Final notice"),
+}
+NEXT_ACTION = {
+    "first": ("电话提醒，寄送对账单", "Call and send a statement"),
+    "middle": ("发催告函，暂停新增赊销", "Send a demand letter; hold new credit sales"),
+    "last": ("发最后通知，停止发货，准备法律途径", "Send a final notice; stop shipping; prepare legal action"),
 }
 
 
 def w(key: str, lang: Lang, **kw: Any) -> str:
     return pick(WORDS, key, lang, **kw)
+
+
+def dunning_label(level: int, bounds: tuple[int, ...], lang: Lang) -> str | None:
+    """``2 催告``; None when the customer is not chased."""
+    stage = dunning.stage(level, bounds)
+    return None if stage is None else f"{level} {pick(DUNNING, stage, lang)}"
+
+
+def next_action(level: int, bounds: tuple[int, ...], lang: Lang) -> str | None:
+    stage = dunning.stage(level, bounds)
+    return None if stage is None else pick(NEXT_ACTION, stage, lang)
 
 
 @dataclass
@@ -37,6 +66,9 @@ class AgingTable:
     owners: list[list[Any]]
     bucket_headers: list[str]
     bucket_totals: list[float]
+    finance: list[list[Any]]  # label, value rows
+    forecast_headers: list[str]
+    forecast: list[list[Any]]
 
 
 def _money(x: float) -> float:
@@ -45,30 +77,40 @@ def _money(x: float) -> float:
 
 def _amounts(c: CustomerAging) -> list[Any]:
     return [_money(c.outstanding), _money(c.not_due), *[_money(b) for b in c.buckets], _money(c.overdue),
-            c.max_days or None, _money(c.recoverable), _money(c.allowance)]
+            c.max_days or None, _money(c.credits), _money(c.recoverable), _money(c.allowance)]
 
 
 def aging_table(report: AgingReport, lang: Lang) -> AgingTable:
-    columns = S.aging_columns(report.bounds)
+    columns = S.aging_columns(report.bounds, report.basis)
     headers = [c.header(lang) for c in columns]
+    tail = 3  # 超额度, 催款等级, 下一步
     body = []
     for c in report.customers:
         zh, en = OVER[c.over_limit]
-        body.append([c.customer_id, c.name, c.owner, c.credit_limit, *_amounts(c), zh if lang == "zh" else en])
+        body.append([c.customer_id, c.name, c.owner, c.credit_limit, *_amounts(c), zh if lang == "zh" else en,
+                     dunning_label(c.dunning, report.bounds_dunning, lang),
+                     next_action(c.dunning, report.bounds_dunning, lang)])
     t = report.total
     over = sum(c.over_limit == "yes" for c in report.customers)
+    chased = sum(c.dunning > 0 for c in report.customers)
     total = [w("total", lang), w("customers", lang, n=len(report.customers)), None, None, *_amounts(t),
-             w("customers", lang, n=over)]
+             w("customers", lang, n=over), w("customers", lang, n=chased), None]
     base = t.outstanding or 1.0
     amounts = _amounts(t)
+    days_col = len(amounts) - 4
     share = [w("share", lang), None, None, None] + [
-        (None if i == len(amounts) - 3 else (x or 0.0) / base) for i, x in enumerate(amounts)] + [None]
-    owner_headers = [w("owner", lang), None, None, None] + headers[4:-1] + [None]
-    owners = [[o.owner, None, None, None, *_amounts(o), None] for o in report.owners]
+        (None if i == days_col else (x or 0.0) / base) for i, x in enumerate(amounts)] + [None] * tail
+    owner_headers = [w("owner", lang), None, None, None] + headers[4:-tail] + [None] * tail
+    owners = [[o.owner, None, None, None, *_amounts(o)] + [None] * tail for o in report.owners]
     nb = len(report.bounds) + 1
+    finance = [[w("dso", lang, n=DSO_DAYS), report.dso],
+               [w("sales", lang, n=DSO_DAYS), _money(report.sales_window)],
+               [w("over90", lang), report.over_90_share]]
+    forecast = [[k + 1, wk.start, wk.end, wk.due, wk.expected] for k, wk in enumerate(report.weeks)]
     return AgingTable(
         w("title", lang, date=report.as_of.isoformat(), basis=w(report.basis, lang)), columns, headers, body,
-        total, share, owner_headers, owners, headers[6:6 + nb], [_money(b) for b in t.buckets])
+        total, share, owner_headers, owners, headers[6:6 + nb], [_money(b) for b in t.buckets], finance,
+        [w(k, lang) for k in ("week", "from", "to", "week_due", "expected")], forecast)
 
 
 def aging_sheet(report: AgingReport, lang: Lang, tab: str) -> OutputSheet:
@@ -78,12 +120,27 @@ def aging_sheet(report: AgingReport, lang: Lang, tab: str) -> OutputSheet:
     rows: list[list[Any]] = [[Styled(t.title, "title")] + [None] * (n - 1),
                              [Styled(h, "header") for h in t.headers]]
     rows += t.body
-    rows.append([Styled(v, "total_text" if i < 4 or i == n - 1 else "total_" + styles[i].split("_")[-1])
+    money_end = n - 3
+    rows.append([Styled(v, "total_text" if i < 4 or i >= money_end else "total_" + styles[i].split("_")[-1])
                  for i, v in enumerate(t.total)])
     rows.append([Styled(v, "total_percent" if isinstance(v, float) else "total_text") for v in t.share])
-    rows.append([None] * n)
+    blank = [Styled(None, "text")]  # a styled blank: no run of its own for the live engine
+    rows.append(blank)
     rows.append([Styled(t.owner_headers[0], "section")] + [Styled(h, "header") if h else None
                                                           for h in t.owner_headers[1:]])
     rows += t.owners
+    rows.append(blank)
+    gap = [Styled(None, "text")] * 3
+    rows.append([Styled(w("finance", lang), "section")])
+    for (label, value), style in zip(t.finance, ("box_number", "box_money", "box_percent")):
+        rows.append([Styled(label, "text"), *gap, Styled(value, style)])
+    rows.append(blank)
+    # the forecast runs across: a row of weeks, a row falling due, a row expected
+    rows.append([Styled(w("forecast", lang, n=FORECAST_WEEKS), "section")])
+    rows.append([Styled(t.forecast_headers[0], "header"), *gap]
+                + [Styled(f"{wk[1]:%m-%d}~{wk[2]:%m-%d}", "header") for wk in t.forecast])
+    rows.append([Styled(t.forecast_headers[3], "text"), *gap] + [Styled(wk[3], "money") for wk in t.forecast])
+    rows.append([Styled(t.forecast_headers[4], "text"), *gap] + [Styled(wk[4], "money") for wk in t.forecast])
+    rows.append([Styled(w("forecast_note", lang), "subtitle")])
     return OutputSheet(S.AGING.key, tab, rows, widths=[c.width for c in t.columns], column_styles=styles,
                        freeze_rows=2, merges=[(1, 1, 1, n)], row_heights={1: 24}, landscape=True)

@@ -25,6 +25,9 @@ L = {
     "current_limit": ("现有授信额度", "Current limit"),
     "outstanding": ("当前未收余额", "Outstanding"), "overdue": ("其中逾期", "Of which overdue"),
     "max_days": ("最长逾期天数", "Oldest overdue (days)"),
+    "cap_insolvent": ("资不抵债：负债总额超过期末资产总额，信用等级不高于 C，只做现金交易或有担保品的交易。",
+                      "Insolvent: total liabilities exceed total assets; graded no better than C — cash or "
+                      "secured trade only."),
     "rule": ("按批准的信用额度进行交易，超出批准额度的部分必须现金交易或有担保品。",
              "Trade within the approved limit; any amount above it is cash or secured."),
     "applicant": ("申请人（业务员）：____________", "Applicant (rep): ____________"),
@@ -89,9 +92,11 @@ def credit_form_sheet(customer: S.Record, survey: S.Record, a: Assessment, ledge
     section(t("s2", lang, date=survey.survey_date.isoformat()))
     add([Styled(t(k, lang), "header") for k in ("ratio", "formula")] + [Styled(None, "header")]
         + [Styled(t(k, lang), "header") for k in ("value", "benchmark", "points")], [(2, 3)])
-    points = ratio_points(a.ratios)
+    points = a.points or ratio_points(a.ratios, a.turnover_benchmark)
     for key in BENCHMARKS:
         zh, en, bench = FORMULA[key]
+        if key == "asset_turnover":
+            bench = f"≥ {a.turnover_benchmark:g}"
         v = getattr(a.ratios, key)
         style = "box_percent" if V.col(key).kind.value == "percent" else "box_number"
         add([lab(key, V), val(zh if lang == "zh" else en), val(None), val(v, style), val(bench),
@@ -116,6 +121,8 @@ def credit_form_sheet(customer: S.Record, survey: S.Record, a: Assessment, ledge
     add([Styled(t("outstanding", lang), "label"), val(ledger.outstanding if ledger else 0.0, "box_money"),
          Styled(t("overdue", lang), "label"), val(ledger.overdue if ledger else 0.0, "box_money"),
          Styled(t("max_days", lang), "label"), val(ledger.max_days if ledger else 0, "box_int")])
+    if a.cap is not None:
+        add([Styled(t("cap_" + a.cap, lang), "error")], [(1, 6)], 24)
     add([Styled(t("rule", lang), "note")], [(1, 6)], 30)
     add([None])
     add([Styled(t("applicant", lang), "text"), None, None, Styled(t("sign_date", lang), "text")], [(1, 3)], 24)

@@ -47,6 +47,8 @@ class CallFacts:
 @dataclass(frozen=True)
 class CreditFacts:
     latest: dict[str, tuple[Record, Any]]  # customer ID → (latest valid survey, core.credit.Assessment)
+    #: customer ID → why its latest survey is due again (core.credit.resurvey_reasons codes)
+    resurvey: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class Facts:
     grades: GradeFacts | None = None
     calls: CallFacts | None = None
     credit: CreditFacts | None = None
-    aging: Any = None  # core.aging.AgingReport
+    aging: Any = None  # core.aging.AgingReport (its .items: the ledger as of the date; .dso)
 
 
 @dataclass(frozen=True)

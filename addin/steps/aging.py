@@ -1,15 +1,84 @@
-"""账龄分析 as of the run's date."""
+"""账龄分析 as of the run's date, and the per-invoice computed columns of 应收账款."""
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 import sheets_schema as S
 
-from ..core.aging import INVOICE_FIELDS, aging
+from ..core.aging import AgingReport, aging, item_bucket
+from ..core.ledger import Invoice, Item, Party, Payment, items_as_of, payments_by_invoice
+from ..i18n import pick
+from ..loader import Loaded
 from ..sheets.aging_sheet import aging_sheet
-from ..core.aging import AgingReport
+from ..writeback import computed_blocks
 from . import Context, Output, step
+
+WORDS = {"credit": ("贷项", "Credit"), "settled": ("已结清", "Settled")}
+
+
+def parties(loaded: Loaded) -> dict[str, Party]:
+    return {cid: Party(cid, c.name, c.owner, c.credit_limit, c.payment_terms)
+            for cid, c in loaded.customer_cards().items()}
+
+
+def _column(t: Any, key: str) -> list[Any]:
+    return t.values.get(key) or [None] * len(t)
+
+
+def invoices(loaded: Loaded) -> list[Invoice]:
+    """The valid 应收账款 rows (rows with errors are left out and listed in 校验结果)."""
+    t = loaded.tables["receivables"]
+    keys = ("invoice_no", "customer_id", "invoice_date", "due_date", "amount", "paid", "last_payment", "owner")
+    cols = [_column(t, k) for k in keys]
+    out = []
+    for i, (no, cid, inv_date, due, amount, paid, last, owner) in enumerate(zip(*cols)):
+        if i in t.bad_rows or cid is None or inv_date is None or amount is None:
+            continue
+        out.append(Invoice(no, cid, inv_date, due, float(amount), paid, last, owner, i))
+    return out
+
+
+def payments(loaded: Loaded) -> dict[str, list[Payment]]:
+    """The valid 收款记录 rows by 单据号."""
+    t = loaded.tables["payments"]
+    cols = [_column(t, k) for k in ("pay_date", "invoice_no", "amount")]
+    return payments_by_invoice(Payment(d, no, float(a)) for i, (d, no, a) in enumerate(zip(*cols))
+                               if i not in t.bad_rows and d is not None and no is not None and a is not None)
+
+
+def ledger(loaded: Loaded, as_of: dt.date) -> tuple[list[Item], dict[str, Party]]:
+    """Every invoice as of ``as_of`` and the customers, as the core takes them."""
+    p = parties(loaded)
+    return items_as_of(invoices(loaded), payments(loaded), p, as_of), p
+
+
+def invoice_columns(items: list[Item], r: Context) -> dict[str, dict[int, Any]]:
+    """未收金额, 逾期天数 (0 when not yet due) and 账龄段 per invoice as of the run's date."""
+    s = r.settings
+    buckets = S.bucket_columns(s.aging_buckets, s.aging_basis)
+    values: dict[str, dict[int, Any]] = {"open_amount": {}, "days_overdue": {}, "aging_bucket": {}}
+    for it in items:
+        i = it.invoice.index
+        values["open_amount"][i] = it.open
+        if it.is_credit:
+            values["aging_bucket"][i] = pick(WORDS, "credit", r.lang)
+        elif it.open == 0:
+            values["aging_bucket"][i] = pick(WORDS, "settled", r.lang)
+        else:
+            values["days_overdue"][i] = max(it.days_overdue, 0)
+            b = item_bucket(it, s)
+            values["aging_bucket"][i] = S.AGING.col("not_due").header(r.lang) if b is None else \
+                buckets[b].header(r.lang)
+    return values
 
 
 @step("aging")
 def run(r: Context) -> tuple[Output, AgingReport]:
-    report = aging(r.table("receivables").tuples(INVOICE_FIELDS), r.loaded.customer_cards(), r.as_of, r.settings)
-    return Output(outputs=[aging_sheet(report, r.lang, r.loaded.tab(S.AGING))]), report
+    items, p = ledger(r.loaded, r.as_of)
+    report = aging(items, p, r.as_of, r.settings)
+    out = Output(outputs=[aging_sheet(report, r.lang, r.loaded.tab(S.AGING))])
+    t = r.table("receivables")
+    if t.columns:
+        out.columns[t.name] = computed_blocks(t, invoice_columns(items, r), r.lang)
+    return out, report

@@ -8,7 +8,8 @@ from typing import Any
 import sheets_schema as S
 
 from ..core.calls import Customer, schedule
-from ..core.collections import FIELDS as COLLECTION_FIELDS, collections
+from ..core.collections import from_ledger
+from ..core.ledger import collections
 from ..core.funnel import contact_stats, funnel_plan_entered, heat, latest_plan
 from ..core import parse as p
 from ..core.harvest import contact_key
@@ -20,6 +21,7 @@ from ..writeback import computed_blocks
 from ..validate.issues import Issue
 from ..validate.messages import message
 from . import CallFacts, Context, Output, step
+from .aging import ledger
 
 CONTACT_FIELDS = ("date", "customer_id", "channel", "contact", "outcome", "next_call", "owner")
 KEY_FIELDS = ("date", "customer_id", "outcome", "next_call")
@@ -113,8 +115,7 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     funnel_problems = problem_columns(ft)
     # every card with a usable ID and owner; other errors are named in the reasons
     cards = {cid: c for cid, c in r.loaded.customer_cards().items() if c.owner is not None}
-    terms = {cid: c.payment_terms for cid, c in r.loaded.customer_cards().items()}
-    owed = collections(r.table("receivables").tuples(list(COLLECTION_FIELDS)), terms, as_of, s.remind_days)
+    owed = from_ledger(collections(ledger(r.loaded, as_of)[0], s.remind_days), as_of)
     seen_raw = ft.raw.get("plan_seen", [])
     entered_raw = ft.raw.get("plan_entered", [])
     first_run = not any(v is not None and v != "" for v in seen_raw)

@@ -6,8 +6,9 @@ from typing import Any
 
 from sheets_schema import Record
 
-from ..core.credit import Assessment, assess
-from ..i18n import pick
+from ..core.aging import LONG_OVERDUE
+from ..core.credit import Assessment, assess, resurvey_reasons
+from ..i18n import join, pick
 from ..writeback import computed_blocks
 from . import Context, CreditFacts, Output, step
 
@@ -15,15 +16,21 @@ DENOMINATOR = {"quick_ratio": "current_liabilities", "debt_ratio": "assets_end",
                "asset_turnover": "assets_end", "net_margin": "revenue"}
 RATIO_NAME = {"quick_ratio": ("速动比率", "Quick ratio"), "debt_ratio": ("资产负债率", "Debt ratio"),
               "asset_turnover": ("总资产周转率", "Asset turnover"), "net_margin": ("销售净利率", "Net margin")}
-STALE_DAYS = 365
+RESURVEY = {"stale": ("调查已超过 {months} 个月", "survey older than {months} months"),
+            "over_limit": ("超出授信额度", "over the credit limit"),
+            "overdue": ("逾期超过 {days} 天", "over {days} days overdue")}
 
 
-@step("credit")
+def resurvey_text(reasons: tuple[str, ...], months: int, lang: str) -> str | None:
+    return join([pick(RESURVEY, k, lang, months=months, days=LONG_OVERDUE) for k in reasons], lang) or None
+
+
+@step("credit", needs=("aging",))
 def run(r: Context) -> tuple[Output, CreditFacts]:
     t = r.table("survey")
     cards = r.loaded.customer_cards()
     keys = ("quick_ratio", "debt_ratio", "asset_turnover", "net_margin", "credit_score", "credit_grade",
-            "suggested_limit", "approver")
+            "suggested_limit", "approver", "resurvey")
     values: dict[str, dict[int, Any]] = {k: {} for k in keys}
     out = Output()
     latest: dict[str, tuple[dt.date, int, Record, Assessment]] = {}
@@ -40,13 +47,25 @@ def run(r: Context) -> tuple[Output, CreditFacts]:
         for ratio in a.ratios.zero_denominators:
             out.issues.append(t.new_issue(i, DENOMINATOR[ratio], "zero_denominator", "warning",
                                           ratio=pick(RATIO_NAME, ratio, r.lang)))
+        if a.cap == "insolvent":
+            out.issues.append(t.new_issue(i, "total_liabilities", "insolvent", "warning"))
         key = (row.survey_date, i)
         cid = row.customer_id
         if cid not in latest or key > latest[cid][:2]:
-            latest[cid] = (row.survey_date, i, row, a)
-    for date, i, _, _ in latest.values():
-        if (r.as_of - date).days > STALE_DAYS:
-            out.issues.append(t.new_issue(i, "survey_date", "stale_survey", "warning", date=date.isoformat()))
+            latest[cid] = (key[0], i, row, a)
+    ledger = {c.customer_id: c for c in r.facts.aging.customers} if r.facts.aging is not None else {}
+    months = r.settings.resurvey_months
+    resurvey: dict[str, tuple[str, ...]] = {}
+    for cid, (date, i, _, _) in latest.items():
+        c = ledger.get(cid)
+        reasons = resurvey_reasons(date, r.as_of, months, c is not None and c.over_limit == "yes",
+                                   c.max_days if c is not None else 0, LONG_OVERDUE)
+        if reasons:
+            resurvey[cid] = reasons
+            values["resurvey"][i] = resurvey_text(reasons, months, r.lang)
+        if "stale" in reasons:
+            out.issues.append(t.new_issue(i, "survey_date", "stale_survey", "warning", date=date.isoformat(),
+                                          months=months))
     if t.columns:
         out.columns[t.name] = computed_blocks(t, values, r.lang)
-    return out, CreditFacts({cid: (row, a) for cid, (_, _, row, a) in latest.items()})
+    return out, CreditFacts({cid: (row, a) for cid, (_, _, row, a) in latest.items()}, resurvey)

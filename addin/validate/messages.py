@@ -35,7 +35,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status_stage6": ("客户状态“{status}”应对应销售进程 6", "Contract status '{status}' requires stage 6"),
     "status_stage7": ("客户状态“{status}”应对应销售进程 7", "Contract status '{status}' requires stage 7"),
     "due_before_invoice": ("到期日早于开票日期 {invoice_date}", "Due date is before the invoice date {invoice_date}"),
-    "paid_over_amount": ("已收金额超过金额 {amount}", "Paid exceeds the amount {amount}"),
+    "paid_over_amount": ("已收金额超过金额 {amount}，多收部分记为未核销贷项",
+                         "Paid exceeds the amount {amount}; the excess is an unapplied credit"),
+    "credit_note": ("金额为负数：按贷项（红字发票）冲减该客户的未收余额",
+                    "Negative amount: a credit note, netted against the customer's balance"),
+    "unknown_invoice": ("单据号在“{sheet}”中不存在", "Invoice number not found in sheet {sheet}"),
+    "payment_customer": ("客户编号与单据 {invoice} 的客户 {customer} 不一致；按单据号核销",
+                         "Customer ID differs from invoice {invoice}'s customer {customer}; applied by invoice"),
+    "payments_over_amount": ("单据 {invoice} 的收款合计超过金额 {amount}，多收部分记为未核销贷项",
+                             "Payments for invoice {invoice} exceed its amount {amount}; the excess is an "
+                             "unapplied credit"),
+    "insolvent": ("资不抵债：负债总额超过期末资产总额，信用等级不高于 C",
+                  "Insolvent: total liabilities exceed total assets; graded no better than C"),
     "future_contact": ("联系日期晚于基准日期 {as_of}", "Contact dated after the as-of date {as_of}"),
     # warnings
     "output_name_taken": ("这是您自己的工作表，插件未改动它；插件的输出写在“{name}”",
@@ -43,8 +54,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sheet_missing": ("工作表缺失，按空表处理", "Sheet missing; treated as empty"),
     "duplicate_header": ("表头重复，只读取第一列", "Duplicate header; only the first column is read"),
     "unknown_parameter": ("未知参数，已忽略", "Unknown parameter; ignored"),
-    "parameter_not_ascending": ("账龄分段应为从小到大的正整数（如 30,60,90），已使用默认值 {default}",
-                                "Aging buckets must be positive whole numbers, ascending (e.g. 30,60,90); the "
+    "parameter_not_ascending": ("{label}应为从小到大的正整数（如 30,60,90），已使用默认值 {default}",
+                                "{label} must be positive whole numbers, ascending (e.g. 30,60,90); the "
                                 "default {default} is used"),
     "settings_order": ("{labels} 应从小到大，已全部使用默认值 {defaults}",
                        "{labels} must rise in this order; the defaults {defaults} are used"),
@@ -58,8 +69,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "future_invoice": ("开票日期晚于基准日期 {as_of}，不计入账龄",
                        "Invoice dated after the as-of date {as_of}; left out of the aging"),
     "zero_denominator": ("{ratio}的分母为零，比率留空", "{ratio}: the denominator is zero; left blank"),
-    "stale_survey": ("信用调查已超过一年（{date}），建议重新调查",
-                     "Survey older than a year ({date}); a new survey is due"),
+    "stale_survey": ("信用调查已超过 {months} 个月（{date}），建议重新调查",
+                     "Survey older than {months} months ({date}); a new survey is due"),
 }
 
 

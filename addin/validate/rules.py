@@ -131,10 +131,15 @@ def due_before_invoice(df: pd.DataFrame, ctx: Ctx) -> Mask:
     return _lt(df["due_date"], df["invoice_date"])
 
 
-@check("receivables", "paid", "paid_over_amount", needs=("paid", "amount"),
+@check("receivables", "paid", "paid_over_amount", severity="warning", needs=("paid", "amount"),
        kwargs=lambda r, c: {"amount": _fmt_money(r["amount"])})
 def paid_over_amount(df: pd.DataFrame, ctx: Ctx) -> Mask:
-    return _nn(df, "paid", "amount") & (df["paid"].astype(float) > df["amount"].astype(float) + 1e-9)
+    return _nn(df, "paid", "amount") & (df["paid"].astype(float) > df["amount"].astype(float).clip(lower=0) + 1e-9)
+
+
+@check("receivables", "amount", "credit_note", severity="warning")
+def credit_note(df: pd.DataFrame, ctx: Ctx) -> Mask:
+    return pd.Series([x is not None and x < 0 for x in df["amount"]], index=df.index)
 
 
 @check("receivables", "invoice_date", "future_invoice", severity="warning",
@@ -246,6 +251,35 @@ def row_checks(table: Table, ctx: Ctx) -> None:
             table.issue(int(row["_i"]), c.column, c.code, c.severity, **kw)
 
 
+def payment_rules(payments: Table, receivables: Table) -> None:
+    """收款记录 against 应收账款: a payment naming no invoice is an error; payments adding up to more
+    than the invoice's 金额 are a warning on the payment that goes over (the excess is a credit);
+    a 客户编号 other than the invoice's is a warning (the payment applies to the invoice)."""
+    if not len(payments) or "invoice_no" not in payments.values:
+        return
+    n = len(receivables)
+    invoices: dict[str, tuple[Any, Any]] = {}
+    for no, cid, amount in zip(*(receivables.values.get(k) or [None] * n for k in ("invoice_no", "customer_id", "amount"))):
+        if no is not None:
+            invoices.setdefault(no, (cid, amount))
+    m = len(payments)
+    paid: dict[str, float] = {}
+    cols = (payments.values.get(k) or [None] * m for k in ("invoice_no", "customer_id", "amount"))
+    for i, (no, cid, amount) in enumerate(zip(*cols)):
+        if no is None or i in payments.bad_rows:
+            continue
+        if no not in invoices:
+            payments.issue(i, "invoice_no", "unknown_invoice", sheet=receivables.name)
+            continue
+        inv_cid, inv_amount = invoices[no]
+        if cid is not None and inv_cid is not None and cid != inv_cid:
+            payments.issue(i, "customer_id", "payment_customer", "warning", invoice=no, customer=inv_cid)
+        before = paid.get(no, 0.0)
+        paid[no] = before + (amount or 0.0)
+        if inv_amount is not None and paid[no] > max(inv_amount, 0.0) + 1e-9 >= before:
+            payments.issue(i, "amount", "payments_over_amount", "warning", invoice=no, amount=_fmt_money(inv_amount))
+
+
 def validate_tables(tables: dict[str, Table], as_of: dt.date, lang: str) -> None:
     customers = tables["customers"]
     ids = frozenset(v for v in customers.values.get("customer_id", []) if v is not None)
@@ -256,6 +290,8 @@ def validate_tables(tables: dict[str, Table], as_of: dt.date, lang: str) -> None
         column_rules(table)
         ref_rule(table, ctx)
         row_checks(table, ctx)
+    if "payments" in tables and "receivables" in tables:
+        payment_rules(tables["payments"], tables["receivables"])
 
 
 __all__ = ["CHECKS", "Ctx", "message", "validate_tables"]

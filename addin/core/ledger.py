@@ -1,0 +1,150 @@
+"""The receivables ledger as of a date: what each invoice still owes, from 应收账款 and 收款记录.
+
+An amount paid after the as-of date is still owed as of then. When an invoice has rows in
+收款记录, what it received by a date is their sum up to that date; otherwise its 已收金额 counts
+as received on its 最近收款日 (blank: before any as-of date). A negative 金额 (credit note) or
+a payment above 金额 leaves a negative open amount: a credit on the customer.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Party:
+    """What the ledger needs of a customer card."""
+
+    customer_id: str
+    name: str | None = None
+    owner: str | None = None
+    credit_limit: float | None = None
+    payment_terms: int | None = None
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """One valid 应收账款 row; ``index`` is its data-row index (for computed columns)."""
+
+    invoice_no: str | None
+    customer_id: str
+    invoice_date: dt.date
+    due_date: dt.date | None
+    amount: float
+    paid: float | None = None
+    last_payment: dt.date | None = None
+    owner: str | None = None
+    index: int = -1
+
+
+@dataclass(frozen=True)
+class Payment:
+    pay_date: dt.date
+    invoice_no: str
+    amount: float
+
+
+@dataclass(frozen=True)
+class Item:
+    """An invoice as of a date."""
+
+    invoice: Invoice
+    due: dt.date  # the due date in force (到期日, else 开票日期 + 账期天数)
+    received: float  # received by the as-of date
+    open: float  # amount − received; negative: a credit (credit note or overpayment)
+    days_overdue: int  # as-of − due (≤ 0: not yet due)
+    age: int  # as-of − invoice date
+
+    @property
+    def customer_id(self) -> str:
+        return self.invoice.customer_id
+
+    @property
+    def is_credit(self) -> bool:
+        return self.open < 0
+
+    @property
+    def is_debit(self) -> bool:
+        return self.open > 0
+
+
+def due_date(invoice_date: dt.date, due: dt.date | None, terms: int | None) -> dt.date:
+    """A blank 到期日 is 开票日期 + the customer's 账期天数 (blank = 0)."""
+    return due if due is not None else invoice_date + dt.timedelta(days=terms or 0)
+
+
+def payments_by_invoice(payments: Iterable[Payment]) -> dict[str, list[Payment]]:
+    out: dict[str, list[Payment]] = defaultdict(list)
+    for p in payments:
+        out[p.invoice_no].append(p)
+    return dict(out)
+
+
+def received_as_of(inv: Invoice, paid_rows: list[Payment] | None, as_of: dt.date) -> float:
+    """What ``inv`` had received by the end of ``as_of``."""
+    if paid_rows:
+        return sum(p.amount for p in paid_rows if p.pay_date <= as_of)
+    if inv.paid is None or (inv.last_payment is not None and inv.last_payment > as_of):
+        return 0.0
+    return float(inv.paid)
+
+
+def items_as_of(invoices: Iterable[Invoice], payments: dict[str, list[Payment]], parties: dict[str, Party],
+                as_of: dt.date) -> list[Item]:
+    """Every invoice dated on or before ``as_of`` (settled ones included, with open 0)."""
+    out = []
+    for inv in invoices:
+        if inv.invoice_date > as_of:
+            continue
+        party = parties.get(inv.customer_id)
+        due = due_date(inv.invoice_date, inv.due_date, party.payment_terms if party else None)
+        received = received_as_of(inv, payments.get(inv.invoice_no or ""), as_of)
+        open_ = round(inv.amount - received, 2)
+        out.append(Item(inv, due, received, open_ + 0.0, (as_of - due).days, (as_of - inv.invoice_date).days))
+    return out
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A customer's collections picture as of a date (for the call list)."""
+
+    customer_id: str
+    overdue: float  # open amount past due (debits only)
+    oldest_days: int  # days overdue of the most overdue open invoice (0: none overdue)
+    oldest_open: float  # what that invoice still owes
+    oldest_invoice: str | None
+    due_soon: float  # open amount falling due within the window (from the as-of date, inclusive)
+    due_soon_count: int
+    next_due: dt.date | None  # the earliest due date within the window
+    credits: float  # unapplied credits (≤ 0)
+
+    @property
+    def net(self) -> float:
+        return self.overdue + self.due_soon + self.credits
+
+
+def collections(items: Iterable[Item], within_days: int) -> dict[str, Collection]:
+    """Per customer with something to collect: the most overdue open invoice (amount and days) and
+    the invoices falling due within ``within_days`` of the as-of date (due today counts).
+
+    ``items`` come from :func:`items_as_of` (or ``AgingReport.items``), so they are as of one date.
+    A customer whose credits cover everything it owes is left out."""
+    per: dict[str, list[Item]] = defaultdict(list)
+    for it in items:
+        if it.open != 0:
+            per[it.customer_id].append(it)
+    out: dict[str, Collection] = {}
+    for cid, its in per.items():
+        overdue = [i for i in its if i.is_debit and i.days_overdue > 0]
+        soon = [i for i in its if i.is_debit and -within_days <= i.days_overdue <= 0]
+        credits = sum(i.open for i in its if i.is_credit)
+        oldest = max(overdue, key=lambda i: (i.days_overdue, i.open), default=None)
+        c = Collection(cid, round(sum(i.open for i in overdue), 2), oldest.days_overdue if oldest else 0,
+                       oldest.open if oldest else 0.0, oldest.invoice.invoice_no if oldest else None,
+                       round(sum(i.open for i in soon), 2), len(soon), min((i.due for i in soon), default=None),
+                       round(credits, 2))
+        if (c.overdue or c.due_soon) and c.net > 0:
+            out[cid] = c
+    return out
