@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..team.queries import RepAging
 
 WORDS = {
-    "title": ("账龄汇总 · 截至 {date}（按到期日，未收余额）", "Aging by rep · as of {date} (outstanding by days overdue)"),
+    "title": ("账龄汇总 · 截至 {date}", "Aging by rep · as of {date}"),
     "total": ("合计", "Total"),
 }
 
