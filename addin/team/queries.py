@@ -14,7 +14,7 @@ from sqlalchemy import (Connection, and_, case, distinct, exists, func, literal,
 
 from . import schema as T
 
-C, F, K, I, SN, SRC = T.customers.c, T.funnel.c, T.contacts.c, T.invoices.c, T.snapshots.c, T.sources.c
+C, F, K, INV, SN, SRC = T.customers.c, T.funnel.c, T.contacts.c, T.invoices.c, T.snapshots.c, T.sources.c
 
 
 @dataclass(frozen=True)
@@ -94,11 +94,11 @@ def latest_as_of(conn: Connection) -> dt.date | None:
 
 
 def _open_invoices(as_of: dt.date):
-    return and_(I.open_amount > 0, I.invoice_day <= as_of.toordinal())
+    return and_(INV.open_amount > 0, INV.invoice_day <= as_of.toordinal())
 
 
 def _days(as_of: dt.date):
-    return literal(as_of.toordinal()) - I.ref_day
+    return literal(as_of.toordinal()) - INV.ref_day
 
 
 def rep_figures(conn: Connection, srcs: dict[int, Source], as_of: dt.date) -> list[RepFigures]:
@@ -113,10 +113,10 @@ def rep_figures(conn: Connection, srcs: dict[int, Source], as_of: dt.date) -> li
                func.sum(F.weighted_amount)).group_by(F.source_id)))
     days = _days(as_of)
     inv = dict((r[0], r[1:]) for r in conn.execute(
-        select(I.source_id, func.sum(I.open_amount), func.sum(case((days > 0, I.open_amount), else_=0.0)))
-        .where(_open_invoices(as_of)).group_by(I.source_id)))
-    per_customer = (select(I.source_id, I.customer_id, func.sum(I.open_amount).label("balance"))
-                    .where(_open_invoices(as_of)).group_by(I.source_id, I.customer_id).subquery())
+        select(INV.source_id, func.sum(INV.open_amount), func.sum(case((days > 0, INV.open_amount), else_=0.0)))
+        .where(_open_invoices(as_of)).group_by(INV.source_id)))
+    per_customer = (select(INV.source_id, INV.customer_id, func.sum(INV.open_amount).label("balance"))
+                    .where(_open_invoices(as_of)).group_by(INV.source_id, INV.customer_id).subquery())
     over = dict(conn.execute(
         select(per_customer.c.source_id, func.count())
         .select_from(per_customer.join(T.customers, and_(C.source_id == per_customer.c.source_id,
@@ -137,12 +137,12 @@ def rep_figures(conn: Connection, srcs: dict[int, Source], as_of: dt.date) -> li
 def rep_aging(conn: Connection, srcs: dict[int, Source], as_of: dt.date, bounds: tuple[int, ...]) -> list[RepAging]:
     days = _days(as_of)
     lows = (0, *bounds)
-    cols = [func.sum(I.open_amount), func.sum(case((days <= 0, I.open_amount), else_=0.0))]
+    cols = [func.sum(INV.open_amount), func.sum(case((days <= 0, INV.open_amount), else_=0.0))]
     for lo, hi in zip(lows, bounds):
-        cols.append(func.sum(case((and_(days > lo, days <= hi), I.open_amount), else_=0.0)))
-    cols.append(func.sum(case((days > bounds[-1], I.open_amount), else_=0.0)))
-    got = {r[0]: r[1:] for r in conn.execute(select(I.source_id, *cols).where(_open_invoices(as_of))
-                                            .group_by(I.source_id))}
+        cols.append(func.sum(case((and_(days > lo, days <= hi), INV.open_amount), else_=0.0)))
+    cols.append(func.sum(case((days > bounds[-1], INV.open_amount), else_=0.0)))
+    got = {r[0]: r[1:] for r in conn.execute(select(INV.source_id, *cols).where(_open_invoices(as_of))
+                                            .group_by(INV.source_id))}
     out = []
     for sid, src in srcs.items():
         vals = got.get(sid, (0,) * (len(bounds) + 3))
