@@ -159,6 +159,20 @@ def store(engine: Engine, ex: Extract, src, reassign: bool) -> Outcome:
 
 
 def _insert(conn: Connection, table, source_id: int, rows: list[dict]) -> None:
-    if rows:
-        names = [c.name for c in table.columns if c.name != "source_id"]
-        conn.execute(table.insert(), [{"source_id": source_id, **{k: r.get(k) for k in names}} for r in rows])
+    if not rows:
+        return
+    names = [c.name for c in table.columns if c.name != "source_id"]
+    if conn.dialect.name == "postgresql":
+        _copy(conn, table, source_id, names, rows)
+        return
+    conn.execute(table.insert(), [{"source_id": source_id, **{k: r.get(k) for k in names}} for r in rows])
+
+
+def _copy(conn: Connection, table, source_id: int, names: list[str], rows: list[dict]) -> None:
+    """PostgreSQL's COPY, in the same transaction: several times faster than INSERTs for a
+    workbook's ten thousand rows."""
+    cols = ", ".join(f'"{n}"' for n in ["source_id", *names])
+    with conn.connection.dbapi_connection.cursor() as cur:
+        with cur.copy(f'COPY "{table.name}" ({cols}) FROM STDIN') as copy:
+            for r in rows:
+                copy.write_row((source_id, *[r.get(k) for k in names]))
