@@ -40,11 +40,6 @@ class Extract:
     snapshot: list[dict[str, Any]] = field(default_factory=list)
 
 
-def value(row: Any, key: str) -> Any:
-    """One field of a row the loader or a step gives (the one place that knows a row's shape)."""
-    return row[key] if isinstance(row, dict) else getattr(row, key)
-
-
 def records(table: Table, keys: list[str]) -> list[dict[str, Any]]:
     """The valid rows of an input sheet, as {key: typed value}."""
     return [dict(zip(keys, vals)) for vals in table.tuples(keys)]
@@ -57,7 +52,7 @@ def file_hash(data: bytes) -> str:
 def owner_of(cards: dict[str, Any]) -> str | None:
     """The rep a workbook belongs to: the 业务员 of most of its customers (a rep's own workbook
     names one; ties go to the name that sorts first)."""
-    counts = Counter(o for c in cards.values() if (o := value(c, "owner")))
+    counts = Counter(o for c in cards.values() if (o := c.owner))
     if not counts:
         return None
     return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
@@ -90,11 +85,11 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
     grades = facts.grades.grades
 
     out.rows["customers"] = [{
-        "customer_id": cid, "name": value(c, "name"), "name_key": name_key(value(c, "name")),
-        "owner": value(c, "owner"), "phone": value(c, "phone"), "phone_key": phone_key(value(c, "phone")),
-        "email": value(c, "email"), "industry": value(c, "industry"), "region": value(c, "region"),
-        "annual_sales": value(c, "annual_sales"), "credit_limit": value(c, "credit_limit"),
-        "payment_terms": value(c, "payment_terms"), "abc": grades.get(cid),
+        "customer_id": cid, "name": c.name, "name_key": name_key(c.name),
+        "owner": c.owner, "phone": c.phone, "phone_key": phone_key(c.phone),
+        "email": c.email, "industry": c.industry, "region": c.region,
+        "annual_sales": c.annual_sales, "credit_limit": c.credit_limit,
+        "payment_terms": c.payment_terms, "abc": grades.get(cid),
     } for cid, c in cards.items()]
 
     contacts = records(loaded.tables["contacts"], ["date", "customer_id", "channel", "contact", "outcome",
@@ -124,7 +119,7 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
         if r["invoice_date"] is None or r["amount"] is None:
             continue
         card = cards.get(r["customer_id"])
-        due = due_date(r["invoice_date"], r["due_date"], value(card, "payment_terms") if card else None)
+        due = due_date(r["invoice_date"], r["due_date"], card.payment_terms if card else None)
         ref = r["invoice_date"] if s.aging_basis == "invoice" else due
         invoices.append({**r, "due_date": due, "invoice_day": r["invoice_date"].toordinal(),
                          "ref_day": ref.toordinal(),
@@ -132,8 +127,8 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
     out.rows["invoices"] = invoices
 
     out.rows["surveys"] = [{
-        "seq": n, "customer_id": cid, "survey_date": value(row, "survey_date"),
-        "requested_limit": value(row, "requested_limit"), "score": a.score, "grade": a.grade,
+        "seq": n, "customer_id": cid, "survey_date": row.survey_date,
+        "requested_limit": row.requested_limit, "score": a.score, "grade": a.grade,
         "suggested_limit": a.suggested, "approver": a.approver,
     } for n, (cid, (row, a)) in enumerate(sorted(facts.credit.latest.items()), start=1)]
 
