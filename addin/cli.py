@@ -475,3 +475,94 @@ def demo(customers: int = typer.Option(1000, "--customers", min=1, help="How man
     print_run(out_path, result, t2 - t1)
     phases = "  ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
     out.print(f"timing: build {t1 - t0:.1f}s, refresh {t2 - t1:.2f}s ({phases})", markup=False)
+
+
+Db = typer.Option(None, "--db", help="Team database: a SQLite file (default crm-team.sqlite) or a URL such as "
+                  "postgresql://user@host/dbname.")
+
+
+def open_team_db(url: Optional[str]):
+    from .team.db import DEFAULT_DB, Unreachable, open_db
+
+    try:
+        return open_db(url or DEFAULT_DB)
+    except Unreachable as exc:
+        err.print(f"crm: {exc}", markup=False)
+        raise typer.Exit(EXIT_UNUSABLE) from None
+
+
+@app.command()
+def collect(paths: list[Path] = typer.Argument(..., help="Reps' workbooks, or folders holding them."),
+            db: Optional[str] = Db, as_of: Optional[str] = AsOf,
+            reassign: bool = typer.Option(False, "--reassign", help="Accept a workbook whose customers now "
+                                          "belong to another rep than when it was last collected."),
+            workers: Optional[int] = typer.Option(None, "--jobs", min=1, help="Workbooks read at once "
+                                                  "(default: one per CPU).")) -> None:
+    """Collect reps' workbooks into the team database (one transaction per workbook).
+
+    An unchanged workbook is skipped; a changed one replaces its rows and adds the as-of date's
+    snapshot. Exit 1 when a workbook was skipped or has data errors, 2 when the database is unusable.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .team.collect import collect as run_collect
+
+    engine = open_team_db(db)
+    t0 = time.perf_counter()
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("collecting", total=None)
+
+        def done(o) -> None:
+            bar.update(task, advance=1, description=Path(o.path).name)
+
+        report = run_collect(engine, paths, as_of=parse_as_of(as_of), reassign=reassign, workers=workers,
+                             on_start=lambda n: bar.update(task, total=n), on_done=done)
+    engine.dispose()
+    for o in report.outcomes:
+        name = Path(o.path).name
+        if o.status in ("collected", "reassigned"):
+            note = f", {o.errors} data errors (rows left out; run crm validate)" if o.errors else ""
+            moved = f"; {o.reason}" if o.reason else ""
+            out.print(f"{o.status:<10} {name}: {o.owner}, {o.customers} customers{note}{moved}", markup=False)
+        elif o.status == "unchanged":
+            out.print(f"unchanged  {name}", markup=False)
+        else:
+            out.print(f"{o.status:<10} {name}: {o.reason}", markup=False)
+    counts = ", ".join(f"{n} {s}" for s in ("collected", "reassigned", "unchanged", "skipped", "refused")
+                       if (n := report.count(s)))
+    out.print(f"{len(report.outcomes)} workbooks: {counts or 'none'} ({time.perf_counter() - t0:.1f}s)",
+              markup=False)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def team(db: Optional[str] = Db,
+         out_path: Path = typer.Option(..., "--out", help="The manager's workbook to write (.xlsx)."),
+         as_of: Optional[str] = typer.Option(None, "--as-of", help="As-of date (default: the latest as-of date "
+                                             "collected)."),
+         since: Optional[str] = typer.Option(None, "--since", help="Start of the funnel conversion (default: "
+                                             "the snapshot date before the latest)."),
+         lang: str = typer.Option("zh", "--lang", help="zh (default) or en."),
+         force: bool = typer.Option(False, "--force", help="Overwrite an existing file.")) -> None:
+    """Build the manager's workbook: 团队概览, 归属争议, 漏斗转化, 账龄汇总."""
+    from .team.manager import NothingCollected, build
+
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter("--lang must be zh or en")
+    if out_path.suffix.lower() != ".xlsx":
+        raise unusable(out_path, "the team workbook is an .xlsx file")
+    refuse_overwrite(out_path, force)
+    engine = open_team_db(db)
+    try:
+        facts = build(engine, out_path, as_of=parse_as_of(as_of), since=parse_as_of(since), lang=lang)
+    except NothingCollected as exc:
+        err.print(f"crm: {exc}", markup=False)
+        raise typer.Exit(EXIT_DATA) from None
+    except OSError as exc:
+        raise unusable(out_path, exc.strerror or str(exc)) from None
+    finally:
+        engine.dispose()
+    span = f"{facts.since} → {facts.to}" if facts.since else "one snapshot date"
+    out.print(f"wrote {out_path}: {len(facts.reps)} workbooks as of {facts.as_of}, {len(facts.disputes)} "
+              f"disputed customers, conversion {span}", markup=False)

@@ -30,3 +30,36 @@ def need_soffice() -> str:
 
 def need_pdftoppm() -> str:
     return need("pdftoppm", "apt-get install poppler-utils")
+
+
+def _missing(reason: str):
+    if REQUIRED:
+        pytest.fail(f"CRM_REQUIRE_EXTERNAL=1 but {reason}")
+    pytest.skip(reason)
+
+
+def need_postgres() -> str:
+    """The folder holding PostgreSQL's initdb and pg_ctl; skip (or fail) when absent."""
+    import glob
+
+    found = shutil.which("initdb")
+    if found:
+        return os.path.dirname(found)
+    dirs = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    if not dirs:
+        _missing("PostgreSQL not installed (apt-get install postgresql)")
+    return os.path.dirname(dirs[-1])
+
+
+def pg_user() -> str | None:
+    """Who runs the throwaway cluster: this user, or ``postgres`` when running as root (initdb
+    refuses root); skip (or fail) when root has no postgres user to hand it to."""
+    if os.geteuid() != 0:
+        return None
+    import pwd
+
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        _missing("running as root and no 'postgres' user to run a PostgreSQL cluster")
+    return "postgres"

@@ -1,0 +1,359 @@
+"""The manager's view: `crm collect` into SQLite and PostgreSQL, and `crm team`."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+import sheets_schema as S
+from addin import jobs
+from addin.core.forecast import STAGE_PROBABILITY
+from addin.io.xlsx_book import XlsxBook
+from addin.loader import load
+from addin.team import schema as T
+from addin.team.db import open_db
+from external import need_postgres, pg_user
+from helpers import cli, sheets, write_book
+from pg_cluster import Cluster
+from team_books import AS_OF, add_customer, funnel_stage, rep_data, write
+
+D2 = AS_OF + dt.timedelta(days=7)
+REPS = (("张伟", "A", 1), ("李娜", "B", 2), ("王芳", "C", 3))
+
+
+# ------------------------------------------------------------------------------------------ fixtures
+
+@pytest.fixture(scope="session")
+def pg():
+    cluster = Cluster(need_postgres(), pg_user()).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return str(tmp_path / "team.sqlite")
+    return request.getfixturevalue("pg").new_database()
+
+
+@pytest.fixture(scope="session")
+def datasets():
+    """Three reps' data, with three customers claimed twice (by ID, by name, by phone)."""
+    data = {prefix: rep_data(rep, prefix, number, seed=number) for rep, prefix, number in REPS}
+    a, b, c = data["A"], data["B"], data["C"]
+    add_customer(b, "A00003", "北京独立测试贸易有限公司", "13999990001")  # A00003 is 张伟's too
+    name = a["customers"][6]["name"]  # A00007
+    add_customer(c, "C90001", name[:2] + " " + name[2:].replace("有限公司", "（有限公司）"), None)
+    phone = b["customers"][9]["phone"]  # B00010
+    add_customer(c, "C90002", "天津另一家测试有限公司", f"+86 {phone[:3]} {phone[3:7]} {phone[7:]}")
+    add_customer(a, "A90001", a["customers"][1]["name"], None)  # same name, same rep: no dispute
+    return data
+
+
+@pytest.fixture(scope="session")
+def books(tmp_path_factory, datasets):
+    folder = tmp_path_factory.mktemp("reps")
+    return {p: write(folder / f"{rep}.xlsx", datasets[p]) for rep, p, _ in REPS}
+
+
+@pytest.fixture(scope="session")
+def later(tmp_path_factory, datasets):
+    """张伟's workbook a week later: some deals moved (known moves), the others unchanged."""
+    data = copy.deepcopy(datasets["A"])
+    funnel = data["funnel"]
+    used: set[int] = set()
+
+    def pick(ok) -> int:
+        i = next(i for i, f in enumerate(funnel) if i not in used and f["abandoned"] == "no" and ok(f))
+        used.add(i)
+        return i
+
+    for _ in range(3):
+        i = pick(lambda f: funnel_stage(f) <= 3)
+        funnel[i]["stage"] = str(funnel_stage(funnel[i]) + 1)
+    back = pick(lambda f: 1 <= funnel_stage(f) <= 5)
+    funnel[back]["stage"] = str(funnel_stage(funnel[back]) - 1)
+    won = pick(lambda f: funnel_stage(f) in (4, 5))
+    funnel[won].update(stage="6", contract_status="active", contract_end=D2 + dt.timedelta(days=300))
+    lost = pick(lambda f: funnel_stage(f) <= 3 and f["intent"] != "poor")
+    funnel[lost]["abandoned"] = "yes"
+    in_funnel = {f["customer_id"] for f in funnel}
+    newcomer = next(c["customer_id"] for c in data["customers"] if c["customer_id"] not in in_funnel)
+    gone = funnel.pop(max(set(range(len(funnel))) - used))
+    funnel.append(dict(gone, customer_id=newcomer, stage="2", contract_status="none", abandoned="no",
+                       contract_end=None, expected_amount=None))
+    path = tmp_path_factory.mktemp("later") / "张伟.xlsx"
+    return write(path, data, as_of=D2), data
+
+
+def team_workbook(url: str, out: Path, *args: str) -> dict[str, list[tuple]]:
+    res = cli("team", "--db", url, "--out", out, *args)
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(out)
+    return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb}
+
+
+def dump(url: str) -> dict[str, list[tuple]]:
+    engine = open_db(url)
+    with engine.connect() as conn:
+        out = {t.name: sorted(conn.execute(select(t)).all(), key=repr) for t in T.metadata.sorted_tables}
+    engine.dispose()
+    return out
+
+
+def collect(url: str, *paths, args=()) -> object:
+    return cli("collect", *paths, "--db", url, *args)
+
+
+# ------------------------------------------------------------------------------------------ collect
+
+def test_collect_is_idempotent(db_url, books):
+    first = collect(db_url, *books.values())
+    assert first.exit_code == 0, first.output
+    assert "3 workbooks: 3 collected" in first.output
+    before = dump(db_url)
+    assert len(before["sources"]) == 3
+    assert len(before["customers"]) == sum(len(rep_data(r, p, n, seed=n)["customers"]) for r, p, n in REPS) + 4
+    again = collect(db_url, *books.values())
+    assert again.exit_code == 0 and "3 workbooks: 3 unchanged" in again.output, again.output
+    assert dump(db_url) == before
+
+
+def test_a_changed_workbook_replaces_only_its_rows(db_url, books, datasets, tmp_path):
+    folder = tmp_path / "reps"
+    shutil.copytree(next(iter(books.values())).parent, folder)
+    assert collect(db_url, folder).exit_code == 0
+    before = dump(db_url)
+    data = copy.deepcopy(datasets["B"])
+    data["customers"][0]["annual_sales"] = 7654321.0
+    del data["customers"][-1]  # A00003 leaves 李娜's book
+    write(folder / "李娜.xlsx", data)
+    res = collect(db_url, folder)
+    assert res.exit_code == 0, res.output
+    assert "collected  李娜.xlsx" in res.output and "1 collected, 2 unchanged" in res.output
+    after = dump(db_url)
+    b_id = next(s.id for s in after["sources"] if s.owner == "李娜")
+    mine = [c for c in after["customers"] if c.source_id == b_id]
+    assert len(mine) == len(data["customers"])
+    assert next(c for c in mine if c.customer_id == "B00001").annual_sales == 7654321.0
+    for table in ("customers", "funnel", "contacts", "invoices", "surveys", "snapshots"):
+        assert [r for r in after[table] if r.source_id != b_id] == [r for r in before[table] if r.source_id != b_id]
+
+
+def test_a_failing_write_leaves_the_previous_rows(db_url, books, monkeypatch, tmp_path):
+    from addin.team import collect as C
+
+    path = shutil.copy(books["A"], tmp_path / "张伟.xlsx")
+    assert collect(db_url, path).exit_code == 0
+    before = dump(db_url)
+    data = rep_data("张伟", "A", 1, seed=1)
+    data["customers"][0]["annual_sales"] = 1.0
+    write(Path(path), data)
+    real = C._insert
+
+    def broken(conn, table, source_id, rows):
+        if table is T.invoices:
+            raise RuntimeError("disk full")
+        real(conn, table, source_id, rows)
+
+    monkeypatch.setattr(C, "_insert", broken)
+    with pytest.raises(RuntimeError):
+        C.collect(open_db(db_url), [path], workers=1)
+    assert dump(db_url) == before  # one transaction: nothing of the new content, nothing of the old lost
+
+
+def test_unreadable_workbooks_are_listed_and_skipped(db_url, books, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(books["A"], folder / "张伟.xlsx")
+    (folder / "坏文件.xlsx").write_bytes(b"not a zip at all")
+    write_book(folder / "无客户表.xlsx", sheets(customers=None))
+    (folder / "~$张伟.xlsx").write_bytes(b"Excel's owner file")
+    res = collect(db_url, folder)
+    assert res.exit_code == 1
+    assert "skipped    坏文件.xlsx: not an Excel workbook" in res.output
+    assert "skipped    无客户表.xlsx: required sheet missing: 客户资料卡" in res.output
+    assert "~$" not in res.output and "1 collected, 2 skipped" in res.output
+    assert [s.owner for s in dump(db_url)["sources"]] == ["张伟"]
+
+
+def test_a_workbook_under_another_owner_is_reported_not_moved(db_url, datasets, tmp_path):
+    path = write(tmp_path / "book.xlsx", datasets["A"])
+    assert collect(db_url, path).exit_code == 0
+    before = dump(db_url)
+    write(path, rep_data("赵六", "A", 1, seed=1))
+    res = collect(db_url, path)
+    assert res.exit_code == 1
+    assert "refused    book.xlsx: collected before as 张伟's workbook, now its customers are 赵六's" in res.output
+    assert dump(db_url) == before
+    res = collect(db_url, path, args=("--reassign",))
+    assert res.exit_code == 0 and "moved from 张伟 to 赵六" in res.output
+    assert [s.owner for s in dump(db_url)["sources"]] == ["赵六"]
+
+
+@pytest.mark.parametrize("url", ["{tmp}/no/such/folder/team.sqlite", "postgresql://postgres@/crm?host={tmp}/nowhere",
+                                 "mysql+nosuchdriver://x@y/z"])
+def test_an_unusable_database_exits_2_with_one_line(url, books, tmp_path):
+    res = collect(url.format(tmp=tmp_path), books["A"])
+    assert res.exit_code == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("crm: "), res.stderr
+    assert "Traceback" not in res.output
+
+
+# ------------------------------------------------------------------------------------------ team sheets
+
+def rows_after_header(sheet: list[tuple]) -> list[tuple]:
+    return [r for r in sheet[2:] if r[0] is not None]
+
+
+def test_disputes_same_id_name_or_phone(db_url, books, tmp_path):
+    assert collect(db_url, *books.values()).exit_code == 0
+    wb = team_workbook(db_url, tmp_path / "m.xlsx")
+    found = {(r[0], r[1], r[2], r[6], r[7]) for r in rows_after_header(wb["归属争议"])}
+    assert found == {("客户编号", "张伟", "A00003", "李娜", "A00003"),
+                     ("名称", "张伟", "A00007", "王芳", "C90001"),
+                     ("电话", "李娜", "B00010", "王芳", "C90002")}
+    row = next(r for r in rows_after_header(wb["归属争议"]) if r[2] == "A00007")
+    assert row[5] is not None and row[10] == 12345.0  # each side's sales
+
+
+def own_figures(path: Path, tmp_path: Path) -> dict:
+    """What a rep's own workbook says: its refresh's facts and the 热度 its refresh writes."""
+    copy_ = shutil.copy(path, tmp_path / ("own-" + path.name))
+    assert cli("refresh", copy_).exit_code in (0, 1)
+    result = jobs.refresh(XlsxBook(copy_, writable=False), steps=("grades", "aging"))
+    loaded = load(XlsxBook(copy_, writable=False))
+    f = loaded.tables["funnel"]
+    denial = S.FUNNEL.col("heat").choice("denial").label("zh")
+    pipeline = forecast = 0.0
+    for stage, amount, heat in zip(f.values["stage"], f.values["expected_amount"], f.raw["heat"]):
+        if amount is None or heat == denial:
+            continue
+        pipeline += amount if stage in ("4", "5") else 0.0
+        forecast += round(amount * STAGE_PROBABILITY[stage], 2)
+    month = [(cid, d) for cid, d in loaded.tables["contacts"].tuples(["customer_id", "date"])
+             if d is not None and AS_OF.replace(day=1) <= d <= AS_OF]
+    customers = len(loaded.customer_cards())
+    a = result.facts.aging
+    return {"customers": customers, "a": result.facts.grades.counts["A"],
+            "coverage": len({c for c, _ in month}) / customers, "contacts": len(month),
+            "pipeline": pipeline, "forecast": forecast, "outstanding": a.total.outstanding,
+            "overdue": a.total.overdue, "over_limit": a.over_limit_count,
+            "buckets": a.total.buckets, "not_due": a.total.not_due}
+
+
+def test_per_rep_numbers_equal_each_workbooks_own(db_url, books, tmp_path):
+    assert collect(db_url, *books.values()).exit_code == 0
+    wb = team_workbook(db_url, tmp_path / "m.xlsx")
+    overview = {r[0]: r for r in rows_after_header(wb["团队概览"]) if r[0] != "合计"}
+    aging = {r[0]: r for r in rows_after_header(wb["账龄汇总"]) if r[0] != "合计"}
+    assert set(overview) == {"张伟", "李娜", "王芳"}
+    for rep, prefix, _ in REPS:
+        own = own_figures(books[prefix], tmp_path)
+        row = overview[rep]
+        assert row[1] == books[prefix].name and row[2].date() == AS_OF
+        assert row[3:7] == (own["customers"], own["a"], pytest.approx(own["coverage"]), own["contacts"])
+        assert row[7:11] == pytest.approx((own["pipeline"], own["forecast"], own["outstanding"], own["overdue"]),
+                                          abs=0.005)
+        assert row[11] == own["over_limit"]
+        assert aging[rep][1:3 + len(own["buckets"])] == pytest.approx(
+            (own["outstanding"], own["not_due"], *own["buckets"]), abs=0.005)
+        assert own["outstanding"] > 0 and own["overdue"] > 0 and own["a"] > 0 and own["contacts"] > 0
+    total = next(r for r in rows_after_header(wb["团队概览"]) if r[0] == "合计")
+    assert total[3] == sum(r[3] for r in overview.values())
+
+
+def expected_moves(before: list[dict], after: list[dict]) -> dict[str, int]:
+    s0 = {f["customer_id"]: funnel_stage(f) for f in before}
+    s1 = {f["customer_id"]: funnel_stage(f) for f in after}
+    a0 = {f["customer_id"] for f in before if f["abandoned"] == "yes"}
+    both = s0.keys() & s1.keys()
+    return {"start": len(s0), "advanced": sum(s1[c] > s0[c] for c in both),
+            "unchanged": sum(s1[c] == s0[c] for c in both), "regressed": sum(s1[c] < s0[c] for c in both),
+            "entered": len(s1.keys() - s0.keys()), "left": len(s0.keys() - s1.keys()),
+            "won": sum(s1[c] == 6 and s0.get(c, 0) < 6 for c in s1),
+            "lost": sum(f["abandoned"] == "yes" and f["customer_id"] not in a0 for f in after)}
+
+
+def test_conversion_between_two_snapshots(db_url, books, datasets, later, tmp_path):
+    path, data = later
+    folder = tmp_path / "reps"
+    folder.mkdir()
+    for p in books.values():
+        shutil.copy(p, folder / p.name)
+    assert collect(db_url, folder).exit_code == 0
+    shutil.copy(path, folder / "张伟.xlsx")
+    # 张伟's book changed; the others are collected again at the later date (unchanged content)
+    res = collect(db_url, folder, args=("--as-of", D2.isoformat()))
+    assert res.exit_code == 0 and "unchanged" not in res.output, res.output
+    wb = team_workbook(db_url, tmp_path / "m.xlsx")
+    conv = wb["漏斗转化"]
+    assert conv[0][0] == f"漏斗转化 · {AS_OF} → {D2}"
+    keys = ("start", "advanced", "unchanged", "regressed", "entered", "left", "won", "lost")
+    rows = {r[0]: dict(zip(keys, r[1:9])) for r in conv[2:] if r[0] in ("张伟", "李娜", "王芳")}
+    want = expected_moves(datasets["A"]["funnel"], data["funnel"])
+    assert rows["张伟"] == want
+    assert want["advanced"] >= 4 and want["regressed"] >= 1 and want["won"] == 1 and want["lost"] == 1
+    assert want["entered"] == 1 and want["left"] == 1
+    n = len(datasets["B"]["funnel"])
+    assert rows["李娜"] == dict.fromkeys(keys, 0) | {"start": n, "unchanged": n}
+    won_rate = next(r for r in conv[2:] if r[0] == "张伟")[9]
+    assert won_rate == pytest.approx(want["won"] / (want["won"] + want["lost"]))
+    # the from → to matrix counts every funnel customer of the team once
+    at = next(i for i, r in enumerate(conv) if r[0] and str(r[0]).startswith("阶段变化"))
+    cells = [v for r in conv[at + 2:at + 11] for v in r[1:10] if v is not None]
+    team_start = want["start"] + len(datasets["B"]["funnel"]) + len(datasets["C"]["funnel"])
+    assert sum(cells) == team_start + want["entered"]
+    # an explicit --since before any snapshot: no source has an earlier state
+    wb = team_workbook(db_url, tmp_path / "m2.xlsx", "--since", "2020-01-01")
+    assert not [r for r in wb["漏斗转化"][2:] if r[0] in ("张伟", "李娜", "王芳")]
+
+
+def test_sqlite_and_postgresql_give_identical_team_workbooks(pg, books, later, tmp_path):
+    path, _ = later
+    folder = tmp_path / "reps"
+    folder.mkdir()
+    for p in books.values():
+        shutil.copy(p, folder / p.name)
+    a_book = folder / books["A"].name
+    outs = []
+    for n, url in enumerate([str(tmp_path / "team.sqlite"), pg.new_database()]):
+        shutil.copy(books["A"], a_book)
+        assert collect(url, folder).exit_code == 0
+        shutil.copy(path, a_book)
+        assert collect(url, folder, args=("--as-of", D2.isoformat())).exit_code == 0
+        outs.append(team_workbook(url, tmp_path / f"m{n}.xlsx", "--as-of", D2.isoformat()))
+        outs.append(team_workbook(url, tmp_path / f"en{n}.xlsx", "--lang", "en"))
+    sqlite_zh, sqlite_en, pg_zh, pg_en = outs
+    assert sqlite_zh == pg_zh and sqlite_en == pg_en
+    assert list(sqlite_zh) == ["团队概览", "归属争议", "漏斗转化", "账龄汇总"]
+    assert list(sqlite_en) == ["Team Overview", "Ownership Disputes", "Funnel Conversion", "Aging by Rep"]
+    assert len(rows_after_header(sqlite_zh["归属争议"])) == 3
+    assert any(r[0] == "张伟" and r[2] for r in sqlite_zh["漏斗转化"][2:])  # moves were found
+
+
+def test_team_needs_collected_workbooks_and_refuses_an_existing_file(tmp_path):
+    url = str(tmp_path / "empty.sqlite")
+    res = cli("team", "--db", url, "--out", tmp_path / "m.xlsx")
+    assert res.exit_code == 1 and "no workbook collected yet" in res.stderr
+    existing = tmp_path / "old.xlsx"
+    existing.write_bytes(b"mine")
+    res = cli("team", "--db", url, "--out", existing)
+    assert res.exit_code == 2 and existing.read_bytes() == b"mine"
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    url = str(tmp_path / "t.sqlite")
+    engine = open_db(url)
+    with engine.begin() as conn:
+        conn.execute(T.version.update().values(version=T.LATEST + 1))
+    engine.dispose()
+    res = cli("team", "--db", url, "--out", tmp_path / "m.xlsx")
+    assert res.exit_code == 2 and "newer than this crm" in res.stderr
