@@ -34,6 +34,7 @@ class CallFacts:
     harvested: int  # results moved from 今日拨打 into 联系记录
     lists: dict[str, list[Any]]  # rep → the day's list (core.calls.Priority, in order)
     customers: dict[str, dict[str, Any]]  # customer ID → card, for every listed customer
+    heats: dict[str, str] = field(default_factory=dict)  # customer ID → heat key, every valid funnel row
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -53,6 +54,8 @@ class Facts:
     calls: CallFacts | None = None
     credit: CreditFacts | None = None
     aging: Any = None  # core.aging.AgingReport
+    changelog: Any = None  # steps.changelog.ChangeFacts
+    dashboard: Any = None  # steps.dashboard.DashboardFacts
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ class Step:
 
 STEPS: dict[str, Step] = {}
 #: what `crm refresh` runs, in this order (output sheets new to a workbook are added in it)
-DEFAULT = ("grades", "calls", "credit", "aging")
+DEFAULT = ("grades", "calls", "credit", "aging", "dashboard", "changelog")
 
 
 def step(name: str, needs: tuple[str, ...] = ()) -> Callable:

@@ -105,4 +105,4 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     lists = select(list(priorities.values()), s.daily_quota, r.owner)
     out.outputs.append(call_list_sheet(lists, customers, funnel, r.as_of, lang, r.loaded.tab(S.CALL_LIST)))
     listed = {p.customer_id for entries in lists.values() for p in entries}
-    return out, CallFacts(len(fresh), lists, {cid: customers[cid] for cid in listed})
+    return out, CallFacts(len(fresh), lists, {cid: customers[cid] for cid in listed}, heats)
