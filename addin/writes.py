@@ -109,6 +109,7 @@ class Chart:
     size: tuple[int, int] = (480, 288)  # width, height in pixels
     percent_axis: bool = False  # the (primary) value axis shows percentages
     reverse_categories: bool = False  # a bar chart listing its first category at the top
+    category_format: str | None = None  # number format of numeric or date categories
     #: what the live engine draws (xlwings chart type, source cells with the header row): Excel's
     #: own chart over a plain block, since combined charts need more than the open-source API
     live: tuple[str, Area] | None = None

@@ -88,9 +88,9 @@ PARAMS: tuple[Param, ...] = (
     P("recovery_rates", "回收率", "回收率", "Recovery Rates", Kind.TEXT, "60:100%,100:80%,180:50%,365:30%,10%",
       "逾期天数上限:回收率，最后一项为更长逾期", "days:rate pairs; the last rate applies beyond"),
     P("stage_probability", "阶段成交概率", "階段成交概率", "Stage Win Probability", Kind.TEXT,
-      "0:0%,1:5%,2:10%,3:20%,4:40%,5:70%,6:100%,7:0%",
-      "销售进程:成交概率，用于加权预测；未列出的阶段为 0%", "stage:probability pairs for the weighted forecast; "
-      "a stage not listed counts 0%"),
+      "0:0%,1:5%,2:10%,3:20%,4:40%,5:70%",
+      "销售进程:成交概率，用于加权预测；未列出的阶段（如已签约的 6、7）为 0%",
+      "stage:probability pairs for the weighted forecast; a stage not listed (e.g. 6 and 7, signed) counts 0%"),
 )
 
 PARAMS_BY_KEY = {p.key: p for p in PARAMS}

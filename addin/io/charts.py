@@ -98,12 +98,14 @@ def _chart(wb: Any, spec: Chart, sheet: str) -> Any:
     x: dict[str, Any] = {}
     if spec.reverse_categories:
         x["reverse"] = True
-    if spec.kind == "bar":
-        chart.set_x_axis(x)
-        chart.set_y_axis(y)
-    else:
-        chart.set_y_axis(y)
-        chart.set_x_axis(x)
+    if spec.category_format:
+        x["num_format"] = spec.category_format
+        if "y" in spec.category_format:
+            x["date_axis"] = True
+    if spec.kind == "bar":  # XlsxWriter's bar chart: x is the (horizontal) value axis, y the categories
+        x, y = y, x
+    chart.set_x_axis(x)
+    chart.set_y_axis(y)
     chart.set_size({"width": spec.size[0], "height": spec.size[1]})
     return chart
 

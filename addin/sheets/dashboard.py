@@ -44,8 +44,8 @@ WORDS = {
 WIDTH = 18  # printed columns A–R
 COL_WIDTH = 9.0
 DATA_COL = 20  # T: the chart data
-CHART_ROWS = 16
-CHART_SIZE = (404, 316)  # six columns × sixteen rows
+CHART_ROWS = 18
+CHART_SIZE = (404, 356)  # six columns × eighteen rows
 TOP = 7  # first chart row
 BLUE, ORANGE, GREY, RED, GREEN = "4472C4", "ED7D31", "A5A5A5", "C00000", "70AD47"
 
@@ -149,7 +149,7 @@ def dashboard_sheet(f: Any, as_of: dt.date, settings: Any, lang: Lang, tab: str)
         Series(w("cum", lang), cats, col_area(a, b, 1), kind="line", secondary=True, color=ORANGE),
         Series(w("a_line", lang), cats, col_area(a, b, 2), kind="line", secondary=True, color=RED),
         Series(w("b_line", lang), cats, col_area(a, b, 3), kind="line", secondary=True, color=GREY)),
-        (TOP, 7), CHART_SIZE, live=("line", live_area(a, b, 0, 3))))
+        (TOP, 7), CHART_SIZE, category_format="0%", live=("line", live_area(a, b, 0, 3))))
 
     labels = bucket_labels(f.bounds, lang)
     a, b = data.block([w("bucket", lang), w("amount", lang)], [[x, y] for x, y in zip(labels, f.aging)],
@@ -170,7 +170,7 @@ def dashboard_sheet(f: Any, as_of: dt.date, settings: Any, lang: Lang, tab: str)
     charts.append(Chart("trend", "line", w("trend", lang), (
         Series(w("outstanding", lang), col_area(a, b, 0), col_area(a, b, 1), color=BLUE),
         Series(w("overdue", lang), col_area(a, b, 0), col_area(a, b, 2), color=RED)),
-        (TOP + CHART_ROWS, 7), CHART_SIZE, live=("line", live_area(a, b, 0, 2))))
+        (TOP + CHART_ROWS, 7), CHART_SIZE, category_format="yyyy-mm-dd", live=("line", live_area(a, b, 0, 2))))
 
     # the conversion table, printed beside the trend
     r0, c0 = TOP + CHART_ROWS, 13
@@ -188,7 +188,8 @@ def dashboard_sheet(f: Any, as_of: dt.date, settings: Any, lang: Lang, tab: str)
               Styled(conv.rate(s, f.at_stage[s]), "box_percent"),
               Styled(None if days is None else round(days, 1), "box_number"), Styled(None, "box_number"))
         merges.append((r, c0 + 4, r, c0 + 5))
-    g.put(r0 + 11, c0, Styled(w("won_lost", lang, won=conv.won, lost=conv.lost), "label"))
+    g.put(r0 + 11, c0, Styled(w("won_lost", lang, won=conv.won, lost=conv.lost), "label"), *[Styled(None, "label")] * 5)
+    merges.append((r0 + 11, c0, r0 + 11, c0 + 5))
     last = TOP + 2 * CHART_ROWS
     g.put(last, 1, None)
     widths = [COL_WIDTH] * WIDTH + [2.0] + [22.0, 14.0, 12.0, 12.0, 14.0, 10.0]
