@@ -44,7 +44,8 @@ def current_values(r: Context) -> dict[str, dict[str, Any]]:
     for i, cid in enumerate(ids):
         if cid is None or cid in out:
             continue
-        out[cid] = {k: cell(cards, k, i) for k in CARD_FIELDS}
+        bad = i in cards.bad_rows  # a row left out of the jobs: its values are not read this time
+        out[cid] = {k: UNREAD if bad else cell(cards, k, i) for k in CARD_FIELDS}
         out[cid]["abc"] = grades.get(cid, UNREAD)
         for k in FUNNEL_FIELDS:
             out[cid][k] = None
@@ -54,8 +55,9 @@ def current_values(r: Context) -> dict[str, dict[str, Any]]:
         if cid not in out or cid in seen:
             continue
         seen.add(cid)
+        bad = i in funnel.bad_rows
         for k in FUNNEL_FIELDS:
-            out[cid][k] = cell(funnel, k, i)
+            out[cid][k] = UNREAD if bad else cell(funnel, k, i)
         out[cid]["heat"] = heats.get(cid, UNREAD)
     return out
 
@@ -81,8 +83,7 @@ def log_rows(t: Table | None) -> tuple[list[list[Any]], list[LogRow]]:
     kept: list[list[Any]] = []
     read: list[LogRow] = []
     for i in range(len(t.rows)):
-        row = [t.values[k][i] if k in t.values and t.values[k][i] is not None else
-               (t.raw[k][i] if k in t.raw else None) for k in keys]
+        row = [t.raw[k][i] if k in t.raw else None for k in keys]  # as it is: a number stays a number
         kept.append([None if v == "" else v for v in row])
         date, cid, label = (t.values.get(k, [None] * len(t.rows))[i] for k in ("date", "customer_id", "field"))
         f = _FIELDS.get(fold(label)) if label else None
