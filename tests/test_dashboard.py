@@ -225,3 +225,31 @@ def test_libreoffice_renders_one_landscape_a4_page(tmp_path, lang):
     w, h = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
     assert (round(w), round(h)) == (842, 595)  # A4 landscape
     assert png.stat().st_size > 20000  # drawn, not blank
+
+
+def test_live_engine_writes_the_cells_and_points_excels_charts_at_them(tmp_path):
+    from addin import jobs
+    from addin.io.live import LiveBook
+    from fake_xlwings import FakeBook
+
+    path = book(tmp_path)
+    fake = FakeBook(path)
+    mine = fake.sheets["客户资料卡"].charts.add()  # a user's own chart elsewhere
+    mine.name = "销售额图"
+    for _ in range(2):
+        live = LiveBook(fake)
+        result = jobs.refresh(live, as_of=dt.date(2026, 11, 24), steps=("dashboard",))
+        jobs.apply(live, result.plan)
+    sheet = fake.sheets["看板"]
+    names = sorted(c.name for c in sheet.charts)
+    assert names == ["crm_aging", "crm_coverage", "crm_funnel", "crm_pareto", "crm_trend"]
+    assert sum(1 for call in fake.log if call[0] == "chart_add" and call[1] == "看板") == 5  # added once
+    assert [c.name for c in fake.sheets["客户资料卡"].charts] == ["销售额图"]
+    assert fake.sheets["CRM快照"].visible is False and fake.sheets["CRM每日指标"].visible is False
+    # each chart's source is the block of cells written for it: the funnel's counts are there
+    funnel = sheet.charts["crm_funnel"]
+    assert funnel.chart_type == "bar_clustered"
+    first, last = funnel.source.split(":")
+    col = col_index(re.match(r"[A-Z]+", last).group())
+    r1, r2 = int(re.sub(r"[A-Z]", "", first)), int(re.sub(r"[A-Z]", "", last))
+    assert [sheet.cells.get((r, col)) for r in range(r1 + 1, r2 + 1)] == [0, 0, 0, 0, 1, 1, 1, 0]
