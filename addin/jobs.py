@@ -109,7 +109,7 @@ def refresh(book: Book, *, as_of: dt.date | None = None, owner: str | None = Non
     loaded = load(book, as_of=as_of)
     timer.lap("read")
     if owner is not None:
-        known = sorted({c["owner"] for c in loaded.customer_cards().values() if c.get("owner")})
+        known = sorted({c.owner for c in loaded.customer_cards().values() if c.owner})
         if owner not in known:
             raise DataError(f"no customers of 业务员 '{owner}' in sheet '{loaded.tab(S.CUSTOMERS)}'; known: "
                             + ("、".join(known) or "none"))
@@ -145,7 +145,7 @@ def credit_form(book: Book, customer_id: str, *, as_of: dt.date | None = None) -
         raise DataError(f"no valid survey for customer {customer_id} in sheet '{loaded.tab(S.SURVEY)}'")
     survey, assessment = latest
     ledger = next((c for c in result.facts.aging.customers if c.customer_id == customer_id), None)
-    card = S.CustomerRow.model_validate(cards[customer_id])
+    card = cards[customer_id]
     form = credit_form_sheet(card, survey, assessment, ledger, loaded.as_of, loaded.lang, loaded.tab(S.CREDIT_FORM))
     result.plan = Plan(outputs=[form])
     result.form = (customer_id, assessment)

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import sheets_schema as S
-from sheets_schema import Lang, SheetSpec, fold
+from sheets_schema import Lang, Record, SheetSpec, fold
 from sheets_schema.settings import PARAMS_BY_KEY
 
 from .core import parse as p
@@ -31,7 +31,7 @@ class Loaded:
     out_tabs: dict[str, str] = field(default_factory=dict)  # output key → tab to write (may not exist yet)
     call_results: list[dict] = field(default_factory=list)  # results typed in 今日拨打, to harvest
     memory: dict[str, Table] = field(default_factory=dict)  # the add-in's own sheets it reads back, by key
-    _cards: dict[str, dict] | None = field(default=None, repr=False)
+    _cards: dict[str, Record] | None = field(default=None, repr=False)
 
     @property
     def as_of(self) -> dt.date:
@@ -42,13 +42,13 @@ class Loaded:
         (for an output sheet, a free one when a user's sheet has that name)."""
         return self.tabs.get(spec.key) or self.out_tabs.get(spec.key) or spec.name(self.lang)
 
-    def customer_cards(self) -> dict[str, dict]:
+    def customer_cards(self) -> dict[str, Record]:
         """Customer ID → card values, for every row with a usable ID (the first of duplicates;
         rows with errors elsewhere included, their invalid cells blank). Built once."""
         if self._cards is None:
-            cards: dict[str, dict] = {}
+            cards: dict[str, Record] = {}
             for row in self.tables["customers"].records(good_only=False):
-                cid = row["customer_id"]
+                cid = row.customer_id
                 if cid is not None and cid not in cards:
                     cards[cid] = row
             self._cards = cards

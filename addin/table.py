@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from sheets_schema import Column, Kind, Lang, SheetSpec, fold
+from sheets_schema.records import Record, record_type
 
 from .core import parse as p
 from .i18n import join
@@ -71,21 +72,13 @@ class Table:
         return Issue(severity, self.name, row, col, header, p.display(value), code,  # type: ignore[arg-type]
                      message(code, self.lang, **kw))
 
-    def records(self, keys: list[str] | None = None, *, good_only: bool = True) -> list[dict[str, Any]]:
-        """Typed rows as dicts (with ``_i`` and ``_row``), without going through pandas."""
-        keys = keys or [c.key for c in self.spec.columns]
+    def records(self, *, good_only: bool = True) -> list[Record]:
+        """Typed rows (``sheets_schema.records``): one field per column key, ``i`` and ``row``."""
+        make = record_type(self.spec)
         n = len(self.rows)
-        cols = [self.values.get(k) or [None] * n for k in keys]
-        bad = self.bad_rows if good_only else set()
-        out = []
-        for i, vals in enumerate(zip(*cols)) if keys else enumerate([()] * n):
-            if i in bad:
-                continue
-            rec = dict(zip(keys, vals))
-            rec["_i"] = i
-            rec["_row"] = self.rows[i]
-            out.append(rec)
-        return out
+        cols = [self.values.get(c.key) or [None] * n for c in self.spec.columns]
+        bad = self.bad_rows if good_only else ()
+        return [make(*vals, i, r) for i, (r, *vals) in enumerate(zip(self.rows, *cols)) if i not in bad]
 
     def tuples(self, keys: list[str], *, good_only: bool = True) -> Iterator[tuple[Any, ...]]:
         """Typed values of ``keys`` per row, lightest form for big passes."""

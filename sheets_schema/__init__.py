@@ -5,7 +5,7 @@ the reader, the validator and both engines use.
 """
 from . import contacts, credit_survey, customers, funnel, outputs, receivables, settings
 from .outputs import aging_columns, bucket_columns
-from .rows import Row, row_model
+from .records import Record, blank, record, record_type
 from .base import COMPUTED_NOTE, LANGS, Choice, Column, Kind, Lang, SheetSpec, fold
 
 SETTINGS = settings.SHEET
@@ -25,11 +25,6 @@ DAILY = outputs.DAILY
 
 INPUT_SHEETS: tuple[SheetSpec, ...] = (SETTINGS, CUSTOMERS, FUNNEL, CONTACTS, SURVEY, RECEIVABLES)
 
-CustomerRow = row_model(CUSTOMERS)
-FunnelRow = row_model(FUNNEL)
-ContactRow = row_model(CONTACTS)
-SurveyRow = row_model(SURVEY)
-ReceivableRow = row_model(RECEIVABLES)
 OUTPUT_SHEETS: tuple[SheetSpec, ...] = (CALL_LIST, CREDIT_FORM, AGING, DASHBOARD, CHANGELOG, VALIDATION, SNAPSHOT,
                                         DAILY)
 #: output sheets the add-in reads back: its memory between refreshes
@@ -51,5 +46,5 @@ __all__ = [
     "ALL_SHEETS", "AGING", "aging_columns", "bucket_columns", "BY_KEY", "CALL_LIST", "COMPUTED_NOTE", "CONTACTS", "CREDIT_FORM",
     "CUSTOMERS", "CHANGELOG", "DAILY", "DASHBOARD", "MEMORY_SHEETS", "SNAPSHOT", "Choice", "Column", "FUNNEL", "INPUT_SHEETS", "Kind", "LANGS", "Lang",
     "OUTPUT_SHEETS", "RECEIVABLES", "SETTINGS", "SURVEY", "SheetSpec", "VALIDATION", "fold",
-    "sheet_for_name", "Row", "row_model", "CustomerRow", "FunnelRow", "ContactRow", "SurveyRow", "ReceivableRow",
+    "sheet_for_name", "Record", "record_type", "record", "blank",
 ]

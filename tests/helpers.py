@@ -143,3 +143,11 @@ def rows_ascending(path: Path) -> None:
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                 rows = [int(r) for r in re.findall(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"', z.read(name))]
                 assert rows == sorted(set(rows)), name
+
+
+def rec(spec, **values):
+    """A record of ``spec`` from the keyword values that are its columns (others ignored)."""
+    import sheets_schema as S
+
+    keys = {c.key for c in spec.columns}
+    return S.record(spec, **{k: v for k, v in values.items() if k in keys})

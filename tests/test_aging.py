@@ -9,13 +9,14 @@ from addin.core.aging import INVOICE_FIELDS, aging, bucket_of, recovery_rate
 from addin.core.settings import Settings
 from addin.build.workbook import build_workbook
 from external import need, need_soffice
-from helpers import cli, digest, read_sheet
+from helpers import cli, digest, read_sheet, rec
+from sheets_schema import CUSTOMERS as C
 
 AS_OF = dt.date(2026, 11, 24)
 D = dt.timedelta
 S = Settings()
-CARDS = {"C1": {"name": "甲", "owner": "张伟", "credit_limit": 1000.0, "payment_terms": 30},
-         "C2": {"name": "乙", "owner": "李娜", "credit_limit": None, "payment_terms": None}}
+CARDS = {"C1": rec(C, name="甲", owner="张伟", credit_limit=1000.0, payment_terms=30),
+         "C2": rec(C, name="乙", owner="李娜", credit_limit=None, payment_terms=None)}
 
 
 def inv(cid="C1", days_overdue=None, amount=100.0, paid=None, invoice_date=None, due=None, owner=None):

@@ -4,6 +4,8 @@ from addin.core.calls import Reason, prioritize, select
 from addin.sheets.call_list import reason_text, reason_words
 from addin.core.funnel import contact_stats, heat
 from addin.core.settings import Settings
+from helpers import rec
+from sheets_schema import CUSTOMERS as C, FUNNEL as F
 
 AS_OF = dt.date(2026, 11, 24)
 S = Settings(as_of=AS_OF)
@@ -18,7 +20,8 @@ def prio(cid="C1", owner="张伟", contacts=(), settings=S, **card):
     st = stats(*[(cid, *c) for c in contacts]).get(cid)
     h = heat(card.get("stage"), card.get("intent"), card.get("abandoned"), st.follow_ups if st else 0, settings) \
         if card.get("stage") else None
-    return prioritize({"customer_id": cid, "owner": owner, **card}, st, h, AS_OF, settings)
+    values = {"customer_id": cid, "owner": owner, **card}
+    return prioritize(rec(C, **values), st, h, AS_OF, settings, rec(F, **values))
 
 
 def words(p):
@@ -34,7 +37,7 @@ def test_reasons_in_words_like_the_issue_example():
     p = prio(abc="A", stage="5", next_call=AS_OF - D(3), contacts=[(AS_OF - D(12), None)])
     assert reason_text(p, "zh") == "销售进程5：已传合同；下次拨打已逾期3天；A类客户12天未联系"
     assert p.must and p.score > 100
-    en = prioritize({"customer_id": "C1", "abc": "A", "stage": "5"}, None, "hot", AS_OF, S)
+    en = prioritize(rec(C, customer_id="C1", abc="A"), None, "hot", AS_OF, S, rec(F, customer_id="C1", stage="5"))
     assert reason_text(en, "en") == "Stage 5: contract sent; A customer never contacted"
 
 
@@ -93,7 +96,7 @@ def test_birthday_adds_a_reason():
     q = prio(abc="C", stage="4", birthday=dt.date(1980, 11, 26), contacts=recent())
     assert words(q) == ("销售进程4：有选择我方的意向", "11月26日生日（2天后）")
     # the year turns: an as-of of 12-30 sees a 1-1 birthday
-    late = prioritize({"customer_id": "x", "birthday": dt.date(1990, 1, 1)}, None, None, dt.date(2026, 12, 30), S)
+    late = prioritize(rec(C, customer_id="x", birthday=dt.date(1990, 1, 1)), None, None, dt.date(2026, 12, 30), S)
     assert "1月1日生日（2天后）" in words(late)
 
 

@@ -1,4 +1,3 @@
-import pandas as pd
 import pytest
 
 from addin.core.grading import abc, deal_type, segment
@@ -8,9 +7,8 @@ S = Settings()
 
 
 def grades(sales: dict[str, object], **settings) -> dict[str, str]:
-    df = pd.DataFrame({"customer_id": list(sales), "annual_sales": list(sales.values())}, dtype=object)
-    out = abc(df, Settings(**settings))
-    return dict(zip(df["customer_id"], out["abc"]))
+    out = abc(list(sales.items()), Settings(**settings))
+    return {cid: g.abc for cid, g in zip(sales, out)}
 
 
 def test_either_side_of_80_and_95():
@@ -57,26 +55,23 @@ def test_customer_count_method():
 
 
 def test_shares():
-    df = pd.DataFrame({"customer_id": ["a", "b", "c"], "annual_sales": [25.0, 75.0, 0.0]}, dtype=object)
-    out = abc(df, S)
-    assert list(out["sales_share"]) == [0.25, 0.75, 0.0]
-    assert list(out["cum_share"]) == [1.0, 0.75, 1.0]
+    out = abc([("a", 25.0), ("b", 75.0), ("c", 0.0)], S)
+    assert [g.sales_share for g in out] == [0.25, 0.75, 0.0]
+    assert [g.cum_share for g in out] == [1.0, 0.75, 1.0]
+    assert abc([("a", None), ("b", 0)], S) == [(None, None, "C"), (None, None, "C")]
 
 
 def test_deal_type_and_segment():
-    df = pd.DataFrame({
-        "customer_id": ["t", "r", "edge", "nosales"],
-        "annual_sales": [100.0, 100.0, 100.0, None],
-        "gross_margin": [5.0, 20.0, 10.0, None],
-        "avg_discount": [0.2, 0.2, 0.15, 0.3],
-        "money": ["yes", "yes", "no", "yes"], "need": ["yes", "no", "yes", "yes"],
-        "authority": ["unknown", "yes", "yes", "no"],
-    }, dtype=object)
-    d = deal_type(df, S)
-    assert list(d) == ["transactional", "relationship", "transactional", "relationship"]
-    g = pd.Series(["A", "A", "C", "C"], index=df.index)
-    seg = segment(g, d, df, pd.Series([None, None, "4", None], index=df.index, dtype=object))
-    assert list(seg) == ["value", "core", "potential", "low"]
+    rows = [  # sales, margin, discount, money, need, authority, stage, grade
+        (100.0, 5.0, 0.2, "yes", "yes", "unknown", None, "A"),
+        (100.0, 20.0, 0.2, "yes", "no", "yes", None, "A"),
+        (100.0, 10.0, 0.15, "no", "yes", "yes", "4", "C"),
+        (None, None, 0.3, "yes", "yes", "no", None, "C"),
+    ]
+    d = [deal_type(sales, margin, disc, S) for sales, margin, disc, *_ in rows]
+    assert d == ["transactional", "relationship", "transactional", "relationship"]
+    seg = [segment(r[7], deal, r[3], r[4], r[5], r[6]) for r, deal in zip(rows, d)]
+    assert seg == ["value", "core", "potential", "low"]
 
 
 @pytest.mark.parametrize("grade, deal, money, need, stage, expected", [
@@ -87,6 +82,4 @@ def test_deal_type_and_segment():
     ("C", "relationship", "no", "no", "6", "low"),
 ])
 def test_segment_rules(grade, deal, money, need, stage, expected):
-    df = pd.DataFrame({"money": [money], "need": [need], "authority": ["yes"]}, dtype=object)
-    seg = segment(pd.Series([grade]), pd.Series([deal]), df, pd.Series([stage], dtype=object))
-    assert seg[0] == expected
+    assert segment(grade, deal, money, need, "yes", stage) == expected

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+
+from sheets_schema import CUSTOMERS, Record, blank
 
 from .settings import Settings
 
@@ -90,10 +91,11 @@ def _add(target: CustomerAging, amount: float, days: int, s: Settings) -> None:
     target.recoverable += amount * recovery_rate(days, s.recovery_rates)
 
 
+NO_CARD = blank(CUSTOMERS)  # an invoice of a customer without a card
 INVOICE_FIELDS = ["customer_id", "invoice_date", "due_date", "amount", "paid", "owner"]
 
 
-def aging(invoices: Iterable[tuple], customers: dict[str, dict[str, Any]], as_of: dt.date, s: Settings
+def aging(invoices: Iterable[tuple], customers: Mapping[str, Record], as_of: dt.date, s: Settings
           ) -> AgingReport:
     """``invoices``: valid 应收账款 rows as tuples of INVOICE_FIELDS; ``customers``: ID → card.
 
@@ -110,14 +112,13 @@ def aging(invoices: Iterable[tuple], customers: dict[str, dict[str, Any]], as_of
         outstanding = round(float(amount) - float(paid or 0), 2)
         if outstanding <= 0:
             continue
-        card = customers.get(cid, {})
-        ref = inv_date if s.aging_basis == "invoice" else due_date(inv_date, due, card.get("payment_terms"))
+        card = customers.get(cid) or NO_CARD
+        ref = inv_date if s.aging_basis == "invoice" else due_date(inv_date, due, card.payment_terms)
         days = (as_of - ref).days
         if cid not in per_customer:
-            limit = card.get("credit_limit")
-            per_customer[cid] = CustomerAging(cid, card.get("name"), card.get("owner"), limit, buckets=[0.0] * nb)
+            per_customer[cid] = CustomerAging(cid, card.name, card.owner, card.credit_limit, buckets=[0.0] * nb)
         _add(per_customer[cid], outstanding, days, s)
-        who = handler or card.get("owner") or ""
+        who = handler or card.owner or ""
         per_owner.setdefault(who, CustomerAging(who, None, who, None, buckets=[0.0] * nb))
         _add(per_owner[who], outstanding, days, s)
         _add(total, outstanding, days, s)

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from sheets_schema import Record
+
 from .funnel import ContactStats
 from .settings import Settings
 
@@ -60,8 +62,8 @@ class Priority:
     last_contact: dt.date | None
 
 
-def prioritize(c: dict[str, Any], stats: ContactStats | None, heat: str | None, as_of: dt.date,
-               s: Settings, f: dict[str, Any] | None = None, grade: str | None = None) -> Priority:
+def prioritize(c: Record, stats: ContactStats | None, heat: str | None, as_of: dt.date,
+               s: Settings, f: Record | None = None, grade: str | None = None) -> Priority:
     """The priority of one customer: ``c`` its card, ``f`` its funnel row, ``grade`` its ABC grade
     this run (else the card's)."""
     f = f if f is not None else c
@@ -110,7 +112,7 @@ def prioritize(c: dict[str, Any], stats: ContactStats | None, heat: str | None, 
     bday = days_to_birthday(c.get("birthday"), as_of)
     birthday = bday is not None and bday <= s.birthday_days
     if birthday:
-        b = c["birthday"]
+        b = c.birthday
         reasons.append(_r("birthday_today") if bday == 0 else _r("birthday", month=b.month, day=b.day, days=bday))
         if must:
             score += 5
@@ -119,7 +121,7 @@ def prioritize(c: dict[str, Any], stats: ContactStats | None, heat: str | None, 
     eligible = heat != "denial" and (must or coverage or birthday)
     if heat == "denial":
         score, reasons = 0, []
-    return Priority(c["customer_id"], c.get("owner") or "", score, tuple(reasons), must and eligible,
+    return Priority(c.customer_id, c.owner or "", score, tuple(reasons), must and eligible,
                     eligible, waiting, grade, heat, last)
 
 

@@ -8,6 +8,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from sheets_schema import Record
+
 from .settings import Settings
 
 SCORE_KEYS = ("s_principal", "s_scale", "s_sales", "s_know_how", "s_capital", "s_profit", "s_staff",
@@ -46,7 +48,7 @@ class Ratios:
     zero_denominators: tuple[str, ...]  # ratio keys left blank because of a zero denominator
 
 
-def ratios(row: dict[str, Any]) -> Ratios:
+def ratios(row: Record) -> Ratios:
     zero: list[str] = []
     quick, z = _div(row.get("quick_assets"), row.get("current_liabilities"))
     zero += ["quick_ratio"] * z
@@ -76,7 +78,7 @@ def ratio_points(r: Ratios) -> dict[str, float]:
     return out
 
 
-def management_points(row: dict[str, Any]) -> float:
+def management_points(row: Record) -> float:
     """The eleven scores 1–5 (5 best) mapped to 0–1 and averaged; a blank score counts as 1."""
     total = 0.0
     for key in SCORE_KEYS:
@@ -86,7 +88,7 @@ def management_points(row: dict[str, Any]) -> float:
     return total / len(SCORE_KEYS)
 
 
-def score(r: Ratios, row: dict[str, Any], s: Settings) -> float:
+def score(r: Ratios, row: Record, s: Settings) -> float:
     fin = sum(ratio_points(r).values()) / 4
     return round(100 * (s.financial_weight * fin + (1 - s.financial_weight) * management_points(row)), 1)
 
@@ -98,7 +100,7 @@ def grade(points: float) -> str:
     return "C"  # pragma: no cover
 
 
-def suggested_limit(row: dict[str, Any], grade_: str, annual_sales: float | None,
+def suggested_limit(row: Record, grade_: str, annual_sales: float | None,
                     payment_terms: int | None) -> float:
     """min(what the customer needs, what its grade allows), rounded down to 1,000.
 
@@ -140,7 +142,7 @@ class Assessment:
     amount: float  # the amount the approver is chosen by
 
 
-def assess(row: dict[str, Any], s: Settings, annual_sales: float | None = None,
+def assess(row: Record, s: Settings, annual_sales: float | None = None,
            payment_terms: int | None = None) -> Assessment:
     r = ratios(row)
     pts = score(r, row, s)

@@ -1,12 +1,12 @@
 """Customer grades: ABC (Pareto), deal type (transactional vs relationship), segment.
 
-Pure functions over DataFrames; see docs/rules.md for the rules in words.
+Pure functions over plain values (a Python sort beats a DataFrame here: scripts/bench_rows.py); see docs/rules.md for the rules in words.
 """
 from __future__ import annotations
 
 import math
-
-import pandas as pd
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from .settings import Settings
 
@@ -19,60 +19,49 @@ def _cents(x: object) -> int:
     return round(x * 100)
 
 
-def abc(customers: pd.DataFrame, s: Settings) -> pd.DataFrame:
-    """ABC grade per customer.
+class Graded(NamedTuple):
+    sales_share: float | None  # None when nobody has sales
+    cum_share: float | None
+    abc: str
 
-    ``customers`` has columns customer_id and annual_sales (None/invalid = 0). Returns a
-    frame on the same index with sales_share, cum_share, abc.
 
-    Customers are ranked by sales descending, ties by customer ID ascending.
-    Method "sales": A when the share of sales of the customers ranked above is below
+def abc(sales: Sequence[tuple[str, object]], s: Settings) -> list[Graded]:
+    """ABC grade per customer, for (customer ID, annual sales) pairs; results in input order.
+
+    Customers are ranked by sales descending, ties by customer ID ascending (None/invalid
+    sales = 0). Method "sales": A when the share of sales of the customers ranked above is below
     the A cut-off, B when below the B cut-off, else C — so A always covers at least the
     A cut-off. Method "count": the first A-cut-off share of ranked customers are A,
     up to the B cut-off B, the rest C. Zero or blank sales is always C.
     """
-    cents = [_cents(x) for x in customers["annual_sales"]]
-    df = pd.DataFrame({"id": customers["customer_id"].astype(str), "cents": cents}, index=customers.index)
-    order = df.sort_values(["cents", "id"], ascending=[False, True], kind="mergesort")
-    total = int(order["cents"].sum())
+    cents = [_cents(x) for _, x in sales]
+    order = sorted(range(len(sales)), key=lambda k: (-cents[k], str(sales[k][0])))
+    total = sum(cents)
     n = len(order)
-    grades: dict[object, str] = {}
-    shares: dict[object, float | None] = {}
-    cums: dict[object, float | None] = {}
+    out: list[Graded | None] = [None] * n
     above = 0
     a_sales, b_sales = round(s.abc_a_sales * SCALE), round(s.abc_b_sales * SCALE)
     a_count, b_count = round(s.abc_a_count * SCALE), round(s.abc_b_count * SCALE)
-    for pos, (idx, c) in enumerate(zip(order.index, order["cents"]), start=1):
-        c = int(c)
-        if total:
-            shares[idx] = c / total
-            cums[idx] = (above + c) / total
-        else:
-            shares[idx] = cums[idx] = None
+    for pos, k in enumerate(order, start=1):
+        c = cents[k]
         if c <= 0:
             grade = "C"
         elif s.abc_method == "count":
             grade = "A" if pos * SCALE <= a_count * n else "B" if pos * SCALE <= b_count * n else "C"
         else:
             grade = "A" if above * SCALE < a_sales * total else "B" if above * SCALE < b_sales * total else "C"
-        grades[idx] = grade
+        out[k] = Graded(c / total, (above + c) / total, grade) if total else Graded(None, None, grade)
         above += c
-    return pd.DataFrame({"sales_share": pd.Series(shares, dtype=object),
-                         "cum_share": pd.Series(cums, dtype=object),
-                         "abc": pd.Series(grades, dtype=object)}).reindex(customers.index)
+    return out  # type: ignore[return-value]
 
 
-def deal_type(customers: pd.DataFrame, s: Settings) -> pd.Series:
+def deal_type(sales: object, margin: object, discount: object, s: Settings) -> str:
     """交易型 when the average discount is at least the threshold AND the gross margin
     rate (毛利 / 年销售额) is at most the threshold; otherwise 关系型."""
-    out = []
-    for sales, margin, disc in zip(customers["annual_sales"], customers["gross_margin"],
-                                   customers["avg_discount"]):
-        rate = margin / sales if _num(sales) and sales > 0 and _num(margin) else None
-        transactional = (_num(disc) and disc >= s.transactional_discount - 1e-12
-                         and rate is not None and rate <= s.transactional_margin + 1e-12)
-        out.append("transactional" if transactional else "relationship")
-    return pd.Series(out, index=customers.index, dtype=object)
+    rate = margin / sales if _num(sales) and sales > 0 and _num(margin) else None  # type: ignore[operator]
+    transactional = (_num(discount) and discount >= s.transactional_discount - 1e-12  # type: ignore[operator]
+                     and rate is not None and rate <= s.transactional_margin + 1e-12)
+    return "transactional" if transactional else "relationship"
 
 
 def _num(x: object) -> bool:
@@ -82,7 +71,7 @@ def _num(x: object) -> bool:
 PURSUIT_STAGES = {"3", "4", "5"}
 
 
-def segment(grades: pd.Series, deals: pd.Series, customers: pd.DataFrame, stages: pd.Series) -> pd.Series:
+def segment(grade: str, deal: str, money: object, need: object, authority: object, stage: object) -> str:
     """核心 / 价值 / 潜力 / 低等.
 
     - core: A and relationship;
@@ -91,15 +80,10 @@ def segment(grades: pd.Series, deals: pd.Series, customers: pd.DataFrame, stages
       or the funnel stage is 3–5 (being actively won);
     - low: the rest.
     """
-    out = []
-    for g, d, money, need, authority, stage in zip(grades, deals, customers["money"], customers["need"],
-                                                   customers["authority"], stages):
-        if g == "A" and d == "relationship":
-            out.append("core")
-        elif (g == "B" and d == "relationship") or (g == "A" and d == "transactional"):
-            out.append("value")
-        elif (money == "yes" and need == "yes" and authority != "no") or stage in PURSUIT_STAGES:
-            out.append("potential")
-        else:
-            out.append("low")
-    return pd.Series(out, index=customers.index, dtype=object)
+    if grade == "A" and deal == "relationship":
+        return "core"
+    if (grade == "B" and deal == "relationship") or (grade == "A" and deal == "transactional"):
+        return "value"
+    if (money == "yes" and need == "yes" and authority != "no") or stage in PURSUIT_STAGES:
+        return "potential"
+    return "low"

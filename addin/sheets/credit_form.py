@@ -46,9 +46,9 @@ def t(key: str, lang: Lang, **kw: Any) -> str:
     return pick(L, key, lang, **kw)
 
 
-def credit_form_sheet(customer: S.Row, survey: dict[str, Any], a: Assessment, ledger: CustomerAging | None,
+def credit_form_sheet(customer: S.Record, survey: S.Record, a: Assessment, ledger: CustomerAging | None,
                       as_of: dt.date, lang: Lang, tab: str) -> OutputSheet:
-    card = customer.model_dump()
+    card = customer
     C, V = S.CUSTOMERS, S.SURVEY
     rows: list[list[Any]] = []
     merges: list[tuple[int, int, int, int]] = []
@@ -86,7 +86,7 @@ def credit_form_sheet(customer: S.Row, survey: dict[str, Any], a: Assessment, le
          val(card.get("payment_terms"), "box_int"), Styled(t("current_limit", lang), "label"),
          val(card.get("credit_limit"), "box_money")])
 
-    section(t("s2", lang, date=survey["survey_date"].isoformat()))
+    section(t("s2", lang, date=survey.survey_date.isoformat()))
     add([Styled(t(k, lang), "header") for k in ("ratio", "formula")] + [Styled(None, "header")]
         + [Styled(t(k, lang), "header") for k in ("value", "benchmark", "points")], [(2, 3)])
     points = ratio_points(a.ratios)

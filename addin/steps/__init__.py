@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sheets_schema import Record
+
 from ..writes import AppendRows, ColumnBlock, OutputSheet
 from ..loader import Loaded
 from ..validate.issues import Issue
@@ -33,7 +35,7 @@ class GradeFacts:
 class CallFacts:
     harvested: int  # results moved from 今日拨打 into 联系记录
     lists: dict[str, list[Any]]  # rep → the day's list (core.calls.Priority, in order)
-    customers: dict[str, dict[str, Any]]  # customer ID → card, for every listed customer
+    customers: dict[str, Record]  # customer ID → card, for every listed customer
     heats: dict[str, str] = field(default_factory=dict)  # customer ID → heat key, every valid funnel row
 
     @property
@@ -43,7 +45,7 @@ class CallFacts:
 
 @dataclass(frozen=True)
 class CreditFacts:
-    latest: dict[str, tuple[dict[str, Any], Any]]  # customer ID → (latest valid survey, core.credit.Assessment)
+    latest: dict[str, tuple[Record, Any]]  # customer ID → (latest valid survey, core.credit.Assessment)
 
 
 @dataclass(frozen=True)

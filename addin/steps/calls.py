@@ -64,6 +64,9 @@ def harvest_results(r: Context, log: Table, out: Output) -> list[dict[str, Any]]
     return fresh
 
 
+NO_FUNNEL = S.blank(S.FUNNEL)  # a customer without a funnel row
+
+
 @step("calls", needs=("grades",))
 def run(r: Context) -> tuple[Output, CallFacts]:
     s, lang = r.settings, r.lang
@@ -75,23 +78,23 @@ def run(r: Context) -> tuple[Output, CallFacts]:
                                  if not isinstance(x["next_call"], str))))
 
     ft = r.table("funnel")
-    funnel = {row["customer_id"]: row for row in ft.records()}
+    funnel = {row.customer_id: row for row in ft.records()}
     bad = r.table("customers").bad_rows
     grades = r.facts.grades.grades if r.facts.grades else {}
-    customers = {cid: card for cid, card in r.loaded.customer_cards().items() if card["_i"] not in bad}
+    customers = {cid: card for cid, card in r.loaded.customer_cards().items() if card.i not in bad}
 
-    heats = {cid: heat(f.get("stage"), f.get("intent"), f.get("abandoned"),
+    heats = {cid: heat(f.stage, f.intent, f.abandoned,
                        stats[cid].follow_ups if cid in stats else 0, s) for cid, f in funnel.items()}
     priorities: dict[str, Priority] = {}
     as_of = r.as_of  # once: "today" is looked up when 设置 leaves it blank
     for cid, c in customers.items():
-        priorities[cid] = prioritize(c, stats.get(cid), heats.get(cid), as_of, s, funnel.get(cid, {}),
+        priorities[cid] = prioritize(c, stats.get(cid), heats.get(cid), as_of, s, funnel.get(cid, NO_FUNNEL),
                                      grades.get(cid))
 
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
                                                          "reasons")}
     for cid, f in funnel.items():
-        i = f["_i"]
+        i = f.i
         st = stats.get(cid)
         values["last_contact"][i] = st.last_contact if st else None
         values["follow_ups"][i] = st.follow_ups if st else 0

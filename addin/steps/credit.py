@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sheets_schema import Record
+
 from ..core.credit import Assessment, assess
 from ..i18n import pick
 from ..writeback import computed_blocks
@@ -24,11 +26,11 @@ def run(r: Context) -> tuple[Output, CreditFacts]:
             "suggested_limit", "approver")
     values: dict[str, dict[int, Any]] = {k: {} for k in keys}
     out = Output()
-    latest: dict[str, tuple[dt.date, int, dict[str, Any], Assessment]] = {}
+    latest: dict[str, tuple[dt.date, int, Record, Assessment]] = {}
     for row in t.records():
-        i = row["_i"]
-        card = cards.get(row["customer_id"], {})
-        a = assess(row, r.settings, card.get("annual_sales"), card.get("payment_terms"))
+        i = row.i
+        card = cards.get(row.customer_id)
+        a = assess(row, r.settings, card.annual_sales if card else None, card.payment_terms if card else None)
         for k in ("quick_ratio", "debt_ratio", "asset_turnover", "net_margin"):
             values[k][i] = getattr(a.ratios, k)
         values["credit_score"][i] = a.score
@@ -38,10 +40,10 @@ def run(r: Context) -> tuple[Output, CreditFacts]:
         for ratio in a.ratios.zero_denominators:
             out.issues.append(t.new_issue(i, DENOMINATOR[ratio], "zero_denominator", "warning",
                                           ratio=pick(RATIO_NAME, ratio, r.lang)))
-        key = (row["survey_date"], i)
-        cid = row["customer_id"]
+        key = (row.survey_date, i)
+        cid = row.customer_id
         if cid not in latest or key > latest[cid][:2]:
-            latest[cid] = (row["survey_date"], i, row, a)
+            latest[cid] = (row.survey_date, i, row, a)
     for date, i, _, _ in latest.values():
         if (r.as_of - date).days > STALE_DAYS:
             out.issues.append(t.new_issue(i, "survey_date", "stale_survey", "warning", date=date.isoformat()))

@@ -75,10 +75,10 @@ def figures(r: Context, owner: str | None) -> tuple[DashboardFacts, dict[str | N
     and each rep: (outstanding, overdue, coverage, pipeline)."""
     s = r.settings
     cards = r.loaded.customer_cards()
-    owners = {cid: _get(card, "owner") for cid, card in cards.items()}
+    owners = {cid: card.owner for cid, card in cards.items()}
     mine = {cid for cid, o in owners.items() if owner is None or o == owner}
     grades = r.facts.grades.grades if r.facts.grades else {}
-    sales = [(grades.get(cid), _get(cards[cid], "annual_sales")) for cid in mine]
+    sales = [(grades.get(cid), cards[cid].annual_sales) for cid in mine]
     funnel = [f for f in r.table("funnel").tuples(["customer_id", "stage", "abandoned", "expected_amount"])]
     contacts = chain(r.table("contacts").tuples(["customer_id", "date"]),
                      ((x.get("customer_id"), x.get("date")) for x in r.loaded.call_results))
@@ -114,11 +114,6 @@ def figures(r: Context, owner: str | None) -> tuple[DashboardFacts, dict[str | N
         buckets, s.aging_buckets, conversion(log, month_start(r.as_of), r.as_of),
         funnel_counts((st, ab) for st, ab, _ in rows), days_per_stage(log))
     return facts, daily
-
-
-def _get(row: Any, key: str) -> Any:
-    """A field of a loaded row, whether a dict (today) or a row object with attributes."""
-    return row.get(key) if isinstance(row, dict) else getattr(row, key, None)
 
 
 def daily_rows(r: Context, today: dict[str | None, tuple[float, float, float, float]]) -> list[list[Any]]:
