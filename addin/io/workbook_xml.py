@@ -42,7 +42,7 @@ def with_sheet_state(xml: bytes, name: str, hidden: bool) -> bytes | None:
         view = root.find(f"{{{main}}}bookViews/{{{main}}}workbookView")
         pos = sheets.index(el)
         if view is not None and int(view.get("activeTab", "0")) == pos:
-            visible = [i for i, e in enumerate(sheets) if e.get("state") is None and i != pos]
+            visible = [i for i, e in enumerate(sheets) if e.get("state") in (None, "visible") and i != pos]
             view.set("activeTab", str(visible[0] if visible else 0))
     else:
         del el.attrib["state"]
