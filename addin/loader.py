@@ -30,6 +30,7 @@ class Loaded:
     issues: list[Issue] = field(default_factory=list)  # settings and sheet-level issues
     out_tabs: dict[str, str] = field(default_factory=dict)  # output key → tab to write (may not exist yet)
     call_results: list[dict] = field(default_factory=list)  # results typed in 今日拨打, to harvest
+    memory: dict[str, Table] = field(default_factory=dict)  # the add-in's own sheets it reads back, by key
     _cards: dict[str, Record] | None = field(default=None, repr=False)
 
     @property
@@ -206,7 +207,21 @@ def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:
     if as_of is not None:
         settings = settings.model_copy(update={"as_of": as_of})
     results = read_call_results(book, tabs.get("calls"), settings.as_of_or_today())
-    return Loaded(book.label, lang, tabs, tables, settings, issues + out_issues, out_tabs, results)
+    return Loaded(book.label, lang, tabs, tables, settings, issues + out_issues, out_tabs, results,
+                  read_memory(book, tabs, lang))
+
+
+def read_memory(book: Book, tabs: dict[str, str], lang: Lang) -> dict[str, Table]:
+    """The add-in's memory sheets that exist (变更记录, the snapshot, the daily figures). One whose
+    header is gone is no memory: the next refresh starts it again."""
+    out: dict[str, Table] = {}
+    for spec in S.MEMORY_SHEETS:
+        if spec.key in tabs:
+            try:
+                out[spec.key] = read_table(book.read_rows(tabs[spec.key]), spec, tabs[spec.key], lang)
+            except UnusableInput:
+                continue
+    return out
 
 
 def read_call_results(book: Book, tab: str | None, fallback_date: dt.date) -> list[dict]:

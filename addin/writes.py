@@ -66,6 +66,8 @@ STYLES: dict[str, StyleSpec] = {
     "note": StyleSpec(italic=True, wrap=True, valign="top"),
     "error": StyleSpec(bold=True, color="C00000"),
     "warning": StyleSpec(color="9C5700"),
+    "kpi_label": StyleSpec(bold=True, fill=HEADER_FILL, border="all", align="center", valign="center", wrap=True),
+    **_kind_styles("kpi_", bold=True, size=14, border="all", align="center", valign="center"),
     **_kind_styles(""),
     **_kind_styles("box_", border="all", valign="center"),
     **_kind_styles("total_", bold=True, border="top"),
@@ -76,6 +78,49 @@ STYLES: dict[str, StyleSpec] = {
 
 def kind_style(kind: Kind, prefix: str = "") -> str:
     return f"{prefix}{kind.value}" if kind in NUM_FMT else f"{prefix}text"
+
+
+Area = tuple[int, int, int, int]  # r1, c1, r2, c2 (1-based, inclusive)
+
+
+@dataclass(frozen=True)
+class Series:
+    """One data series of a chart: its name and the cells of its categories and values, on the
+    chart's own sheet."""
+
+    name: str
+    categories: Area
+    values: Area
+    kind: str | None = None  # None: the chart's kind; "line" draws it as a line over the columns
+    secondary: bool = False  # on a second value axis (the Pareto's cumulative share)
+    color: str | None = None  # RRGGBB
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A native chart over cells of its output sheet, drawn by the engine (file: XlsxWriter's chart
+    XML grafted into the package; live: Excel's own chart objects)."""
+
+    key: str  # named crm_<key> in the workbook: how a refresh knows its own charts
+    kind: str  # column / bar / line
+    title: str
+    series: tuple[Series, ...]
+    anchor: tuple[int, int]  # top-left cell (1-based row, column)
+    size: tuple[int, int] = (480, 288)  # width, height in pixels
+    percent_axis: bool = False  # the (primary) value axis shows percentages
+    reverse_categories: bool = False  # a bar chart listing its first category at the top
+    category_format: str | None = None  # number format of numeric or date categories
+    #: what the live engine draws (xlwings chart type, source cells with the header row): Excel's
+    #: own chart over a plain block, since combined charts need more than the open-source API
+    live: tuple[str, Area] | None = None
+
+    @property
+    def name(self) -> str:
+        return CHART_PREFIX + self.key
+
+
+#: the name every chart the add-in draws carries; any other chart is a user's
+CHART_PREFIX = "crm_"
 
 
 @dataclass
@@ -93,6 +138,10 @@ class OutputSheet:
     landscape: bool = False
     fit_width: bool = True
     paper_a4: bool = True
+    fit_page: bool = False  # one page tall as well as wide
+    print_area: Area | None = None
+    hidden: bool = False
+    charts: list[Chart] = field(default_factory=list)
 
     def cell(self, r: int, c: int) -> tuple[Any, str]:
         """(value, style name) of a 0-based cell."""

@@ -20,10 +20,17 @@ CREDIT_FORM = outputs.CREDIT_FORM
 AGING = outputs.AGING
 STATEMENT = outputs.STATEMENT
 VALIDATION = outputs.VALIDATION
+DASHBOARD = outputs.DASHBOARD
+CHANGELOG = outputs.CHANGELOG
+SNAPSHOT = outputs.SNAPSHOT
+DAILY = outputs.DAILY
 
 INPUT_SHEETS: tuple[SheetSpec, ...] = (SETTINGS, CUSTOMERS, FUNNEL, CONTACTS, SURVEY, RECEIVABLES, PAYMENTS)
 
-OUTPUT_SHEETS: tuple[SheetSpec, ...] = (CALL_LIST, CREDIT_FORM, AGING, STATEMENT, VALIDATION)
+OUTPUT_SHEETS: tuple[SheetSpec, ...] = (CALL_LIST, CREDIT_FORM, AGING, STATEMENT, DASHBOARD, CHANGELOG, VALIDATION,
+                                        SNAPSHOT, DAILY)
+#: output sheets the add-in reads back: its memory between refreshes
+MEMORY_SHEETS: tuple[SheetSpec, ...] = (CHANGELOG, SNAPSHOT, DAILY)
 ALL_SHEETS: tuple[SheetSpec, ...] = INPUT_SHEETS + OUTPUT_SHEETS
 BY_KEY = {s.key: s for s in ALL_SHEETS}
 
@@ -39,7 +46,8 @@ def sheet_for_name(name: str) -> SheetSpec | None:
 
 __all__ = [
     "ALL_SHEETS", "AGING", "aging_columns", "bucket_columns", "BY_KEY", "CALL_LIST", "COMPUTED_NOTE", "CONTACTS", "CREDIT_FORM",
-    "CUSTOMERS", "Choice", "Column", "FUNNEL", "INPUT_SHEETS", "Kind", "LANGS", "Lang",
+    "CUSTOMERS", "CHANGELOG", "DAILY", "DASHBOARD", "MEMORY_SHEETS", "SNAPSHOT", "Choice", "Column", "FUNNEL",
+    "INPUT_SHEETS", "Kind", "LANGS", "Lang",
     "OUTPUT_SHEETS", "PAYMENTS", "RECEIVABLES", "STATEMENT", "SETTINGS", "SURVEY", "SheetSpec", "VALIDATION", "fold",
     "sheet_for_name", "Record", "record_type", "record", "blank",
 ]

@@ -99,6 +99,8 @@ class SheetSpec:
     optional: bool = False
     #: how an output sheet made before sheets were marked begins (its A1 title, either language)
     titles: tuple[str, ...] = ()
+    #: an output sheet the add-in keeps out of sight (its own memory between refreshes)
+    hidden: bool = False
     _by_key: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

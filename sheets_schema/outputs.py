@@ -73,6 +73,52 @@ CREDIT_FORM = SheetSpec("credit_form", "授信申请", "授信申請", "Credit A
                         titles=("客户授信申请表", "Credit Application"))
 
 
+DASHBOARD = SheetSpec("dashboard", "看板", "看板", "Dashboard", output=True, titles=("销售看板", "Sales dashboard"))
+
+#: one row per change the add-in found between two refreshes (append-only: earlier rows are kept)
+CHANGELOG = SheetSpec(
+    "changelog", "变更记录", "變更記錄", "Change Log", output=True,
+    columns=(
+        col("date", "日期", "日期", "Date", Kind.DATE, width=11),
+        col("customer_id", "客户编号", "客戶編號", "Customer ID", width=12),
+        col("field", "字段", "字段", "Field", width=12),
+        col("old", "原值", "原值", "Old Value", width=24),
+        col("new", "新值", "新值", "New Value", width=24),
+        col("owner", "业务员", "業務員", "Owner", width=10),
+    ),
+)
+
+#: the tracked values as the last refresh saw them (keys, not labels: read back, never by people)
+SNAPSHOT = SheetSpec(
+    "snapshot", "CRM快照", "CRM快照", "CRM Snapshot", output=True, hidden=True,
+    columns=(
+        col("customer_id", "客户编号", "客戶編號", "Customer ID", width=12),
+        col("taken", "快照日期", "快照日期", "Taken", Kind.DATE, width=11),
+        col("stage", "销售进程", "銷售進程", "Stage", width=8),
+        col("contract_status", "客户状态", "客戶狀態", "Contract Status", width=8),
+        col("intent", "成交意向", "成交意向", "Intent", width=8),
+        col("abandoned", "放弃", "放棄", "Abandoned", width=8),
+        col("abc", "ABC等级", "ABC等級", "ABC Grade", width=8),
+        col("heat", "热度", "熱度", "Heat", width=8),
+        col("credit_limit", "授信额度", "授信額度", "Credit Limit", Kind.MONEY, width=12),
+        col("owner", "业务员", "業務員", "Owner", width=10),
+    ),
+)
+
+#: one row per refresh date and rep (blank 业务员 = the whole workbook): what the trends draw
+DAILY = SheetSpec(
+    "daily", "CRM每日指标", "CRM每日指標", "CRM Daily Figures", output=True, hidden=True,
+    columns=(
+        col("date", "日期", "日期", "Date", Kind.DATE, width=11),
+        col("owner", "业务员", "業務員", "Owner", width=10),
+        col("outstanding", "未收余额", "未收餘額", "Outstanding", Kind.MONEY, width=14),
+        col("overdue", "逾期合计", "逾期合計", "Overdue", Kind.MONEY, width=14),
+        col("coverage", "本月覆盖率", "本月覆蓋率", "Coverage This Month", Kind.PERCENT, width=10),
+        col("pipeline", "在谈金额", "在談金額", "Pipeline", Kind.MONEY, width=14),
+    ),
+)
+
+
 def bucket_columns(bounds: tuple[int, ...], basis: str = "due") -> tuple:
     """The bucket columns for the 设置 boundaries: days overdue 1-30天 … 365天以上 (basis 到期日), or
     age since the invoice date 账龄0-30天 … 账龄365天以上 (basis 开票日期)."""

@@ -115,6 +115,10 @@ PARAMS: tuple[Param, ...] = (
       "Turnover scoring full points (the source's figure is illegible; 1 by default)", min=0.01, max=100),
     P("resurvey_months", "信用复查间隔(月)", "信用複查間隔(月)", "Re-survey Interval (months)", Kind.INT, 12,
       "最近一次信用调查超过此月数需复查", "A survey older than this many months is due again", min=1, max=120),
+    P("stage_probability", "阶段成交概率", "階段成交概率", "Stage Win Probability", Kind.TEXT,
+      "0:0%,1:5%,2:10%,3:20%,4:40%,5:70%",
+      "销售进程:成交概率，用于加权预测；未列出的阶段（如已签约的 6、7）为 0%",
+      "stage:probability pairs for the weighted forecast; a stage not listed (e.g. 6 and 7, signed) counts 0%"),
 )
 
 PARAMS_BY_KEY = {p.key: p for p in PARAMS}

@@ -1,7 +1,8 @@
 """A fake of the xlwings objects the live adapter uses; it records every call.
 
 Only the subset listed in docs/live-excel.md: Book.sheets / app / selection / fullname,
-Sheets.add, Sheet.range / used_range / clear / api.Cells.FormatConditions,
+Sheets.add, Sheet.range / used_range / clear / visible / charts / api.Cells.FormatConditions,
+Charts.add / [name] / iteration, Chart.name / chart_type / set_source_data / delete, Range.left / top,
 Range.value / options / number_format / color / font / merge / column_width /
 row_height / api.FormatConditions, App.alert / screen_updating / status_bar.
 """
@@ -129,6 +130,14 @@ class FakeRange:
     def merge(self) -> None:
         self._fmt("merge", None)
 
+    @property
+    def left(self) -> float:
+        return 48.0 * (self.c1 - 1)
+
+    @property
+    def top(self) -> float:
+        return 15.0 * (self.r1 - 1)
+
     def select(self) -> None:
         if self.sheet.book.active is not self.sheet:
             raise RuntimeError("Range.select: the sheet must be active (Excel error 1004)")
@@ -141,9 +150,42 @@ class FakeRange:
         return type("RangeApi", (), {"FormatConditions": FakeConditions(self.sheet, self.address)})()
 
 
+class FakeChart:
+    def __init__(self, sheet: FakeSheet, n: int) -> None:
+        self.sheet, self.name, self.chart_type, self.source = sheet, f"Chart {n}", None, None
+
+    def set_source_data(self, rng: FakeRange) -> None:
+        self.source = rng.address
+        self.sheet.log.append(("chart_source", self.sheet.name, self.name, rng.address))
+
+    def delete(self) -> None:
+        self.sheet.charts.items.remove(self)
+        self.sheet.log.append(("chart_delete", self.sheet.name, self.name))
+
+
+class FakeCharts:
+    def __init__(self, sheet: FakeSheet) -> None:
+        self.sheet, self.items, self.made = sheet, [], 0
+
+    def __iter__(self):
+        return iter(list(self.items))
+
+    def __getitem__(self, name: str) -> FakeChart:
+        return next(c for c in self.items if c.name == name)
+
+    def add(self, left: float = 0, top: float = 0, width: float = 355, height: float = 211) -> FakeChart:
+        self.made += 1
+        chart = FakeChart(self.sheet, self.made)
+        self.items.append(chart)
+        self.sheet.log.append(("chart_add", self.sheet.name, left, top, width, height))
+        return chart
+
+
 class FakeSheet:
     def __init__(self, book: FakeBook, name: str, grid: list[list[Any]] | None = None) -> None:
         self.book, self.name, self.log = book, name, book.log
+        self.charts = FakeCharts(self)
+        self.visible = True
         self.cells: dict[tuple[int, int], Any] = {}
         self.written: set[tuple[int, int]] = set()
         self.conditions: list[FakeCondition] = []
@@ -172,7 +214,7 @@ class FakeSheet:
     def activate(self) -> None:
         self.book.active = self
 
-    def clear(self) -> None:
+    def clear(self) -> None:  # as Excel's Sheet.clear: contents and formats, never charts
         self.log.append(("clear", self.name))
         self.cells.clear()
 

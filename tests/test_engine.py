@@ -99,8 +99,8 @@ def graft(base: Path, scratch: Path) -> Path:
     return base
 
 
-# the template's parts: 1–11 are the input and output sheets (12 is 设置, 13 the rep's own sheet)
-OWNED = {f"xl/worksheets/sheet{n}.xml" for n in range(1, 12)} | {"xl/styles.xml"}
+# the template's parts: 1–16 are the input and output sheets but 设置 (14), 17 the rep's own sheet
+OWNED = {f"xl/worksheets/sheet{n}.xml" for n in range(1, 17) if n != 14} | {"xl/styles.xml"}
 
 
 def test_every_unowned_part_is_byte_identical_after_refresh(tmp_path):
@@ -110,16 +110,21 @@ def test_every_unowned_part_is_byte_identical_after_refresh(tmp_path):
             "xl/media/image9.png", "xl/drawings/drawing9.xml"} <= before.keys()
     assert cli("refresh", path).exit_code == 0
     after = parts(path)
-    assert after.keys() == before.keys()
+    # the only new parts are the dashboard's drawing, its charts and their relationships
+    dashboard = charts_of_dashboard(path)
+    assert after.keys() - before.keys() == dashboard and before.keys() <= after.keys()
     changed = {n for n in before if after[n] != before[n]}
-    assert changed <= OWNED | {"xl/workbook.xml"}, changed - OWNED
+    assert changed <= OWNED | {"xl/workbook.xml", "[Content_Types].xml"}, changed - OWNED
+    assert content_types(before) <= content_types(after)  # registrations only added
+    assert {p for p, _ in content_types(after) - content_types(before)} == {
+        "/" + n for n in dashboard if not n.endswith(".rels")}
     # workbook.xml gains only the marks of the add-in's own output sheets (hidden defined names)
     from lxml import etree
 
     def without_marks(xml):
         root = etree.fromstring(xml)
         for el in list(root.iter("{*}definedName")):
-            if el.get("name").startswith("_crm_out."):
+            if el.get("name").startswith(("_crm_out.", "_xlnm.Print_Area")):  # marks, 看板's print area
                 el.getparent().remove(el)
         for el in list(root.iter("{*}definedNames")):
             if not len(el):
@@ -129,10 +134,38 @@ def test_every_unowned_part_is_byte_identical_after_refresh(tmp_path):
     assert without_marks(after["xl/workbook.xml"]) == without_marks(before["xl/workbook.xml"])
     assert cli("refresh", path).exit_code == 0
     assert parts(path)["xl/workbook.xml"] == after["xl/workbook.xml"]  # marked once
-    assert "xl/worksheets/sheet13.xml" not in changed  # the rep's own sheet
+    assert "xl/worksheets/sheet17.xml" not in changed  # the rep's own sheet
     # settings, payments, the statement and the credit form sheet have nothing to write here
-    assert {"xl/worksheets/sheet12.xml", "xl/worksheets/sheet8.xml", "xl/worksheets/sheet10.xml",
+    assert {"xl/worksheets/sheet14.xml", "xl/worksheets/sheet8.xml", "xl/worksheets/sheet10.xml",
             "xl/worksheets/sheet6.xml"} & changed == set()
+    # the rep's chart, drawing and image: byte-identical, and a second refresh draws no more charts
+    assert cli("refresh", path).exit_code == 0
+    again = parts(path)
+    assert charts_of_dashboard(path) == dashboard
+    for name in ("xl/charts/chart9.xml", "xl/drawings/drawing9.xml", "xl/media/image9.png"):
+        assert again[name] == before[name]
+
+
+def charts_of_dashboard(path: Path) -> set[str]:
+    """The parts of the 看板's drawing: the drawing, its charts, their relationships parts."""
+    from addin.io import charts, marks
+
+    pkg = Package(path)
+    try:
+        part = pkg.sheet_part(marks.owned_sheets(pkg)["dashboard"])
+        _, drawing = charts.drawing_of(pkg, part)
+        found = {drawing, "xl/drawings/_rels/" + drawing.rsplit("/", 1)[1] + ".rels",
+                 "xl/worksheets/_rels/" + part.rsplit("/", 1)[1] + ".rels", *charts.own_charts(pkg, part)}
+        return {n for n in found if pkg.has(n)}
+    finally:
+        pkg.close()
+
+
+def content_types(p: dict[str, bytes]) -> set[tuple[str, str]]:
+    from lxml import etree
+
+    root = etree.fromstring(p["[Content_Types].xml"])
+    return {(el.get("PartName") or el.get("Extension"), el.get("ContentType")) for el in root}
 
 
 def test_inside_input_sheets_only_computed_cells_change(tmp_path):

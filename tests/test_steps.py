@@ -46,4 +46,4 @@ def test_a_step_that_is_not_a_fact_cannot_be_registered():
     from addin.steps import step
 
     with pytest.raises(ValueError):
-        step("dashboard")
+        step("no_such_fact")

@@ -23,7 +23,7 @@ from ..writes import COMPUTED_FILL, HEADER_FILL, NUM_FMT
 
 FIXED_TIME = dt.datetime(2026, 1, 1)
 SHEET_ORDER = ("customers", "funnel", "contacts", "calls", "survey", "credit_form", "receivables", "payments",
-               "aging", "statement", "validation", "settings")
+               "aging", "statement", "dashboard", "changelog", "validation", "settings", "snapshot", "daily")
 FONT = {"zh": "等线", "en": "Calibri"}
 DV_ROWS = 5000  # dropdowns cover at least this many rows
 
@@ -145,6 +145,13 @@ def _output_sheet(wb, fmts: Formats, spec: SheetSpec, lang: Lang) -> None:
                         fmts.note)
         ws.set_column(0, 0, 60)
         return
+    if spec.key == "dashboard":
+        ws.write_string(0, 0, word(lang, "销售看板", "Sales dashboard"), fmts.title)
+        ws.write_string(2, 0, word(lang, "点击“刷新”或运行 crm refresh 生成看板。",
+                                   "Click Refresh or run crm refresh to draw the dashboard."), fmts.note)
+        return
+    if spec.hidden:
+        ws.hide()
     columns = spec.columns
     if spec.key == "aging":
         columns = S.aging_columns((30, 60, 90, 180, 365))

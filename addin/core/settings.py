@@ -47,7 +47,25 @@ def parse_recovery(v: Any) -> tuple[tuple[int | None, float], ...]:
     return tuple(out)
 
 
+def parse_stage_probability(v: Any) -> tuple[float, ...]:
+    """``0:0%,4:40%,…`` → the probability of each stage 0–7 (a stage not listed: 0)."""
+    text = p.nfkc(p.as_text(v) or "")
+    items = [x for x in re.split(r"[,;，；、\s]+", text) if x]
+    if not items:
+        raise p.ParseError("number")
+    out = [0.0] * 8
+    for item in items:
+        stage, sep, rate = item.partition(":")
+        s, r = p.parse_int(stage) if sep else None, p.parse_percent(rate)
+        if s is None or not 0 <= s <= 7 or r is None or not 0 <= r <= 1:
+            raise p.ParseError("number")
+        out[s] = r
+    return tuple(out)
+
+
 def parse_param(param: Param, v: Any) -> Any:
+    if param.key == "stage_probability":
+        return parse_stage_probability(v)
     if param.key in ("aging_buckets", "dunning_levels"):
         return parse_buckets(v)
     if param.key == "recovery_rates":
@@ -112,6 +130,8 @@ class Settings(BaseModel):
     remittance: str | None = _default("remittance")
     turnover_benchmark: float = _default("turnover_benchmark")
     resurvey_months: int = _default("resurvey_months")
+    #: the win probability of each stage 0–7 (weighted forecast)
+    stage_probability: tuple[float, ...] = _default("stage_probability")
 
     def interval(self, grade: str | None) -> int:
         return {"A": self.interval_a, "B": self.interval_b}.get(grade or "C", self.interval_c)

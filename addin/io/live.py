@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..cells import cap_text, col_letter
-from ..writes import AppendRows, ColumnBlock, HIGHLIGHT_FILLS, NUM_FMT, OutputSheet, STYLES, StyleSpec
+from ..writes import CHART_PREFIX, AppendRows, ColumnBlock, HIGHLIGHT_FILLS, NUM_FMT, OutputSheet, STYLES, StyleSpec
 from .sheet_xml import HIGHLIGHT_MARKER, cell_runs, highlight_formula
 
 XL_EXPRESSION = 2  # xlExpression, for FormatConditions.Add
@@ -151,6 +151,28 @@ class LiveBook:
             sheet.range((1, c)).column_width = width
         for r, height in out.row_heights.items():
             sheet.range((r, 1)).row_height = height
+        self._charts(sheet, out)
+        if out.hidden:
+            sheet.visible = False
+
+    @staticmethod
+    def _charts(sheet: Any, out: OutputSheet) -> None:
+        """Excel's own charts over the data cells just written: a chart the add-in drew before
+        (named crm_…) is pointed at its cells again, a missing one is added, one no longer drawn
+        is deleted; any other chart is the user's and is left alone. Sheet.clear() keeps charts."""
+        have = {c.name: c for c in sheet.charts if c.name.startswith(CHART_PREFIX)}
+        want = {c.name: c for c in out.charts if c.live}
+        for name in have.keys() - want.keys():
+            have[name].delete()
+        for name, spec in want.items():
+            kind, (r1, c1, r2, c2) = spec.live  # type: ignore[misc]
+            chart = have.get(name)
+            if chart is None:
+                cell = sheet.range(spec.anchor)
+                chart = sheet.charts.add(cell.left, cell.top, spec.size[0] * 0.75, spec.size[1] * 0.75)
+                chart.name = name
+            chart.chart_type = kind
+            chart.set_source_data(sheet.range((r1, c1), (r2, c2)))
 
     @staticmethod
     def _structural(out: OutputSheet, r: int) -> bool:

@@ -13,9 +13,11 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def render_sheet(sheet: OutputSheet, style_index: Callable[[str], int], code_name: str | None = None) -> bytes:
+def render_sheet(sheet: OutputSheet, style_index: Callable[[str], int], code_name: str | None = None,
+                 drawing: str | None = None) -> bytes:
     """The worksheet XML of an output sheet. ``code_name`` is the VBA code name the sheet had
-    (its document module in the VBA project must keep a sheet to belong to)."""
+    (its document module in the VBA project must keep a sheet to belong to); ``drawing`` the Id
+    of its drawing relationship (its charts)."""
     nrows = len(sheet.rows)
     ncols = max((len(r) for r in sheet.rows), default=1)
     ncols = max(ncols, len(sheet.widths), 1)
@@ -70,7 +72,9 @@ def render_sheet(sheet: OutputSheet, style_index: Callable[[str], int], code_nam
     parts.append(b'<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')
     orientation = "landscape" if sheet.landscape else "portrait"
     paper = ' paperSize="9"' if sheet.paper_a4 else ""
-    fit = ' fitToWidth="1" fitToHeight="0"' if sheet.fit_width else ""
+    fit = f' fitToWidth="1" fitToHeight="{int(sheet.fit_page)}"' if sheet.fit_width else ""
     parts.append(f'<pageSetup{paper} orientation="{orientation}"{fit}/>'.encode())
+    if drawing:
+        parts.append(f'<drawing r:id="{drawing}"/>'.encode())
     parts.append(b"</worksheet>")
     return b"".join(parts)

@@ -26,3 +26,53 @@ def with_sheet(xml: bytes, name: str, rid: str) -> bytes:
     el.set("sheetId", str(max(ids, default=0) + 1))
     el.set(f"{{{DOC_REL_NS}}}id", rid)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def with_sheet_state(xml: bytes, name: str, hidden: bool) -> bytes | None:
+    """workbook.xml with the tab shown or hidden (None: it already is). A hidden tab is never the
+    active one (Excel would show it)."""
+    root = etree.fromstring(xml)
+    main = etree.QName(root).namespace
+    sheets = list(root.find(f"{{{main}}}sheets"))
+    el = next(e for e in sheets if e.get("name") == name)
+    if (el.get("state") == "hidden") == hidden:
+        return None
+    if hidden:
+        el.set("state", "hidden")
+        view = root.find(f"{{{main}}}bookViews/{{{main}}}workbookView")
+        pos = sheets.index(el)
+        if view is not None and int(view.get("activeTab", "0")) == pos:
+            visible = [i for i, e in enumerate(sheets) if e.get("state") in (None, "visible") and i != pos]
+            view.set("activeTab", str(visible[0] if visible else 0))
+    else:
+        del el.attrib["state"]
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def with_print_area(xml: bytes, name: str, ref: str | None) -> bytes | None:
+    """workbook.xml with the tab's print area (``_xlnm.Print_Area``) set to ``ref`` (None: removed);
+    None when nothing changes."""
+    root = etree.fromstring(xml)
+    main = etree.QName(root).namespace
+    sheets = [e.get("name") for e in root.find(f"{{{main}}}sheets")]
+    local = str(sheets.index(name))
+    names = root.find(f"{{{main}}}definedNames")
+    old = [] if names is None else [e for e in names if e.get("name") == "_xlnm.Print_Area"
+                                    and e.get("localSheetId") == local]
+    want = None if ref is None else "'" + name.replace("'", "''") + "'!" + ref
+    if [e.text for e in old] == ([want] if want else []):
+        return None
+    for e in old:
+        names.remove(e)
+    if want:
+        if names is None:
+            names = etree.Element(f"{{{main}}}definedNames")
+            anchor = root.find(f"{{{main}}}sheets")
+            for tag in ("functionGroups", "externalReferences"):
+                found = root.find(f"{{{main}}}{tag}")
+                if found is not None:
+                    anchor = found
+            anchor.addnext(names)
+        el = etree.SubElement(names, f"{{{main}}}definedName", name="_xlnm.Print_Area", localSheetId=local)
+        el.text = want
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -16,14 +16,16 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
+from ..cells import col_letter
 from ..writes import AppendRows, ColumnBlock, HIGHLIGHT_FILLS, OutputSheet, STYLES, Styled, kind_style
-from . import marks, tables
+from . import charts, marks, tables
 from .extent import check_extent
 from .guard import check_writable, owner_file
 from .package import STYLES_REL, Package, PackageError, check_readable
 from .render import render_sheet
 from .shared_formulas import dissolved
 from .sheet_stream import Edits, rewrite
+from .workbook_xml import with_print_area, with_sheet_state
 from .sheet_xml import HIGHLIGHT_MARKER, column_updates, flagged_cells, may_hold_flagged_cells, prefix_of, serials_1904, uses_1904
 from .styles_xml import Styles
 
@@ -207,10 +209,29 @@ class XlsxBook:
             if _FORMULA.search(old):  # any prefix: <f>, <x:f t="shared"…>
                 self._formula_overwritten = True
             code = _CODE_NAME.search(old)  # the sheet's VBA document module stays its own
-            self.pkg.write(part, render_sheet(sheet, self.style, code.group(1).decode() if code else None))
+            code_name = code.group(1).decode() if code else None
         else:
-            self.pkg.add_sheet(sheet.name, render_sheet(sheet, self.style))
+            part = self.pkg.add_sheet(sheet.name, b"")
+            code_name = None
+        drawing = charts.graft(self.pkg, part, sheet)
+        self.pkg.write(part, render_sheet(sheet, self.style, code_name, drawing))
         marks.mark(self.pkg, sheet.key, sheet.name)
+        self._sheet_setup(sheet)
+
+    def _sheet_setup(self, sheet: OutputSheet) -> None:
+        """The tab's state (shown or hidden) and print area, in workbook.xml."""
+        wb = self.pkg.workbook_part
+        edits = []
+        if sheet.hidden:  # a tab the user hid or showed is otherwise left as it is
+            edits.append(lambda x: with_sheet_state(x, sheet.name, True))
+        if sheet.print_area:
+            r1, c1, r2, c2 = sheet.print_area
+            area = f"${col_letter(c1)}${r1}:${col_letter(c2)}${r2}"
+            edits.append(lambda x: with_print_area(x, sheet.name, area))
+        for edit in edits:
+            xml = edit(self.pkg.read(wb))
+            if xml is not None:
+                self.pkg.write(wb, xml)
 
     def owned_sheets(self) -> dict[str, str]:
         return marks.owned_sheets(self.pkg)

@@ -38,6 +38,7 @@ class CallFacts:
     customers: dict[str, Record]  # customer ID → card, for every listed customer
     months: dict[str, Any] = field(default_factory=dict)  # rep → core.calls.MonthCoverage
     people: tuple[Any, ...] = ()  # every core.calls.Customer scheduled (for `crm plan`)
+    heats: dict[str, str] = field(default_factory=dict)  # customer ID → heat key, every valid funnel row
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -59,6 +60,8 @@ class Facts:
     calls: CallFacts | None = None
     credit: CreditFacts | None = None
     aging: Any = None  # core.aging.AgingReport (its .items: the ledger as of the date; .dso)
+    changelog: Any = None  # steps.changelog.ChangeFacts
+    dashboard: Any = None  # steps.dashboard.DashboardFacts
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ class Step:
 
 STEPS: dict[str, Step] = {}
 #: what `crm refresh` runs, in this order (output sheets new to a workbook are added in it)
-DEFAULT = ("grades", "calls", "credit", "aging")
+DEFAULT = ("grades", "calls", "credit", "aging", "dashboard", "changelog")
 
 
 def step(name: str, needs: tuple[str, ...] = ()) -> Callable:

@@ -165,4 +165,4 @@ def run(r: Context) -> tuple[Output, CallFacts]:
 
     out.outputs.append(call_list_sheet(lists, cards, funnel, months, as_of, lang, r.loaded.tab(S.CALL_LIST)))
     listed = {q.customer_id for entries in lists.values() for q in entries}
-    return out, CallFacts(len(fresh), lists, {cid: cards[cid] for cid in listed}, months, tuple(people))
+    return out, CallFacts(len(fresh), lists, {cid: cards[cid] for cid in listed}, months, tuple(people), heats)

@@ -1,0 +1,140 @@
+"""看板: KPIs and the charts' figures, and the daily figures row the trends are drawn from."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from itertools import chain
+from typing import Any
+
+import sheets_schema as S
+
+from ..core.changes import Conversion, conversion, days_per_stage
+from ..core.dashboard import (Coverage, ParetoPoint, coverage, forecast, funnel_counts, grade_share, month_start,
+                              pareto, pipeline, total_coverage)
+from ..sheets.dashboard import dashboard_sheet
+from ..sheets.memory import daily_sheet
+from . import Context, Output, step
+
+TREND_POINTS = 12
+
+
+def dso_of(aging: Any, owner: str | None) -> float | None:
+    """The DSO hook: days sales outstanding, shown as a KPI only when the aging fact carries one
+    (the receivables work gives the report a ``dso``, or ``dso_by_owner`` for one rep)."""
+    if aging is None:
+        return None
+    if owner is not None:
+        return (getattr(aging, "dso_by_owner", None) or {}).get(owner)
+    return getattr(aging, "dso", None)
+
+
+@dataclass(frozen=True)
+class DashboardFacts:
+    owner: str | None
+    customers: int
+    a_share: float | None
+    coverage: list[Coverage]
+    pipeline: float
+    forecast: float
+    outstanding: float
+    overdue: float
+    dso: float | None
+    funnel: list[int]  # rows per stage 0–7
+    pareto: list[ParetoPoint]
+    cutoffs: tuple[float, float]  # the A and B lines of the Pareto (cumulative sales share)
+    aging: list[float]  # not due, then each bucket
+    bounds: tuple[int, ...]
+    conversion: Conversion
+    at_stage: list[int]  # rows per stage now (for the conversion rate)
+    days: list[float | None]
+    trend: list[tuple[dt.date, float, float]] = field(default_factory=list)  # date, outstanding, overdue
+
+    @property
+    def overdue_share(self) -> float | None:
+        return self.overdue / self.outstanding if self.outstanding else None
+
+    @property
+    def total_coverage(self) -> float:
+        return total_coverage(self.coverage)
+
+
+def _cutoffs(points: list[ParetoPoint], s: Any) -> tuple[float, float]:
+    """The A/B lines: the sales cut-offs, or with the customer-count method the cumulative share
+    the A/B customers reach."""
+    if s.abc_method == "sales" or not points:
+        return s.abc_a_sales, s.abc_b_sales
+
+    def at(share: float) -> float:
+        return next((pt.cum_share for pt in points if pt.customer_share >= share - 1e-9), 1.0)
+
+    return at(s.abc_a_count), at(s.abc_b_count)
+
+
+def figures(r: Context, owner: str | None) -> tuple[DashboardFacts, dict[str | None, tuple[float, float, float, float]]]:
+    """The dashboard's figures for ``owner`` (None: everyone), and the daily figures of everyone
+    and each rep: (outstanding, overdue, coverage, pipeline)."""
+    s = r.settings
+    cards = r.loaded.customer_cards()
+    owners = {cid: card.owner for cid, card in cards.items()}
+    mine = {cid for cid, o in owners.items() if owner is None or o == owner}
+    grades = r.facts.grades.grades if r.facts.grades else {}
+    sales = [(grades.get(cid), cards[cid].annual_sales) for cid in mine]
+    funnel = [f for f in r.table("funnel").tuples(["customer_id", "stage", "abandoned", "expected_amount"])]
+    contacts = chain(r.table("contacts").tuples(["customer_id", "date"]),
+                     ((x.get("customer_id"), x.get("date")) for x in r.loaded.call_results))
+    per_rep = coverage(owners, contacts, r.as_of)
+    report = r.facts.aging
+    aged = [c for c in report.customers] if report is not None else []
+
+    def money(rep: str | None) -> tuple[float, float, list[float]]:
+        rows = [c for c in aged if rep is None or owners.get(c.customer_id) == rep]
+        nb = len(s.aging_buckets) + 1
+        buckets = [round(sum(c.buckets[b] for c in rows if c.buckets), 2) for b in range(nb)]
+        return (round(sum(c.outstanding for c in rows), 2), round(sum(c.overdue for c in rows), 2),
+                [round(sum(c.not_due for c in rows), 2), *buckets])
+
+    def pipe(rep: str | None) -> list[tuple[Any, Any, Any]]:
+        return [(st, ab, x) for cid, st, ab, x in funnel if rep is None or owners.get(cid) == rep]
+
+    daily: dict[str | None, tuple[float, float, float, float]] = {}
+    for rep in [None, *(c.owner for c in per_rep)]:
+        out, over, _ = money(rep)
+        cov = total_coverage([c for c in per_rep if rep is None or c.owner == rep])
+        daily[rep] = (out, over, cov, round(pipeline(pipe(rep)), 2))
+    outstanding, overdue, buckets = money(owner)
+    points = pareto(x for _, x in sales)
+    log = r.facts.changelog.log if r.facts.changelog else []
+    if owner is not None:
+        log = [row for row in log if owners.get(row.customer_id) == owner]
+    rows = pipe(owner)
+    facts = DashboardFacts(
+        owner, len(mine), grade_share(sales), [c for c in per_rep if owner is None or c.owner == owner],
+        round(pipeline(rows), 2), round(forecast(rows, s.stage_probability), 2), outstanding, overdue,
+        dso_of(report, owner), funnel_counts((st, ab) for st, ab, _ in rows), points, _cutoffs(points, s),
+        buckets, s.aging_buckets, conversion(log, month_start(r.as_of), r.as_of),
+        funnel_counts((st, ab) for st, ab, _ in rows), days_per_stage(log))
+    return facts, daily
+
+
+def daily_rows(r: Context, today: dict[str | None, tuple[float, float, float, float]]) -> list[list[Any]]:
+    """The kept daily rows of other dates and this refresh's rows (replacing the same date's)."""
+    t = r.loaded.memory.get("daily")
+    keys = [c.key for c in S.DAILY.columns]
+    rows = [list(v) for v in t.tuples(keys, good_only=False)] if t is not None else []
+    rows = [row for row in rows if isinstance(row[0], dt.date) and row[0] != r.as_of]
+    rows += [[r.as_of, rep or None, *vals] for rep, vals in today.items()]
+    return sorted(rows, key=lambda row: (row[0], row[1] or ""))
+
+
+def trend(rows: list[list[Any]], owner: str | None) -> list[tuple[dt.date, float, float]]:
+    mine = [(row[0], row[2] or 0.0, row[3] or 0.0) for row in rows if (row[1] or None) == owner]
+    return mine[-TREND_POINTS:]
+
+
+@step("dashboard", needs=("grades", "calls", "aging", "changelog"))
+def run(r: Context) -> tuple[Output, DashboardFacts]:
+    facts, today = figures(r, r.owner)
+    rows = daily_rows(r, today)
+    facts = replace(facts, trend=trend(rows, r.owner))
+    return Output(outputs=[dashboard_sheet(facts, r.as_of, r.settings, r.lang, r.loaded.tab(S.DASHBOARD)),
+                           daily_sheet(rows, r.lang, r.loaded.tab(S.DAILY))]), facts
