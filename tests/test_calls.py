@@ -192,9 +192,9 @@ def test_priorities_never_crowd_out_coverage_when_the_book_is_behind():
     s = Settings(as_of=AS_OF, daily_quota=20, coverage_share=0.25)
     # 2 of 40 uncovered with 5 days left would need only 1 a day; behind the month (few contacted
     # by the 24th), the share of the day (5) goes to them anyway — all there are
-    month = coverage(book(n_priority=2, n_uncovered=38), AS_OF)
+    month = coverage(book(n_priority=2, n_uncovered=38), AS_OF, s)
     assert month.share < 0.25 and coverage_reserve(month, AS_OF, s) == 8
-    ahead = coverage(book(n_priority=38, n_uncovered=2), AS_OF)
+    ahead = coverage(book(n_priority=38, n_uncovered=2), AS_OF, s)
     assert coverage_reserve(ahead, AS_OF, s) == 1
 
 
@@ -249,3 +249,11 @@ def test_the_core_gives_reason_codes_not_words():
     p = assess(cust(plan=AS_OF - D(1), last_contact=AS_OF - D(3)), AS_OF, S)
     assert p.reasons == (Reason("planned_overdue", (("days", 1),)),)
     assert reason_text(p, "en") == "Planned call 1 days overdue" and reason_text(p, "zh") == "计划回访已逾期1天"
+
+
+def test_a_credit_survey_due_again_is_a_reason_to_call():
+    p = assess(cust(grade="B", last_contact=AS_OF - D(23), resurvey=("stale", "over_limit")), AS_OF, S)
+    assert p.tier == PRIORITY
+    assert reason_text(p, "zh") == "信用需复查：调查已超过 12 个月、超出授信额度；B类客户23天未联系"
+    assert reason_text(p, "en") == ("Credit to re-survey: survey older than 12 months, over the credit limit; "
+                                    "B customer not contacted for 23 days")

@@ -17,7 +17,7 @@ from python_calamine import CalamineWorkbook
 AS_OF = dt.date(2026, 11, 24)
 # the template's computed columns (1-based), from the schema
 COMPUTED = {spec.zh: {n for n, c in enumerate(spec.columns, start=1) if c.computed}
-            for spec in (S.CUSTOMERS, S.FUNNEL)}
+            for spec in (S.CUSTOMERS, S.FUNNEL, S.SURVEY, S.RECEIVABLES)}
 
 
 def demo_book(tmp_path, n, name=None):

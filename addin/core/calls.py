@@ -34,7 +34,7 @@ PLANNED, COVERAGE, PRIORITY, DUE, AHEAD = 4, 3, 2, 1, 0
 GRADE_RANK = {"A": 0, "B": 1, "C": 2}
 #: what each seed-named reason adds to a due customer's weight (tier 2)
 WEIGHT = {"stage5": 50, "stage4": 40, "expired": 40, "expired_on": 40, "very_likely": 30, "good": 20,
-          "birthday": 5, "birthday_today": 5}
+          "birthday": 5, "birthday_today": 5, "resurvey": 10}
 GRADE_BONUS = {"A": 10, "B": 5}
 
 
@@ -70,6 +70,7 @@ class Customer:
     collection: Collection | None = None
     birthday: dt.date | None = None
     problems: tuple[str, ...] = ()  # "sheet.column" keys of this customer's non-blocking errors
+    resurvey: tuple[str, ...] = ()  # why its credit survey is due again (core.credit.resurvey_reasons)
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,8 @@ def assess(c: Customer, as_of: dt.date, s: Settings) -> Priority:
         reasons.append(_r("receivable_overdue", days=col.overdue_days, amount=col.overdue_amount))
     if col is not None and col.upcoming_days is not None:
         reasons.append(_r("receivable_due", days=col.upcoming_days, amount=col.upcoming_amount))
+    if c.resurvey:
+        reasons.append(_r("resurvey", why=c.resurvey, months=s.resurvey_months))
     bday = days_to_birthday(c.birthday, as_of)
     if bday is not None and bday <= s.birthday_days and c.birthday is not None:
         reasons.append(_r("birthday_today") if bday == 0 else
@@ -210,13 +213,21 @@ def month_start(d: dt.date) -> dt.date:
     return d.replace(day=1)
 
 
-def coverage(customers: Iterable[Customer], as_of: dt.date) -> MonthCoverage:
+def days_left(as_of: dt.date, s: Settings) -> int:
+    """Working days left in the month, today included: the calendar's (Monday to Friday), but no
+    more than 每月工作日 minus the working days gone (a month with more weekdays than the reps
+    work — a holiday — is finished on time)."""
+    gone = len(working_days(month_start(as_of), as_of - dt.timedelta(days=1)))
+    return max(1, min(left_in_month(as_of), s.working_days - gone))
+
+
+def coverage(customers: Iterable[Customer], as_of: dt.date, s: Settings) -> MonthCoverage:
     """One rep's month so far (customers dropped — Denial — are not part of the book)."""
     book = [c for c in customers if c.heat != "denial"]
     start = month_start(as_of)
     contacted = sum(1 for c in book if c.last_contact is not None and start <= c.last_contact <= as_of)
     owner = book[0].owner if book else ""
-    return MonthCoverage(owner, contacted, len(book), left_in_month(as_of))
+    return MonthCoverage(owner, contacted, len(book), days_left(as_of, s))
 
 
 def coverage_reserve(month: MonthCoverage, as_of: dt.date, s: Settings) -> int:
@@ -238,7 +249,7 @@ def day_list(customers: list[Customer], as_of: dt.date, s: Settings) -> tuple[li
     """One rep's list for ``as_of``: (entries in order, the month so far, every customer's priority)."""
     quota = s.daily_quota
     prio = {c.customer_id: assess(c, as_of, s) for c in customers}
-    month = coverage(customers, as_of)
+    month = coverage(customers, as_of, s)
     start = month_start(as_of)
     chosen: list[Priority] = []
     taken: set[str] = set()
@@ -314,7 +325,7 @@ def project(customers: list[Customer], start: dt.date, s: Settings, owner: str |
             for p in entries:
                 c = state[p.customer_id]
                 state[p.customer_id] = replace(c, last_contact=d, plan=None if c.plan and c.plan <= d else c.plan)
-        months = {rep: coverage([c for c in state.values() if c.owner == rep], d) for rep in lists}
+        months = {rep: coverage([c for c in state.values() if c.owner == rep], d, s) for rep in lists}
         out.append(ProjectedDay(d, {rep: len(v) for rep, v in lists.items()},
                                 {rep: m.share for rep, m in months.items()}))
     return out

@@ -9,6 +9,7 @@ from sheets_schema import Lang
 
 from ..core.calls import MonthCoverage, Priority, Reason
 from ..i18n import pick
+from .resurvey import resurvey_text
 from ..writes import OutputSheet, Styled, kind_style
 from ..writeback import label
 
@@ -27,6 +28,7 @@ REASONS = {
     "receivable_due": ("{days}天后到期，事前提醒 ¥{amount:,.2f}", "¥{amount:,.2f} falls due in {days} days: reminder"),
     "receivable_due_today": ("今日到期，事前提醒 ¥{amount:,.2f}", "¥{amount:,.2f} falls due today: reminder"),
     "month_uncovered": ("本月尚未联系", "Not yet contacted this month"),
+    "resurvey": ("信用需复查：{why}", "Credit to re-survey: {why}"),
     "waiting": ("{grade}类客户{days}天未联系", "{grade} customer not contacted for {days} days"),
     "never": ("{grade}类客户从未联系", "{grade} customer never contacted"),
     "ahead": ("提前安排（{days}天后到期）", "Ahead of time (due in {days} days)"),
@@ -45,6 +47,8 @@ def reason_words(reason: Reason, lang: Lang) -> str:
         kw["date"] = kw["date"].isoformat()
     if code == "receivable_due" and kw.get("days") == 0:
         code = "receivable_due_today"
+    if code == "resurvey":
+        kw["why"] = resurvey_text(kw["why"], kw.get("months", 12), lang)
     if code == "problems":
         names = [S.BY_KEY[sheet].col(key).header(lang) for sheet, _, key in (x.partition(".") for x in kw["columns"])]
         kw["columns"] = ("、" if lang == "zh" else ", ").join(dict.fromkeys(names))

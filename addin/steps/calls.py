@@ -21,7 +21,6 @@ from ..writeback import computed_blocks
 from ..validate.issues import Issue
 from ..validate.messages import message
 from . import CallFacts, Context, Output, step
-from .aging import ledger
 
 CONTACT_FIELDS = ("date", "customer_id", "channel", "contact", "outcome", "next_call", "owner")
 KEY_FIELDS = ("date", "customer_id", "outcome", "next_call")
@@ -94,7 +93,7 @@ def _date(v: Any) -> dt.date | None:
         return None
 
 
-@step("calls", needs=("grades",))
+@step("calls", needs=("grades", "credit", "aging"))
 def run(r: Context) -> tuple[Output, CallFacts]:
     s, lang, as_of = r.settings, r.lang, r.as_of  # as_of once: "today" is looked up when 设置 leaves it blank
     log = r.table("contacts")
@@ -115,7 +114,8 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     funnel_problems = problem_columns(ft)
     # every card with a usable ID and owner; other errors are named in the reasons
     cards = {cid: c for cid, c in r.loaded.customer_cards().items() if c.owner is not None}
-    owed = from_ledger(collections(ledger(r.loaded, as_of)[0], s.remind_days), as_of)
+    owed = from_ledger(collections(r.facts.aging.items, s.remind_days), as_of)
+    resurvey = r.facts.credit.resurvey
     seen_raw = ft.raw.get("plan_seen", [])
     entered_raw = ft.raw.get("plan_entered", [])
     first_run = not any(v is not None and v != "" for v in seen_raw)
@@ -144,7 +144,7 @@ def run(r: Context) -> tuple[Output, CallFacts]:
         expired = f.stage == "7" or f.contract_status == "expired" or (end is not None and end < as_of)
         found = problems.get(c.i, ()) + (funnel_problems.get(f.i, ()) if cid in funnel else ())
         people.append(Customer(cid, c.owner, grades.get(cid) or c.abc or "C", h, f.stage, f.intent, expired, end,
-                               last, plan, owed.get(cid), c.birthday, found))
+                               last, plan, owed.get(cid), c.birthday, found, resurvey.get(cid, ())))
 
     lists, months, every = schedule(people, as_of, s, r.owner)
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",

@@ -8,7 +8,8 @@ from sheets_schema import Record
 
 from ..core.aging import LONG_OVERDUE
 from ..core.credit import Assessment, assess, resurvey_reasons
-from ..i18n import join, pick
+from ..i18n import pick
+from ..sheets.resurvey import resurvey_text
 from ..writeback import computed_blocks
 from . import Context, CreditFacts, Output, step
 
@@ -16,14 +17,6 @@ DENOMINATOR = {"quick_ratio": "current_liabilities", "debt_ratio": "assets_end",
                "asset_turnover": "assets_end", "net_margin": "revenue"}
 RATIO_NAME = {"quick_ratio": ("速动比率", "Quick ratio"), "debt_ratio": ("资产负债率", "Debt ratio"),
               "asset_turnover": ("总资产周转率", "Asset turnover"), "net_margin": ("销售净利率", "Net margin")}
-RESURVEY = {"stale": ("调查已超过 {months} 个月", "survey older than {months} months"),
-            "over_limit": ("超出授信额度", "over the credit limit"),
-            "overdue": ("逾期超过 {days} 天", "over {days} days overdue")}
-
-
-def resurvey_text(reasons: tuple[str, ...], months: int, lang: str) -> str | None:
-    return join([pick(RESURVEY, k, lang, months=months, days=LONG_OVERDUE) for k in reasons], lang) or None
-
 
 @step("credit", needs=("aging",))
 def run(r: Context) -> tuple[Output, CreditFacts]:
