@@ -21,12 +21,12 @@ def rep_data(rep: str, prefix: str, number: int, *, n: int = 40, seed: int = 1) 
         c["owner"] = rep
         c["name"] = c["name"].replace("有限公司", f"{prefix}{i + 1}号有限公司")
         c["phone"] = f"13{number}{i + 1:08d}"
-    for key in ("funnel", "contacts", "survey", "receivables"):
+    for key in ("funnel", "contacts", "survey", "receivables", "payments"):
         for row in data[key]:
             row["customer_id"] = ids[row["customer_id"]]
             if "owner" in row:
                 row["owner"] = rep
-    for row in data["receivables"]:
+    for row in data["receivables"] + data["payments"]:
         row["invoice_no"] = f"{prefix}-{row['invoice_no']}"
     return data
 

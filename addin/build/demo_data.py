@@ -235,6 +235,27 @@ def generate(n_customers: int = 1000, *, as_of: dt.date, seed: int = 7, funnel: 
     for r in invoice_rows:
         if r["last_payment"] is not None and r["last_payment"] > as_of:
             r["last_payment"] = as_of
+    # 收款记录: about one paid invoice in ten is paid in instalments logged there (the ledger then
+    # uses them instead of 已收金额); a few returns become credit notes (红字发票, negative 金额)
+    payment_rows: list[dict[str, Any]] = []
+    for r in invoice_rows:
+        if r["paid"] and rng.random() < 0.1:
+            first = round(float(r["paid"]) * float(rng.uniform(0.3, 0.7)), -1)
+            d1 = r["invoice_date"] + int(rng.integers(5, 40)) * day
+            d2 = min(as_of, d1 + int(rng.integers(5, 40)) * day)
+            for d, amount in ((min(d1, as_of), first), (d2, round(float(r["paid"]) - first, 2))):
+                if amount > 0:
+                    payment_rows.append({"pay_date": d, "invoice_no": r["invoice_no"], "customer_id": r["customer_id"],
+                                         "amount": amount, "method": _choice(rng, ("bank", "cheque"))[0] == "bank"
+                                         and "银行转账" or "支票", "note": None})
+    credit_notes = []
+    for k, r in enumerate(invoice_rows[:: max(1, len(invoice_rows) // max(1, invoices // 150))]):
+        if r["invoice_date"] + 10 * day <= as_of:
+            credit_notes.append({**r, "invoice_no": f"CN{k + 1:06d}", "invoice_date": r["invoice_date"] + 10 * day,
+                                 "due_date": None, "amount": -round(float(r["amount"]) * 0.1, 2), "paid": None,
+                                 "last_payment": None})
+    invoice_rows = sorted(invoice_rows + credit_notes, key=lambda r: (r["invoice_date"], r["invoice_no"]))
+    payment_rows.sort(key=lambda r: (r["pay_date"], r["invoice_no"]))
     return {"customers": customers, "funnel": funnel_rows, "contacts": contact_rows, "survey": survey_rows,
-            "receivables": invoice_rows}
+            "receivables": invoice_rows, "payments": payment_rows}
 

@@ -94,7 +94,12 @@ def latest_as_of(conn: Connection) -> dt.date | None:
 
 
 def _open_invoices(as_of: dt.date):
-    return and_(INV.open_amount > 0, INV.invoice_day <= as_of.toordinal())
+    """Open items as of the date: debits and credits (credit notes, overpayments: open < 0), which
+    net the balance as in the rep's own 账龄分析; the overdue figures and buckets count debits only."""
+    return and_(INV.open_amount != 0, INV.invoice_day <= as_of.toordinal())
+
+
+DEBIT = INV.open_amount > 0
 
 
 def _days(as_of: dt.date):
@@ -113,7 +118,7 @@ def rep_figures(conn: Connection, srcs: dict[int, Source], as_of: dt.date) -> li
                func.sum(F.weighted_amount)).group_by(F.source_id)))
     days = _days(as_of)
     inv = dict((r[0], r[1:]) for r in conn.execute(
-        select(INV.source_id, func.sum(INV.open_amount), func.sum(case((days > 0, INV.open_amount), else_=0.0)))
+        select(INV.source_id, func.sum(INV.open_amount), func.sum(case((and_(DEBIT, days > 0), INV.open_amount), else_=0.0)))
         .where(_open_invoices(as_of)).group_by(INV.source_id)))
     per_customer = (select(INV.source_id, INV.customer_id, func.sum(INV.open_amount).label("balance"))
                     .where(_open_invoices(as_of)).group_by(INV.source_id, INV.customer_id).subquery())
@@ -137,10 +142,10 @@ def rep_figures(conn: Connection, srcs: dict[int, Source], as_of: dt.date) -> li
 def rep_aging(conn: Connection, srcs: dict[int, Source], as_of: dt.date, bounds: tuple[int, ...]) -> list[RepAging]:
     days = _days(as_of)
     lows = (0, *bounds)
-    cols = [func.sum(INV.open_amount), func.sum(case((days <= 0, INV.open_amount), else_=0.0))]
+    cols = [func.sum(INV.open_amount), func.sum(case((and_(DEBIT, days <= 0), INV.open_amount), else_=0.0))]
     for lo, hi in zip(lows, bounds):
-        cols.append(func.sum(case((and_(days > lo, days <= hi), INV.open_amount), else_=0.0)))
-    cols.append(func.sum(case((days > bounds[-1], INV.open_amount), else_=0.0)))
+        cols.append(func.sum(case((and_(DEBIT, days > lo, days <= hi), INV.open_amount), else_=0.0)))
+    cols.append(func.sum(case((and_(DEBIT, days > bounds[-1]), INV.open_amount), else_=0.0)))
     got = {r[0]: r[1:] for r in conn.execute(select(INV.source_id, *cols).where(_open_invoices(as_of))
                                             .group_by(INV.source_id))}
     out = []
