@@ -1,4 +1,5 @@
 import datetime as dt
+from collections import Counter
 
 import openpyxl
 
@@ -233,3 +234,28 @@ def test_a_next_call_changed_in_the_funnel_wins_over_an_older_plan(tmp_path):
     cli("refresh", path, "--as-of", "2026-11-25")
     assert _list(path)["C1"][1].startswith("计划今日回访")
     assert read_sheet(path, "销售漏斗")[1][fcol["计划登记日"]].date() == dt.date(2026, 11, 24)  # unchanged
+
+
+def test_plan_projects_the_month_and_writes_nothing(tmp_path):
+    data = {"customers": [cust(f"C{i:02d}", 1000 * (i + 1)) for i in range(12)]}
+    path = build_workbook(tmp_path / "p.xlsx", data=data, settings={"daily_quota": 2})
+    before = path.read_bytes()
+    res = cli("plan", path, "--as-of", "2026-11-24")
+    assert res.exit_code == 0, res.output
+    # 12 customers, 2 a day, 5 working days left in November: 10 reached, not all
+    for day, share in (("2026-11-24", "17%"), ("2026-11-27", "67%"), ("2026-11-30", "83%")):
+        assert any(line.startswith(f"│ {day}") and share in line for line in res.output.splitlines()), day
+    assert "not covered this month at this quota: 张伟 83%" in res.output
+    assert path.read_bytes() == before
+    res = cli("plan", path, "--month", "2026-12")  # 22 working days from Dec 1: everyone
+    assert "every book is covered this month at this quota" in res.output
+    assert cli("plan", path, "--month", "2026/12").exit_code == 2
+
+
+def test_demo_with_reps_gives_each_rep_their_book(tmp_path):
+    path = tmp_path / "d.xlsm"
+    res = cli("demo", "--reps", 3, "--per-rep", 40, "--out", path, "--as-of", "2026-11-24")
+    assert res.exit_code in (0, 1), res.output
+    owners = [r[2] for r in read_sheet(path, "客户资料卡")[1:]]
+    assert len(owners) == 120 and sorted(Counter(owners).values()) == [40, 40, 40]
+    assert "本月已联系" in res.output and "剩余 5 个工作日" in res.output
