@@ -185,3 +185,51 @@ def test_quota_from_settings(tmp_path):
     path = small_book(tmp_path, daily_quota=1)
     cli("refresh", path)
     assert [r[2] for r in read_sheet(path, "今日拨打")[2:]] == ["C1", "C5"]
+
+
+def _list(path):
+    return {r[2]: (r[10], r[11]) for r in read_sheet(path, "今日拨打")[2:]}
+
+
+def test_a_plan_typed_in_the_list_is_kept_on_its_day_and_not_before(tmp_path):
+    """Three mornings of a rep's week: Tue 24th list → C2 (stage 4) called, next call Thu 26th typed."""
+    data = {"customers": [cust("C1", 600000), cust("C2", 300000), cust("C3", 80000)],
+            "funnel": [{"customer_id": "C2", "stage": "4", "intent": "unclear"}]}
+    path = build_workbook(tmp_path / "w.xlsx", data=data, settings={})
+    assert cli("refresh", path, "--as-of", "2026-11-24").exit_code == 0
+    assert set(_list(path)) == {"C1", "C2", "C3"}  # never contacted: all due
+    _type_results(path, {"C1": ("已联系", None), "C2": ("客户要比价", dt.datetime(2026, 11, 26)),
+                         "C3": ("已联系", None)})
+    assert cli("refresh", path, "--as-of", "2026-11-25").exit_code == 0
+    assert _list(path) == {}  # everyone was called yesterday and nothing is planned for today
+    assert cli("refresh", path, "--as-of", "2026-11-26").exit_code == 0
+    listed = _list(path)
+    assert list(listed) == ["C2"] and listed["C2"] == (450, "计划今日回访；销售进程4：有选择我方的意向")
+    f = {r[0]: r for r in read_sheet(path, "销售漏斗")[1:]}
+    assert f["C2"][7] is None and f["C2"][11] == 450  # the plan lives in the log; the funnel shows the score
+
+
+def test_a_next_call_changed_in_the_funnel_wins_over_an_older_plan(tmp_path):
+    data = {"customers": [cust("C1", 600000)],
+            "funnel": [{"customer_id": "C1", "stage": "3", "next_call": dt.date(2026, 12, 10)}],
+            "contacts": [{"date": dt.date(2026, 11, 20), "customer_id": "C1", "channel": "phone",
+                          "outcome": "回访", "next_call": dt.date(2026, 11, 27), "owner": "张伟"}]}
+    path = build_workbook(tmp_path / "f.xlsx", data=data, settings={})
+    cli("refresh", path, "--as-of", "2026-11-23")
+    fcol = {h: i for i, h in enumerate(read_sheet(path, "销售漏斗")[0])}
+    row = read_sheet(path, "销售漏斗")[1]
+    # first run: the funnel's plan counts as entered at the last contact, the same day as the log's
+    # plan; on a tie the funnel (a hand edit) wins, so the 27th is not due
+    assert row[fcol["计划登记日"]].date() == dt.date(2026, 11, 20)
+    assert "C1" not in _list(path)
+    # the rep moves the funnel's 下次拨打 to the 25th on the 24th: entered then, the latest plan
+    wb = openpyxl.load_workbook(path)
+    wb["销售漏斗"].cell(2, fcol["下次拨打"] + 1).value = dt.datetime(2026, 11, 25)
+    wb.save(path)
+    cli("refresh", path, "--as-of", "2026-11-24")
+    row = read_sheet(path, "销售漏斗")[1]
+    assert row[fcol["计划登记日"]].date() == dt.date(2026, 11, 24)
+    assert row[fcol["已读下次拨打"]].date() == dt.date(2026, 11, 25)
+    cli("refresh", path, "--as-of", "2026-11-25")
+    assert _list(path)["C1"][1].startswith("计划今日回访")
+    assert read_sheet(path, "销售漏斗")[1][fcol["计划登记日"]].date() == dt.date(2026, 11, 24)  # unchanged

@@ -95,6 +95,8 @@ def chart(wb: Any, spec: Chart, sheet: str) -> Any:
     y: dict[str, Any] = {"major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
     if spec.percent_axis:
         y.update(num_format="0%", min=0)
+    else:  # amounts and counts with thousands separators (600,000,000, not 600000000)
+        y.update(num_format="#,##0")
     x: dict[str, Any] = {}
     if spec.reverse_categories:
         x["reverse"] = True
