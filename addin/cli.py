@@ -545,7 +545,7 @@ def team(db: Optional[str] = Db,
                                              "the snapshot date before the latest)."),
          lang: str = typer.Option("zh", "--lang", help="zh (default) or en."),
          force: bool = typer.Option(False, "--force", help="Overwrite an existing file.")) -> None:
-    """Build the manager's workbook: 团队概览, 归属争议, 漏斗转化, 账龄汇总."""
+    """Build the manager's workbook: 团队概览, 归属争议, 漏斗转化, 账龄汇总, 看板."""
     from .team.manager import NothingCollected, build
 
     if lang not in ("zh", "en"):

@@ -1,4 +1,5 @@
-"""Render a workbook's 看板 (Dashboard) to PDF and PNG with LibreOffice, to look at it.
+"""Render a workbook's 看板 (Dashboard) to PDF and PNG with LibreOffice, to look at it (a rep's
+workbook or the manager's from `crm team`).
 
     python scripts/render_dashboard.py WORKBOOK OUT_DIR
 
@@ -16,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import sheets_schema as S  # noqa: E402
 from addin.io import marks  # noqa: E402
 from addin.io.package import Package  # noqa: E402
 from addin.io.workbook_xml import with_sheet_state  # noqa: E402
@@ -24,7 +26,9 @@ from addin.io.workbook_xml import with_sheet_state  # noqa: E402
 def dashboard_only(src: Path, dst: Path) -> str:
     shutil.copy(src, dst)
     pkg = Package(dst)
-    tab = marks.owned_sheets(pkg)["dashboard"]
+    names = [name for name, _ in pkg.sheets()]
+    # a rep's workbook marks its 看板; the team workbook (crm team) is all output, by tab name
+    tab = marks.owned_sheets(pkg).get("dashboard") or next(n for n in names if n in S.DASHBOARD.names())
     xml = pkg.read(pkg.workbook_part)
     for name, _ in pkg.sheets():
         if name != tab:

@@ -4,14 +4,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+from lxml import etree
+from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
+from addin.cells import col_index
 from addin.cli import app
+from addin.io import charts, marks
+from addin.io.package import Package
 
 # Minimal valid sheets, header row first. Tests copy and modify these.
 CUSTOMERS = [
@@ -151,3 +157,44 @@ def rec(spec, **values):
 
     keys = {c.key for c in spec.columns}
     return S.record(spec, **{k: v for k, v in values.items() if k in keys})
+
+
+C_NS = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+
+
+def chart_series(path: Path, tab: str | None = None) -> dict[str, list[tuple[str, list, list]]]:
+    """Chart name → [(series name, category cells' values, value cells' values)] read from the cells
+    each series refers to (not from the chart's cache), on the marked 看板 or the tab named ``tab``."""
+    pkg = Package(path)
+    wb = CalamineWorkbook.from_path(str(path))
+    try:
+        tab = tab or marks.owned_sheets(pkg)["dashboard"]
+        grid = wb.get_sheet_by_name(tab).to_python(skip_empty_area=False)
+        part = pkg.sheet_part(tab)
+        _, drawing = charts.drawing_of(pkg, part)
+        targets = {rid: t for rid, _, t in pkg.rels(drawing)}
+        out = {}
+        for anchor in etree.fromstring(pkg.read(drawing)):
+            name = next(anchor.iter("{*}cNvPr")).get("name")
+            rid = next(anchor.iter(C_NS + "chart")).get(charts.R_ID)
+            chart = etree.fromstring(pkg.read(targets[rid]))
+            series = []
+            for ser in chart.iter(C_NS + "ser"):
+                def cells(tag):
+                    f = ser.find(f"{C_NS}{tag}//{C_NS}f")
+                    return values(grid, f.text, tab) if f is not None else []
+                series.append((ser.find(f"{C_NS}tx//{C_NS}v").text, cells("cat"), cells("val")))
+            out[name] = series
+        return out
+    finally:
+        pkg.close()
+
+
+def values(grid: list[list], ref: str, tab: str) -> list:
+    sheet, _, area = ref.rpartition("!")
+    assert sheet.strip("'") == tab
+    m = re.fullmatch(r"\$([A-Z]+)\$(\d+)(?::\$([A-Z]+)\$(\d+))?", area)
+    c1, r1 = col_index(m.group(1)), int(m.group(2))
+    c2, r2 = (col_index(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+    assert c1 == c2
+    return [grid[r - 1][c1 - 1] if r - 1 < len(grid) and c1 - 1 < len(grid[r - 1]) else "" for r in range(r1, r2 + 1)]

@@ -14,10 +14,10 @@ from lxml import etree
 from python_calamine import CalamineWorkbook
 
 from addin.cells import col_index
-from addin.io import charts, marks
+from addin.io import charts
 from addin.io.package import Package
 from external import need, need_pdftoppm, need_soffice
-from helpers import CUSTOMERS, FUNNEL, RECEIVABLES, cli, parts, sheets, write_book
+from helpers import CUSTOMERS, FUNNEL, RECEIVABLES, chart_series, cli, parts, sheets, write_book
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 AS_OF = "2026-11-24"
@@ -38,44 +38,6 @@ def book(tmp_path: Path, **over) -> Path:
     data = sheets(customers=customers, funnel=funnel, receivables=receivables, contacts=contacts)
     data.update(over)
     return write_book(tmp_path / "a.xlsx", data)
-
-
-def chart_series(path: Path) -> dict[str, list[tuple[str, list, list]]]:
-    """Chart name → [(series name, category cells' values, value cells' values)] read from the cells
-    each series refers to (not from the chart's cache)."""
-    pkg = Package(path)
-    wb = CalamineWorkbook.from_path(str(path))
-    try:
-        tab = marks.owned_sheets(pkg)["dashboard"]
-        grid = wb.get_sheet_by_name(tab).to_python(skip_empty_area=False)
-        part = pkg.sheet_part(tab)
-        _, drawing = charts.drawing_of(pkg, part)
-        targets = {rid: t for rid, _, t in pkg.rels(drawing)}
-        out = {}
-        for anchor in etree.fromstring(pkg.read(drawing)):
-            name = next(anchor.iter("{*}cNvPr")).get("name")
-            rid = next(anchor.iter(C + "chart")).get(charts.R_ID)
-            chart = etree.fromstring(pkg.read(targets[rid]))
-            series = []
-            for ser in chart.iter(C + "ser"):
-                def cells(tag):
-                    f = ser.find(f"{C}{tag}//{C}f")
-                    return values(grid, f.text, tab) if f is not None else []
-                series.append((ser.find(f"{C}tx//{C}v").text, cells("cat"), cells("val")))
-            out[name] = series
-        return out
-    finally:
-        pkg.close()
-
-
-def values(grid: list[list], ref: str, tab: str) -> list:
-    sheet, _, area = ref.rpartition("!")
-    assert sheet.strip("'") == tab
-    m = re.fullmatch(r"\$([A-Z]+)\$(\d+)(?::\$([A-Z]+)\$(\d+))?", area)
-    c1, r1 = col_index(m.group(1)), int(m.group(2))
-    c2, r2 = (col_index(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
-    assert c1 == c2
-    return [grid[r - 1][c1 - 1] if r - 1 < len(grid) and c1 - 1 < len(grid[r - 1]) else "" for r in range(r1, r2 + 1)]
 
 
 def test_every_chart_draws_the_numbers_of_the_sheets(tmp_path):

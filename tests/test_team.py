@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -12,13 +13,14 @@ from sqlalchemy import select
 
 import sheets_schema as S
 from addin import jobs
+from addin.core.dashboard import grade_share, pareto
 from addin.core.forecast import STAGE_PROBABILITY
 from addin.io.xlsx_book import XlsxBook
 from addin.loader import load
 from addin.team import schema as T
 from addin.team.db import open_db
 from external import need_postgres, pg_user
-from helpers import cli, sheets, write_book
+from helpers import chart_series, cli, parts, sheets, write_book
 from pg_cluster import Cluster
 from team_books import AS_OF, add_customer, funnel_stage, rep_data, write
 
@@ -304,6 +306,11 @@ def test_conversion_between_two_snapshots(db_url, books, datasets, later, tmp_pa
     assert want["entered"] == 1 and want["left"] == 1
     n = len(datasets["B"]["funnel"])
     assert rows["李娜"] == dict.fromkeys(keys, 0) | {"start": n, "unchanged": n}
+    # the 看板's conversion table is the same moves, summed over the team
+    dash = wb["看板"]
+    assert dash[TABLE_ROW - 1][12] == f"阶段转化 {AS_OF} → {D2}（来自快照）"
+    assert sum(dash[TABLE_ROW + 1 + s][13] for s in range(8)) == want["advanced"]
+    assert dash[4][14] == f"{want['won']} / {want['lost']}" and dash[3][14] == "成交 / 流失"
     won_rate = next(r for r in conv[2:] if r[0] == "张伟")[9]
     assert won_rate == pytest.approx(want["won"] / (want["won"] + want["lost"]))
     # the from → to matrix counts every funnel customer of the team once
@@ -314,6 +321,59 @@ def test_conversion_between_two_snapshots(db_url, books, datasets, later, tmp_pa
     # an explicit --since before any snapshot: no source has an earlier state
     wb = team_workbook(db_url, tmp_path / "m2.xlsx", "--since", "2020-01-01")
     assert not [r for r in wb["漏斗转化"][2:] if r[0] in ("张伟", "李娜", "王芳")]
+
+
+TABLE_ROW = 25  # the 看板's conversion table: its title row (1-based), the stages two rows below
+
+
+def own_dashboard(path: Path):
+    """A rep's own 看板 facts, and what its refresh read (cards, grades)."""
+    result = jobs.refresh(XlsxBook(path, writable=False), steps=("dashboard",))
+    return result.facts.dashboard, result
+
+
+def test_team_dashboard_sums_each_workbooks_own(db_url, books, tmp_path):
+    assert collect(db_url, *books.values()).exit_code == 0
+    out = tmp_path / "m.xlsx"
+    wb = team_workbook(db_url, out)
+    own = {rep: own_dashboard(books[p]) for rep, p, _ in REPS}
+    facts = [f for f, _ in own.values()]
+    got = chart_series(out, "看板")  # every series refers to cells of 看板 (checked as it reads them)
+    assert set(got) == {"crm_funnel", "crm_pareto", "crm_aging", "crm_coverage", "crm_trend"}
+    files = parts(out)
+    chart_parts = [n for n in files if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
+    refs = [re.findall(r"<c:f>([^<]*)</c:f>", files[n].decode()) for n in chart_parts]
+    assert len(chart_parts) == 5 and all(r and all(f.startswith("看板!$") for f in r) for r in refs)
+
+    ((_, stages, counts),) = got["crm_funnel"]
+    assert len(stages) == 8 and counts == [sum(f.funnel[s] for f in facts) for s in range(8)]
+    assert sum(counts) > 0
+    ((_, labels, amounts),) = got["crm_aging"]
+    assert amounts == pytest.approx([sum(f.aging[i] for f in facts) for i in range(len(labels))], abs=0.005)
+    assert sum(amounts) > 0
+    (_, reps, shares), (_, _, target) = got["crm_coverage"]
+    assert reps == sorted(own) and target == [1.0] * 3
+    assert shares == pytest.approx([own[rep][0].coverage[0].share for rep in reps])
+
+    sales = [(res.facts.grades.grades.get(cid), c.annual_sales) for _, res in own.values()
+             for cid, c in res.loaded.customer_cards().items()]
+    want = pareto(x for _, x in sales)
+    series = {name: (cats, vals) for name, cats, vals in got["crm_pareto"]}
+    assert series["销售额"][0] == pytest.approx([p.customer_share for p in want])
+    assert series["销售额"][1] == pytest.approx([round(p.sales, 2) for p in want], abs=0.005)
+    assert series["累计占比"][1] == pytest.approx([p.cum_share for p in want])
+
+    kpi = wb["看板"][4]
+    total = next(r for r in rows_after_header(wb["团队概览"]) if r[0] == "合计")
+    assert kpi[0] == sum(f.customers for f in facts)
+    assert kpi[2] == pytest.approx(grade_share(sales))
+    assert kpi[4] == pytest.approx(sum(c.contacted for f in facts for c in f.coverage)
+                                   / sum(c.customers for f in facts for c in f.coverage))
+    assert kpi[6:9:2] == pytest.approx(total[7:9], abs=0.005)  # pipeline and forecast: 团队概览's 合计
+    assert kpi[10] == pytest.approx(sum(f.outstanding for f in facts), abs=0.005)
+    assert kpi[12] == pytest.approx(sum(f.overdue for f in facts) / sum(f.outstanding for f in facts))
+    assert wb["看板"][0][0] == f"销售看板 · 截至 {AS_OF} · 全团队 · 3 个工作簿"
+    assert wb["看板"][TABLE_ROW - 1][12] == "阶段转化（只有一个快照日期）"
 
 
 def test_sqlite_and_postgresql_give_identical_team_workbooks(pg, books, later, tmp_path):
@@ -333,8 +393,14 @@ def test_sqlite_and_postgresql_give_identical_team_workbooks(pg, books, later, t
         outs.append(team_workbook(url, tmp_path / f"en{n}.xlsx", "--lang", "en"))
     sqlite_zh, sqlite_en, pg_zh, pg_en = outs
     assert sqlite_zh == pg_zh and sqlite_en == pg_en
-    assert list(sqlite_zh) == ["团队概览", "归属争议", "漏斗转化", "账龄汇总"]
-    assert list(sqlite_en) == ["Team Overview", "Ownership Disputes", "Funnel Conversion", "Aging by Rep"]
+    assert list(sqlite_zh) == ["团队概览", "归属争议", "漏斗转化", "账龄汇总", "看板"]
+    assert list(sqlite_en) == ["Team Overview", "Ownership Disputes", "Funnel Conversion", "Aging by Rep", "Dashboard"]
+    charts_of = [{n: b for n, b in parts(tmp_path / f"m{n}.xlsx").items() if n.startswith("xl/charts/")} for n in (0, 1)]
+    assert len(charts_of[0]) == 5 and charts_of[0] == charts_of[1]
+    # the trend: the team's state at each snapshot date, the latest one the KPI's 应收余额
+    (_, days, outstanding), _ = chart_series(tmp_path / "m0.xlsx", "看板")["crm_trend"]
+    assert [d.date() if isinstance(d, dt.datetime) else d for d in days] == [AS_OF, D2]
+    assert outstanding[-1] == sqlite_zh["看板"][4][10] and outstanding[0] > 0
     assert len(rows_after_header(sqlite_zh["归属争议"])) == 3
     assert any(r[0] == "张伟" and r[2] for r in sqlite_zh["漏斗转化"][2:])  # moves were found
 

@@ -1,7 +1,8 @@
 """Output sheets (addin.writes.OutputSheet) as a new .xlsx file, written by XlsxWriter.
 
 The same records the engines write into a rep's workbook, with the same named styles; used for
-files the add-in creates whole (the manager's team workbook).
+files the add-in creates whole (the manager's team workbook). Charts are the same XlsxWriter charts
+:mod:`addin.io.charts` grafts into a rep's workbook.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 import xlsxwriter
 
 from ..i18n import word
+from ..io.charts import chart
 from ..writes import STYLES, OutputSheet, StyleSpec
 
 
@@ -93,8 +95,15 @@ def _sheet(wb: xlsxwriter.Workbook, fmts: _Formats, sheet: OutputSheet) -> None:
         ws.set_landscape()
     if sheet.paper_a4:
         ws.set_paper(9)
-    if sheet.fit_width:
+    if sheet.fit_page:
+        ws.fit_to_pages(1, 1)
+    elif sheet.fit_width:
         ws.fit_to_pages(1, 0)
+    if sheet.print_area:
+        r1, c1, r2, c2 = sheet.print_area
+        ws.print_area(r1 - 1, c1 - 1, r2 - 1, c2 - 1)
+    for spec in sheet.charts:  # native charts, authored as in a rep's workbook
+        ws.insert_chart(spec.anchor[0] - 1, spec.anchor[1] - 1, chart(wb, spec, sheet.name), {"object_position": 2})
 
 
 def write_sheets(sheets: list[OutputSheet], path: Path, lang: str) -> None:

@@ -60,16 +60,16 @@ def authored(sheet: OutputSheet) -> tuple[bytes, dict[str, bytes]]:
                                   else v, wb.add_format({"num_format": "yyyy-mm-dd"}))
             elif v is not None:
                 ws.write(r - 1, c - 1, v)
-    for chart in sheet.charts:
-        ws.insert_chart(chart.anchor[0] - 1, chart.anchor[1] - 1, _chart(wb, chart, sheet.name),
-                        {"object_position": 2})
+    for spec in sheet.charts:
+        ws.insert_chart(spec.anchor[0] - 1, spec.anchor[1] - 1, chart(wb, spec, sheet.name), {"object_position": 2})
     wb.close()
     z = zipfile.ZipFile(buf)
     charts = {n: z.read(n) for n in z.namelist() if n.startswith("xl/charts/")}
     return z.read("xl/drawings/drawing1.xml"), {**charts, "rels": z.read("xl/drawings/_rels/drawing1.xml.rels")}
 
 
-def _chart(wb: Any, spec: Chart, sheet: str) -> Any:
+def chart(wb: Any, spec: Chart, sheet: str) -> Any:
+    """An XlsxWriter chart of ``spec`` over the cells of ``sheet`` (a tab name) in the workbook ``wb``."""
     chart = wb.add_chart({"type": spec.kind, "name": spec.name})
     extra = None
     for s in spec.series:

@@ -14,12 +14,16 @@ from ..writes import Area, Chart, OutputSheet, Series, Styled
 WORDS = {
     "title": ("销售看板 · 截至 {date}", "Sales dashboard · as of {date}"),
     "owner": ("业务员：{owner}", "Owner: {owner}"),
+    "team": ("全团队 · {n} 个工作簿", "Whole team · {n} workbooks"),
+    "team_note": ("由 crm team 从团队数据库生成；图表引用右侧 T 列起的数据", "Made by crm team from the team "
+                  "database; the charts draw the cells from column T"),
     "note": ("由插件在每次刷新时生成；图表引用右侧 T 列起的数据", "Made by the add-in at every refresh; the charts "
              "draw the cells from column T"),
     "customers": ("客户数", "Customers"), "a_share": ("A类客户销售占比", "A customers' share of sales"),
     "coverage": ("本月覆盖率", "Coverage this month"), "pipeline": ("在谈金额(4–5阶段)", "Pipeline (stages 4–5)"),
     "forecast": ("加权预测", "Weighted forecast"), "outstanding": ("应收余额", "Outstanding"),
     "overdue_share": ("逾期占比", "Overdue share"), "won": ("本月成交 / 流失", "Won / lost this month"),
+    "won_span": ("成交 / 流失", "Won / lost"),
     "dso": ("DSO(天)", "DSO (days)"),
     "funnel": ("销售漏斗：各阶段客户数", "Funnel: customers per stage"), "count": ("客户数", "Customers"),
     "stage": ("销售进程", "Stage"),
@@ -32,12 +36,16 @@ WORDS = {
     "days_over": ("{n}天以上", "Over {n} days"),
     "cov_chart": ("本月覆盖率（目标 100%）", "Coverage this month (target 100 %)"),
     "rep": ("业务员", "Owner"), "target": ("目标", "Target"),
-    "trend": ("应收趋势（近 12 次刷新）", "Receivables trend (last 12 refreshes)"), "date": ("日期", "Date"),
+    "trend": ("应收趋势（近 12 次刷新）", "Receivables trend (last 12 refreshes)"),
+    "trend_team": ("应收趋势（近 12 个快照日期）", "Receivables trend (last 12 snapshot dates)"), "date": ("日期", "Date"),
     "overdue": ("逾期合计", "Overdue"),
     "conv": ("本月阶段转化（来自变更记录）", "Stage conversion this month (from the change log)"),
-    "advanced": ("本月推进", "Moved on"), "now": ("当前", "Now"), "rate": ("转化率", "Conversion"),
+    "conv_span": ("阶段转化 {a} → {b}（来自快照）", "Stage conversion {a} → {b} (from the snapshots)"),
+    "conv_none": ("阶段转化（只有一个快照日期）", "Stage conversion (one snapshot date only)"),
+    "advanced": ("本月推进", "Moved on"), "advanced_span": ("推进", "Moved on"), "now": ("当前", "Now"), "rate": ("转化率", "Conversion"),
     "avg_days": ("平均停留天数", "Avg days at stage"),
     "won_lost": ("本月成交 {won} · 流失 {lost}", "Won {won} · lost {lost} this month"),
+    "won_lost_span": ("成交 {won} · 流失 {lost}", "Won {won} · lost {lost}"),
     "data": ("图表数据", "Chart data"),
 }
 
@@ -103,23 +111,29 @@ def bucket_labels(bounds: tuple[int, ...], lang: Lang) -> list[str]:
     return [*out, w("days_over", lang, n=bounds[-1])]
 
 
+def _team(f: Any) -> bool:
+    return getattr(f, "books", None) is not None
+
+
 def _kpis(f: Any, lang: Lang) -> list[tuple[str, Any, str]]:
     out = [("customers", f.customers, "kpi_int"), ("a_share", f.a_share, "kpi_percent"),
            ("coverage", f.total_coverage, "kpi_percent"), ("pipeline", f.pipeline, "kpi_money"),
            ("forecast", f.forecast, "kpi_money"), ("outstanding", f.outstanding, "kpi_money"),
            ("overdue_share", f.overdue_share, "kpi_percent"),
-           ("won", f"{f.conversion.won} / {f.conversion.lost}", "kpi_text")]
+           ("won_span" if _team(f) else "won", f"{f.conversion.won} / {f.conversion.lost}", "kpi_text")]
     if f.dso is not None:
         out.append(("dso", round(f.dso, 1), "kpi_number"))
     return [(w(k, lang), v, st) for k, v, st in out]
 
 
 def dashboard_sheet(f: Any, as_of: dt.date, settings: Any, lang: Lang, tab: str) -> OutputSheet:
-    """``f`` is the step's DashboardFacts."""
+    """``f`` is the step's DashboardFacts (a rep's workbook), or the team's (``f.books`` set)."""
     g = Grid()
     title = w("title", lang, date=as_of.isoformat()) + (" · " + w("owner", lang, owner=f.owner) if f.owner else "")
+    if _team(f):
+        title += " · " + w("team", lang, n=f.books)
     g.put(1, 1, Styled(title, "title"))
-    g.put(2, 1, Styled(w("note", lang), "subtitle"))
+    g.put(2, 1, Styled(w("team_note" if _team(f) else "note", lang), "subtitle"))
     kpis = _kpis(f, lang)
     span = 2 if len(kpis) <= WIDTH // 2 else 1
     merges = [(1, 1, 1, WIDTH), (2, 1, 2, WIDTH)]
@@ -167,16 +181,22 @@ def dashboard_sheet(f: Any, as_of: dt.date, settings: Any, lang: Lang, tab: str)
 
     a, b = data.block([w("date", lang), w("outstanding", lang), w("overdue", lang)],
                       [[d, x, y] for d, x, y in f.trend], ["date", "money", "money"])
-    charts.append(Chart("trend", "line", w("trend", lang), (
+    charts.append(Chart("trend", "line", w("trend_team" if _team(f) else "trend", lang), (
         Series(w("outstanding", lang), col_area(a, b, 0), col_area(a, b, 1), color=BLUE),
         Series(w("overdue", lang), col_area(a, b, 0), col_area(a, b, 2), color=RED)),
         (TOP + CHART_ROWS, 7), CHART_SIZE, category_format="yyyy-mm-dd", live=("line", live_area(a, b, 0, 2))))
 
     # the conversion table, printed beside the trend
     r0, c0 = TOP + CHART_ROWS, 13
-    g.put(r0, c0, Styled(w("conv", lang), "section"), *[Styled(None, "section")] * 5)
+    if not _team(f):
+        conv_title = w("conv", lang)
+    elif f.span is None:
+        conv_title = w("conv_none", lang)
+    else:
+        conv_title = w("conv_span", lang, a=f.span[0].isoformat(), b=f.span[1].isoformat())
+    g.put(r0, c0, Styled(conv_title, "section"), *[Styled(None, "section")] * 5)
     merges.append((r0, c0, r0, c0 + 5))
-    g.put(r0 + 1, c0, *(Styled(h, "header") for h in (w("stage", lang), w("advanced", lang), w("now", lang),
+    g.put(r0 + 1, c0, *(Styled(h, "header") for h in (w("stage", lang), w("advanced_span" if _team(f) else "advanced", lang), w("now", lang),
                                                         w("rate", lang), w("avg_days", lang))),
           Styled(None, "header"))
     merges.append((r0 + 1, c0 + 4, r0 + 1, c0 + 5))
@@ -185,10 +205,11 @@ def dashboard_sheet(f: Any, as_of: dt.date, settings: Any, lang: Lang, tab: str)
         r = r0 + 2 + s
         days = f.days[s]
         g.put(r, c0, Styled(str(s), "box_text"), Styled(conv.advanced[s], "box_int"), Styled(f.at_stage[s], "box_int"),
-              Styled(conv.rate(s, f.at_stage[s]), "box_percent"),
+              Styled(None if _team(f) and f.span is None else conv.rate(s, f.at_stage[s]), "box_percent"),
               Styled(None if days is None else round(days, 1), "box_number"), Styled(None, "box_number"))
         merges.append((r, c0 + 4, r, c0 + 5))
-    g.put(r0 + 11, c0, Styled(w("won_lost", lang, won=conv.won, lost=conv.lost), "label"), *[Styled(None, "label")] * 5)
+    won_lost = w("won_lost_span" if _team(f) else "won_lost", lang, won=conv.won, lost=conv.lost)
+    g.put(r0 + 11, c0, Styled(won_lost, "label"), *[Styled(None, "label")] * 5)
     merges.append((r0 + 11, c0, r0 + 11, c0 + 5))
     last = TOP + 2 * CHART_ROWS
     g.put(last, 1, None)

@@ -48,6 +48,10 @@ class DashboardFacts:
     at_stage: list[int]  # rows per stage now (for the conversion rate)
     days: list[float | None]
     trend: list[tuple[dt.date, float, float]] = field(default_factory=list)  # date, outstanding, overdue
+    #: the team's 看板 (crm team): how many workbooks it sums, and the snapshot dates its conversion
+    #: is between (None: only one date); a rep's workbook leaves both None (conversion: this month)
+    books: int | None = None
+    span: tuple[dt.date, dt.date] | None = None
 
     @property
     def overdue_share(self) -> float | None:
@@ -58,7 +62,7 @@ class DashboardFacts:
         return total_coverage(self.coverage)
 
 
-def _cutoffs(points: list[ParetoPoint], s: Any) -> tuple[float, float]:
+def ab_lines(points: list[ParetoPoint], s: Any) -> tuple[float, float]:
     """The A/B lines: the sales cut-offs, or with the customer-count method the cumulative share
     the A/B customers reach."""
     if s.abc_method == "sales" or not points:
@@ -110,7 +114,7 @@ def figures(r: Context, owner: str | None) -> tuple[DashboardFacts, dict[str | N
     facts = DashboardFacts(
         owner, len(mine), grade_share(sales), [c for c in per_rep if owner is None or c.owner == owner],
         round(pipeline(rows), 2), round(forecast(rows, s.stage_probability), 2), outstanding, overdue,
-        dso_of(report, owner), funnel_counts((st, ab) for st, ab, _ in rows), points, _cutoffs(points, s),
+        dso_of(report, owner), funnel_counts((st, ab) for st, ab, _ in rows), points, ab_lines(points, s),
         buckets, s.aging_buckets, conversion(log, month_start(r.as_of), r.as_of),
         funnel_counts((st, ab) for st, ab, _ in rows), days_per_stage(log))
     return facts, daily

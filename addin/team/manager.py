@@ -11,14 +11,19 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+import sheets_schema as S
+
 from ..core.settings import Settings
 from ..export.sheets_xlsx import write_sheets
 from ..sheets.conversion import conversion_sheet
+from ..sheets.dashboard import dashboard_sheet
 from ..sheets.disputes import disputes_sheet
 from ..sheets.team_aging import team_aging_sheet
 from ..sheets.team_overview import overview_sheet
+from ..steps.dashboard import DashboardFacts
 from ..writes import OutputSheet
 from . import queries as Q
+from .dashboard import team_dashboard
 
 
 class NothingCollected(Exception):
@@ -35,6 +40,7 @@ class TeamFacts:
     aging: list[Q.RepAging]
     disputes: list[Q.Dispute]
     moves: list[Q.Move]
+    dashboard: DashboardFacts
 
 
 def default_since(dates: list[dt.date], to: dt.date) -> dt.date | None:
@@ -44,7 +50,8 @@ def default_since(dates: list[dt.date], to: dt.date) -> dt.date | None:
 
 
 def team_facts(engine: Engine, *, as_of: dt.date | None = None, since: dt.date | None = None) -> TeamFacts:
-    bounds = Settings().aging_buckets  # one set of buckets for the whole team: 设置's defaults
+    settings = Settings()  # one set of buckets and ABC lines for the whole team: 设置's defaults
+    bounds = settings.aging_buckets
     with engine.connect() as conn:
         srcs = Q.sources(conn)
         if not srcs:
@@ -53,13 +60,17 @@ def team_facts(engine: Engine, *, as_of: dt.date | None = None, since: dt.date |
         dates = Q.snapshot_dates(conn)
         to = max((d for d in dates if d <= day), default=day)
         start = since if since is not None else default_since(dates, day)
-        return TeamFacts(day, start, to, bounds, Q.rep_figures(conn, srcs, day), Q.rep_aging(conn, srcs, day, bounds),
-                         Q.disputes(conn, srcs), Q.moves(conn, srcs, start, to) if start is not None else [])
+        reps, aging = Q.rep_figures(conn, srcs, day), Q.rep_aging(conn, srcs, day, bounds)
+        moves = Q.moves(conn, srcs, start, to) if start is not None else []
+        span = (start, to) if start is not None else None
+        return TeamFacts(day, start, to, bounds, reps, aging, Q.disputes(conn, srcs), moves,
+                         team_dashboard(conn, reps, aging, moves, day, span, settings))
 
 
 def team_sheets(f: TeamFacts, lang: str) -> list[OutputSheet]:
     return [overview_sheet(f.reps, f.as_of, lang), disputes_sheet(f.disputes, lang),
-            conversion_sheet(f.moves, f.since, f.to, lang), team_aging_sheet(f.aging, f.bounds, f.as_of, lang)]
+            conversion_sheet(f.moves, f.since, f.to, lang), team_aging_sheet(f.aging, f.bounds, f.as_of, lang),
+            dashboard_sheet(f.dashboard, f.as_of, Settings(), lang, S.DASHBOARD.name(lang))]
 
 
 def build(engine: Engine, out: Path, *, as_of: dt.date | None = None, since: dt.date | None = None,

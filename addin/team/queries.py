@@ -233,3 +233,52 @@ def moves(conn: Connection, srcs: dict[int, Source], since: dt.date, to: dt.date
             for (sid, s0, s1, is_lost), n in sorted(merged.items(), key=lambda kv: (
                 srcs[kv[0][0]].owner, srcs[kv[0][0]].workbook, -1 if kv[0][1] is None else kv[0][1],
                 -1 if kv[0][2] is None else kv[0][2], kv[0][3]))]
+
+
+# ------------------------------------------------------------------------------------------ 看板
+
+def funnel_counts(conn: Connection) -> list[int]:
+    """Funnel rows per stage 0–7 over the team, 放弃 rows left out (the rep's 看板 rule)."""
+    counts = [0] * 8
+    for stage, n in conn.execute(select(F.stage, func.count()).where(F.stage.is_not(None), F.abandoned.is_(False))
+                                 .group_by(F.stage)):
+        if 0 <= stage < 8:
+            counts[stage] = n
+    return counts
+
+
+def sales_share(conn: Connection, grade: str = "A") -> float | None:
+    """Σ 年销售额 of the ``grade`` customers ÷ Σ of all positive 年销售额, over the team."""
+    part, total = conn.execute(select(func.sum(case((C.abc == grade, C.annual_sales), else_=0.0)),
+                                      func.sum(C.annual_sales)).where(C.annual_sales > 0)).one()
+    return money(part) / money(total) if total else None
+
+
+def pareto_groups(conn: Connection, points: int) -> list[tuple[int, float]]:
+    """The team's customers ranked by 年销售额 (positive only) in at most ``points`` equal groups of
+    ranks, as (last rank, the group's sales): rank i is in group ⌊(i−1)·k / n⌋ + 1, which is the
+    grouping of core.dashboard.pareto. Ties rank in any order: their sales are equal."""
+    n = conn.execute(select(func.count()).where(C.annual_sales > 0)).scalar() or 0
+    if not n:
+        return []
+    k = min(n, points)
+    ranked = select(C.annual_sales.label("x"), func.row_number().over(
+        order_by=(C.annual_sales.desc(), C.source_id, C.customer_id)).label("i")).where(C.annual_sales > 0).subquery()
+    group = ((ranked.c.i - 1) * k // literal(n) + 1).label("g")
+    rows = conn.execute(select(group, func.max(ranked.c.i), func.sum(ranked.c.x)).group_by(group).order_by(group))
+    return [(last, money(x)) for _, last, x in rows]
+
+
+def balance_trend(conn: Connection, as_of: dt.date, points: int) -> list[tuple[dt.date, float, float]]:
+    """(date, Σ 未收余额, Σ 逾期) of the team's state at each of the last ``points`` snapshot dates on
+    or before ``as_of`` (each source's latest snapshot on or before the date)."""
+    out = []
+    for day in [d for d in snapshot_dates(conn) if d <= as_of][-points:]:
+        latest = (select(SN.source_id, func.max(SN.as_of).label("as_of")).where(SN.as_of <= day)
+                  .group_by(SN.source_id).subquery())
+        balance, overdue = conn.execute(
+            select(func.sum(SN.balance), func.sum(SN.overdue))
+            .select_from(T.snapshots.join(latest, and_(SN.source_id == latest.c.source_id,
+                                                       SN.as_of == latest.c.as_of)))).one()
+        out.append((day, money(balance), money(overdue)))
+    return out
