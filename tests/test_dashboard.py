@@ -189,6 +189,32 @@ def test_libreoffice_renders_one_landscape_a4_page(tmp_path, lang):
     assert png.stat().st_size > 20000  # drawn, not blank
 
 
+def test_a_libreoffice_resave_keeps_the_dashboards_charts_its_own(tmp_path):
+    """LibreOffice re-saves the workbook (as a rep's colleague might); the next refreshes still
+    know the 看板's charts by their crm_ names and replace them instead of piling up."""
+    soffice = need_soffice()
+    from addin.build.workbook import build_workbook
+    from addin.build.demo_data import generate
+
+    path = build_workbook(tmp_path / "demo.xlsx", data=generate(60, as_of=dt.date(2026, 11, 24), seed=3))
+    assert cli("refresh", path, "--as-of", "2026-11-24").exit_code in (0, 1)
+    out = tmp_path / "re"
+    subprocess.run([soffice, "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    resaved = out / "demo.xlsx"
+
+    def chart_parts() -> list[str]:
+        return sorted(n for n in parts(resaved) if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
+
+    assert len(chart_parts()) == 5
+    for day in ("2026-11-25", "2026-11-26"):
+        assert cli("refresh", resaved, "--as-of", day).exit_code in (0, 1)
+        assert len(chart_parts()) == 5
+    names = [n.decode() for d, x in parts(resaved).items() if d.startswith("xl/drawings/drawing")
+             for n in re.findall(rb'name="(crm_[a-z_]+)"', x)]
+    assert sorted(names) == ["crm_aging", "crm_coverage", "crm_funnel", "crm_pareto", "crm_trend"]
+
+
 def test_live_engine_writes_the_cells_and_points_excels_charts_at_them(tmp_path):
     from addin import jobs
     from addin.io.live import LiveBook

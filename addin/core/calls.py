@@ -118,7 +118,7 @@ def days_to_birthday(birthday: dt.date | None, as_of: dt.date) -> int | None:
     return None  # pragma: no cover
 
 
-def interval_due(c: Customer, s: Settings) -> dt.date | None:
+def interval_due(c: Customer, s: Settings, collections: bool = True) -> dt.date | None:
     """Last contact + the contact interval: the grade's (calendar days), shorter for heat (working
     days) and while money is overdue (a week) or about to fall due; None when never contacted."""
     if c.last_contact is None:
@@ -128,7 +128,7 @@ def interval_due(c: Customer, s: Settings) -> dt.date | None:
     heat_days = {"hot": s.interval_hot, "warm": s.interval_warm}.get(c.heat or "")
     if heat_days:
         dues.append(add_working(last, heat_days))
-    if c.collection is not None:
+    if collections and c.collection is not None:
         if c.collection.overdue_days:
             dues.append(last + dt.timedelta(days=s.interval_overdue))
         elif c.collection.upcoming_days is not None:
@@ -189,7 +189,7 @@ def assess(c: Customer, as_of: dt.date, s: Settings) -> Priority:
         tier, part = PRIORITY, min(99, weight + GRADE_BONUS.get(c.grade, 0))
     if last is None:
         reasons.append(_r("never", grade=c.grade))
-    elif c.plan is None and (usual := interval_due(replace(c, collection=None), s)) is not None and usual <= as_of:
+    elif c.plan is None and (usual := interval_due(c, s, False)) is not None and usual <= as_of:
         reasons.append(_r("waiting", grade=c.grade, days=waiting))
     if tier is None and not recent:
         if due is None or due <= as_of:

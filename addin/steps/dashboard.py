@@ -90,15 +90,22 @@ def figures(r: Context, owner: str | None) -> tuple[DashboardFacts, dict[str | N
     report = r.facts.aging
     aged = [c for c in report.customers] if report is not None else []
 
+    aged_by: dict[str | None, list[Any]] = {}  # grouped once: per-rep filters over every row cost O(reps × rows)
+    for c in aged:
+        aged_by.setdefault(owners.get(c.customer_id), []).append(c)
+    funnel_by: dict[str | None, list[tuple[Any, Any, Any]]] = {}
+    for cid, st, ab, x in funnel:
+        funnel_by.setdefault(owners.get(cid), []).append((st, ab, x))
+
     def money(rep: str | None) -> tuple[float, float, list[float]]:
-        rows = [c for c in aged if rep is None or owners.get(c.customer_id) == rep]
+        rows = aged if rep is None else aged_by.get(rep, [])
         nb = len(s.aging_buckets) + 1
         buckets = [round(sum(c.buckets[b] for c in rows if c.buckets), 2) for b in range(nb)]
         return (round(sum(c.outstanding for c in rows), 2), round(sum(c.overdue for c in rows), 2),
                 [round(sum(c.not_due for c in rows), 2), *buckets])
 
     def pipe(rep: str | None) -> list[tuple[Any, Any, Any]]:
-        return [(st, ab, x) for cid, st, ab, x in funnel if rep is None or owners.get(cid) == rep]
+        return [(st, ab, x) for _, st, ab, x in funnel] if rep is None else funnel_by.get(rep, [])
 
     daily: dict[str | None, tuple[float, float, float, float]] = {}
     for rep in [None, *(c.owner for c in per_rep)]:
