@@ -87,6 +87,10 @@ def problem_columns(t: Table) -> dict[int, tuple[str, ...]]:
 
 def _date(v: Any) -> dt.date | None:
     """A date the add-in wrote into one of its own columns (read back raw, quietly)."""
+    if v.__class__ is dt.datetime:  # what the reader gives for a date cell: the fast path
+        return v.date()
+    if v is None or v.__class__ is dt.date:
+        return v
     try:
         return p.parse_date(v)
     except p.ParseError:
