@@ -20,7 +20,7 @@ from addin.loader import load
 from addin.team import schema as T
 from addin.team.db import open_db
 from external import need_postgres, pg_user
-from helpers import chart_series, cli, parts, sheets, write_book
+from helpers import chart_series, cli, parts, read_sheet, sheets, write_book
 from pg_cluster import Cluster
 from team_books import AS_OF, add_customer, funnel_stage, rep_data, write
 
@@ -423,3 +423,103 @@ def test_a_newer_schema_is_refused(tmp_path):
     engine.dispose()
     res = cli("team", "--db", url, "--out", tmp_path / "m.xlsx")
     assert res.exit_code == 2 and "newer than this crm" in res.stderr
+
+
+# ------------------------------------------------------------------------------------------ payments, change log
+
+@pytest.fixture(scope="session")
+def logged(tmp_path_factory):
+    """张伟's workbook refreshed twice, three funnel stages moved up in between: 变更记录 has rows."""
+    data = rep_data("张伟", "A", 1, seed=1)
+    path = write(tmp_path_factory.mktemp("logged") / "张伟.xlsx", data)
+    assert cli("refresh", path).exit_code in (0, 1)
+    moves = move_stages(path, 3)
+    assert cli("refresh", path).exit_code in (0, 1)
+    return path, data, moves
+
+
+def move_stages(path: Path, n: int) -> dict[str, tuple[str, str]]:
+    """Move the first n funnel rows below stage 5 one stage up (typed as the bare key)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["销售漏斗"]
+    moves = {}
+    for row in ws.iter_rows(min_row=2):
+        cid, stage = row[0].value, row[1].value
+        if len(moves) < n and stage and funnel_stage({"stage": stage}) < 5:
+            old = str(funnel_stage({"stage": stage}))
+            row[1].value = str(int(old) + 1)
+            moves[cid] = (old, row[1].value)
+    wb.save(path)
+    return moves
+
+
+def workbook_log(path: Path) -> list[tuple]:
+    rows = [r[:6] for r in read_sheet(path, "变更记录")[1:] if any(v is not None for v in r)]
+    return [(r[0].date() if isinstance(r[0], dt.datetime) else r[0], *r[1:]) for r in rows]
+
+
+def test_payments_and_change_log_are_the_workbooks_own(db_url, logged):
+    path, data, moves = logged
+    res = collect(db_url, path)
+    assert res.exit_code == 0, res.output
+    db = dump(db_url)
+    keys = ("pay_date", "invoice_no", "customer_id", "amount", "method", "note")
+    got = [tuple(getattr(r, k) for k in keys) for r in sorted(db["payments"], key=lambda r: r.seq)]
+    assert got == [tuple(p[k] for k in keys) for p in data["payments"]]
+    assert len(got) >= 4  # the demo pays some invoices in instalments
+
+    log = sorted(db["changelog"], key=lambda r: r.seq)
+    own = workbook_log(path)
+    assert [(r.date, r.customer_id, r.field, r.old, r.new, r.owner) for r in log] == own
+    stage_moves = {r.customer_id: (r.old_key, r.new_key) for r in log if r.field_key == "stage"}
+    assert stage_moves == moves and len(moves) == 3
+    assert {r.field for r in log if r.field_key == "stage"} == {"销售进程"}
+    assert all(r.date == AS_OF and r.owner == "张伟" for r in log)
+
+
+def test_recollecting_replaces_payments_and_change_log(db_url, logged, tmp_path):
+    path = shutil.copy(logged[0], tmp_path / "张伟.xlsx")
+    assert collect(db_url, path).exit_code == 0
+    before = dump(db_url)
+    again = collect(db_url, path)
+    assert again.exit_code == 0 and "1 unchanged" in again.output, again.output
+    assert dump(db_url) == before
+    moved = move_stages(Path(path), 2)  # a third refresh adds rows to 变更记录
+    assert cli("refresh", path).exit_code in (0, 1)
+    assert collect(db_url, path).exit_code == 0
+    after = dump(db_url)
+    assert len(after["payments"]) == len(before["payments"])  # replaced, not added again
+    assert len(after["changelog"]) > len(before["changelog"])
+    assert [(r.date, r.customer_id, r.field, r.old, r.new, r.owner)
+            for r in sorted(after["changelog"], key=lambda r: r.seq)] == workbook_log(Path(path))
+    new = [r for r in after["changelog"] if r.seq > len(before["changelog"]) and r.field_key == "stage"]
+    assert {r.customer_id: (r.old_key, r.new_key) for r in new} == moved
+
+
+def test_a_version_1_database_migrates_and_keeps_its_rows(db_url, books, logged, monkeypatch):
+    from addin.team import collect as C
+    from addin.team.db import current_version
+
+    v1 = (T.customers, T.funnel, T.contacts, T.invoices, T.surveys)
+    with monkeypatch.context() as m:  # the schema as version 1 left it: no payments, no change log
+        m.setattr(T, "MIGRATIONS", {1: T.MIGRATIONS[1]})
+        m.setattr(T, "LATEST", 1)
+        m.setattr(T, "SOURCE_TABLES", v1)
+        engine = open_db(db_url)
+        C.collect(engine, [books["B"], logged[0]], workers=1)
+        engine.dispose()
+    engine = open_db(db_url)  # migrates
+    assert current_version(engine) == T.LATEST == 2
+    engine.dispose()
+    migrated = dump(db_url)
+    assert migrated["payments"] == [] and migrated["changelog"] == []
+    assert len(migrated["sources"]) == 2 and all(s.content_hash == "" for s in migrated["sources"])
+    assert all(migrated[t.name] for t in v1) and migrated["snapshots"]
+    # the next collect reads every workbook again, unchanged or not, and fills the new tables
+    res = collect(db_url, books["B"], logged[0])
+    assert res.exit_code == 0 and "2 collected" in res.output, res.output
+    after = dump(db_url)
+    for t in (*v1, T.snapshots):
+        assert after[t.name] == migrated[t.name]
+    assert after["payments"] and after["changelog"]
+    assert [s.id for s in after["sources"]] == [s.id for s in migrated["sources"]]

@@ -75,22 +75,27 @@ def previous_snapshot(t: Table | None) -> dict[str, dict[str, Any]] | None:
 _FIELDS = {fold(a): f for f in TRACKED for a in FIELD_SHEET[f].col(f).aliases()}
 
 
-def log_rows(t: Table | None) -> tuple[list[list[Any]], list[LogRow]]:
-    """The rows of 变更记录 as they are (to write back) and the ones that can be read (to count)."""
+def log_entries(t: Table | None) -> list[tuple[list[Any], LogRow | None]]:
+    """Each row of 变更记录 as it is (日期 … 业务员; a number stays a number), with what it says
+    when it can be read (None: a row a rep edited beyond reading)."""
     if t is None:
-        return [], []
+        return []
     keys = [c.key for c in S.CHANGELOG.columns]
-    kept: list[list[Any]] = []
-    read: list[LogRow] = []
+    out: list[tuple[list[Any], LogRow | None]] = []
     for i in range(len(t.rows)):
-        row = [t.raw[k][i] if k in t.raw else None for k in keys]  # as it is: a number stays a number
-        kept.append([None if v == "" else v for v in row])
+        row = [t.raw[k][i] if k in t.raw else None for k in keys]
         date, cid, label = (t.values.get(k, [None] * len(t.rows))[i] for k in ("date", "customer_id", "field"))
         f = _FIELDS.get(fold(label)) if label else None
-        if date is None or cid is None or f is None:
-            continue
-        read.append(LogRow(date, cid, f, _key(f, row[3]), _key(f, row[4])))
-    return kept, read
+        read = None if date is None or cid is None or f is None else LogRow(date, cid, f, _key(f, row[3]),
+                                                                            _key(f, row[4]))
+        out.append(([None if v == "" else v for v in row], read))
+    return out
+
+
+def log_rows(t: Table | None) -> tuple[list[list[Any]], list[LogRow]]:
+    """The rows of 变更记录 as they are (to write back) and the ones that can be read (to count)."""
+    entries = log_entries(t)
+    return [row for row, _ in entries], [read for _, read in entries if read is not None]
 
 
 def _key(field: str, v: Any) -> Any:

@@ -19,7 +19,9 @@ from ..core.funnel import contact_stats, heat
 from ..core.identity import name_key, phone_key
 from ..io.package import PackageError, check_readable
 from ..io.xlsx_book import XlsxBook
+from ..core.parse import as_text
 from ..steps.aging import ledger
+from ..steps.changelog import log_entries
 from ..table import Table, UnusableInput
 
 
@@ -131,6 +133,11 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
         "suggested_limit": a.suggested, "approver": a.approver,
     } for n, (cid, (row, a)) in enumerate(sorted(facts.credit.latest.items()), start=1)]
 
+    payments = records(loaded.tables["payments"], ["pay_date", "invoice_no", "customer_id", "amount", "method",
+                                                   "note"])
+    out.rows["payments"] = [{"seq": n, **r} for n, r in enumerate(payments, start=1)]
+    out.rows["changelog"] = changelog_rows(loaded.memory.get("changelog"))
+
     aging = {c.customer_id: c for c in facts.aging.customers}
     stages = {f["customer_id"]: f["stage"] for f in funnel}
     out.snapshot = [{
@@ -139,3 +146,21 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
         "overdue": round(aging[cid].overdue, 2) if cid in aging else 0.0,
     } for cid in cards]
     return out
+
+
+def changelog_rows(t: Table | None) -> list[dict[str, Any]]:
+    """变更记录 as the workbook holds it, every row in order: its cells as text (the date as a
+    date), and the field and values as keys where the row can be read."""
+    out = []
+    for n, (row, read) in enumerate(log_entries(t), start=1):
+        _, cid, label, old, new, owner = (as_text(v) for v in row)
+        out.append({"seq": n, "date": read.date if read else _date(row[0]), "customer_id": cid, "field": label,
+                    "old": old, "new": new, "owner": owner, "field_key": read.field if read else None,
+                    "old_key": as_text(read.old) if read else None, "new_key": as_text(read.new) if read else None})
+    return out
+
+
+def _date(v: Any) -> dt.date | None:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    return v if isinstance(v, dt.date) else None

@@ -111,6 +111,33 @@ surveys = Table(
     Column("approver", String(20)),
 )
 
+payments = Table(
+    "payments", metadata, _src(),
+    Column("seq", Integer, primary_key=True, autoincrement=False),  # the row's order in 收款记录
+    Column("pay_date", Date, nullable=False),
+    Column("invoice_no", String(200), nullable=False),
+    Column("customer_id", String(200)),
+    Column("amount", Float, nullable=False),
+    Column("method", String(200)),
+    Column("note", Text),
+    Index("ix_payments_invoice", "source_id", "invoice_no"),
+)
+
+changelog = Table(
+    "changelog", metadata, _src(),
+    Column("seq", Integer, primary_key=True, autoincrement=False),  # the row's order in 变更记录
+    Column("date", Date),
+    Column("customer_id", String(200)),
+    Column("field", Text),  # 字段, 原值, 新值 as the workbook shows them (its language's labels)
+    Column("old", Text),
+    Column("new", Text),
+    Column("owner", String(200)),
+    Column("field_key", String(20)),  # the tracked field and its values as keys, any language alike;
+    Column("old_key", Text),  # NULL when the row cannot be read (a rep's edit)
+    Column("new_key", Text),
+    Index("ix_changelog_date", "date"),
+)
+
 snapshots = Table(
     "snapshots", metadata, _src(),
     Column("as_of", Date, primary_key=True),
@@ -124,13 +151,20 @@ snapshots = Table(
 )
 
 #: the tables a collect replaces for its source (snapshots are kept per as-of date)
-SOURCE_TABLES = (customers, funnel, contacts, invoices, surveys)
+SOURCE_TABLES = (customers, funnel, contacts, invoices, surveys, payments, changelog)
 
 
 def _v1(conn: Connection) -> None:
-    metadata.create_all(conn, tables=[sources, *SOURCE_TABLES, snapshots])
+    metadata.create_all(conn, tables=[sources, customers, funnel, contacts, invoices, surveys, snapshots])
+
+
+def _v2(conn: Connection) -> None:
+    """收款记录 and 变更记录. Every source collected before holds none of them: its content hash is
+    cleared so the next collect reads it again even when the file is unchanged."""
+    metadata.create_all(conn, tables=[payments, changelog])
+    conn.execute(sources.update().values(content_hash=""))
 
 
 #: version → the step that reaches it from the version before
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2}
 LATEST = max(MIGRATIONS)
