@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .collections import Collection
@@ -61,9 +61,9 @@ def _r(code: str, **params: Any) -> Reason:
     return r
 
 
-@dataclass(frozen=True)
-class Customer:
-    """What the scheduler knows of one customer (built by the calls step from the sheets)."""
+class Customer(NamedTuple):
+    """What the scheduler knows of one customer (built by the calls step from the sheets; a named
+    tuple, as the sheets' records: one per customer per run)."""
 
     customer_id: str
     owner: str
@@ -81,8 +81,7 @@ class Customer:
     resurvey: tuple[str, ...] = ()  # why its credit survey is due again (core.credit.resurvey_reasons)
 
 
-@dataclass(frozen=True)
-class Priority:
+class Priority(NamedTuple):
     """One customer's place in the day: tier, score and reasons (listed or not)."""
 
     customer_id: str
@@ -282,7 +281,7 @@ def day_list(customers: list[Customer], as_of: dt.date, s: Settings) -> tuple[li
         p = chosen[k]
         n = len(p.reasons) - (1 if p.reasons and p.reasons[-1].code == "problems" else 0)
         extra = () if any(r.code == "never" for r in p.reasons) else (_r("month_uncovered"),)
-        chosen[k] = replace(p, score=COVERAGE * 100 + min(99, p.waiting),
+        chosen[k] = p._replace(score=COVERAGE * 100 + min(99, p.waiting),
                             reasons=(*p.reasons[:n], *extra, *p.reasons[n:]))
     rest = sorted((p for p in listable if p.customer_id not in taken and p.tier != AHEAD), key=_order)
     take(rest, quota)
@@ -332,7 +331,7 @@ def project(customers: list[Customer], start: dt.date, s: Settings, owner: str |
         for entries in lists.values():
             for p in entries:
                 c = state[p.customer_id]
-                state[p.customer_id] = replace(c, last_contact=d, plan=None if c.plan and c.plan <= d else c.plan)
+                state[p.customer_id] = c._replace(last_contact=d, plan=None if c.plan and c.plan <= d else c.plan)
         months = {rep: coverage([c for c in state.values() if c.owner == rep], d, s) for rep in lists}
         out.append(ProjectedDay(d, {rep: len(v) for rep, v in lists.items()},
                                 {rep: m.share for rep, m in months.items()}))
