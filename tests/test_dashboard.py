@@ -60,10 +60,11 @@ def test_every_chart_draws_the_numbers_of_the_sheets(tmp_path):
     # 7,000 not due, INV003 3,000 due 04-01 (237 days: 181-365)
     (_, buckets, amounts), = got["crm_aging"]
     assert buckets[0] == "未到期" and amounts == [7000, 0, 8000, 0, 0, 3000, 0]
-    # coverage this month: 张伟 1 of 2 (C002's contact was in October), 李娜 1 of 2
+    # coverage this month: 张伟 1 of 2 (C002's contact was in October); 李娜 0 of 1 — C004 is
+    # 放弃 (Denial): out of the month's book as the call list counts it, its contact does not count
     cov, target = got["crm_coverage"]
     assert cov[1] == ["张伟", "李娜"] or cov[1] == ["李娜", "张伟"]
-    assert dict(zip(cov[1], cov[2])) == {"张伟": 0.5, "李娜": 0.5} and target[2] == [1.0, 1.0]
+    assert dict(zip(cov[1], cov[2])) == {"张伟": 0.5, "李娜": 0.0} and target[2] == [1.0, 1.0]
     # trend: this refresh's outstanding and overdue
     out, over = got["crm_trend"]
     assert out[2] == [18000] and over[2] == [11000]

@@ -230,7 +230,7 @@ def own_figures(path: Path, tmp_path: Path) -> dict:
     """What a rep's own workbook says: its refresh's facts and the 热度 its refresh writes."""
     copy_ = shutil.copy(path, tmp_path / ("own-" + path.name))
     assert cli("refresh", copy_).exit_code in (0, 1)
-    result = jobs.refresh(XlsxBook(copy_, writable=False), steps=("grades", "aging"))
+    result = jobs.refresh(XlsxBook(copy_, writable=False), steps=("grades", "aging", "calls"))
     loaded = load(XlsxBook(copy_, writable=False))
     f = loaded.tables["funnel"]
     denial = S.FUNNEL.col("heat").choice("denial").label("zh")
@@ -245,7 +245,8 @@ def own_figures(path: Path, tmp_path: Path) -> dict:
     customers = len(loaded.customer_cards())
     a = result.facts.aging
     return {"customers": customers, "a": result.facts.grades.counts["A"],
-            "coverage": len({c for c, _ in month}) / customers, "contacts": len(month),
+            # the month's coverage as the rep's own call list counts it (its book leaves Denial out)
+            "coverage": next(iter(result.facts.calls.months.values())).share, "contacts": len(month),
             "pipeline": pipeline, "forecast": forecast, "outstanding": a.total.outstanding,
             "overdue": a.total.overdue, "over_limit": a.over_limit_count,
             "buckets": a.total.buckets, "not_due": a.total.not_due}

@@ -86,7 +86,9 @@ def figures(r: Context, owner: str | None) -> tuple[DashboardFacts, dict[str | N
     funnel = [f for f in r.table("funnel").tuples(["customer_id", "stage", "abandoned", "expected_amount"])]
     contacts = chain(r.table("contacts").tuples(["customer_id", "date"]),
                      ((x.get("customer_id"), x.get("date")) for x in r.loaded.call_results))
-    per_rep = coverage(owners, contacts, r.as_of)
+    # the month's book as the call list counts it: customers dropped (Denial) are not to be called
+    heats = r.facts.calls.heats if r.facts.calls else {}
+    per_rep = coverage({cid: o for cid, o in owners.items() if heats.get(cid) != "denial"}, contacts, r.as_of)
     report = r.facts.aging
     aged = [c for c in report.customers] if report is not None else []
 

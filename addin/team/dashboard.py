@@ -34,7 +34,7 @@ def coverage(reps: list[Q.RepFigures]) -> list[Coverage]:
     per: dict[str, list[int]] = {}
     for r in reps:
         n = per.setdefault(r.source.owner, [0, 0])
-        n[0] += r.customers
+        n[0] += r.book
         n[1] += r.covered
     return [Coverage(owner, n, c) for owner, (n, c) in sorted(per.items())]
 

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import (Connection, and_, case, distinct, exists, func, literal, literal_column, null, or_,
+from sqlalchemy import (Connection, and_, case, exists, func, literal, literal_column, null, or_,
                         select, union_all)
 
 from . import schema as T
@@ -30,17 +30,18 @@ class RepFigures:
     source: Source
     customers: int
     a_customers: int
-    covered: int  # customers contacted this month up to the as-of date
+    covered: int  # customers of the book contacted this month up to the as-of date
     contacts: int
     pipeline: float
     forecast: float
     outstanding: float
     overdue: float
     over_limit: int
+    book: int = 0  # customers not dropped (热度 拒绝): the month's book, as the rep's call list counts it
 
     @property
     def coverage(self) -> float | None:
-        return self.covered / self.customers if self.customers else None
+        return self.covered / self.book if self.book else None
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,16 @@ def rep_figures(conn: Connection, srcs: dict[int, Source], as_of: dt.date) -> li
     month = as_of.replace(day=1)
     cust = dict((r[0], r[1:]) for r in conn.execute(
         select(C.source_id, func.count(), func.sum(case((C.abc == "A", 1), else_=0))).group_by(C.source_id)))
+    dropped = (select(F.source_id, F.customer_id).where(F.heat == "denial")).subquery()
+    not_dropped = ~exists().where(dropped.c.source_id == C.source_id, dropped.c.customer_id == C.customer_id)
+    book = dict(conn.execute(select(C.source_id, func.count()).where(not_dropped).group_by(C.source_id)).all())
+    in_month = and_(K.date >= month, K.date <= as_of)
     cont = dict((r[0], r[1:]) for r in conn.execute(
-        select(K.source_id, func.count(), func.count(distinct(K.customer_id)))
-        .where(K.date >= month, K.date <= as_of).group_by(K.source_id)))
+        select(K.source_id, func.count()).where(in_month).group_by(K.source_id)))
+    reached = dict(conn.execute(
+        select(C.source_id, func.count())
+        .where(not_dropped, exists().where(K.source_id == C.source_id, K.customer_id == C.customer_id, in_month))
+        .group_by(C.source_id)).all())
     fun = dict((r[0], r[1:]) for r in conn.execute(
         select(F.source_id, func.sum(case((F.in_pipeline, F.expected_amount), else_=0.0)),
                func.sum(F.weighted_amount)).group_by(F.source_id)))
@@ -131,11 +139,11 @@ def rep_figures(conn: Connection, srcs: dict[int, Source], as_of: dt.date) -> li
     out = []
     for sid, src in srcs.items():
         n, a = cust.get(sid, (0, 0))
-        contacts, covered = cont.get(sid, (0, 0))
+        contacts, = cont.get(sid, (0,))
         pipeline, forecast = fun.get(sid, (0, 0))
         outstanding, overdue = inv.get(sid, (0, 0))
-        out.append(RepFigures(src, n, int(a or 0), covered, contacts, money(pipeline), money(forecast),
-                              money(outstanding), money(overdue), over.get(sid, 0)))
+        out.append(RepFigures(src, n, int(a or 0), reached.get(sid, 0), contacts, money(pipeline), money(forecast),
+                              money(outstanding), money(overdue), over.get(sid, 0), book.get(sid, 0)))
     return out
 
 
