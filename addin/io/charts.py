@@ -89,7 +89,8 @@ def chart(wb: Any, spec: Chart, sheet: str) -> Any:
     if extra is not None:
         chart.combine(extra)
         if any(s.secondary for s in spec.series):
-            extra.set_y2_axis({"num_format": "0%", "min": 0, "max": 1, "major_gridlines": {"visible": False}})
+            extra.set_y2_axis({"num_format": "0%", "min": 0, "max": 1, "major_gridlines": {"visible": False},
+                               "minor_tick_mark": "none"})
     chart.set_title({"name": spec.title, "name_font": {"size": 11, "bold": True}})
     chart.set_legend({"position": "bottom"} if len(spec.series) > 1 else {"none": True})
     y: dict[str, Any] = {"major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
@@ -97,7 +98,10 @@ def chart(wb: Any, spec: Chart, sheet: str) -> Any:
         y.update(num_format="0%", min=0)
     else:  # amounts and counts with thousands separators (600,000,000, not 600000000)
         y.update(num_format="#,##0")
-    x: dict[str, Any] = {}
+    # OOXML's default for an absent minorTickMark is "cross": LibreOffice then draws a comb of
+    # minor ticks on every axis (seen on a rendered 看板); say "none"
+    y["minor_tick_mark"] = "none"
+    x: dict[str, Any] = {"minor_tick_mark": "none"}
     if spec.reverse_categories:
         x["reverse"] = True
     if spec.category_format:
