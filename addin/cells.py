@@ -12,6 +12,11 @@ MAX_SERIAL = 2958465  # 9999-12-31
 _LETTERS: dict[int, str] = {}
 
 
+def sheet_ref(sheet: str, ref: str = "") -> str:
+    """``'Sheet'!ref`` as a formula or defined name spells it (quotes doubled): 'A''s'!$A$1."""
+    return "'" + sheet.replace("'", "''") + "'!" + ref
+
+
 def col_letter(index: int) -> str:
     """1 → A, 27 → AA."""
     hit = _LETTERS.get(index)

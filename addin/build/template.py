@@ -17,6 +17,7 @@ import sheets_schema as S
 from sheets_schema import Column, Kind, Lang, SheetSpec
 from sheets_schema.settings import PARAMS
 
+from ..cells import sheet_ref
 from ..i18n import word
 from ..io import marks
 from ..writes import COMPUTED_FILL, HEADER_FILL, NUM_FMT
@@ -130,7 +131,7 @@ def _settings_sheet(wb, fmts: Formats, lang: Lang, overrides: dict[str, Any]) ->
 def _output_sheet(wb, fmts: Formats, spec: SheetSpec, lang: Lang) -> None:
     ws = wb.add_worksheet(spec.name(lang))
     # the mark that makes it the add-in's own sheet (addin.io.marks), hidden like Excel's own names
-    wb.define_name(marks.PREFIX + spec.key, "='" + spec.name(lang).replace("'", "''") + "'!$A$1")
+    wb.define_name(marks.PREFIX + spec.key, "=" + sheet_ref(spec.name(lang), "$A$1"))
     wb.defined_names[-1][3] = True  # XlsxWriter's [name, sheet, formula, hidden]; no API for hidden
     if spec.key == "credit_form":
         ws.write_string(0, 0, word(lang, "客户授信申请表", "Credit Application"), fmts.title)

@@ -10,8 +10,10 @@ import re
 
 from lxml import etree
 
+from ..cells import sheet_ref
 from .opc import DOC_REL_NS
 from .package import Package
+from .workbook_xml import defined_names
 
 PREFIX = "_crm_out."
 CHARTSHEET_REL = DOC_REL_NS + "/chartsheet"
@@ -50,17 +52,8 @@ def mark(pkg: Package, key: str, tab: str) -> None:
     """Record that ``tab`` is the add-in's sheet for output ``key`` (replacing an older mark)."""
     root = _root(pkg)
     main = etree.QName(root).namespace
-    names = root.find(f"{{{main}}}definedNames")
-    ref = "'" + tab.replace("'", "''") + "'!$A$1"
-    if names is None:
-        # CT_Workbook order: … sheets, functionGroups, externalReferences, definedNames, calcPr …
-        names = etree.Element(f"{{{main}}}definedNames")
-        anchor = root.find(f"{{{main}}}sheets")
-        for tag in ("functionGroups", "externalReferences"):
-            el = root.find(f"{{{main}}}{tag}")
-            if el is not None:
-                anchor = el
-        anchor.addnext(names)
+    names = defined_names(root)
+    ref = sheet_ref(tab, "$A$1")
     for el in names:
         if el.get("name") == PREFIX + key:
             if el.text == ref and el.get("localSheetId") is None:

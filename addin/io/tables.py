@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ..cells import col_index
+from ..cells import col_index, sheet_ref
 from .opc import DOC_REL_NS
 from .package import Package
 
@@ -97,7 +97,7 @@ def grow_defined_names(pkg: Package, sheet: str, old_last: int, new_last: int) -
     """Defined names over a sheet's data (the autoFilter's _FilterDatabase, a user's own column
     names) that end on the last data row take in the rows added below."""
     xml = pkg.read(pkg.workbook_part)
-    quoted = ("'" + sheet.replace("'", "''") + "'!").encode()
+    quoted = sheet_ref(sheet).encode()
     plain = (sheet + "!").encode()
 
     def fix(m: re.Match) -> bytes:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ..cells import sheet_ref
 from .opc import DOC_REL_NS
 
 
@@ -49,6 +50,22 @@ def with_sheet_state(xml: bytes, name: str, hidden: bool) -> bytes | None:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def defined_names(root: etree._Element) -> etree._Element:
+    """workbook.xml's <definedNames>, added where CT_Workbook wants it when missing: after sheets,
+    functionGroups and externalReferences, before calcPr."""
+    main = etree.QName(root).namespace
+    names = root.find(f"{{{main}}}definedNames")
+    if names is None:
+        names = etree.Element(f"{{{main}}}definedNames")
+        anchor = root.find(f"{{{main}}}sheets")
+        for tag in ("functionGroups", "externalReferences"):
+            found = root.find(f"{{{main}}}{tag}")
+            if found is not None:
+                anchor = found
+        anchor.addnext(names)
+    return names
+
+
 def with_print_area(xml: bytes, name: str, ref: str | None) -> bytes | None:
     """workbook.xml with the tab's print area (``_xlnm.Print_Area``) set to ``ref`` (None: removed);
     None when nothing changes."""
@@ -59,20 +76,13 @@ def with_print_area(xml: bytes, name: str, ref: str | None) -> bytes | None:
     names = root.find(f"{{{main}}}definedNames")
     old = [] if names is None else [e for e in names if e.get("name") == "_xlnm.Print_Area"
                                     and e.get("localSheetId") == local]
-    want = None if ref is None else "'" + name.replace("'", "''") + "'!" + ref
+    want = None if ref is None else sheet_ref(name, ref)
     if [e.text for e in old] == ([want] if want else []):
         return None
     for e in old:
         names.remove(e)
     if want:
-        if names is None:
-            names = etree.Element(f"{{{main}}}definedNames")
-            anchor = root.find(f"{{{main}}}sheets")
-            for tag in ("functionGroups", "externalReferences"):
-                found = root.find(f"{{{main}}}{tag}")
-                if found is not None:
-                    anchor = found
-            anchor.addnext(names)
+        names = defined_names(root)
         el = etree.SubElement(names, f"{{{main}}}definedName", name="_xlnm.Print_Area", localSheetId=local)
         el.text = want
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
