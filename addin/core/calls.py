@@ -125,27 +125,29 @@ def days_to_birthday(birthday: dt.date | None, as_of: dt.date) -> int | None:
     return None  # pragma: no cover
 
 
-def interval_due(c: Customer, s: Settings, collections: bool = True) -> dt.date | None:
-    """Last contact + the contact interval: the grade's (calendar days), shorter for heat (working
-    days) and while money is overdue (a week) or about to fall due; None when never contacted."""
+def usual_due(c: Customer, s: Settings) -> dt.date | None:
+    """Last contact + the customer's usual interval: the grade's (calendar days), shorter for heat
+    (working days); None when never contacted."""
     if c.last_contact is None:
         return None
     last = c.last_contact
-    dues = [last + dt.timedelta(days=s.interval(c.grade))]
+    due = last + dt.timedelta(days=s.interval(c.grade))
     heat_days = {"hot": s.interval_hot, "warm": s.interval_warm}.get(c.heat or "")
-    if heat_days:
-        dues.append(add_working(last, heat_days))
-    if collections and c.collection is not None:
-        if c.collection.overdue_days:
-            dues.append(last + dt.timedelta(days=s.interval_overdue))
-        elif c.collection.upcoming_days is not None:
-            dues.append(last + dt.timedelta(days=s.remind_days + 1))
-    return min(dues)
+    return min(due, add_working(last, heat_days)) if heat_days else due
 
 
-def due_date(c: Customer, s: Settings) -> dt.date | None:
-    """The rep's open plan, else last contact + interval (None: never contacted, due at once)."""
-    return c.plan if c.plan is not None else interval_due(c, s)
+def interval_due(c: Customer, s: Settings, usual: dt.date | None = None) -> dt.date | None:
+    """The usual due date (``usual``, else worked out), shorter while money is overdue (a week)
+    or about to fall due; None when never contacted."""
+    usual = usual if usual is not None else usual_due(c, s)
+    if usual is None or c.collection is None:
+        return usual
+    last = c.last_contact
+    if c.collection.overdue_days:
+        return min(usual, last + dt.timedelta(days=s.interval_overdue))  # type: ignore[operator]
+    if c.collection.upcoming_days is not None:
+        return min(usual, last + dt.timedelta(days=s.remind_days + 1))  # type: ignore[operator]
+    return usual
 
 
 def previous_working(d: dt.date) -> dt.date:
@@ -162,7 +164,9 @@ def assess(c: Customer, as_of: dt.date, s: Settings) -> Priority:
     part = 0
     last = c.last_contact
     waiting = (as_of - last).days if last is not None else NEVER
-    due = due_date(c, s)
+    usual = usual_due(c, s)
+    # the due date: the rep's open plan, else last contact + interval (None: never contacted, due now)
+    due = c.plan if c.plan is not None else interval_due(c, s, usual)
     recent = last is not None and last >= previous_working(as_of)
     planned = c.plan is not None and c.plan <= as_of
     if c.heat == "denial":
@@ -171,7 +175,6 @@ def assess(c: Customer, as_of: dt.date, s: Settings) -> Priority:
         overdue = (as_of - c.plan).days  # type: ignore[operator]
         reasons.append(_r("planned_today") if overdue == 0 else _r("planned_overdue", days=overdue))
         tier, part = PLANNED, 50 + min(49, overdue)
-    weight = 0
     if c.stage in ("4", "5"):
         reasons.append(_r("stage" + c.stage))
     if c.expired:
@@ -196,7 +199,7 @@ def assess(c: Customer, as_of: dt.date, s: Settings) -> Priority:
         tier, part = PRIORITY, min(99, weight + GRADE_BONUS.get(c.grade, 0))
     if last is None:
         reasons.append(_r("never", grade=c.grade))
-    elif c.plan is None and (usual := interval_due(c, s, False)) is not None and usual <= as_of:
+    elif c.plan is None and usual is not None and usual <= as_of:
         reasons.append(_r("waiting", grade=c.grade, days=waiting))
     if tier is None and not recent:
         if due is None or due <= as_of:
@@ -324,15 +327,17 @@ def project(customers: list[Customer], start: dt.date, s: Settings, owner: str |
     """The rest of ``start``'s month, day by day, assuming every listed call happens that day
     (a call fulfils the customer's plan; no new plans are assumed)."""
     state = {c.customer_id: c for c in customers}
-    days = [d for d in working_days(start, month_end(start))]
     out = []
-    for d in days:
+    for d in working_days(start, month_end(start)):
         lists, _, _ = schedule(state.values(), d, s, owner)
         for entries in lists.values():
             for p in entries:
                 c = state[p.customer_id]
                 state[p.customer_id] = c._replace(last_contact=d, plan=None if c.plan and c.plan <= d else c.plan)
-        months = {rep: coverage([c for c in state.values() if c.owner == rep], d, s) for rep in lists}
+        books: dict[str, list[Customer]] = {}  # grouped once a day, not filtered once per rep
+        for c in state.values():
+            books.setdefault(c.owner, []).append(c)
+        months = {rep: coverage(books[rep], d, s) for rep in lists}
         out.append(ProjectedDay(d, {rep: len(v) for rep, v in lists.items()},
                                 {rep: m.share for rep, m in months.items()}))
     return out
