@@ -20,7 +20,6 @@ from ..core.identity import name_key, phone_key
 from ..io.package import PackageError, check_readable
 from ..io.xlsx_book import XlsxBook
 from ..core.parse import as_text
-from ..steps.aging import ledger
 from ..steps.changelog import log_entries
 from ..table import Table, UnusableInput
 
@@ -116,8 +115,8 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
     out.rows["funnel"] = funnel
 
     invoices = []
-    # the same ledger as the rep's aging: payments (收款记录) up to the as-of date, credits netted
-    for it in ledger(loaded, day)[0]:
+    # the rep's aging's own ledger: payments (收款记录) up to the as-of date, credits netted
+    for it in facts.aging.items:
         inv = it.invoice
         ref = inv.invoice_date if s.aging_basis == "invoice" else it.due
         invoices.append({"invoice_no": inv.invoice_no, "last_payment": inv.last_payment,
