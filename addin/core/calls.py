@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from .collections import Collection
 from .settings import Settings
-from .workdays import add_working, is_working, left_in_month, month_end, working_days
+from .workdays import add_working, is_working, left_in_month, month_end, month_start, working_days
 
 NEVER = 10**6  # waiting days of a customer never contacted
 PLANNED, COVERAGE, PRIORITY, DUE, AHEAD = 4, 3, 2, 1, 0
@@ -217,10 +217,6 @@ def assess(c: Customer, as_of: dt.date, s: Settings) -> Priority:
 
 def _order(p: Priority) -> tuple:
     return (-p.score, -p.waiting, GRADE_RANK.get(p.grade, 3), p.customer_id)
-
-
-def month_start(d: dt.date) -> dt.date:
-    return d.replace(day=1)
 
 
 def days_left(as_of: dt.date, s: Settings) -> int:

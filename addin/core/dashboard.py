@@ -2,7 +2,6 @@
 coverage this month per rep, the pipeline and the weighted forecast."""
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -67,26 +66,6 @@ class Coverage:
     @property
     def share(self) -> float:
         return self.contacted / self.customers if self.customers else 0.0
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def coverage(owners: dict[str, str | None], contacts: Iterable[tuple[str | None, dt.date | None]],
-             as_of: dt.date) -> list[Coverage]:
-    """Per rep (sorted): ``owners`` maps customer → rep; a contact counts when dated this month,
-    up to the as-of date, whoever made it."""
-    first = month_start(as_of)
-    reached = {cid for cid, day in contacts if cid is not None and day is not None and first <= day <= as_of}
-    per: dict[str, list[int]] = {}
-    for cid, rep in owners.items():
-        if not rep:
-            continue
-        n = per.setdefault(rep, [0, 0])
-        n[0] += 1
-        n[1] += cid in reached
-    return [Coverage(rep, n, c) for rep, (n, c) in sorted(per.items())]
 
 
 def total_coverage(per_rep: list[Coverage]) -> float:

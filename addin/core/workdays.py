@@ -24,6 +24,10 @@ def add_working(d: dt.date, n: int) -> dt.date:
     return d
 
 
+def month_start(d: dt.date) -> dt.date:
+    return d.replace(day=1)
+
+
 def month_end(d: dt.date) -> dt.date:
     nxt = dt.date(d.year + d.month // 12, d.month % 12 + 1, 1)
     return nxt - DAY

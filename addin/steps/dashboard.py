@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from itertools import chain
 from typing import Any
 
 import sheets_schema as S
 
 from ..core.changes import Conversion, conversion, days_per_stage
-from ..core.dashboard import (Coverage, ParetoPoint, coverage, forecast, funnel_counts, grade_share, month_start,
-                              pareto, pipeline, total_coverage)
+from ..core.calls import coverage as month_coverage
+from ..core.dashboard import (Coverage, ParetoPoint, forecast, funnel_counts, grade_share, pareto, pipeline,
+                              total_coverage)
+from ..core.workdays import month_start
 from ..sheets.dashboard import dashboard_sheet
 from ..sheets.memory import daily_sheet
 from . import Context, Output, step
@@ -84,11 +85,13 @@ def figures(r: Context, owner: str | None) -> tuple[DashboardFacts, dict[str | N
     grades = r.facts.grades.grades if r.facts.grades else {}
     sales = [(grades.get(cid), cards[cid].annual_sales) for cid in mine]
     funnel = [f for f in r.table("funnel").tuples(["customer_id", "stage", "abandoned", "expected_amount"])]
-    contacts = chain(r.table("contacts").tuples(["customer_id", "date"]),
-                     ((x.get("customer_id"), x.get("date")) for x in r.loaded.call_results))
-    # the month's book as the call list counts it: customers dropped (Denial) are not to be called
-    heats = r.facts.calls.heats if r.facts.calls else {}
-    per_rep = coverage({cid: o for cid, o in owners.items() if heats.get(cid) != "denial"}, contacts, r.as_of)
+    # the month's coverage as the call list counts it (its book leaves dropped customers out; the
+    # results harvested this refresh count): one computation, core.calls.coverage
+    books: dict[str, list[Any]] = {}
+    for c in r.facts.calls.people:
+        books.setdefault(c.owner, []).append(c)
+    per_rep = [Coverage(rep, m.book, m.contacted)
+               for rep in sorted(books) for m in (month_coverage(books[rep], r.as_of, s),)]
     report = r.facts.aging
     aged = [c for c in report.customers] if report is not None else []
 
