@@ -212,9 +212,11 @@ def credit_form(path: Path = typer.Argument(..., help="The workbook."),
     """
     result = run_job(path, jobs.credit_form, customer_id=customer_id, as_of=parse_as_of(as_of))
     cid, a = result.form
-    approver = S.SURVEY.col("approver").choice(a.approver).label(result.loaded.lang)
+    lang = result.loaded.lang
+    approver = S.SURVEY.col("approver").choice(a.approver).label(lang)
+    action = S.SURVEY.col("limit_action").choice(a.action).label(lang)
     out.print(f"{path.name}: {result.loaded.tab(S.CREDIT_FORM)} filled for {cid}: score {a.score:g}, grade {a.grade}, suggested "
-              f"{a.suggested:,.0f}, approver {approver}", markup=False)
+              f"{a.suggested:,.0f}, {action}, approver {approver} (by {a.amount:,.0f})", markup=False)
     if result.errors:
         out.print(f"note: the workbook has {result.errors} data errors elsewhere (run crm validate)", markup=False)
 

@@ -151,7 +151,11 @@ def credit_form(book: Book, customer_id: str, *, as_of: dt.date | None = None) -
     survey, assessment = latest
     ledger = next((c for c in result.facts.aging.customers if c.customer_id == customer_id), None)
     card = cards[customer_id]
-    form = credit_form_sheet(card, survey, assessment, ledger, loaded.as_of, loaded.lang, loaded.tab(S.CREDIT_FORM))
+    st = loaded.settings
+    form = credit_form_sheet(card, survey, assessment, ledger, loaded.as_of, loaded.lang, loaded.tab(S.CREDIT_FORM),
+                             limits=(st.limit_account_manager, st.limit_direct_sales, st.limit_regional),
+                             resurvey=result.facts.credit.resurvey.get(customer_id, ()),
+                             resurvey_months=st.resurvey_months, dunning_bounds=st.dunning_levels)
     result.plan = Plan(outputs=[form])
     result.form = (customer_id, assessment)
     return result

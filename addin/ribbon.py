@@ -33,8 +33,8 @@ TEXT = {
     "abc": ("ABC 分级：A {A} 户，B {B} 户，C {C} 户。", "ABC grades: A {A}, B {B}, C {C}."),
     "aging": ("未收余额 {outstanding:,.2f}，逾期 {overdue:,.2f}，超额度客户 {over} 户。",
               "Outstanding {outstanding:,.2f}, overdue {overdue:,.2f}, over-limit customers: {over}."),
-    "form": ("已为 {cid} 填写授信申请：得分 {score:g}，等级 {grade}，建议额度 {suggested:,.0f}，审批人 {approver}。",
-             "Credit form filled for {cid}: score {score:g}, grade {grade}, suggested {suggested:,.0f}, "
+    "form": ("已为 {cid} 填写授信申请：得分 {score:g}，等级 {grade}，建议额度 {suggested:,.0f}，{action}，审批人 {approver}。",
+             "Credit form filled for {cid}: score {score:g}, grade {grade}, suggested {suggested:,.0f}, {action}, "
              "approver {approver}."),
     "exported": ("账龄报告已导出：{path}", "Aging report exported: {path}"),
     "no_customer": ("请先选中某个客户所在行的单元格（客户资料卡、销售漏斗或信用调查）。",
@@ -122,7 +122,9 @@ def _credit_form(live: LiveBook, book: Any) -> list[str]:
     jobs.apply(live, result.plan)
     _, a = result.form
     approver = S.SURVEY.col("approver").choice(a.approver).label(result.loaded.lang)
-    return [t("form", lang, cid=cid, score=a.score, grade=a.grade, suggested=a.suggested, approver=approver)]
+    action = S.SURVEY.col("limit_action").choice(a.action).label(result.loaded.lang)
+    return [t("form", lang, cid=cid, score=a.score, grade=a.grade, suggested=a.suggested, action=action,
+              approver=approver)]
 
 
 def _export_aging(live: LiveBook, book: Any) -> list[str]:

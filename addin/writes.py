@@ -65,6 +65,7 @@ STYLES: dict[str, StyleSpec] = {
     "label": StyleSpec(bold=True, border="all", valign="center", wrap=True),
     "note": StyleSpec(italic=True, wrap=True, valign="top"),
     "error": StyleSpec(bold=True, color="C00000"),
+    "decision": StyleSpec(bold=True, color="C00000", border="all", wrap=True, valign="center"),
     "warning": StyleSpec(color="9C5700"),
     "kpi_label": StyleSpec(bold=True, fill=HEADER_FILL, border="all", align="center", valign="center", wrap=True),
     **_kind_styles("kpi_", bold=True, size=14, border="all", align="center", valign="center"),

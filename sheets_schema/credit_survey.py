@@ -8,6 +8,15 @@ APPROVER = (
     Choice("general_manager", "总经理", "總經理", "General Manager"),
 )
 
+#: what a survey's application does to the card's 授信额度 (core.credit.limit_action)
+LIMIT_ACTION = (
+    Choice("new", "新增授信", "新增授信", "New"),
+    Choice("keep", "维持", "維持", "Keep"),
+    Choice("raise", "调增", "調增", "Raise"),
+    Choice("cut", "下调", "下調", "Cut"),
+    Choice("cancel", "取消授信", "取消授信", "Cancel"),
+)
+
 CREDIT_GRADE = (
     Choice("AAA", "AAA", "AAA", "AAA"),
     Choice("AA", "AA", "AA", "AA"),
@@ -57,7 +66,14 @@ SHEET = SheetSpec(
         col("credit_grade", "信用等级", "信用等級", "Credit Grade", Kind.CHOICE, choices=CREDIT_GRADE,
             computed=True, width=9),
         col("suggested_limit", "建议额度", "建議額度", "Suggested Limit", Kind.MONEY, computed=True, width=13),
-        col("approver", "审批人", "審批人", "Approver", Kind.CHOICE, choices=APPROVER, computed=True, width=12),
+        col("limit_action", "授信调整", "授信調整", "Limit Action", Kind.CHOICE, choices=LIMIT_ACTION, computed=True,
+            width=10, note_zh="对客户资料卡现有授信额度的处理：建议额度低于现有额度为下调，资不抵债为取消授信。由插件计算填写，请勿手工修改。",
+            note_en="What the application does to the card's credit limit: a suggestion below it is a cut, negative "
+                    "equity a cancellation. Filled by the add-in."),
+        col("approver", "审批人", "審批人", "Approver", Kind.CHOICE, choices=APPROVER, computed=True, width=12,
+            note_zh="按申请额度与建议额度中较大者（下调或取消时含现有额度）对照设置中的审批上限确定。由插件计算填写，请勿手工修改。",
+            note_en="By the larger of the requested and suggested limit (with the current limit for a cut or "
+                    "cancellation) against the approval limits in Settings. Filled by the add-in."),
         col("resurvey", "需复查", "需複查", "Re-survey", computed=True, width=24,
             note_zh="客户最近一次调查需要复查的原因：调查超过间隔、超额度、逾期超过 90 天。由插件计算填写，请勿手工修改。",
             note_en="Why the customer's latest survey is due again: too old, over the limit, over 90 days overdue. "

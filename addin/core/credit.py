@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sheets_schema import Record
@@ -22,6 +23,18 @@ GRADE_BANDS = ((90, "AAA"), (80, "AA"), (70, "A"), (60, "B"), (0, "C"))
 #: share of net assets (期末资产总额 − 负债总额) a grade may be extended on credit
 NET_ASSET_FACTOR = {"AAA": 0.20, "AA": 0.15, "A": 0.10, "B": 0.05, "C": 0.0}
 ROUND_TO = 1000
+
+
+#: the approval levels, lowest first: each signs what is within its limit (设置 审批上限)
+LEVELS = ("account_manager", "direct_sales_manager", "regional_manager", "general_manager")
+
+
+def half_up(x: float, places: int = 2) -> float:
+    """``x`` rounded half away from zero to ``places`` decimals, as a person rounds (7.555 → 7.56,
+    7.545 → 7.55), not as binary floats do (round(7.555, 2) is 7.55 because 7.555 is stored as
+    7.55499…). Float noise below 1e-9 is dropped first, so a computed 7.554999999999 is 7.555."""
+    d = Decimal(repr(float(x))).quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
+    return float(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)) + 0.0
 
 
 def _num(x: Any) -> float | None:
@@ -93,7 +106,7 @@ def management_points(row: Record) -> float:
 
 def score(r: Ratios, row: Record, s: Settings) -> float:
     fin = sum(ratio_points(r, s.turnover_benchmark).values()) / 4
-    return round(100 * (s.financial_weight * fin + (1 - s.financial_weight) * management_points(row)), 1)
+    return half_up(100 * (s.financial_weight * fin + (1 - s.financial_weight) * management_points(row)))
 
 
 def grade(points: float) -> str:
@@ -135,6 +148,42 @@ def approver(amount: float | None, s: Settings) -> str:
     return "general_manager"
 
 
+def chain(level: str) -> tuple[str, ...]:
+    """Who signs, in order: every level from 客户经理 up to the one the amount requires."""
+    return LEVELS[:LEVELS.index(level) + 1]
+
+
+def limit_action(current: float | None, requested: float | None, suggested: float, is_insolvent: bool) -> str:
+    """What the application does to the customer's 授信额度 (the card's current limit):
+
+    - ``cancel``: negative equity (资不抵债) — any limit goes, cash or secured only;
+    - ``cut``: the suggestion is below the current limit;
+    - ``raise``: the request is above the current limit (the suggestion is not below it);
+    - ``keep``: a current limit neither cut nor raised (a renewal);
+    - ``new``: no current limit (blank or 0).
+    """
+    if is_insolvent:
+        return "cancel"
+    cur = _num(current) or 0.0
+    if cur <= 0:
+        return "new"
+    if suggested < cur:
+        return "cut"
+    if (_num(requested) or 0.0) > cur:
+        return "raise"
+    return "keep"
+
+
+def approval_amount(requested: float | None, suggested: float, current: float | None, action: str) -> float:
+    """The amount the approver is chosen by: the larger of the request and the suggestion — and,
+    for a cut or a cancellation, of the current limit being taken away (whoever may grant a limit
+    decides its withdrawal)."""
+    amounts = [_num(requested) or 0.0, suggested]
+    if action in ("cut", "cancel"):
+        amounts.append(_num(current) or 0.0)
+    return max(amounts)
+
+
 def insolvent(row: dict[str, Any]) -> bool:
     """资不抵债: total liabilities above the total assets at the end of the period."""
     end, liab = _num(row.get("assets_end")), _num(row.get("total_liabilities"))
@@ -157,10 +206,14 @@ class Assessment:
     points: dict[str, float] | None = None  # ratio points 0–1, as scored
     cap: str | None = None  # why the grade was capped (a CAPS key), None when it was not
     turnover_benchmark: float = 1.0
+    action: str = "new"  # limit_action: new / keep / raise / cut / cancel
+    current: float | None = None  # the card's 授信额度 when assessed
 
 
 def assess(row: Record, s: Settings, annual_sales: float | None = None,
-           payment_terms: int | None = None) -> Assessment:
+           payment_terms: int | None = None, current_limit: float | None = None) -> Assessment:
+    """Score, grade, suggestion, what it does to ``current_limit`` (the card's 授信额度) and who
+    must approve it."""
     r = ratios(row)
     pts = score(r, row, s)
     g = grade(pts)
@@ -169,9 +222,11 @@ def assess(row: Record, s: Settings, annual_sales: float | None = None,
         g = CAPS[cap]
     sug = suggested_limit(row, g, annual_sales, payment_terms)
     requested = _num(row.get("requested_limit"))
-    amount = requested if requested is not None and requested > 0 else sug
+    current = _num(current_limit)
+    action = limit_action(current, requested, sug, cap == "insolvent")
+    amount = approval_amount(requested, sug, current, action)
     return Assessment(r, pts, g, sug, approver(amount, s), amount, ratio_points(r, s.turnover_benchmark), cap,
-                      s.turnover_benchmark)
+                      s.turnover_benchmark, action, current)
 
 
 def add_months(d: dt.date, months: int) -> dt.date:

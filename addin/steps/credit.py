@@ -23,19 +23,21 @@ def run(r: Context) -> tuple[Output, CreditFacts]:
     t = r.table("survey")
     cards = r.loaded.customer_cards()
     keys = ("quick_ratio", "debt_ratio", "asset_turnover", "net_margin", "credit_score", "credit_grade",
-            "suggested_limit", "approver", "resurvey")
+            "suggested_limit", "limit_action", "approver", "resurvey")
     values: dict[str, dict[int, Any]] = {k: {} for k in keys}
     out = Output()
     latest: dict[str, tuple[dt.date, int, Record, Assessment]] = {}
     for row in t.records():
         i = row.i
         card = cards.get(row.customer_id)
-        a = assess(row, r.settings, card.annual_sales if card else None, card.payment_terms if card else None)
+        a = assess(row, r.settings, card.annual_sales if card else None, card.payment_terms if card else None,
+                   card.credit_limit if card else None)
         for k in ("quick_ratio", "debt_ratio", "asset_turnover", "net_margin"):
             values[k][i] = getattr(a.ratios, k)
         values["credit_score"][i] = a.score
         values["credit_grade"][i] = a.grade
         values["suggested_limit"][i] = a.suggested
+        values["limit_action"][i] = a.action
         values["approver"][i] = a.approver
         for ratio in a.ratios.zero_denominators:
             out.issues.append(t.new_issue(i, DENOMINATOR[ratio], "zero_denominator", "warning",
