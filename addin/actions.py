@@ -15,6 +15,9 @@ ACTIONS: dict[str, tuple[str, str, str, str]] = {
               "Call List", "Save the results typed in the list to the contact log, then build today's list."),
     "credit_form": ("填写授信申请", "为当前单元格所在行的客户填写授信申请表。",
                     "Credit Form", "Fill the credit application for the customer in the active cell's row."),
+    "check_orders": ("订单信用检查", "按授信额度、未收余额、在途订单和逾期天数检查“订单”表里每张未发货订单：通过、超额度、逾期暂停或需审批。",
+                     "Check Orders", "Check every open order in Orders against the credit limit, the balance, the "
+                     "open orders and overdue debt: pass, over limit, overdue hold or needs approval."),
     "aging": ("刷新账龄", "按基准日期生成账龄分析。", "Aging", "Build the aging analysis as of the as-of date."),
     "export_aging": ("导出账龄报告", "把账龄报告导出为 Excel 文件（带图表），保存在工作簿旁边。",
                      "Export Aging", "Export the aging report as an Excel file with a chart, next to the workbook."),

@@ -252,6 +252,42 @@ def aging(path: Path = typer.Argument(..., help="The workbook."), as_of: Optiona
     raise typer.Exit(result.exit_code)
 
 
+@app.command("check-orders")
+def check_orders(path: Path = typer.Argument(..., help="The workbook."), as_of: Optional[str] = AsOf) -> None:
+    """Check every open order of 订单 against the customer's credit (信用检查, 检查说明).
+
+    通过 / 超额度 / 逾期暂停 / 需审批 with the approver by the excess; prints the held orders.
+    Exit 2 when the workbook has no 订单 sheet; 1 for errors in 订单 or in the rows the balances
+    come from.
+    """
+    from .sheets.order_check import check_note
+
+    t0 = time.perf_counter()
+    result = run_job(path, jobs.check_orders, as_of=parse_as_of(as_of))
+    facts, lang = result.facts.orders, result.loaded.lang
+    spec = S.ORDERS.col("credit_check")
+    counts = facts.counts()
+    summary = "  ".join(f"{spec.choice(k).label(lang)} {counts.get(k, 0)}"
+                        for k in ("pass", "over_limit", "overdue_hold", "needs_approval"))
+    out.print(f"{path.name}: {len(facts.checks)} open orders of {len(facts.orders)} as of {result.loaded.as_of}: "
+              f"{summary} ({time.perf_counter() - t0:.1f}s)", markup=False)
+    held = [(i, c) for i, c in sorted(facts.checks.items()) if c.held]
+    if held:
+        t = RichTable(show_edge=False)
+        for h in ("row", "date", "customer", "amount", "check", "note"):
+            t.add_column(h)
+        orders = {o.i: o for o in facts.orders}
+        for i, c in held[:50]:
+            o = orders[i]
+            t.add_row(str(facts.rows[i]), o.date.isoformat(), o.customer_id, f"{o.amount:,.2f}",
+                      spec.choice(c.outcome).label(lang), check_note(c, result.loaded.settings.hold_overdue_days, lang))
+        out.print(t)
+        if len(held) > 50:
+            out.print(f"  … {len(held) - 50} more held orders in {result.loaded.tab(S.ORDERS)}", markup=False)
+    print_issues([x for x in result.issues if x.is_error], limit=10)
+    raise typer.Exit(result.exit_code)
+
+
 @app.command()
 def statement(path: Path = typer.Argument(..., help="The workbook."),
               customer_id: str = typer.Argument(..., help="客户编号 of the customer."),

@@ -17,6 +17,7 @@ from .io.model import Book
 from .loader import Loaded, load
 from .steps import DEFAULT as DEFAULT_STEPS
 from .steps import Facts
+from .table import UnusableInput
 from .validate.issues import Issue
 from .sheets.report import report_sheet
 from .validate.report import highlights, ordered
@@ -245,3 +246,22 @@ def aging(book: Book, *, as_of: dt.date | None = None) -> Result:
     result = refresh(book, as_of=as_of, steps=("aging",))
     result.scope = aging_errors(result)
     return result
+
+
+def check_orders(book: Book, *, as_of: dt.date | None = None) -> Result:
+    """订单's 信用检查 and 检查说明 as of the date (the ledger, the cards' limits); writes those two
+    columns and 校验结果 only. A workbook without 订单 is unusable for this job (exit 2). The exit
+    code counts the errors of 订单 and of the rows the aging used (the balances checked against)."""
+    result = refresh(book, as_of=as_of, steps=("orders",))
+    loaded = result.loaded
+    if "orders" not in loaded.tabs:
+        raise UnusableInput(f"no sheet {S.ORDERS.zh} ({S.ORDERS.en}): add one with the headers "
+                            + "、".join(c.zh for c in S.ORDERS.input_columns))
+    tab = loaded.tab(S.ORDERS)
+    validation = loaded.tab(S.VALIDATION)
+    plan = result.plan
+    result.plan = Plan(columns={k: v for k, v in plan.columns.items() if k == tab},
+                       outputs=[o for o in plan.outputs if o.name == validation], highlights=plan.highlights)
+    result.scope = aging_errors(result) + [x for x in result.issues if x.is_error and x.sheet == tab]
+    return result
+

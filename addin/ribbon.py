@@ -36,6 +36,8 @@ TEXT = {
     "form": ("已为 {cid} 填写授信申请：得分 {score:g}，等级 {grade}，建议额度 {suggested:,.0f}，{action}，审批人 {approver}。",
              "Credit form filled for {cid}: score {score:g}, grade {grade}, suggested {suggested:,.0f}, {action}, "
              "approver {approver}."),
+    "orders": ("订单信用检查：通过 {pass_} 张，超额度 {over} 张，逾期暂停 {hold} 张，需审批 {approve} 张。",
+               "Order check: {pass_} pass, {over} over the limit, {hold} on overdue hold, {approve} need approval."),
     "exported": ("账龄报告已导出：{path}", "Aging report exported: {path}"),
     "no_customer": ("请先选中某个客户所在行的单元格（客户资料卡、销售漏斗或信用调查）。",
                     "Select a cell in a customer's row first (Customers, Funnel or Credit Survey)."),
@@ -127,6 +129,18 @@ def _credit_form(live: LiveBook, book: Any) -> list[str]:
               approver=approver)]
 
 
+def _check_orders(live: LiveBook, book: Any) -> list[str]:
+    result = jobs.check_orders(live)
+    jobs.apply(live, result.plan)
+    n = result.facts.orders.counts()
+    lang = result.loaded.lang
+    lines = [t("orders", lang, pass_=n.get("pass", 0), over=n.get("over_limit", 0), hold=n.get("overdue_hold", 0),
+               approve=n.get("needs_approval", 0))]
+    if result.errors or result.warnings:
+        lines.append(t("issues", lang, errors=result.errors, warnings=result.warnings))
+    return lines
+
+
 def _export_aging(live: LiveBook, book: Any) -> list[str]:
     lang = _lang(book)
     full = Path(str(getattr(book, "fullname", "")))
@@ -145,6 +159,7 @@ HANDLERS: dict[str, Callable[[LiveBook, Any], list[str]]] = {
     "grades": lambda live, book: _run(live, book, ("grades",)),
     "calls": lambda live, book: _run(live, book, ("grades", "calls")),
     "credit_form": _credit_form,
+    "check_orders": _check_orders,
     "aging": lambda live, book: _run(live, book, ("aging",)),
     "export_aging": _export_aging,
 }

@@ -3,7 +3,7 @@
 One module per sheet; this package is the single source the template builder,
 the reader, the validator and both engines use.
 """
-from . import contacts, credit_survey, customers, funnel, outputs, payments, receivables, settings
+from . import contacts, credit_survey, customers, funnel, orders, outputs, payments, receivables, settings
 from .outputs import aging_columns, bucket_columns
 from .records import Record, blank, record, record_type
 from .base import COMPUTED_NOTE, LANGS, Choice, Column, Kind, Lang, SheetSpec, fold
@@ -15,6 +15,7 @@ CONTACTS = contacts.SHEET
 SURVEY = credit_survey.SHEET
 RECEIVABLES = receivables.SHEET
 PAYMENTS = payments.SHEET
+ORDERS = orders.SHEET
 CALL_LIST = outputs.CALL_LIST
 CREDIT_FORM = outputs.CREDIT_FORM
 AGING = outputs.AGING
@@ -25,7 +26,8 @@ CHANGELOG = outputs.CHANGELOG
 SNAPSHOT = outputs.SNAPSHOT
 DAILY = outputs.DAILY
 
-INPUT_SHEETS: tuple[SheetSpec, ...] = (SETTINGS, CUSTOMERS, FUNNEL, CONTACTS, SURVEY, RECEIVABLES, PAYMENTS)
+INPUT_SHEETS: tuple[SheetSpec, ...] = (SETTINGS, CUSTOMERS, FUNNEL, CONTACTS, SURVEY, RECEIVABLES, PAYMENTS,
+                                       ORDERS)
 
 OUTPUT_SHEETS: tuple[SheetSpec, ...] = (CALL_LIST, CREDIT_FORM, AGING, STATEMENT, DASHBOARD, CHANGELOG, VALIDATION,
                                         SNAPSHOT, DAILY)
@@ -47,7 +49,7 @@ def sheet_for_name(name: str) -> SheetSpec | None:
 __all__ = [
     "ALL_SHEETS", "AGING", "aging_columns", "bucket_columns", "BY_KEY", "CALL_LIST", "COMPUTED_NOTE", "CONTACTS", "CREDIT_FORM",
     "CUSTOMERS", "CHANGELOG", "DAILY", "DASHBOARD", "MEMORY_SHEETS", "SNAPSHOT", "Choice", "Column", "FUNNEL",
-    "INPUT_SHEETS", "Kind", "LANGS", "Lang",
+    "INPUT_SHEETS", "Kind", "LANGS", "Lang", "ORDERS",
     "OUTPUT_SHEETS", "PAYMENTS", "RECEIVABLES", "STATEMENT", "SETTINGS", "SURVEY", "SheetSpec", "VALIDATION", "fold",
     "sheet_for_name", "Record", "record_type", "record", "blank",
 ]

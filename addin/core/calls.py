@@ -34,7 +34,7 @@ PLANNED, COVERAGE, PRIORITY, DUE, AHEAD = 4, 3, 2, 1, 0
 GRADE_RANK = {"A": 0, "B": 1, "C": 2}
 #: what each seed-named reason adds to a due customer's weight (tier 2)
 WEIGHT = {"stage5": 50, "stage4": 40, "expired": 40, "expired_on": 40, "very_likely": 30, "good": 20,
-          "birthday": 5, "birthday_today": 5, "resurvey": 10}
+          "birthday": 5, "birthday_today": 5, "resurvey": 10, "order_held": 30}
 GRADE_BONUS = {"A": 10, "B": 5}
 
 
@@ -79,6 +79,8 @@ class Customer(NamedTuple):
     birthday: dt.date | None = None
     problems: tuple[str, ...] = ()  # "sheet.column" keys of this customer's non-blocking errors
     resurvey: tuple[str, ...] = ()  # why its credit survey is due again (core.credit.resurvey_reasons)
+    #: an open order held by the credit check (core.orders): (outcome, amount held, approver key, days overdue)
+    order_hold: tuple[str, float, str | None, int] | None = None
 
 
 class Priority(NamedTuple):
@@ -189,13 +191,16 @@ def assess(c: Customer, as_of: dt.date, s: Settings) -> Priority:
         reasons.append(_r("receivable_due", days=col.upcoming_days, amount=col.upcoming_amount))
     if c.resurvey:
         reasons.append(_r("resurvey", why=c.resurvey, months=s.resurvey_months))
+    if c.order_hold is not None:
+        outcome, amount, who, days = c.order_hold
+        reasons.append(_r("order_held", outcome=outcome, amount=amount, who=who, days=days))
     bday = days_to_birthday(c.birthday, as_of)
     if bday is not None and bday <= s.birthday_days and c.birthday is not None:
         reasons.append(_r("birthday_today") if bday == 0 else
                        _r("birthday", month=c.birthday.month, day=c.birthday.day, days=bday))
     weight = sum(WEIGHT.get(r.code, 0) for r in reasons) + (col.weight if col else 0)
     if weight and tier is None and not recent and (due is None or due <= as_of or bday is not None
-                                                  and bday <= s.birthday_days):
+                                                  and bday <= s.birthday_days or c.order_hold is not None):
         tier, part = PRIORITY, min(99, weight + GRADE_BONUS.get(c.grade, 0))
     if last is None:
         reasons.append(_r("never", grade=c.grade))

@@ -128,6 +128,7 @@ class Settings(BaseModel):
     #: upper bounds of days overdue of each dunning level but the last (level n+1 = beyond)
     dunning_levels: tuple[int, ...] = _default("dunning_levels")
     remittance: str | None = _default("remittance")
+    hold_overdue_days: int = _default("hold_overdue_days")
     turnover_benchmark: float = _default("turnover_benchmark")
     resurvey_months: int = _default("resurvey_months")
     #: the win probability of each stage 0–7 (weighted forecast)

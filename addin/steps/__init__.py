@@ -53,12 +53,28 @@ class CreditFacts:
 
 
 @dataclass(frozen=True)
+class OrderFacts:
+    checks: dict[int, Any]  # 订单 data-row index → core.orders.Check, every open order
+    #: customer ID → (outcome, amount held, first held order's Check) of its held orders not yet approved
+    held: dict[str, tuple[str, float, Any]] = field(default_factory=dict)
+    orders: tuple[Any, ...] = ()  # every valid row of 订单 (core.orders.Order)
+    rows: dict[int, int] = field(default_factory=dict)  # data-row index → Excel row
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for c in self.checks.values():
+            out[c.outcome] = out.get(c.outcome, 0) + 1
+        return out
+
+
+@dataclass(frozen=True)
 class Facts:
     """What the steps found, one typed field per step (None: the step did not run)."""
 
     grades: GradeFacts | None = None
     calls: CallFacts | None = None
     credit: CreditFacts | None = None
+    orders: OrderFacts | None = None
     aging: Any = None  # core.aging.AgingReport (its .items: the ledger as of the date; .dso)
     changelog: Any = None  # steps.changelog.ChangeFacts
     dashboard: Any = None  # steps.dashboard.DashboardFacts
@@ -103,7 +119,7 @@ class Step:
 
 STEPS: dict[str, Step] = {}
 #: what `crm refresh` runs, in this order (output sheets new to a workbook are added in it)
-DEFAULT = ("grades", "calls", "credit", "aging", "dashboard", "changelog")
+DEFAULT = ("grades", "calls", "credit", "aging", "orders", "dashboard", "changelog")
 
 
 def step(name: str, needs: tuple[str, ...] = ()) -> Callable:

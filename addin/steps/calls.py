@@ -97,7 +97,15 @@ def _date(v: Any) -> dt.date | None:
         return None
 
 
-@step("calls", needs=("grades", "credit", "aging"))
+def _hold(held: tuple[str, float, Any] | None) -> tuple[str, float, str | None, int] | None:
+    """The call list's view of a customer's held orders (steps.orders)."""
+    if held is None:
+        return None
+    outcome, amount, check = held
+    return outcome, amount, check.approver, check.max_days
+
+
+@step("calls", needs=("grades", "credit", "aging", "orders"))
 def run(r: Context) -> tuple[Output, CallFacts]:
     s, lang, as_of = r.settings, r.lang, r.as_of  # as_of once: "today" is looked up when 设置 leaves it blank
     log = r.table("contacts")
@@ -120,6 +128,7 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     cards = {cid: c for cid, c in r.loaded.customer_cards().items() if c.owner is not None}
     owed = from_ledger(collections(r.facts.aging.items, s.remind_days), as_of)
     resurvey = r.facts.credit.resurvey
+    held = r.facts.orders.held if r.facts.orders is not None else {}
     seen_raw = ft.raw.get("plan_seen", [])
     entered_raw = ft.raw.get("plan_entered", [])
     first_run = not any(v is not None and v != "" for v in seen_raw)
@@ -148,7 +157,8 @@ def run(r: Context) -> tuple[Output, CallFacts]:
         expired = f.stage == "7" or f.contract_status == "expired" or (end is not None and end < as_of)
         found = problems.get(c.i, ()) + (funnel_problems.get(f.i, ()) if cid in funnel else ())
         people.append(Customer(cid, c.owner, grades.get(cid) or c.abc or "C", h, f.stage, f.intent, expired, end,
-                               last, plan, owed.get(cid), c.birthday, found, resurvey.get(cid, ())))
+                               last, plan, owed.get(cid), c.birthday, found, resurvey.get(cid, ()),
+                               _hold(held.get(cid))))
 
     lists, months, every = schedule(people, as_of, s, r.owner)
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
