@@ -325,7 +325,9 @@ def test_credit_survey_flags_resurvey_and_insolvency(tmp_path):
     res = cli("credit-form", path, "C2")
     assert res.exit_code == 0
     flat = [v for row in read_sheet(path, "授信申请") for v in row if v is not None]
-    assert "资不抵债：负债总额超过期末资产总额，信用等级不高于 C，只做现金交易或有担保品的交易。" in flat
+    assert flat[flat.index("授信调整") + 1] == "取消授信"
+    assert any(isinstance(v, str) and "资不抵债（负债总额 11.00 超过期末资产总额 10.00）" in v
+               and "只做现金交易或有担保品的交易" in v for v in flat)
 
 
 # ------------------------------------------------------------------ 对账单
