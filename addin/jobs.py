@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sheets_schema as S
+from sheets_schema.settings import scoped
 
 from .writes import AppendRows, ColumnBlock, OutputSheet
 from .io.model import Book
@@ -215,12 +216,13 @@ def statements(book: Book, *, owner: str | None = None, min_overdue: int | None 
 
 #: the input sheets whose errors leave rows out of the aging (設置 errors count only for these parameters)
 AGING_SHEETS = ("receivables", "payments")
-AGING_PARAMS = ("as_of", "aging_buckets", "aging_basis", "recovery_rates", "dunning_levels")
+AGING_PARAMS = scoped("aging")  # the parameters declared with scope=("aging",)
 
 
-def aging_errors(result: Result) -> list[Issue]:
+def aging_errors(result: Result, params: tuple[str, ...] = AGING_PARAMS) -> list[Issue]:
     """The errors in rows the aging used: 应收账款, 收款记录, the 客户资料卡 rows of customers with
-    invoices, and the 设置 rows of the aging's parameters. Errors elsewhere do not make the aging wrong."""
+    invoices, and the 设置 rows of ``params`` (the aging's parameters). Errors elsewhere do not make
+    the aging wrong."""
     from .core.settings import lookup_param
 
     loaded = result.loaded
@@ -230,7 +232,7 @@ def aging_errors(result: Result) -> list[Issue]:
     billed_rows = {customers.rows[i] for i, v in enumerate(customers.values.get("customer_id", [])) if v in billed}
     settings = loaded.tables["settings"]
     aging_rows = {settings.rows[i] for i, label in enumerate(settings.raw.get("parameter", []))
-                  if (p := lookup_param(label)) is not None and p.key in AGING_PARAMS}
+                  if (p := lookup_param(label)) is not None and p.key in params}
     out = []
     for x in result.issues:
         if not x.is_error:
@@ -262,6 +264,12 @@ def check_orders(book: Book, *, as_of: dt.date | None = None) -> Result:
     plan = result.plan
     result.plan = Plan(columns={k: v for k, v in plan.columns.items() if k == tab},
                        outputs=[o for o in plan.outputs if o.name == validation], highlights=plan.highlights)
-    result.scope = aging_errors(result) + [x for x in result.issues if x.is_error and x.sheet == tab]
+    # the cards of customers with orders (their 授信额度), besides the aging's rows and parameters
+    cards = loaded.tables["customers"]
+    ordering = set(loaded.tables["orders"].values.get("customer_id", []))
+    card_rows = {cards.rows[i] for i, v in enumerate(cards.values.get("customer_id", [])) if v in ordering}
+    found = aging_errors(result, AGING_PARAMS + scoped("orders"))
+    result.scope = found + [x for x in result.issues if x.is_error and x not in found
+                            and (x.sheet == tab or (x.sheet == cards.name and x.row in card_rows))]
     return result
 
