@@ -13,7 +13,7 @@ from typing import Any
 import sheets_schema as S
 from sheets_schema.settings import scoped
 
-from .writes import AppendRows, ColumnBlock, OutputSheet
+from .writes import AppendRows, ColumnBlock, OutputSheet, fit_widths
 from .io.model import Book
 from .loader import Loaded, load
 from .steps import DEFAULT as DEFAULT_STEPS
@@ -174,7 +174,7 @@ def apply(book: Book, plan: Plan) -> None:
             book.set_highlights(name, plan.highlights[name])
         book.finish_sheet(name)
     for sheet in plan.outputs:
-        book.replace_sheet(sheet)
+        book.replace_sheet(fit_widths(sheet))
         book.finish_sheet(sheet.name)
     book.save()
 

@@ -6,7 +6,10 @@ Sheet builders and steps produce these plain records; the headless (xlsx file) a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+import math
+import unicodedata
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sheets_schema import Kind
@@ -141,6 +144,9 @@ class OutputSheet:
     paper_a4: bool = True
     fit_page: bool = False  # one page tall as well as wide
     print_area: Area | None = None
+    #: rows printed again at the top of every page (first, last; 1-based): the title and header
+    repeat_rows: tuple[int, int] | None = None
+    paper_a3: bool = False  # a wide report whose columns would print too small on A4
     hidden: bool = False
     charts: list[Chart] = field(default_factory=list)
 
@@ -174,3 +180,80 @@ class AppendRows:
     columns: list[int]  # 1-based column index of each value
     kinds: list[Kind]
     rows: list[list[Any]]
+
+
+def _shown(v: Any, fmt: str | None) -> int:
+    """How many characters a number or date shows in a format (a digit's width each)."""
+    if isinstance(v, (dt.date, dt.datetime)):
+        return 10
+    if fmt == "#,##0.00":
+        return len(f"{v:,.2f}")
+    if fmt == "0.0%":
+        return len(f"{v * 100:.1f}%")
+    if fmt == "0":
+        return len(f"{v:.0f}")
+    if fmt == "0.00":
+        return len(f"{v:.2f}")
+    return min(len(f"{v:.10g}"), 11)  # General: at most 11 characters
+
+
+def text_width(text: str) -> int:
+    """Width of a text in digit widths: a CJK or full-width character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+#: characters a column holds beyond its widest value: Excel's cell padding, and LibreOffice's
+#: substitute fonts whose digits are a little wider than the workbook's own
+WIDTH_PAD = 2.5
+
+
+def fit_widths(sheet: OutputSheet) -> OutputSheet:
+    """``sheet`` with every column at least as wide as its widest number or date as formatted
+    (bold and larger type counted), so no total ever shows "###". Text is not measured: it runs
+    into the next cell or is cut, never "###". A cell merged across columns is left out.
+    A landscape sheet fitted to its width whose printed columns are wider than A4 prints readably
+    (:data:`A4_LANDSCAPE_CHARS`) is set on A3."""
+    merged = {(r, c) for r1, c1, r2, c2 in sheet.merges if c2 > c1 for r in range(r1, r2 + 1)
+              for c in range(c1, c2 + 1)}
+    need: dict[int, float] = {}
+    plain = [STYLES.get(x) for x in sheet.column_styles]
+    for r, row in enumerate(sheet.rows, start=1):
+        for c, v in enumerate(row):
+            spec = None
+            if isinstance(v, Styled):
+                spec, v = STYLES.get(v.style), v.value
+            if v is None or isinstance(v, bool) or not isinstance(v, (str, int, float, dt.date)):
+                continue
+            if merged and (r, c + 1) in merged:
+                continue
+            if isinstance(v, str):  # text is measured in totals only ("超额度 50 户"): a label, not data
+                if spec is None or spec.num_fmt is not None or not spec.bold or spec.border != "top":
+                    continue
+                width = math.ceil(text_width(v) * 1.1) + WIDTH_PAD
+                if width > need.get(c, 0):
+                    need[c] = width
+                continue
+            if spec is None:
+                spec = plain[c] if c < len(plain) else None
+            n = _shown(v, spec.num_fmt if spec else None)
+            scale = (1.1 if spec is not None and spec.bold else 1.0) * ((spec.size or 11) / 11 if spec else 1.0)
+            width = math.ceil(n * scale) + WIDTH_PAD
+            if width > need.get(c, 0):
+                need[c] = width
+    widths = list(sheet.widths)
+    if need:
+        widths += [8.43] * (max(need) + 1 - len(widths))
+        for c, wanted in need.items():
+            widths[c] = max(widths[c], wanted)
+    first, last = (sheet.print_area[1], sheet.print_area[3]) if sheet.print_area else (1, len(widths))
+    a3 = sheet.landscape and sheet.fit_width and not sheet.fit_page and sum(widths[first - 1:last]) > A4_LANDSCAPE_CHARS
+    if widths == list(sheet.widths) and a3 == sheet.paper_a3:
+        return sheet
+    return replace(sheet, widths=widths, paper_a3=a3 or sheet.paper_a3)
+
+
+#: the widest landscape sheet (in characters of the default font) A4 prints fitted to its width at
+#: 7 pt or more (271 mm between 0.5" margins ≈ 1,027 px at 96 dpi; 11 pt × 1,027 / (7 px × 230) ≈ 7.0
+#: pt); a wider one goes on A3 (≈ 10 pt at the same width)
+A4_LANDSCAPE_CHARS = 230
+

@@ -9,6 +9,7 @@ from addin.core.aging import aging, bucket_of, recovery_rate
 from addin.core.ledger import Invoice, Party, items_as_of
 from addin.core.settings import Settings
 from addin.build.workbook import build_workbook
+from addin.export.aging_export import to_pdf
 from external import need, need_soffice
 from helpers import cli, digest, read_sheet, rec
 from sheets_schema import CUSTOMERS as C
@@ -143,6 +144,8 @@ def test_aging_sheet_in_workbook_and_errors_left_out(tmp_path):
     assert body["C3"][4] == 40 and body["C3"][11] == 40  # 400 days old, 365天以上
     total = rows[5]
     assert total[0] == "合计" and total[4] == 1440
+    # every count in the total row says what it counts
+    assert (total[1], total[17], total[18]) == ("共 3 户", "超额度 1 户", "催收 3 户")
     assert rows[6][0] == "占比" and rows[6][4] == 1
     assert [r[:3] for r in read_sheet(path, "校验结果") if r[0] == "错误"] == [("错误", "应收账款", "D4")]
 
@@ -157,12 +160,18 @@ def test_csv_export_is_bom_utf8_and_injection_safe(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0][:3] == ["客户编号", "客户名称", "业务员"]
-    by = {r[0]: r for r in rows[1:]}
+    by = {r[0]: r for r in rows[1:4]}
     assert by["C1"][1] == "'=HYPERLINK(\"http://x\")" and by["C1"][2] == "'@张伟"
     assert by["C2"][1] == "'-乙公司" and by["C2"][2] == "'+李娜"
     assert "\r" not in out.read_text(encoding="utf-8-sig").replace("\r\n", "")
     assert by["C1"][4] == "1200.0" and by["C1"][12] == "1200.0"  # numbers stay numbers
-    assert len(rows) == 4
+    # below the customers: the labelled total, then the finance figures and the 8-week forecast
+    assert rows[4][:2] == ["合计", "共 3 户"] and rows[4][17:19] == ["超额度 1 户", "催收 3 户"] and rows[5] == []
+    assert rows[6] == ["财务指标"] and rows[7][0] == "应收账款周转天数 DSO（近 90 天开票）"
+    assert rows[11] == ["预计回款（未来 8 周）"]
+    assert rows[12][0] == "周" and rows[12][-2:] == ["8 周以后", "合计"]
+    assert rows[14][0] == "预计回款" and float(rows[14][-1]) == pytest.approx(1440 - 240 - 40 * 0.9, abs=0.01)
+    assert len(rows) == 15
 
 
 def test_csv_neutralises_tab_and_cr():
@@ -182,6 +191,11 @@ def test_xlsx_export_has_a_native_chart(tmp_path):
     assert "<c:barChart>" in chart and "$G$2:$L$2" in chart
     rows = read_sheet(out, "账龄分析")
     assert rows[1][0] == "客户编号" and rows[2][0] == "C1"
+    flat = {r[0]: r for r in rows if r and isinstance(r[0], str)}
+    assert flat["合计"][1] == "共 3 户" and flat["应收账款周转天数 DSO（近 90 天开票）"][4] is not None
+    assert flat["周"][12:14] == ("8 周以后", "合计") and flat["预计回款"][13] == 1164  # 1,440 − 276 allowance
+    sheet = zipfile.ZipFile(out).read("xl/workbook.xml").decode()
+    assert "_xlnm.Print_Titles" in sheet and "$1:$2" in sheet
 
 
 def test_unsupported_export_and_missing_libreoffice(tmp_path, monkeypatch):
@@ -209,3 +223,66 @@ def test_pdf_export_through_libreoffice(tmp_path):
     assert out.read_bytes().startswith(b"%PDF")
     text = pdf_text(out)
     assert "应收账款账龄分析" in text and "1,200.00" in text and "365天以上" in text
+    squeezed = text.replace(" ", "")  # pdftotext spaces CJK text as it likes
+    for label in ("共3户", "超额度1户", "催收3户", "应收账款周转天数DSO", "预计回款（未来8周）", "8周以后"):
+        assert label in squeezed, label
+    assert "###" not in text
+
+
+def test_long_output_sheets_repeat_their_header_and_fit_the_page(tmp_path):
+    """Print titles, landscape, fitted to the width; no total too wide for its column."""
+    path = ledger_book(tmp_path)
+    cli("refresh", path)
+    z = zipfile.ZipFile(path)
+    wb = z.read("xl/workbook.xml").decode()
+    for tab, rows in (("账龄分析", "$1:$2"), ("今日拨打", "$1:$2"), ("校验结果", "$1:$1"), ("变更记录", "$1:$1")):
+        assert "<definedName name=\"_xlnm.Print_Titles\" localSheetId=" in wb
+        assert f"'{tab}'!{rows}</definedName>" in wb, tab
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path)["账龄分析"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0 and ws.page_setup.paperSize == 8  # 20-odd columns: A3
+    assert ws.print_title_rows == "$1:$2"
+    assert openpyxl.load_workbook(path)["校验结果"].page_setup.paperSize == 9  # narrow enough for A4
+
+
+def test_no_total_shows_hashes(tmp_path):
+    """The issue's 未到期 total (4,713,440.00, bold) in a 12-wide column showed "###" on the PDF."""
+    need_soffice()
+    data = {"customers": [{"customer_id": f"C{k}", "name": f"客户{k}", "owner": "张伟"} for k in range(3)],
+            "receivables": [{"invoice_no": f"I{k}", "customer_id": f"C{k}", "invoice_date": AS_OF - D(5),
+                             "due_date": AS_OF + D(20), "amount": 1_571_146.67} for k in range(3)]
+            + [{"invoice_no": "J", "customer_id": "C0", "invoice_date": AS_OF - D(500), "due_date": AS_OF - D(400),
+                "amount": 123_456_789.12}]}
+    path = build_workbook(tmp_path / "wide.xlsx", data=data, settings={"as_of": AS_OF})
+    cli("aging", path)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        if ws.title != "账龄分析":
+            ws.sheet_state = "hidden"
+    wb.active = wb.sheetnames.index("账龄分析")
+    only = tmp_path / "aging-only.xlsx"
+    wb.save(only)
+    pdf = tmp_path / "aging.pdf"
+    to_pdf(only, pdf)
+    text = pdf_text(pdf)
+    assert "4,713,440.01" in text and "123,456,789.12" in text and "###" not in text
+
+
+def test_fit_widths_grows_columns_to_their_widest_number_only():
+    from addin.writes import OutputSheet, Styled, fit_widths
+
+    rows = [[Styled("合计", "total_text"), Styled(4_713_440.0, "total_money"), 5.0, "a very long text " * 5],
+            ["x", 1.0, Styled(123_456_789.12, "money"), None],
+            [Styled(9_999_999_999.0, "total_money"), None, None, None]]
+    sheet = OutputSheet("aging", "t", rows, widths=[8, 12, 20, 10], column_styles=["text", "money", "money", "text"],
+                        merges=[(3, 1, 3, 2)])
+    w = fit_widths(sheet).widths
+    assert w[1] == 14 + 2.5  # "4,713,440.00": 12 characters, bold (× 1.1) → 14, plus the padding
+    assert w[2] == 20  # "123,456,789.12" needs 16.5: the declared 20 stays
+    assert w[3] == 10  # text in a data row is not measured
+    assert w[0] == 8  # the merged cell across A:B is left out; "合计" (4) fits
+    assert fit_widths(sheet).paper_a3 is False

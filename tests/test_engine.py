@@ -99,8 +99,8 @@ def graft(base: Path, scratch: Path) -> Path:
     return base
 
 
-# the template's parts: 1–16 are the input and output sheets but 设置 (14), 17 the rep's own sheet
-OWNED = {f"xl/worksheets/sheet{n}.xml" for n in range(1, 17) if n != 14} | {"xl/styles.xml"}
+# the template's parts: 1–17 are the input and output sheets but 设置 (15), 18 the rep's own sheet
+OWNED = {f"xl/worksheets/sheet{n}.xml" for n in range(1, 18) if n != 15} | {"xl/styles.xml"}
 
 
 def test_every_unowned_part_is_byte_identical_after_refresh(tmp_path):
@@ -134,9 +134,9 @@ def test_every_unowned_part_is_byte_identical_after_refresh(tmp_path):
     assert without_marks(after["xl/workbook.xml"]) == without_marks(before["xl/workbook.xml"])
     assert cli("refresh", path).exit_code == 0
     assert parts(path)["xl/workbook.xml"] == after["xl/workbook.xml"]  # marked once
-    assert "xl/worksheets/sheet17.xml" not in changed  # the rep's own sheet
+    assert "xl/worksheets/sheet18.xml" not in changed  # the rep's own sheet
     # settings, payments, the statement and the credit form sheet have nothing to write here
-    assert {"xl/worksheets/sheet14.xml", "xl/worksheets/sheet8.xml", "xl/worksheets/sheet10.xml",
+    assert {"xl/worksheets/sheet15.xml", "xl/worksheets/sheet8.xml", "xl/worksheets/sheet11.xml",
             "xl/worksheets/sheet6.xml"} & changed == set()
     # the rep's chart, drawing and image: byte-identical, and a second refresh draws no more charts
     assert cli("refresh", path).exit_code == 0

@@ -7,7 +7,7 @@ import pytest
 
 from addin.build.workbook import build_workbook
 from addin.core import dunning
-from addin.core.aging import aging
+from addin.core.aging import recovery_rate, aging
 from addin.core.credit import add_months, assess, ratio_points, ratios, resurvey_reasons
 from addin.core.ledger import Invoice, Party, Payment, collections, items_as_of, payments_by_invoice
 from addin.core.settings import Settings
@@ -99,10 +99,26 @@ def test_dso_share_over_90_and_weekly_forecast():
     assert r.over_90_share == pytest.approx(5000 / 12200)
     weeks = [(w.start, w.end, w.due, w.expected) for w in r.weeks]
     assert len(weeks) == 8 and weeks[0][:2] == (AS_OF + D(1), AS_OF + D(7)) and weeks[7][1] == AS_OF + D(56)
-    # week 1: C falls due, plus the overdue × recovery rate (A 91 days: 80 %, B 1 day: 100 %)
-    assert weeks[0][2:] == (2000, 2000 + 5000 * 0.8 + 3000)
-    assert weeks[1][2:] == (1000, 1000) and weeks[7][2:] == (500, 500)
-    assert sum(w[2] for w in weeks) == 3500
+    # falling due: C in week 1, E in week 2, F on the last day of week 8, G beyond
+    assert [w[2] for w in weeks] == [2000, 1000, 0, 0, 0, 0, 0, 500]
+    # overdue: B (1 day, 100 %) all in week 1; A (91 days, 80 % = 4,000) spread over 13 weeks, 8 of them here
+    a = 4000 / 13
+    assert weeks[0][3] == round(2000 + 3000 + a, 2) and weeks[1][3] == round(1000 + a, 2)
+    assert [w[3] for w in weeks[2:7]] == [round(a, 2)] * 5 and weeks[7][3] == round(500 + a, 2)
+    # beyond: G falling due later and A's last 5 weeks; weeks + beyond = debits less the allowance
+    assert r.beyond == pytest.approx(700 + 5 * a, abs=0.05)  # it also takes the weeks' rounding cents
+    assert round(sum(w[3] for w in weeks) + r.beyond, 2) == round(r.total.outstanding - r.total.allowance, 2)
+
+
+@pytest.mark.parametrize("days, weeks_in, beyond", [(7, 1, 0), (8, 2, 0), (56, 8, 0), (57, 8, 1 / 9),
+                                                    (365, 8, 1 - 8 / 53), (366, 0, 1)])
+def test_overdue_money_is_spread_over_as_many_weeks_again(days, weeks_in, beyond):
+    r = aging(ledger([Invoice("A", "C1", AS_OF - D(days + 30), AS_OF - D(days), 1000.0, index=0)]), PARTIES,
+              AS_OF, S)
+    expected = 1000 * recovery_rate(days, S.recovery_rates)
+    assert sum(w.expected > 0 for w in r.weeks) == weeks_in
+    assert r.beyond == pytest.approx(expected * beyond, abs=0.01)  # over 365 days: all of it beyond the 8 weeks
+    assert sum(w.expected for w in r.weeks) + r.beyond == pytest.approx(expected, abs=0.02)
 
 
 def test_no_recent_invoicing_leaves_dso_blank():
@@ -302,7 +318,9 @@ def test_finance_figures_and_dunning_in_the_aging_sheet(tmp_path):
     weeks = flat["周"]
     assert weeks[4:6] == ("11-25~12-01", "12-02~12-08")
     assert flat["本周到期"][4:12] == (0, 500, 0, 0, 0, 0, 0, 0)  # I2 falls due on 12-04 (30 days' terms)
-    assert flat["预计回款"][4:6] == (1000, 500)  # I1 50 days overdue at 100 % in week 1
+    # I1, 50 days overdue at 100 %, spread over 8 weeks (as many days again); I2 falls due in week 2
+    assert flat["预计回款"][4:14] == (125, 625, 125, 125, 125, 125, 125, 125, 0, 1500)
+    assert weeks[12:14] == ("8 周以后", "合计")
 
 
 def test_credit_survey_flags_resurvey_and_insolvency(tmp_path):

@@ -79,7 +79,7 @@ class Week:
     start: dt.date  # first day (inclusive)
     end: dt.date  # last day (inclusive)
     due: float  # open debits falling due in the week
-    expected: float  # what is expected in: due × 100 % (+ in week 1, overdue × recovery rate)
+    expected: float  # what is expected in: due × 100 % + overdue debt × recovery rate spread by age
 
 
 @dataclass
@@ -95,6 +95,7 @@ class AgingReport:
     sales_window: float = 0.0  # what was invoiced in those days (credit notes netted)
     over_90_share: float | None = None  # share of the open debits more than 90 days overdue
     weeks: list[Week] = field(default_factory=list)
+    beyond: float = 0.0  # expected after the forecast's weeks (very old debt, long spreads, later due dates)
     bounds_dunning: tuple[int, ...] = (30, 60)  # the 设置 dunning levels the report used
 
     @property
@@ -128,17 +129,44 @@ def _rounded(c: CustomerAging) -> CustomerAging:
     return c
 
 
-def weeks_ahead(items: list[Item], as_of: dt.date, s: Settings, n: int = FORECAST_WEEKS) -> list[Week]:
-    """Expected collections for the ``n`` weeks after the as-of date: what falls due in each week
-    (at 100 %, as not yet due), and in the first week also what is overdue × its recovery rate."""
-    overdue = sum(i.open * recovery_rate(i.days_overdue, s.recovery_rates)
-                  for i in items if i.is_debit and i.days_overdue > 0)
-    out = []
-    for w in range(n):
-        start, end = as_of + dt.timedelta(days=7 * w + 1), as_of + dt.timedelta(days=7 * (w + 1))
-        due = round(sum(i.open for i in items if i.is_debit and start <= i.due <= end), 2)
-        out.append(Week(start, end, due + 0.0, round(due + (overdue if w == 0 else 0.0), 2) + 0.0))
-    return out
+def weeks_ahead(items: list[Item], as_of: dt.date, s: Settings, n: int = FORECAST_WEEKS) -> tuple[list[Week], float]:
+    """Expected collections for the ``n`` weeks after the as-of date, and what is expected later.
+
+    - an open debit not yet due is expected in the week it falls due, at 100 % (later: beyond);
+    - an overdue debit is expected at its recovery rate, spread evenly over as many weeks again as
+      it is late (d days overdue → over ⌈d / 7⌉ weeks from week 1: the older, the slower); the
+      weeks past the horizon are beyond;
+    - a debit overdue beyond the last bound of 回收率 (365 days by default) is not expected within
+      the horizon at all: its recovery (10 %) is beyond.
+    So Σ weeks + beyond = Σ open debits × recovery rate = the debits less 坏账准备."""
+    due = [0.0] * n
+    expected = [0.0] * n
+    total = 0.0
+    last_bound = s.recovery_rates[-2][0] if len(s.recovery_rates) > 1 else None
+    for i in items:
+        if not i.is_debit or i.open <= 0:
+            continue
+        d = i.days_overdue
+        if d <= 0:
+            k = (i.due - as_of).days
+            w = (k - 1) // 7 if k > 0 else 0  # due today counts as week 1
+            total += i.open
+            if w < n:
+                due[w] += i.open
+                expected[w] += i.open
+            continue
+        amount = i.open * recovery_rate(d, s.recovery_rates)
+        total += amount
+        if last_bound is not None and d > last_bound:
+            continue
+        spread = max(1, -(-d // 7))
+        share = amount / spread
+        for w in range(min(spread, n)):
+            expected[w] += share
+    out = [Week(as_of + dt.timedelta(days=7 * w + 1), as_of + dt.timedelta(days=7 * (w + 1)),
+                round(due[w], 2) + 0.0, round(expected[w], 2) + 0.0) for w in range(n)]
+    # beyond is what is left, so the rounded weeks and beyond add up to the total to the cent
+    return out, round(round(total, 2) - sum(w.expected for w in out), 2) + 0.0
 
 
 def aging(items: Iterable[Item], parties: dict[str, Party], as_of: dt.date, s: Settings) -> AgingReport:
@@ -175,5 +203,6 @@ def aging(items: Iterable[Item], parties: dict[str, Party], as_of: dt.date, s: S
     gross = sum(i.open for i in items if i.is_debit)
     long = sum(i.open for i in items if i.is_debit and i.days_overdue > LONG_OVERDUE)
     share = long / gross if gross > 0 else None
+    weeks, beyond = weeks_ahead(items, as_of, s)
     return AgingReport(as_of, s.aging_basis, s.aging_buckets, rows, owners, total, items, dso, sales, share,
-                       weeks_ahead(items, as_of, s), s.dunning_levels)
+                       weeks, beyond=beyond, bounds_dunning=s.dunning_levels)

@@ -12,12 +12,12 @@ from typing import Any
 
 import xlsxwriter
 
-from sheets_schema import Lang
+from sheets_schema import Kind, Lang
 
 from ..core.aging import AgingReport
 from ..i18n import word
-from ..writes import HEADER_FILL, NUM_FMT
-from ..sheets.aging_sheet import aging_table
+from ..writes import HEADER_FILL, NUM_FMT, fit_widths
+from ..sheets.aging_sheet import aging_sheet, aging_table
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -40,12 +40,29 @@ def safe_csv_value(v: Any) -> Any:
 
 
 def export_csv(report: AgingReport, lang: Lang, out: Path) -> None:
+    """The customer table (header, one row per customer, the 合计 row with its labelled counts),
+    then — each after an empty line — the finance figures (label, value) and the 8-week forecast
+    (label, one value per week, later, total)."""
     t = aging_table(report, lang)
+
+    def line(row: list[Any]) -> list[Any]:
+        return ["" if v is None else safe_csv_value(v) for v in row]
+
     with open(out, "w", encoding="utf-8-sig", newline="") as fh:
         wr = csv.writer(fh)
-        wr.writerow([safe_csv_value(h) for h in t.headers])
+        wr.writerow(line(t.headers))
         for row in t.body:
-            wr.writerow(["" if v is None else safe_csv_value(v) for v in row])
+            wr.writerow(line(row))
+        wr.writerow(line(t.total))
+        wr.writerow([])
+        wr.writerow(line([word(lang, "财务指标", "Finance figures")]))
+        for label, value in t.finance:
+            wr.writerow(line([label, value]))
+        wr.writerow([])
+        grid = t.forecast_grid()
+        wr.writerow(line([word(lang, "预计回款（未来 8 周）", "Expected collections (next 8 weeks)")]))
+        for row in grid:
+            wr.writerow(line(row))
 
 
 def export_xlsx(report: AgingReport, lang: Lang, out: Path) -> None:
@@ -72,11 +89,12 @@ def export_xlsx(report: AgingReport, lang: Lang, out: Path) -> None:
         else:
             ws.write_number(r, c, v, fmt)
 
+    sheet = fit_widths(aging_sheet(report, lang, name))  # the workbook sheet's widths and paper
     ws.write_string(0, 0, t.title, f_title)
     ws.set_row(0, 24)
     for c, h in enumerate(t.headers):
         ws.write_string(1, c, h, f_head)
-        ws.set_column(c, c, t.columns[c].width)
+        ws.set_column(c, c, sheet.widths[c])
     ws.set_row(1, 30)
     r = 2
     for row in t.body:
@@ -98,11 +116,37 @@ def export_xlsx(report: AgingReport, lang: Lang, out: Path) -> None:
         for c, v in enumerate(row):
             put(r, c, v, fmts.get(kinds[c]) if c else None)
         r += 1
+    # the finance figures and the 8-week forecast, as in the workbook
+    f_section = wb.add_format({"bold": True, "bg_color": "#" + HEADER_FILL, "border": 1})
+    f_note = wb.add_format({"italic": True, "text_wrap": True, "valign": "top"})
+    r += 1
+    ws.merge_range(r, 0, r, 3, word(lang, "财务指标", "Finance figures"), f_section)
+    r += 1
+    for (label, value), kind in zip(t.finance, (Kind.NUMBER, Kind.MONEY, Kind.PERCENT)):
+        ws.write_string(r, 0, label)
+        put(r, 4, value, fmts[kind])
+        r += 1
+    r += 1
+    ws.merge_range(r, 0, r, 3, word(lang, "预计回款（未来 8 周）", "Expected collections (next 8 weeks)"), f_section)
+    r += 1
+    head, due, exp = t.forecast_grid()
+    ws.write_string(r, 0, head[0], f_head)
+    for c, h in enumerate(head[1:], start=4):
+        ws.write_string(r, c, h, f_head)
+    for row in (due, exp):
+        r += 1
+        ws.write_string(r, 0, row[0])
+        for c, v in enumerate(row[1:], start=4):
+            put(r, c, v, fmts[Kind.MONEY])
+    r += 1
+    ws.merge_range(r, 0, r, len(t.headers) - 1, t.forecast_note, f_note)
+    ws.set_row(r, 30)
+    r += 1
     ws.freeze_panes(2, 1)
     ws.set_landscape()
-    ws.set_paper(9)
+    ws.set_paper(8 if sheet.paper_a3 else 9)
     ws.fit_to_pages(1, 0)
-    ws.repeat_rows(1)
+    ws.repeat_rows(0, 1)
 
     # bucket totals, drawn from the totals row
     first_bucket = 6

@@ -16,7 +16,7 @@ import xlsxwriter
 
 from ..i18n import word
 from ..io.charts import chart
-from ..writes import STYLES, OutputSheet, StyleSpec
+from ..writes import STYLES, OutputSheet, StyleSpec, fit_widths
 
 
 def _format_props(spec: StyleSpec) -> dict[str, Any]:
@@ -77,6 +77,7 @@ def _put(ws, r: int, c: int, value: Any, fmt: Any) -> None:
 
 def _sheet(wb: xlsxwriter.Workbook, fmts: _Formats, sheet: OutputSheet) -> None:
     ws = wb.add_worksheet(sheet.name)
+    sheet = fit_widths(sheet)
     for c, w in enumerate(sheet.widths):
         ws.set_column(c, c, w)
     for r, row in enumerate(sheet.rows):
@@ -93,8 +94,12 @@ def _sheet(wb: xlsxwriter.Workbook, fmts: _Formats, sheet: OutputSheet) -> None:
         ws.freeze_panes(sheet.freeze_rows, 0)
     if sheet.landscape:
         ws.set_landscape()
-    if sheet.paper_a4:
+    if sheet.paper_a3:
+        ws.set_paper(8)
+    elif sheet.paper_a4:
         ws.set_paper(9)
+    if sheet.repeat_rows:
+        ws.repeat_rows(sheet.repeat_rows[0] - 1, sheet.repeat_rows[1] - 1)
     if sheet.fit_page:
         ws.fit_to_pages(1, 1)
     elif sheet.fit_width:

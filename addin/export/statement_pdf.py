@@ -11,9 +11,12 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from xml.sax.saxutils import escape
+
+from ..cells import col_letter, sheet_ref
 from ..io.render import render_sheet
 from ..io.styles_xml import NS, Styles
-from ..writes import STYLES, OutputSheet
+from ..writes import STYLES, OutputSheet, fit_widths
 from .aging_export import ExportError, require_soffice
 
 #: files per LibreOffice run: one start-up per batch, and the progress bar moves per batch
@@ -44,11 +47,21 @@ _WB_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 def sheet_xlsx(sheet: OutputSheet, out: Path) -> None:
     """A workbook holding only ``sheet``, rendered as the add-in renders its output sheets."""
     styles = Styles(f'<styleSheet xmlns="{NS}"/>'.encode())
+    sheet = fit_widths(sheet)
     xml = render_sheet(sheet, lambda name: styles.xf(STYLES[name]))
     name = sheet.name.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    names = []
+    if sheet.repeat_rows:  # the title and header on every page
+        names.append(("_xlnm.Print_Titles", f"${sheet.repeat_rows[0]}:${sheet.repeat_rows[1]}"))
+    if sheet.print_area:
+        r1, c1, r2, c2 = sheet.print_area
+        names.append(("_xlnm.Print_Area", f"${col_letter(c1)}${r1}:${col_letter(c2)}${r2}"))
+    defined = "".join(f'<definedName name="{n}" localSheetId="0">{escape(sheet_ref(sheet.name, ref))}</definedName>'
+                      for n, ref in names)
     workbook = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 f'<workbook xmlns="{NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+                f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>'
+                + (f"<definedNames>{defined}</definedNames>" if defined else "") + "</workbook>")
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", _CT)
         z.writestr("_rels/.rels", _RELS)

@@ -71,7 +71,7 @@ def render_sheet(sheet: OutputSheet, style_index: Callable[[str], int], code_nam
     parts.append(b'<printOptions horizontalCentered="1"/>')
     parts.append(b'<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')
     orientation = "landscape" if sheet.landscape else "portrait"
-    paper = ' paperSize="9"' if sheet.paper_a4 else ""
+    paper = ' paperSize="8"' if sheet.paper_a3 else ' paperSize="9"' if sheet.paper_a4 else ""
     fit = f' fitToWidth="1" fitToHeight="{int(sheet.fit_page)}"' if sheet.fit_width else ""
     parts.append(f'<pageSetup{paper} orientation="{orientation}"{fit}/>'.encode())
     if drawing:

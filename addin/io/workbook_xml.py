@@ -66,15 +66,16 @@ def defined_names(root: etree._Element) -> etree._Element:
     return names
 
 
-def with_print_area(xml: bytes, name: str, ref: str | None) -> bytes | None:
-    """workbook.xml with the tab's print area (``_xlnm.Print_Area``) set to ``ref`` (None: removed);
+def with_print_area(xml: bytes, name: str, ref: str | None, defined: str = "_xlnm.Print_Area") -> bytes | None:
+    """workbook.xml with the tab's print area (``_xlnm.Print_Area``) — or another built-in name of
+    the sheet, such as its print titles (``_xlnm.Print_Titles``) — set to ``ref`` (None: removed);
     None when nothing changes."""
     root = etree.fromstring(xml)
     main = etree.QName(root).namespace
     sheets = [e.get("name") for e in root.find(f"{{{main}}}sheets")]
     local = str(sheets.index(name))
     names = root.find(f"{{{main}}}definedNames")
-    old = [] if names is None else [e for e in names if e.get("name") == "_xlnm.Print_Area"
+    old = [] if names is None else [e for e in names if e.get("name") == defined
                                     and e.get("localSheetId") == local]
     want = None if ref is None else sheet_ref(name, ref)
     if [e.text for e in old] == ([want] if want else []):
@@ -83,6 +84,6 @@ def with_print_area(xml: bytes, name: str, ref: str | None) -> bytes | None:
         names.remove(e)
     if want:
         names = defined_names(root)
-        el = etree.SubElement(names, f"{{{main}}}definedName", name="_xlnm.Print_Area", localSheetId=local)
+        el = etree.SubElement(names, f"{{{main}}}definedName", name=defined, localSheetId=local)
         el.text = want
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

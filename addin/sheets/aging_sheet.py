@@ -18,7 +18,8 @@ WORDS = {
     "due": ("到期日", "due date"), "invoice": ("开票日期", "invoice date"),
     "total": ("合计", "Total"), "share": ("占比", "Share"),
     "owners": ("按承办人汇总", "By owner"), "owner": ("承办人", "Owner"),
-    "customers": ("{n} 户", "{n} customers"),
+    "customers": ("共 {n} 户", "{n} customers"),
+    "over_n": ("超额度 {n} 户", "{n} over the limit"), "chased_n": ("催收 {n} 户", "{n} chased"),
     "finance": ("财务指标", "Finance figures"),
     "dso": ("应收账款周转天数 DSO（近 {n} 天开票）", "DSO (invoicing of the last {n} days)"),
     "sales": ("近 {n} 天开票金额", "Invoiced in the last {n} days"),
@@ -26,8 +27,13 @@ WORDS = {
     "forecast": ("预计回款（未来 {n} 周）", "Expected collections (next {n} weeks)"),
     "week": ("周", "Week"), "from": ("起", "From"), "to": ("止", "To"),
     "week_due": ("本周到期", "Falling due"), "expected": ("预计回款", "Expected"),
-    "forecast_note": ("第 1 周含已逾期金额 × 回收率；到期金额按 100% 计", "Week 1 includes the overdue amount × "
-                      "recovery rates; amounts falling due count at 100 %"),
+    "later": ("{n} 周以后", "After {n} weeks"), "sum": ("合计", "Total"),
+    "forecast_note": ("未到期金额按到期所在周计 100%；已逾期金额按回收率计，逾期 N 天的在今后 N 天内平均收回（越久越慢），"
+                      "超过回收率最后一档（默认 365 天）的全部计入以后。预计回款合计 = 未收借方金额 − 坏账准备。",
+                      "Amounts not yet due count at 100 % in the week they fall due; overdue amounts at their "
+                      "recovery rate, spread evenly over as many days again as they are late (the older, the "
+                      "slower); beyond the last recovery bound (365 days by default) all later. Total expected = "
+                      "open debits − allowance."),
 }
 DUNNING = {
     "first": ("提醒", "Reminder"), "middle": ("催告", "Demand"), "last": ("最后通知", "Final notice"),
@@ -68,7 +74,21 @@ class AgingTable:
     bucket_totals: list[float]
     finance: list[list[Any]]  # label, value rows
     forecast_headers: list[str]
-    forecast: list[list[Any]]
+    forecast: list[list[Any]]  # week number, first day, last day, falling due, expected
+    later_header: str = ""
+    later: float = 0.0  # expected after the forecast's weeks
+    sum_header: str = ""
+    forecast_note: str = ""
+
+    def forecast_grid(self) -> list[list[Any]]:
+        """The forecast as printed, across: a header row of weeks (then later, total), a row falling
+        due and a row expected; each row starts with its label."""
+        due = [wk[3] for wk in self.forecast]
+        exp = [wk[4] for wk in self.forecast]
+        return [[self.forecast_headers[0]] + [f"{wk[1]:%m-%d}~{wk[2]:%m-%d}" for wk in self.forecast]
+                + [self.later_header, self.sum_header],
+                [self.forecast_headers[3], *due, None, _money(sum(due))],
+                [self.forecast_headers[4], *exp, self.later, _money(sum(exp) + self.later)]]
 
 
 def _money(x: float) -> float:
@@ -94,7 +114,7 @@ def aging_table(report: AgingReport, lang: Lang) -> AgingTable:
     over = sum(c.over_limit == "yes" for c in report.customers)
     chased = sum(c.dunning > 0 for c in report.customers)
     total = [w("total", lang), w("customers", lang, n=len(report.customers)), None, None, *_amounts(t),
-             w("customers", lang, n=over), w("customers", lang, n=chased), None]
+             w("over_n", lang, n=over), w("chased_n", lang, n=chased), None]
     base = t.outstanding or 1.0
     amounts = _amounts(t)
     days_col = len(amounts) - 4
@@ -110,7 +130,8 @@ def aging_table(report: AgingReport, lang: Lang) -> AgingTable:
     return AgingTable(
         w("title", lang, date=report.as_of.isoformat(), basis=w(report.basis, lang)), columns, headers, body,
         total, share, owner_headers, owners, headers[6:6 + nb], [_money(b) for b in t.buckets], finance,
-        [w(k, lang) for k in ("week", "from", "to", "week_due", "expected")], forecast)
+        [w(k, lang) for k in ("week", "from", "to", "week_due", "expected")], forecast,
+        w("later", lang, n=FORECAST_WEEKS), _money(report.beyond), w("sum", lang), w("forecast_note", lang))
 
 
 def aging_sheet(report: AgingReport, lang: Lang, tab: str) -> OutputSheet:
@@ -126,21 +147,26 @@ def aging_sheet(report: AgingReport, lang: Lang, tab: str) -> OutputSheet:
     rows.append([Styled(v, "total_percent" if isinstance(v, float) else "total_text") for v in t.share])
     blank = [Styled(None, "text")]  # a styled blank: no run of its own for the live engine
     rows.append(blank)
+    sections = [len(rows) + 1]
     rows.append([Styled(t.owner_headers[0], "section")] + [Styled(h, "header") if h else None
                                                           for h in t.owner_headers[1:]])
     rows += t.owners
     rows.append(blank)
     gap = [Styled(None, "text")] * 3
+    sections.append(len(rows) + 1)
     rows.append([Styled(w("finance", lang), "section")])
     for (label, value), style in zip(t.finance, ("box_number", "box_money", "box_percent")):
         rows.append([Styled(label, "text"), *gap, Styled(value, style)])
     rows.append(blank)
     # the forecast runs across: a row of weeks, a row falling due, a row expected
+    sections.append(len(rows) + 1)
     rows.append([Styled(w("forecast", lang, n=FORECAST_WEEKS), "section")])
-    rows.append([Styled(t.forecast_headers[0], "header"), *gap]
-                + [Styled(f"{wk[1]:%m-%d}~{wk[2]:%m-%d}", "header") for wk in t.forecast])
-    rows.append([Styled(t.forecast_headers[3], "text"), *gap] + [Styled(wk[3], "money") for wk in t.forecast])
-    rows.append([Styled(t.forecast_headers[4], "text"), *gap] + [Styled(wk[4], "money") for wk in t.forecast])
-    rows.append([Styled(w("forecast_note", lang), "subtitle")])
+    head, due, exp = t.forecast_grid()
+    rows.append([Styled(head[0], "header"), *gap] + [Styled(h, "header") for h in head[1:]])
+    rows.append([Styled(due[0], "text"), *gap] + [Styled(v, "money") for v in due[1:]])
+    rows.append([Styled(exp[0], "text"), *gap] + [Styled(v, "money") for v in exp[1:]])
+    rows.append([Styled(t.forecast_note, "note")])
+    merges = [(1, 1, 1, n), (len(rows), 1, len(rows), n)] + [(r, 1, r, 4) for r in sections]
     return OutputSheet(S.AGING.key, tab, rows, widths=[c.width for c in t.columns], column_styles=styles,
-                       freeze_rows=2, merges=[(1, 1, 1, n)], row_heights={1: 24}, landscape=True)
+                       freeze_rows=2, merges=merges, row_heights={1: 24, 2: 30, len(rows): 30}, landscape=True,
+                       repeat_rows=(1, 2))

@@ -97,4 +97,5 @@ def call_list_sheet(lists: dict[str, list[Priority]], customers: dict[str, S.Rec
     styles = [kind_style(c.kind) if not c.choices else "text" for c in spec.columns]
     styles[-2], styles[-1] = "input_text", "input_date"
     return OutputSheet(spec.key, tab, rows, widths=[c.width for c in spec.columns], column_styles=styles,
-                       freeze_rows=2, merges=[(1, 1, 1, ncol)], row_heights={1: 24}, landscape=True)
+                       freeze_rows=2, merges=[(1, 1, 1, ncol)], row_heights={1: 24}, landscape=True,
+                       repeat_rows=(1, 2))

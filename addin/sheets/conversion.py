@@ -94,7 +94,7 @@ def conversion_sheet(moves: list[Move], since: dt.date | None, to: dt.date, lang
     rows += matrix(moves, since, to, lang)
     return OutputSheet(spec.key, spec.name(lang), rows, widths=[24] + [c.width for c in spec.columns[1:]],
                        column_styles=styles, freeze_rows=2, merges=[(1, 1, 1, n)], row_heights={1: 24},
-                       landscape=True)
+                       landscape=True, repeat_rows=(1, 2))
 
 
 def matrix(moves: list[Move], since: dt.date, to: dt.date, lang: Lang) -> list[list]:

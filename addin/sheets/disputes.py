@@ -32,4 +32,4 @@ def disputes_sheet(found: list[Dispute], lang: Lang) -> OutputSheet:
         rows.append([Styled(pick(WORDS, "none", lang), "note")])
     return OutputSheet(spec.key, spec.name(lang), rows, widths=[c.width for c in spec.columns],
                        column_styles=styles, freeze_rows=2, merges=[(1, 1, 1, len(styles))], row_heights={1: 24},
-                       landscape=True)
+                       landscape=True, repeat_rows=(1, 2))

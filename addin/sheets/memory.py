@@ -30,7 +30,7 @@ def _table(spec: SheetSpec, tab: str, rows: list[list[Any]], lang: Lang) -> Outp
     return OutputSheet(spec.key, tab, [[Styled(h, "header") for h in spec.headers(lang)], *rows],
                        widths=[c.width for c in spec.columns],
                        column_styles=[kind_style(c.kind) for c in spec.columns], freeze_rows=1,
-                       hidden=spec.hidden)
+                       hidden=spec.hidden, repeat_rows=None if spec.hidden else (1, 1))
 
 
 def changelog_sheet(rows: list[list[Any]], lang: Lang, tab: str) -> OutputSheet:

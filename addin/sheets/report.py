@@ -16,4 +16,4 @@ def report_sheet(issues: list[Issue], lang: Lang, tab: str) -> OutputSheet:
         label = sev.choice(x.severity).label(lang)
         rows.append([Styled(label, x.severity), x.sheet, x.cell, x.column, x.value, x.message])
     return OutputSheet(spec.key, tab, rows, widths=[c.width for c in spec.columns],
-                       column_styles=["text"] * len(spec.columns), freeze_rows=1, landscape=True)
+                       column_styles=["text"] * len(spec.columns), freeze_rows=1, landscape=True, repeat_rows=(1, 1))

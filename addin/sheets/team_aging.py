@@ -42,4 +42,4 @@ def team_aging_sheet(reps: list[RepAging], bounds: tuple[int, ...], as_of: dt.da
     rows.append([Styled(v, total_style(styles[i])) for i, v in enumerate(total)])
     return OutputSheet(TEAM_AGING.key, TEAM_AGING.name(lang), rows, widths=[c.width for c in columns],
                        column_styles=styles, freeze_rows=2, merges=[(1, 1, 1, n)], row_heights={1: 24},
-                       landscape=True)
+                       landscape=True, repeat_rows=(1, 2))

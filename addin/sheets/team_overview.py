@@ -47,4 +47,4 @@ def overview_sheet(reps: list[RepFigures], as_of: dt.date, lang: Lang) -> Output
     rows.append([Styled(v, total_style(styles[i])) for i, v in enumerate(total)])
     return OutputSheet(spec.key, spec.name(lang), rows, widths=[c.width for c in spec.columns],
                        column_styles=styles, freeze_rows=2, merges=[(1, 1, 1, len(styles))], row_heights={1: 24},
-                       landscape=True)
+                       landscape=True, repeat_rows=(1, 2))
