@@ -128,8 +128,15 @@ def _settings_sheet(wb, fmts: Formats, lang: Lang, overrides: dict[str, Any]) ->
         ws.write_string(r, 2, param.note(lang), fmts.note)
 
 
+#: the rows (0-based, first and last) an output sheet repeats on every printed page, as its builder
+#: sets them (addin/sheets: repeat_rows), so the first run need not add them to workbook.xml
+PRINT_TITLES = {"validation": (0, 0), "changelog": (0, 0), "calls": (0, 1), "aging": (0, 1)}
+
+
 def _output_sheet(wb, fmts: Formats, spec: SheetSpec, lang: Lang) -> None:
     ws = wb.add_worksheet(spec.name(lang))
+    if spec.key in PRINT_TITLES:
+        ws.repeat_rows(*PRINT_TITLES[spec.key])
     # the mark that makes it the add-in's own sheet (addin.io.marks), hidden like Excel's own names
     wb.define_name(marks.PREFIX + spec.key, "=" + sheet_ref(spec.name(lang), "$A$1"))
     wb.defined_names[-1][3] = True  # XlsxWriter's [name, sheet, formula, hidden]; no API for hidden
