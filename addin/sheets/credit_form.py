@@ -186,5 +186,7 @@ def credit_form_sheet(customer: S.Record, survey: S.Record, a: Assessment, ledge
         name = label(V.col("approver"), k, lang)
         key = "approver_sign" if k == levels[-1] else "review_sign"
         add([Styled(t(key, lang, who=name), "text"), None, None, Styled(t("sign_date", lang), "text")], [(1, 3)], 26)
-    return OutputSheet(S.CREDIT_FORM.key, tab, rows, widths=[16, 18, 14, 18, 16, 18],
+    # English labels are longer ("Oldest overdue (days)"): wider label columns, narrower values
+    widths = [16, 18, 14, 18, 16, 18] if lang == "zh" else [18, 15, 22, 15, 22, 19]
+    return OutputSheet(S.CREDIT_FORM.key, tab, rows, widths=widths,
                        column_styles=["text"] * 6, merges=merges, row_heights=heights)
