@@ -14,7 +14,7 @@ from itertools import groupby
 from collections.abc import Callable
 from typing import Any
 
-from ..cells import cap_text, col_letter
+from ..cells import MAX_CELL_TEXT, TRUNCATED, col_letter
 from ..writes import CHART_PREFIX, AppendRows, ColumnBlock, HIGHLIGHT_FILLS, NUM_FMT, OutputSheet, STYLES, StyleSpec
 from .sheet_xml import HIGHLIGHT_MARKER, cell_runs, highlight_formula
 
@@ -31,9 +31,25 @@ def _bgr_int(hex_color: str) -> int:
     return r + (g << 8) + (b << 16)
 
 
+#: the number format of a text cell the add-in writes. Range.NumberFormat takes Excel's English
+#: codes in any UI language (NumberFormatLocal is the localised one)
+GENERAL = "General"
+#: Range.Value parses a string as if typed: "=…", "+…", "-…", "@…" become formulas (or a DDE call),
+#: "007" the number 7, "2026-11-24" a date. A leading apostrophe makes Excel store the rest as text
+#: (the apostrophe is not part of the value) in a General cell; in a cell formatted "@" it would be
+#: kept, which is why the add-in sets its own cells' formats before their values.
+TEXT_PREFIX = "'"
+
+
+def _text(v: str) -> str:
+    """The input that makes Excel store ``v`` as text: the apostrophe counts towards the limit."""
+    limit = MAX_CELL_TEXT - len(TEXT_PREFIX)
+    return TEXT_PREFIX + (v if len(v) <= limit else v[:limit - len(TRUNCATED)] + TRUNCATED)
+
+
 def _plain(v: Any) -> Any:
     if isinstance(v, str):
-        return cap_text(v) if v else None
+        return _text(v) if v else None
     if isinstance(v, dt.datetime):
         return v
     if isinstance(v, dt.date):
@@ -86,14 +102,15 @@ class LiveBook:
             if g[0].values:
                 rows = [[_plain(b.values[i]) for b in g] for i in range(len(g[0].values))]
                 last = g[0].first_row + len(rows) - 1
-                sheet.range((g[0].first_row, g[0].col), (last, g[-1].col)).value = rows
+                # formats first: the cells are the add-in's, whatever format a user gave them
                 for b in g:
-                    if b.kind in NUM_FMT:
-                        sheet.range((b.first_row, b.col), (last, b.col)).number_format = NUM_FMT[b.kind]
+                    sheet.range((b.first_row, b.col), (last, b.col)).number_format = NUM_FMT.get(b.kind, GENERAL)
+                sheet.range((g[0].first_row, g[0].col), (last, g[-1].col)).value = rows
             new = [b for b in g if b.header is not None and b.header_row is not None]
             for run in _consecutive(new, lambda b: b.col):
                 rng = sheet.range((run[0].header_row, run[0].col), (run[0].header_row, run[-1].col))
-                rng.value = [[b.header for b in run]]
+                rng.number_format = GENERAL
+                rng.value = [[_plain(b.header) for b in run]]
                 self._style(rng, STYLES["header_computed"])
 
     def append_rows(self, name: str, rows: AppendRows) -> None:
@@ -104,10 +121,9 @@ class LiveBook:
         pairs = sorted(zip(rows.columns, range(len(rows.columns))))
         for run in _consecutive(pairs, lambda p: p[0]):
             c1, c2 = run[0][0], run[-1][0]
+            for col, i in run:  # formats before values (a user's "@" column would keep the apostrophe)
+                sheet.range((rows.first_row, col), (last, col)).number_format = NUM_FMT.get(rows.kinds[i], GENERAL)
             sheet.range((rows.first_row, c1), (last, c2)).value = [[_plain(r[i]) for _, i in run] for r in rows.rows]
-            for col, i in run:
-                if rows.kinds[i] in NUM_FMT:
-                    sheet.range((rows.first_row, col), (last, col)).number_format = NUM_FMT[rows.kinds[i]]
 
     def replace_sheet(self, out: OutputSheet) -> None:
         names = self.sheet_names()
@@ -122,11 +138,10 @@ class LiveBook:
             return
         grid = [[_plain(out.cell(r, c)[0]) if c < len(out.rows[r]) else None for c in range(ncols)]
                 for r in range(nrows)]
-        sheet.range((1, 1), (nrows, ncols)).value = grid
         structural = [r for r in range(nrows) if self._structural(out, r)]
         skip = set(structural)
         data_rows = [r for r in range(nrows) if r not in skip]
-        # number formats per column, over the data rows (contiguous runs)
+        # number formats per column, over the data rows (contiguous runs), before the values
         row_runs = [(run[0], run[-1]) for run in _consecutive(data_rows, lambda r: r)]
         for c in range(ncols):
             style = out.column_styles[c] if c < len(out.column_styles) else "text"
@@ -139,6 +154,7 @@ class LiveBook:
                     rng.number_format = spec.num_fmt
                 if spec.fill:
                     rng.color = _rgb(spec.fill)
+        sheet.range((1, 1), (nrows, ncols)).value = grid
         # titles, headers, totals: rows made only of styled cells, formatted in runs
         for r in structural:
             cells = [(c, out.cell(r, c)[1]) for c in range(len(out.rows[r]))]
