@@ -94,6 +94,45 @@ class FakeCondition:
         self.sheet.log.append(("cf_delete", self.sheet.name, self.address))
 
 
+class FakeComError(Exception):
+    """pywintypes.com_error as Excel raises it for an argument it cannot use."""
+
+
+_STRING = re.compile(r'"(?:[^"]|"")*"')
+
+
+def check_neutral(formula: str) -> None:
+    """Refuse Formula1 as a German Excel does for FormatConditions.Add, which parses it in the UI
+    language: any function name (ISTEXT is ISTTEXT there), TRUE/FALSE (WAHR/FALSCH), a list
+    separator ("," is ";"), a decimal point ("," there) or a reference (relative to the active cell)
+    outside string literals. What stays is the same in every language: string literals, whole
+    numbers, operators and parentheses."""
+    if not formula.startswith("="):
+        raise FakeComError(f"Formula1 must start with '=': {formula!r}")
+    bare = _STRING.sub('""', formula[1:])
+    if '"' in bare.replace('""', ""):
+        raise FakeComError(f"unbalanced quotes in {formula!r}")
+    bad = re.search(r"[A-Za-z_\u00c0-\uffff,;.\[\]!$]", bare.replace('""', ""))
+    if bad:
+        raise FakeComError(f"Ungültiger Prozeduraufruf oder ungültiges Argument: {formula!r} "
+                           f"({bad.group(0)!r} reads differently in a German Excel)")
+
+
+class FakeDatabar:
+    """A user's data bar: a rule with no Formula1 (COM raises for the missing property)."""
+
+    def __init__(self, sheet: FakeSheet) -> None:
+        self.sheet = sheet
+
+    @property
+    def Formula1(self) -> str:
+        raise AttributeError("<unknown>.Formula1")
+
+    def Delete(self) -> None:
+        self.sheet.conditions.remove(self)
+        self.sheet.log.append(("cf_delete", self.sheet.name, "databar"))
+
+
 class FakeConditions:
     def __init__(self, sheet: FakeSheet, address: str | None = None) -> None:
         self.sheet, self.address = sheet, address
@@ -106,10 +145,16 @@ class FakeConditions:
         return self.sheet.conditions[i - 1]
 
     def Add(self, Type: int, Formula1: str) -> FakeCondition:
+        check_neutral(Formula1)
         fc = FakeCondition(self.sheet, self.address or "", Formula1)
         self.sheet.conditions.append(fc)
         self.sheet.log.append(("cf_add", self.sheet.name, self.address, Formula1))
         return fc
+
+    def AddDatabar(self) -> FakeDatabar:
+        bar = FakeDatabar(self.sheet)
+        self.sheet.conditions.append(bar)
+        return bar
 
 
 class FakeRange:

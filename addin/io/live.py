@@ -16,10 +16,21 @@ from typing import Any
 
 from ..cells import MAX_CELL_TEXT, TRUNCATED, col_letter
 from ..writes import CHART_PREFIX, AppendRows, ColumnBlock, HIGHLIGHT_FILLS, NUM_FMT, OutputSheet, STYLES, StyleSpec
-from .sheet_xml import HIGHLIGHT_MARKER, cell_runs, highlight_formula
+from .sheet_xml import HIGHLIGHT_MARKER, cell_runs
 
 XL_EXPRESSION = 2  # xlExpression, for FormatConditions.Add
 MAX_ADDRESS = 250  # Excel's limit for a multi-area address is 255 characters
+
+
+def neutral_formula(severity: str) -> str:
+    """The highlight rule's condition, the same in every Excel language.
+
+    FormatConditions.Add parses Formula1 as the user would type it in the interface language (a
+    German Excel wants ISTTEXT and ";" as the list separator, and refuses ISTEXT), unlike
+    Range.Formula. A comparison of two string literals has no function name, no separator, no
+    reference and no number: `="crm:validation:error"<>""` is TRUE in any language, and the
+    marker inside it tells the add-in's rules from a user's."""
+    return f'="{HIGHLIGHT_MARKER}:{severity}"<>""'
 
 
 def _rgb(hex_color: str) -> tuple[int, int, int]:
@@ -220,12 +231,18 @@ class LiveBook:
         conditions = sheet.api.Cells.FormatConditions
         for i in range(conditions.Count, 0, -1):
             fc = conditions.Item(i)
-            if HIGHLIGHT_MARKER in str(getattr(fc, "Formula1", "")):
+            try:  # a colour scale or data bar has no Formula1: it is a user's rule
+                formula = str(fc.Formula1)
+            except Exception:  # COM raises its own errors for a property the rule type lacks
+                continue
+            # the add-in's rules, this kind or the file engine's ISTEXT("crm:validation:…") as
+            # Excel shows it in any language: the marker is a string literal, never translated
+            if HIGHLIGHT_MARKER in formula:
                 fc.Delete()
         for severity, where in cells.items():
             for address in _addresses(cell_runs(where)):
-                fc = sheet.range(address).api.FormatConditions.Add(
-                    Type=XL_EXPRESSION, Formula1="=" + highlight_formula(severity))
+                fc = sheet.range(address).api.FormatConditions.Add(Type=XL_EXPRESSION,
+                                                                   Formula1=neutral_formula(severity))
                 fc.Interior.Color = _bgr_int(HIGHLIGHT_FILLS[severity])
 
     def finish_sheet(self, name: str) -> None:
