@@ -232,7 +232,8 @@ def test_doctor_live_runs_every_button_through_the_dispatch(tmp_path, monkeypatc
     shutil.copy(ROOT / "workbook" / "CRM.xlsm", path)
     results = doctor.live_checks(path, open_book=FakeBook)
     assert [c.name for c in results] == ["open in Excel", "button validate", "button grades", "button calls",
-                                         "button credit_form", "button aging", "button export_aging"]
+                                         "button credit_form", "button check_orders", "button aging",
+                                         "button export_aging"]
     assert all(c.ok for c in results), [c.line() for c in results]
     failing = doctor.live_checks(path, open_book=lambda p: FakeBook(p, mac=True))
     assert any(c.ok is False for c in failing)  # the Windows path on a Mac-flavoured Excel is caught
