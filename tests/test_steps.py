@@ -19,9 +19,10 @@ def test_a_step_gets_what_it_needs_even_when_only_it_was_asked_for(tmp_path):
 
 
 def test_order_follows_the_declared_needs():
-    # the call list reads the grades, the credit re-survey flags and the ledger (which credit needs)
-    assert order(("calls",)) == ["grades", "aging", "credit", "calls"]
-    assert order(("aging", "calls", "grades")) == ["aging", "grades", "credit", "calls"]
+    # the call list reads the grades, the credit re-survey flags, the ledger (which credit needs) and
+    # the held orders (which need the ledger)
+    assert order(("calls",)) == ["grades", "aging", "credit", "orders", "calls"]
+    assert order(("aging", "calls", "grades")) == ["aging", "grades", "credit", "orders", "calls"]
     assert order(("grades",)) == ["grades"]
     assert all(set(STEPS[n].needs) <= set(STEPS) for n in STEPS)
 
