@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import sheets_schema as S
 from sheets_schema import Lang, Record, SheetSpec, fold
-from sheets_schema.settings import PARAMS_BY_KEY
+from sheets_schema.settings import DAY_KIND, HOLIDAY_HEADER, PARAMS_BY_KEY
 
 from .core import parse as p
 from .core.settings import Settings, default_text, lookup_param, out_of_order, parse_param
@@ -154,12 +154,23 @@ def empty_table(spec: SheetSpec, lang: Lang) -> Table:
 def read_settings(table: Table) -> tuple[Settings, list[Issue]]:
     values: dict[str, object] = {}
     rows: dict[str, int] = {}  # parameter key → data row it was read from
+    holidays: dict[dt.date, bool] = {}
+    day_kind = p.ChoiceMatcher(DAY_KIND)
+    header = {fold(h) for h in HOLIDAY_HEADER}
     for i, label in enumerate(table.raw.get("parameter", [])):
         param = lookup_param(label)
-        if param is None:
-            table.issue(i, "parameter", "unknown_parameter", "warning")
-            continue
         raw = table.raw.get("value", [None] * len(table.rows))[i]
+        if param is None:
+            day = holiday_date(label)
+            if day is not None:  # a row of the 节假日 table
+                try:
+                    holidays[day] = day_kind(raw) == "work"
+                except p.ParseError:
+                    table.issue(i, "value", "holiday_kind", allowed="放假、上班" if table.lang == "zh"
+                                else "Day off, Working day")
+            elif fold(p.as_text(label) or "") not in header:
+                table.issue(i, "parameter", "unknown_parameter", "warning")
+            continue
         if p.is_blank(raw):
             continue
         try:
@@ -179,7 +190,19 @@ def read_settings(table: Table) -> tuple[Settings, list[Issue]]:
             values.pop(k, None)
     # bad settings fall back to defaults; they do not exclude any data row
     table.bad_rows.clear()
-    return Settings(**values), []
+    return Settings(**values, holidays=tuple(sorted(holidays.items()))), []
+
+
+def holiday_date(label: object) -> dt.date | None:
+    """The date of a 节假日 row (its 参数 cell), None when the cell is not a date."""
+    if isinstance(label, dt.datetime):
+        return label.date()
+    if isinstance(label, dt.date):
+        return label
+    try:
+        return p.parse_date(label) if isinstance(label, str) and label.strip()[:1].isdigit() else None
+    except p.ParseError:
+        return None
 
 
 def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:

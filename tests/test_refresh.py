@@ -2,6 +2,7 @@ import datetime as dt
 from collections import Counter
 
 import openpyxl
+from rich.cells import cell_len
 
 from addin.build.workbook import build_workbook
 from helpers import cli, parts, read_sheet, write_book, sheets
@@ -50,9 +51,11 @@ def test_refresh_fills_computed_columns(tmp_path):
     c1 = next(r for r in f if r[0] == "C1")
     assert c1[fcol["上次联系"]].date() == AS_OF - D(12)
     assert c1[fcol["跟进次数"]] == 1 and c1[fcol["热度"]] == "热A"
-    # planned (下次拨打 3 days ago) comes first; a planned customer is not also "waiting"
+    # an overdue plan (下次拨打 3 days ago) is named first and weighs 40 with its other reasons: 40 +
+    # stage 5 50 + good intent 20 + birthday 5 + A 10 = 125, capped at 99 in the value tier (3xx);
+    # a planned customer is not also "waiting"
     assert c1[fcol["优先原因"]] == "计划回访已逾期3天；销售进程5：已传合同；成交意向好；11月25日生日（1天后）"
-    assert c1[fcol["优先分"]] == 453 and c1[fcol["已读下次拨打"]].date() == AS_OF - D(3)
+    assert c1[fcol["优先分"]] == 399 and c1[fcol["已读下次拨打"]].date() == AS_OF - D(3)
     # first run over this funnel: the plan counts as entered at the last contact
     assert c1[fcol["计划登记日"]].date() == AS_OF - D(12)
     assert next(r for r in f if r[0] == "C4")[fcol["热度"]] == "拒绝"
@@ -185,7 +188,9 @@ def test_calls_command_prints_the_list(tmp_path):
 def test_quota_from_settings(tmp_path):
     path = small_book(tmp_path, daily_quota=1)
     cli("refresh", path)
-    assert [r[2] for r in read_sheet(path, "今日拨打")[2:]] == ["C1", "C5"]
+    # one call a day: 张伟's goes to C3, the one customer not reached this month (the coverage
+    # reserve: ⌈1 ÷ 5 days left⌉), before C1's overdue plan, which competes by value
+    assert [r[2] for r in read_sheet(path, "今日拨打")[2:]] == ["C3", "C5"]
 
 
 def _list(path):
@@ -205,9 +210,10 @@ def test_a_plan_typed_in_the_list_is_kept_on_its_day_and_not_before(tmp_path):
     assert _list(path) == {}  # everyone was called yesterday and nothing is planned for today
     assert cli("refresh", path, "--as-of", "2026-11-26").exit_code == 0
     listed = _list(path)
-    assert list(listed) == ["C2"] and listed["C2"] == (450, "计划今日回访；销售进程4：有选择我方的意向")
+    # today's plan: 470 + its value ÷ 4 (stage 4 40 + A 10 = 50 → 12)
+    assert list(listed) == ["C2"] and listed["C2"] == (482, "计划今日回访；销售进程4：有选择我方的意向")
     f = {r[0]: r for r in read_sheet(path, "销售漏斗")[1:]}
-    assert f["C2"][7] is None and f["C2"][11] == 450  # the plan lives in the log; the funnel shows the score
+    assert f["C2"][7] is None and f["C2"][11] == 482  # the plan lives in the log; the funnel shows the score
 
 
 def test_a_next_call_changed_in_the_funnel_wins_over_an_older_plan(tmp_path):
@@ -243,12 +249,19 @@ def test_plan_projects_the_month_and_writes_nothing(tmp_path):
     res = cli("plan", path, "--as-of", "2026-11-24")
     assert res.exit_code == 0, res.output
     # 12 customers, 2 a day, 5 working days left in November: 10 reached, not all
+    lines = res.output.splitlines()
     for day, share in (("2026-11-24", "17%"), ("2026-11-27", "67%"), ("2026-11-30", "83%")):
-        assert any(line.startswith(f"│ {day}") and share in line for line in res.output.splitlines()), day
-    assert "not covered this month at this quota: 张伟 83%" in res.output
+        assert any(line.startswith(day) and share in line for line in lines), day
+    assert all(cell_len(line) <= 80 for line in lines)  # terminal columns: a Chinese character takes two
+    # the book cannot close: two customers missed, both C (the shortfall falls on C first)
+    assert "does not close: 张伟 2" in res.output
+    row = next(line for line in lines if line.startswith("张伟"))
+    assert row.split()[4] == "0/0/2" and "no, A kept" in row
     assert path.read_bytes() == before
+    res = cli("plan", path, "--as-of", "2026-11-24", "--missed")
+    assert len([line for line in res.output.splitlines() if line.startswith("张伟     C  ")]) == 2
     res = cli("plan", path, "--month", "2026-12")  # 22 working days from Dec 1: everyone
-    assert "every book is covered this month at this quota" in res.output
+    assert "every book closes this month at this quota" in res.output
     assert cli("plan", path, "--month", "2026/12").exit_code == 2
 
 
@@ -259,3 +272,26 @@ def test_demo_with_reps_gives_each_rep_their_book(tmp_path):
     owners = [r[2] for r in read_sheet(path, "客户资料卡")[1:]]
     assert len(owners) == 120 and sorted(Counter(owners).values()) == [40, 40, 40]
     assert "本月已联系" in res.output and "剩余 5 个工作日" in res.output
+
+
+def test_holiday_table_in_settings_and_a_year_the_calendar_does_not_know(tmp_path):
+    path = small_book(tmp_path, as_of=dt.date(2031, 3, 3))
+    assert cli("refresh", path).exit_code in (0, 1)
+    warned = [r for r in read_sheet(path, "校验结果") if any("不含 2031 年" in str(v) for v in r if v)]
+    assert len(warned) == 1 and warned[0][1] == "设置"
+    # the company types the year's days into the 节假日 table: no warning, and the days count
+    wb = openpyxl.load_workbook(path)
+    ws = wb["设置"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "节假日") + 1
+    for k, (day, kind) in enumerate(((dt.datetime(2031, 3, 4), "放假"), ("2031-03-08", "上班"),
+                                     ("2031-03-09", "加班"))):
+        ws.cell(row + k, 1).value, ws.cell(row + k, 2).value = day, kind
+    wb.save(path)
+    assert cli("refresh", path).exit_code in (0, 1)
+    issues = read_sheet(path, "校验结果")
+    assert not any("不含 2031 年" in str(v) for r in issues for v in r if v)
+    bad = [r for r in issues if any("节假日表的值应为" in str(v) for v in r if v)]
+    assert len(bad) == 1 and bad[0][2] == f"B{row + 2}"  # 加班 is neither 放假 nor 上班
+    # Tuesday 4 March is off, Saturday 8 March worked: March 2031 counts 21 weekdays − 1 + 1
+    title = read_sheet(path, "今日拨打")[0][0]
+    assert "剩余 21 个工作日" in title

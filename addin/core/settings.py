@@ -11,6 +11,7 @@ from sheets_schema import Kind, fold
 from sheets_schema.settings import PARAMS, PARAMS_BY_KEY, Param
 
 from . import parse as p
+from .workdays import Calendar, calendar_for
 
 
 def parse_buckets(v: Any) -> tuple[int, ...]:
@@ -132,6 +133,13 @@ class Settings(BaseModel):
     resurvey_months: int = _default("resurvey_months")
     #: the win probability of each stage 0–7 (weighted forecast)
     stage_probability: tuple[float, ...] = _default("stage_probability")
+    stale_plan_days: int = _default("stale_plan_days")
+    #: the 节假日 table: (date, working day?) — overrides the official Chinese calendar
+    holidays: tuple[tuple[dt.date, bool], ...] = ()
+
+    @property
+    def calendar(self) -> Calendar:
+        return calendar_for(self.holidays)
 
     def interval(self, grade: str | None) -> int:
         return {"A": self.interval_a, "B": self.interval_b}.get(grade or "C", self.interval_c)

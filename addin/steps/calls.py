@@ -7,7 +7,7 @@ from typing import Any
 
 import sheets_schema as S
 
-from ..core.calls import Customer, schedule
+from ..core.calls import Customer, replanning, schedule
 from ..core.collections import from_ledger
 from ..core.ledger import collections
 from ..core.funnel import contact_stats, funnel_plan_entered, heat, latest_plan
@@ -103,9 +103,10 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     log = r.table("contacts")
     out = Output()
     fresh = harvest_results(r, log, out)
-    stats = contact_stats(chain(log.tuples(["customer_id", "date", "next_call"]),
-                                ((x["customer_id"], x["date"], x["next_call"]) for x in fresh
-                                 if not isinstance(x["next_call"], str))))
+    logged = list(chain(log.tuples(["customer_id", "date", "next_call"]),
+                        ((x["customer_id"], x["date"], x["next_call"]) for x in fresh
+                         if not isinstance(x["next_call"], str))))
+    stats = contact_stats(logged)
 
     ct = r.table("customers")
     ft = r.table("funnel")
@@ -150,6 +151,10 @@ def run(r: Context) -> tuple[Output, CallFacts]:
         people.append(Customer(cid, c.owner, grades.get(cid) or c.abc or "C", h, f.stage, f.intent, expired, end,
                                last, plan, owed.get(cid), c.birthday, found, resurvey.get(cid, ())))
 
+    unknown = s.calendar.unknown_years({as_of.year})
+    if unknown:  # Monday to Friday there: said, not guessed
+        out.issues.append(Issue("warning", r.loaded.tab(S.SETTINGS), None, None, "", "", "calendar_unknown_year",
+                                message("calendar_unknown_year", lang, years="、".join(map(str, unknown)))))
     lists, months, every = schedule(people, as_of, s, r.owner)
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
                                                          "reasons")}
@@ -169,4 +174,6 @@ def run(r: Context) -> tuple[Output, CallFacts]:
 
     out.outputs.append(call_list_sheet(lists, cards, funnel, months, as_of, lang, r.loaded.tab(S.CALL_LIST)))
     listed = {q.customer_id for entries in lists.values() for q in entries}
-    return out, CallFacts(len(fresh), lists, {cid: cards[cid] for cid in listed}, months, tuple(people), heats)
+    replan = replanning(logged, {c.customer_id: c.owner for c in people}, as_of, s)
+    return out, CallFacts(len(fresh), lists, {cid: cards[cid] for cid in listed}, months, tuple(people), heats,
+                          replan, {cid: c.name or "" for cid, c in cards.items()})
