@@ -11,7 +11,7 @@ from sheets_schema.settings import DAY_KIND, HOLIDAY_HEADER, PARAMS_BY_KEY
 from .core import parse as p
 from .core.settings import Settings, default_text, lookup_param, out_of_order, parse_param
 from .io.model import Book
-from .core.harvest import harvest
+from .core.harvest import harvest, listed
 from .table import Table, UnusableInput, find_header, read_table
 from .validate.issues import Issue
 from .validate.messages import message
@@ -31,6 +31,8 @@ class Loaded:
     out_tabs: dict[str, str] = field(default_factory=dict)  # output key → tab to write (may not exist yet)
     call_results: list[dict] = field(default_factory=list)  # results typed in 今日拨打, to harvest
     memory: dict[str, Table] = field(default_factory=dict)  # the add-in's own sheets it reads back, by key
+    #: the current 今日拨打: the day it was made for and every customer on it (undone calls)
+    call_listed: tuple[dt.date | None, tuple[str, ...]] = (None, ())
     _cards: dict[str, Record] | None = field(default=None, repr=False)
 
     @property
@@ -229,9 +231,9 @@ def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:
     settings, _ = read_settings(tables["settings"])
     if as_of is not None:
         settings = settings.model_copy(update={"as_of": as_of})
-    results = read_call_results(book, tabs.get("calls"), settings.as_of_or_today())
+    results, on_list = read_call_results(book, tabs.get("calls"), settings.as_of_or_today())
     return Loaded(book.label, lang, tabs, tables, settings, issues + out_issues, out_tabs, results,
-                  read_memory(book, tabs, lang))
+                  read_memory(book, tabs, lang), on_list)
 
 
 def read_memory(book: Book, tabs: dict[str, str], lang: Lang) -> dict[str, Table]:
@@ -247,10 +249,12 @@ def read_memory(book: Book, tabs: dict[str, str], lang: Lang) -> dict[str, Table
     return out
 
 
-def read_call_results(book: Book, tab: str | None, fallback_date: dt.date) -> list[dict]:
-    """What the reps typed into the current 今日拨打 (结果, 下次拨打), as contact records."""
+def read_call_results(book: Book, tab: str | None, fallback_date: dt.date
+                      ) -> tuple[list[dict], tuple[dt.date | None, tuple[str, ...]]]:
+    """What the reps typed into the current 今日拨打 (结果, 承诺金额/日期, 下次拨打), as contact
+    records; and the list's day with every customer on it."""
     if tab is None:
-        return []
+        return [], (None, ())
     grid = list(book.read_rows(tab))
     r, cols, _, _ = find_header(grid, S.CALL_LIST)
-    return harvest(grid, r, cols, fallback_date)
+    return harvest(grid, r, cols, fallback_date), listed(grid, r, cols)

@@ -69,7 +69,7 @@ def test_call_list_sheet(tmp_path):
     # C4 (放弃) is not part of the book; Nov 24–30 holds 5 working days
     assert rows[0][0] == "今日拨打清单 · 2026-11-24 · 本月已联系 张伟 2/3、李娜 0/1 · 剩余 5 个工作日"
     assert rows[1] == ("序号", "业务员", "客户编号", "客户名称", "关键人", "电话", "ABC等级", "热度", "销售进程", "成交意向",
-                       "优先分", "优先原因", "建议时段", "上次联系", "结果", "下次拨打")
+                       "优先分", "优先原因", "建议时段", "上次联系", "结果", "承诺金额", "承诺日期", "下次拨打")
     body = [(r[0], r[1], r[2], r[12]) for r in rows[2:]]
     # C4 is Denial (放弃 = 是) and never listed; C2 was contacted 2 days ago (A: 7-day interval)
     assert body == [(1, "张伟", "C1", "上午"), (2, "张伟", "C3", "下午"), (1, "李娜", "C5", "下午")]
@@ -82,9 +82,11 @@ def _type_results(path, results):
     for row in ws.iter_rows(min_row=3):
         cid = row[2].value
         if cid in results:
-            outcome, nxt = results[cid]
+            outcome, nxt, *promise = results[cid]
             row[14].value = outcome
-            row[15].value = nxt
+            row[17].value = nxt
+            if promise:
+                row[15].value, row[16].value = promise
     wb.save(path)
 
 
@@ -98,14 +100,14 @@ def test_harvest_then_idempotent(tmp_path):
     log = read_sheet(path, "联系记录")
     assert len(log) == 1 + 2 + 3
     new = log[3:]
-    assert [(r[0].date(), r[1], r[2], r[3], r[4], r[6]) for r in new] == [
+    assert [(r[0].date(), r[1], r[2], r[3], r[4], r[8]) for r in new] == [
         (AS_OF, "C1", "电话", "王总", "  客户同意签约，明早回传合同 ", "张伟"),
         (AS_OF, "C3", "电话", "王总", "没人接", "张伟"),
         (AS_OF, "C5", "电话", "王总", None, "李娜")]
-    assert new[0][5].date() == dt.date(2026, 11, 27) and new[1][5] is None and new[2][5] == "下周一"
+    assert new[0][7].date() == dt.date(2026, 11, 27) and new[1][7] is None and new[2][7] == "下周一"
     # the list is regenerated blank; harvested contacts count as contacts
     rows = read_sheet(path, "今日拨打")
-    assert all(r[14] is None and r[15] is None for r in rows[2:])
+    assert all(r[14] is None and r[17] is None for r in rows[2:])
     # a second and third refresh with no new input append nothing and give the same content
     cli("refresh", path)
     first = parts(path)

@@ -532,7 +532,7 @@ def replanning(contacts: Iterable[tuple], owner_of: dict[str, str], as_of: dt.da
     since = as_of - dt.timedelta(weeks=REPLAN_WEEKS)
     calls: dict[str, int] = {}
     lags: dict[str, list[int]] = {}
-    for cid, date, nxt in contacts:
+    for cid, date, nxt, *_ in contacts:
         rep = owner_of.get(cid)
         if rep is None or date is None or not since <= date < as_of:
             continue

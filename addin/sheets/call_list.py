@@ -48,6 +48,9 @@ REASONS = {
     "problems": ("资料待修正：{columns}", "Data to fix: {columns}"),
 }
 SEP = {"zh": "；", "en": "; "}
+#: 热度 in one character, so that it never reads as the ABC grade (热A and A类 are different scales)
+HEAT = {"zh": {"hot": "热", "warm": "温", "cold": "冷", "denial": "拒"},
+        "en": {"hot": "Hot", "warm": "Warm", "cold": "Cold", "denial": "Denial"}}
 NO_CARD, NO_FUNNEL = S.blank(S.CUSTOMERS), S.blank(S.FUNNEL)
 
 
@@ -106,14 +109,14 @@ def call_list_sheet(lists: dict[str, list[Priority]], customers: dict[str, S.Rec
             f = funnel.get(p.customer_id) or NO_FUNNEL
             rows.append([
                 rank, rep, p.customer_id, c.get("name"), c.get("key_person"), c.get("phone"), p.grade,
-                label(S.FUNNEL.col("heat"), p.heat, lang),
+                HEAT[lang].get(p.heat or "", ""),
                 label(S.FUNNEL.col("stage"), f.get("stage"), lang),
                 label(S.FUNNEL.col("intent"), f.get("intent"), lang),
                 p.score, reason_text(p, lang),
                 label(col["slot"], "morning" if p.grade == "A" else "afternoon", lang),
-                p.last_contact, None, None,
+                p.last_contact, None, None, None, None,
             ])
     styles = [kind_style(c.kind) if not c.choices else "text" for c in spec.columns]
-    styles[-2], styles[-1] = "input_text", "input_date"
+    styles[-4:] = ["input_text", kind_style(S.Kind.MONEY, "input_"), "input_date", "input_date"]
     return OutputSheet(spec.key, tab, rows, widths=[c.width for c in spec.columns], column_styles=styles,
                        freeze_rows=2, merges=[(1, 1, 1, ncol)], row_heights={1: 24}, landscape=True)
