@@ -349,3 +349,63 @@ def test_a_customers_first_when_the_month_is_short():
     # with room in the month, the longest-waiting come first, whatever the grade
     roomy = day_list(people[:100] + people[250:300], AS_OF, S)
     assert not roomy[1].short and roomy[0][0].grade == "C"
+
+
+# ------------------------------------------------------------- undone calls and outcomes (issue 21)
+def test_undone_calls_come_back_the_next_working_day_before_coverage():
+    """Yesterday's listed calls left without a result were not contacts: they return first."""
+    s = Settings(daily_quota=4)
+    people = ([cust(f"U{i}", grade="C", last_contact=dt.date(2026, 10, 1), undone=True) for i in range(2)]
+              + [cust(f"N{i}", grade="C", last_contact=dt.date(2026, 9, 1)) for i in range(6)])
+    entries, month, _ = day_list(people, AS_OF, s)
+    assert ids(entries)[:2] == ["U0", "U1"] and month.undone == 2
+    assert words(entries[0])[0] == "昨日未完成" and entries[0].tier == PLANNED
+    assert entries[2].score // 100 == COVERAGE  # the coverage calls after them, longest wait first
+    from addin.sheets.call_list import month_text
+    assert "昨日未完成 2" in month_text({"张伟": month}, "zh")
+
+
+def test_an_unanswered_call_is_an_attempt_retried_after_two_working_days():
+    from addin.core.outcomes import call_history
+    rows = [("C1", AS_OF - D(8), "talked", None, None), ("C1", AS_OF - D(1), "no_answer", None, None)]
+    h = call_history(rows, AS_OF)["C1"]
+    assert (h.last_reached, h.last_try, h.tries) == (AS_OF - D(8), AS_OF - D(1), 1)
+    # not reached yesterday: an A customer due again is retried on Thursday 26th, not before
+    c = cust(grade="A", last_contact=h.last_reached, last_try=h.last_try, tries=h.tries)
+    assert assess(c, AS_OF, S).tier is None
+    thu = assess(c, AS_OF + D(2), S)
+    assert thu.tier == DUE and "已拨1次未接通（最近2026-11-23）" in words(thu)
+    # the attempt is not coverage: a customer tried this month but never reached is still uncovered
+    month = coverage([cust(last_contact=dt.date(2026, 10, 20), last_try=AS_OF - D(3), tries=1)], AS_OF, S)
+    assert month.contacted == 0
+    # three unanswered calls this month: reached by attempt — counted, and not chased again this month
+    tried3 = cust(grade="C", last_contact=dt.date(2026, 10, 20), last_try=AS_OF - D(3), tries=3)
+    assert coverage([tried3], AS_OF, S).contacted == 1
+    assert assess(tried3, AS_OF, S).tier == AHEAD
+    # 拒接 is an attempt too; 已下单 and free text are contacts
+    h = call_history([("C2", AS_OF - D(1), "refused", None, None), ("C3", AS_OF - D(1), "ordered", None, None),
+                      ("C4", AS_OF - D(1), None, None, None)], AS_OF)
+    assert h["C2"].last_reached is None and h["C2"].tries == 1
+    assert h["C3"].last_reached == h["C4"].last_reached == AS_OF - D(1)
+
+
+def test_a_promise_to_pay_holds_collections_until_its_day_and_a_broken_one_weighs_more():
+    from addin.core.calls import Promise
+    owed = Collection(40, 50_000.0, None, 0.0)
+    base = dict(grade="B", last_contact=AS_OF - D(10), collection=owed)
+    # promised on the 20th to pay ¥50,000 by the 27th: collections wait
+    waiting = assess(cust(promise=Promise(50_000.0, AS_OF + D(3), AS_OF - D(4)), **base), AS_OF, S)
+    assert words(waiting)[0] == "承诺2026-11-27付款 ¥50,000.00，届时再催"
+    assert waiting.tier != PRIORITY or "应收逾期" not in reason_text(waiting, "zh")
+    # on the day: a promise to check, with today's promises
+    due = assess(cust(promise=Promise(50_000.0, AS_OF, AS_OF - D(7)), **base), AS_OF, S)
+    assert due.tier == PLANNED and words(due)[0] == "承诺今日付款 ¥50,000.00"
+    # kept: the invoices overdue on the promised day are paid — what is overdue now fell due since
+    kept = assess(cust(promise=Promise(50_000.0, AS_OF - D(5), AS_OF - D(12)),
+                       **{**base, "collection": Collection(3, 800.0, None, 0.0)}), AS_OF, S)
+    assert "承诺付款已逾期" not in reason_text(kept, "zh")
+    # broken: an invoice already overdue on the promised day is still open
+    broken = assess(cust(promise=Promise(50_000.0, AS_OF - D(5), AS_OF - D(12)), **base), AS_OF, S)
+    plain = assess(cust(**base), AS_OF, S)
+    assert "承诺付款已逾期（2026-11-19 ¥50,000.00）" in words(broken)
+    assert broken.score == plain.score + 20 and broken.tier == PRIORITY

@@ -297,3 +297,28 @@ def test_holiday_table_in_settings_and_a_year_the_calendar_does_not_know(tmp_pat
     # Tuesday 4 March is off, Saturday 8 March worked: March 2031 counts 21 weekdays − 1 + 1
     title = read_sheet(path, "今日拨打")[0][0]
     assert "剩余 21 个工作日" in title
+
+
+def test_outcomes_promises_and_undone_calls_through_the_workbook(tmp_path):
+    """A rep's two mornings: 结果 from the list's drop-down (未接通, 承诺付款 with amount and date), a
+    call left blank; the next list brings the blank one back first and counts it in the title."""
+    data = {"customers": [cust("C1", 600000), cust("C2", 300000), cust("C3", 80000), cust("C4", 50000)]}
+    path = build_workbook(tmp_path / "o.xlsx", data=data, settings={})
+    assert cli("refresh", path, "--as-of", "2026-11-24").exit_code == 0
+    # the 结果 column offers the choices (a list, any text still accepted)
+    dv = openpyxl.load_workbook(path)["今日拨打"].data_validations.dataValidation
+    assert [(v.type, v.errorStyle, v.formula1, str(v.sqref)) for v in dv] == [
+        ("list", "information", '"已沟通,未接通,拒接,承诺付款,已下单,其他"', "O3:O6")]
+    _type_results(path, {"C1": ("承诺付款", None, 12000, dt.datetime(2026, 11, 27)), "C2": ("未接通", None),
+                         "C3": ("已沟通", None)})
+    assert cli("refresh", path, "--as-of", "2026-11-25").exit_code == 0
+    log = read_sheet(path, "联系记录")
+    head = {h: i for i, h in enumerate(log[0])}
+    c1 = next(r for r in log if r[1] == "C1")
+    assert (c1[head["结果"]], c1[head["承诺金额"]], c1[head["承诺日期"]].date()) == ("承诺付款", 12000,
+                                                                                 dt.date(2026, 11, 27))
+    rows = read_sheet(path, "今日拨打")
+    # reached: C1 and C3 (C2 did not answer: an attempt); C4 was listed and left blank: undone
+    assert "本月已联系 张伟 2/4" in rows[0][0] and "昨日未完成 1" in rows[0][0]
+    assert rows[2][2] == "C4" and rows[2][11].startswith("昨日未完成")
+    assert "C2" not in {r[2] for r in rows[2:]}  # retried after 2 working days, not tomorrow

@@ -118,5 +118,9 @@ def call_list_sheet(lists: dict[str, list[Priority]], customers: dict[str, S.Rec
             ])
     styles = [kind_style(c.kind) if not c.choices else "text" for c in spec.columns]
     styles[-4:] = ["input_text", kind_style(S.Kind.MONEY, "input_"), "input_date", "input_date"]
+    outcome = [c.key for c in spec.columns].index("outcome") + 1
+    choices = tuple(S.CONTACTS.col("outcome").choice_labels(lang))
+    lists = [((3, outcome, max(3, len(rows)), outcome), choices)]
     return OutputSheet(spec.key, tab, rows, widths=[c.width for c in spec.columns], column_styles=styles,
-                       freeze_rows=2, merges=[(1, 1, 1, ncol)], row_heights={1: 24}, landscape=True)
+                       freeze_rows=2, merges=[(1, 1, 1, ncol)], row_heights={1: 24}, landscape=True,
+                       lists=lists)

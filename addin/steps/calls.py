@@ -197,8 +197,8 @@ def run(r: Context) -> tuple[Output, CallFacts]:
         promise = Promise(*hist.promise) if hist is not None and hist.promise is not None else None
         people.append(Customer(cid, c.owner, grades.get(cid) or c.abc or "C", h, f.stage, f.intent, expired, end,
                                last, plan, owed.get(cid), c.birthday, found, resurvey.get(cid, ()),
-                               hist.last_try if hist else None, hist.tries if hist else 0, cid in undone,
-                               promise))
+                               last_try=hist.last_try if hist else None, tries=hist.tries if hist else 0,
+                               undone=cid in undone, promise=promise))
 
     unknown = s.calendar.unknown_years({as_of.year})
     if unknown:  # Monday to Friday there: said, not guessed
