@@ -454,7 +454,8 @@ def plan_lines(days, reps, missed, months, replan, settings, day0, cal_days, lef
         book = m.book if m else 0
         lost = {g: sum(1 for c in missed.get(rep, []) if c.grade == g) for g in grades}
         end = days[-1].coverage.get(rep, 0.0) if days else (m.share if m else 1.0)
-        rate, lag = replan.get(rep, (0.0, 0))
+        habit = replan.get(rep)
+        rate, lag = (habit.rate, habit.lag) if habit else (0.0, 0)
         lost_text = "/".join(str(lost[g]) for g in grades)
         verdict = "yes" if not any(lost.values()) else ("no (A missed)" if lost["A"] else "no, A kept")
         replan_text = f"{rate:.0%} +{lag}d" if rate else "none"

@@ -11,7 +11,8 @@ working day of the month (the Chinese calendar: 国庆 in October):
 1. morning: `crm refresh` (the library call the CLI makes) — it harvests yesterday's typed results
    into 联系记录 and writes today's 今日拨打;
 2. each rep works down the list and types a result (已沟通, or 未接通 in variant h); for a customer
-   at stage 4–5 the rep also types a next call 5–10 working days later. The typing is done with
+   at stage 4–5 the rep also types a next call 5–10 working days later, and for the others as
+   often and as far out as they did in the last 4 weeks of 联系记录 (what `crm plan` assumes). The typing is done with
    openpyxl — another program saving the file, as Excel would. Calls a rep does not make are left
    blank (undone).
 
@@ -45,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from addin import jobs  # noqa: E402
 from addin.build.demo_data import generate  # noqa: E402
 from addin.build.workbook import build_workbook  # noqa: E402
-from addin.core.calls import project  # noqa: E402
+from addin.core.calls import Customer, project, schedule  # noqa: E402
 from addin.core.workdays import OFFICIAL, add_working, month_end, working_days  # noqa: E402
 from addin.io.xlsx_book import XlsxBook  # noqa: E402
 
@@ -77,6 +78,30 @@ VARIANTS = {v.key: v for v in (
     Variant("g", "October with 国庆", start=dt.date(2026, 10, 1)),
     Variant("h", "20 % of calls 未接通", no_answer=0.2),
 )}
+
+
+def next_call_lag(rng: random.Random, v: Variant, stage: str | None, habit: tuple[float, tuple] | None) -> int:
+    """Working days to the next call a rep types after reaching a customer (0: none): a deal at
+    stage 4–5 always gets one, 5–10 days out (1–3 for a share in variant e); any other call as
+    often and as far out as the rep planned in the last 4 weeks (the habit `crm plan` counts)."""
+    if stage in ("4", "5"):
+        return rng.randint(1, 3) if rng.random() < v.short_plans else rng.randint(5, 10)
+    rate, lags = habit or (0.0, ())
+    if lags and rng.random() < rate:
+        return rng.choice(lags)
+    return 0
+
+
+def habits(people, replan: dict) -> dict[str, tuple[float, tuple]]:
+    """Each rep's planning habit for calls not at stage 4–5, so that all their calls together plan
+    at the rate of the last 4 weeks: (rate − share at stage 4–5) ÷ (1 − that share)."""
+    out = {}
+    for rep, h in replan.items():
+        rate, lag = h.rate, h.lags
+        book = [c for c in people if c.owner == rep and c.heat != "denial"]
+        deals = sum(1 for c in book if c.stage in ("4", "5")) / max(1, len(book))
+        out[rep] = (max(0.0, (rate - deals) / (1 - deals)) if deals < 1 else 0.0, lag)
+    return out
 
 
 def refresh(path: Path, day: dt.date) -> jobs.Result:
@@ -153,6 +178,7 @@ def run(v: Variant, scale: float, seed: int, verbose: bool) -> list[dict]:
     facts = first.facts.calls
     settings = first.loaded.settings
     forecast = project(list(facts.people), days[v.first_day], settings, None, facts.replan)
+    habit = habits(facts.people, facts.replan)
     fc = forecast.days[-1].coverage if forecast.days else {}
     grade_of = {c.customer_id: c.grade for c in facts.people}
     owner_of = {c.customer_id: c.owner for c in facts.people}
@@ -201,8 +227,8 @@ def run(v: Variant, scale: float, seed: int, verbose: bool) -> list[dict]:
                 continue
             reached.add(cid)
             nxt = None
-            if stage[:1] in ("4", "5"):
-                lag = rng.randint(1, 3) if rng.random() < v.short_plans else rng.randint(5, 10)
+            lag = next_call_lag(rng, v, stage[:1], habit.get(rep))
+            if lag:
                 nxt = add_working(day, lag)
                 plans.append((cid, day, nxt))
             typed[cid] = ("已沟通", nxt)
@@ -210,24 +236,99 @@ def run(v: Variant, scale: float, seed: int, verbose: bool) -> list[dict]:
         if verbose:
             print(f"  {v.key} {day} " + " ".join(f"{r} {done.get(r, 0)}" for r in reps), flush=True)
     elapsed = time.perf_counter() - t0
+    return stats(v, reps, book, grade_of, owner_of, reached, tries, calls, asked, plans, listed, days, quota, fc,
+                 elapsed)
+
+
+def run_core(v: Variant, scale: float, seed: int, verbose: bool) -> list[dict]:
+    """The same month through the scheduler alone (core.calls.schedule on the customers the first
+    refresh read, each day's calls applied as the calls step would read them back): the judgement
+    without the workbook round trip, fast enough for every variant at full size. Collections stay
+    as they were on the first day (no payments arrive)."""
+    rng = random.Random(seed)
+    tmp = Path(tempfile.mkdtemp())
+    path, quota = workbook(v, scale, tmp)
+    days = working_days(v.start, month_end(v.start), OFFICIAL)[:22]
+    t0 = time.perf_counter()
+    first = refresh(path, days[v.first_day])
+    facts = first.facts.calls
+    s = first.loaded.settings
+    forecast = project(list(facts.people), days[v.first_day], s, None, facts.replan)
+    habit = habits(facts.people, facts.replan)
+    fc = forecast.days[-1].coverage if forecast.days else {}
+    state = {c.customer_id: c for c in facts.people}
+    reps = sorted({c.owner for c in facts.people})
+    book: dict[str, set] = defaultdict(set)
+    for c in facts.people:
+        if c.heat != "denial":
+            book[c.owner].add(c.customer_id)
+    calls: Counter[str] = Counter()
+    asked: Counter[str] = Counter()
+    tries: Counter[str] = Counter()
+    reached: set[str] = set()
+    listed: dict[dt.date, set[str]] = {}
+    plans: list[tuple[str, dt.date, dt.date]] = []
+    for n, day in enumerate(days):
+        if n < v.first_day:
+            continue
+        if v.new_on and n == v.new_on[0]:
+            for i in range(round(v.new_on[1] * scale)):
+                cid = f"N{i:05d}"
+                state[cid] = Customer(cid, reps[0], "C")
+                book[reps[0]].add(cid)
+        lists, _, _ = schedule(state.values(), day, s)
+        listed[day] = {p.customer_id for entries in lists.values() for p in entries}
+        for cid, c in state.items():
+            if c.undone:
+                state[cid] = c._replace(undone=False)
+        for rep, entries in lists.items():
+            for k, p in enumerate(entries):
+                cid = p.customer_id
+                c = state[cid]
+                if (rep == reps[0] and n in v.absent) or (v.made is not None and k >= round(v.made * scale)):
+                    state[cid] = c._replace(undone=True)
+                    continue
+                calls[cid] += 1
+                if p.reasons and p.reasons[0].code == "planned_today":
+                    asked[cid] += 1
+                if rng.random() < v.no_answer:
+                    tries[cid] += 1
+                    state[cid] = c._replace(last_try=day, tries=c.tries + 1 if c.last_try else 1)
+                    continue
+                reached.add(cid)
+                plan = None if c.plan is not None and c.plan <= day else c.plan
+                lag = next_call_lag(rng, v, c.stage, habit.get(rep))
+                if lag:
+                    plan = add_working(day, lag, s.calendar)
+                    plans.append((cid, day, plan))
+                state[cid] = c._replace(last_contact=day, plan=plan, last_try=None, tries=0, promise=None)
+        if verbose:
+            print(f"  {v.key} {day} " + " ".join(f"{r} {len(lists.get(r, []))}" for r in reps), flush=True)
+    elapsed = time.perf_counter() - t0
+    return stats(v, reps, book, {c.customer_id: c.grade for c in state.values()},
+                 {c.customer_id: c.owner for c in state.values()}, reached, tries, calls, asked, plans,
+                 {d: dict.fromkeys(ids, "") for d, ids in listed.items()}, days, quota, fc, elapsed)
+
+
+def stats(v, reps, book, grade_of, owner_of, reached, tries, calls, asked, plans, listed, days, quota, fc,
+          elapsed) -> list[dict]:
     last = days[-1]
     in_month = [p for p in plans if p[2] <= last]
     out = []
     for rep in reps:
         mine = book[rep]
         by_grade = {g: [cid for cid in mine if grade_of.get(cid, "C") == g] for g in "ABC"}
-        # reached, or tried three times (reached-by-attempt)
-        got = {cid for cid in mine if cid in reached or tries[cid] >= 3}
+        got = {cid for cid in mine if cid in reached or tries[cid] >= 3}  # reached, or by attempt
         typed_here = [p for p in in_month if owner_of.get(p[0]) == rep]
         rep_plans = [p for p in typed_here if not any(q[0] == p[0] and p[1] < q[1] < p[2] for q in plans)]
         kept = sum(1 for cid, _, d in rep_plans if cid in listed.get(d, {}))
         counts = [calls[cid] for cid in mine] or [0]
         unasked = [calls[cid] - asked[cid] for cid in mine] or [0]
-        cov = len(got) / len(mine) if mine else 1.0
         out.append({
             "variant": v.key, "rep": rep, "book": len(mine), "quota": quota,
             **{g: (sum(1 for c in by_grade[g] if c in got), len(by_grade[g])) for g in "ABC"},
-            "coverage": cov, "plans": (kept, len(rep_plans)), "max_calls": max(counts), "max_unasked": max(unasked),
+            "coverage": len(got) / len(mine) if mine else 1.0, "plans": (kept, len(rep_plans)),
+            "max_calls": max(counts), "max_unasked": max(unasked),
             "attempts": sum(tries[c] for c in mine), "reached": sum(1 for c in mine if c in reached),
             "forecast": fc.get(rep, 0.0), "days": len(days), "seconds": elapsed,
         })
@@ -256,17 +357,19 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=1.0, help="Books, quota and new customers × this (quick checks).")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--engine", choices=("core", "workbook"), default="core",
+                    help="core: the scheduler alone (fast); workbook: crm refresh and typed results each day")
     args = ap.parse_args()
     rows = []
     for key in args.variants.split(","):
         v = VARIANTS[key.strip()]
-        got = run(v, args.scale, args.seed, args.verbose)
+        got = (run_core if args.engine == "core" else run)(v, args.scale, args.seed, args.verbose)
         rows += got
         print(f"({v.key}) {v.label}: {got[0]['days']} working days, quota {got[0]['quota']}, "
               f"{got[0]['seconds']:.0f}s", flush=True)
         print(table(got), flush=True)
     print()
-    print(f"scale {args.scale:g}; A/B/C/all: customers reached in the month (or tried 3 times) ÷ book; plans kept: "
+    print(f"engine {args.engine}, scale {args.scale:g}; A/B/C/all: customers reached in the month (or tried 3 times) ÷ book; plans kept: "
           "listed on their day; max: most calls to one customer; unasked: most calls without a plan asking; "
           "tries: unanswered calls; day-1 fc: crm plan's forecast of the month's end on day 1 (Δ points)")
     for key in args.variants.split(","):

@@ -489,10 +489,11 @@ def replan_after(k: int, rate: float) -> bool:
 
 
 def project(customers: list[Customer], start: dt.date, s: Settings, owner: str | None = None,
-            replan: dict[str, tuple[float, int]] | None = None) -> Projection:
+            replan: dict[str, Habit] | None = None) -> Projection:
     """The rest of ``start``'s month, day by day, assuming every listed call happens that day (a
-    call fulfils the customer's plan) and each rep keeps planning as they did: ``replan`` gives
-    rep → (plans typed per call, working days ahead)."""
+    call fulfils the customer's plan) and each rep keeps planning as they did (``replan``: rep →
+    their Habit over the last 4 weeks)."""
+    turns: dict[str, int] = {}
     cal = s.calendar
     state = {c.customer_id: c._replace(undone=False) for c in customers}
     out = []
@@ -500,12 +501,14 @@ def project(customers: list[Customer], start: dt.date, s: Settings, owner: str |
     for d in days:
         lists, _, _ = schedule(state.values(), d, s, owner)
         for rep, entries in lists.items():
-            rate, lag = (replan or {}).get(rep, (0.0, 0))
+            habit = (replan or {}).get(rep)
             for k, p in enumerate(entries):
                 c = state[p.customer_id]
                 plan = None if c.plan and c.plan <= d else c.plan
-                if rate and lag and replan_after(k, rate):
-                    plan = add_working(d, lag, cal)
+                if habit and habit.lags and replan_after(k, habit.rate):
+                    # spread as the rep spread them: the lags of the last 4 weeks in turn
+                    plan = add_working(d, habit.lags[turns.get(rep, 0) % len(habit.lags)], cal)
+                    turns[rep] = turns.get(rep, 0) + 1
                 state[p.customer_id] = c._replace(last_contact=d, plan=plan, last_try=None, tries=0, promise=None)
         books: dict[str, list[Customer]] = {}  # grouped once a day, not filtered once per rep
         for c in state.values():
@@ -524,11 +527,23 @@ def project(customers: list[Customer], start: dt.date, s: Settings, owner: str |
 REPLAN_WEEKS = 4
 
 
+class Habit(NamedTuple):
+    """A rep's planning habit: 下次拨打 typed per contact, and how far ahead each was (working days)."""
+
+    rate: float
+    lags: tuple[int, ...]
+
+    @property
+    def lag(self) -> int:
+        """The median working days ahead (0: no plans)."""
+        ahead = sorted(self.lags)
+        return ahead[len(ahead) // 2] if ahead else 0
+
+
 def replanning(contacts: Iterable[tuple], owner_of: dict[str, str], as_of: dt.date, s: Settings
-               ) -> dict[str, tuple[float, int]]:
-    """Each rep's planning habit over the last REPLAN_WEEKS weeks of 联系记录 before ``as_of``:
-    (下次拨打 typed per contact, the median working days ahead of those plans). ``contacts`` are
-    (customer_id, date, next_call) rows."""
+               ) -> dict[str, Habit]:
+    """Each rep's planning habit over the last REPLAN_WEEKS weeks of 联系记录 before ``as_of``.
+    ``contacts`` are (customer_id, date, next_call, …) rows."""
     since = as_of - dt.timedelta(weeks=REPLAN_WEEKS)
     calls: dict[str, int] = {}
     lags: dict[str, list[int]] = {}
@@ -539,8 +554,4 @@ def replanning(contacts: Iterable[tuple], owner_of: dict[str, str], as_of: dt.da
         calls[rep] = calls.get(rep, 0) + 1
         if isinstance(nxt, dt.date) and nxt > date:
             lags.setdefault(rep, []).append(max(1, working_between(date, nxt, s.calendar)))
-    out = {}
-    for rep, n in calls.items():
-        ahead = sorted(lags.get(rep, []))
-        out[rep] = (len(ahead) / n, ahead[len(ahead) // 2] if ahead else 0)
-    return out
+    return {rep: Habit(len(lags.get(rep, [])) / n, tuple(lags.get(rep, []))) for rep, n in calls.items()}
