@@ -95,7 +95,8 @@ def test_update_vba_replaces_only_the_project_and_the_ribbon(tmp_path):
     after = parts(path)
     assert {n for n in before if after.get(n) != before[n]} == {"xl/vbaProject.bin", "customUI/customUI14.xml"}
     assert vba_of(path).xlwings_version == "0.37.8"
-    assert parts(path.with_name(path.name + ".bak")) == before
+    backups = list(tmp_path.glob("old.xlsm.*.bak"))  # NAME.YYYYMMDD-HHMMSS.bak
+    assert len(backups) == 1 and parts(backups[0]) == before
     assert "✔ workbook macros" in cli("doctor", path).output
 
 
