@@ -125,14 +125,20 @@ def _mac_interpreter(path: Path, value: str) -> Check:
 
 
 def _not_open(path: Path) -> Check:
-    from .io.guard import lock_name, owner_file
+    from .io.guard import inspect_lock, owner_file
 
     lock = owner_file(path)
     if lock is not None:
         return Check("workbook not open", False, f"{lock.name} says it is open: close it in Excel / LibreOffice")
-    if lock_name(path).exists():
-        return Check("workbook not open", False, f"{lock_name(path).name}: another crm run may be working on it")
-    return Check("workbook not open", True, "no lock file")
+    info = inspect_lock(path)
+    if info is None:
+        return Check("workbook not open", True, "no lock file")
+    if info.stale:
+        why = "its process has ended" if info.alive is False else "nobody holds it"
+        return Check("workbook not open", True, f"{info.path.name} is left over ({info.holder()}; {why}): harmless, "
+                     f"the next crm run takes it over; you may delete it")
+    return Check("workbook not open", False, f"{info.path.name}: a crm run ({info.holder()}) is working on it; "
+                 "wait for it to finish")
 
 
 def _mark_of_the_web(path: Path, platform: str) -> Check:
