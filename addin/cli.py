@@ -313,9 +313,14 @@ def new(path: Path = typer.Argument(..., help="Where to create the workbook (.xl
     if lang not in ("zh", "en"):
         raise typer.BadParameter("--lang must be zh or en")
     refuse_overwrite(path, force)
-    from .build.xlwings_conf import CONF_SHEET, interpreters
+    from .build.xlwings_conf import CONF_SHEET, PYTHON_ORG, interpreters, mac_fix, mac_unsafe
 
     values = interpreters()
+    if mac_unsafe(values["Interpreter_Mac"]) is not None:
+        err.print(f"warning: this Python's path {values['Interpreter_Mac']} would break the buttons on a Mac (xlwings "
+                  f"passes it to the shell unquoted); the workbook names {PYTHON_ORG['Interpreter_Mac']} instead: "
+                  + mac_fix(values["Interpreter_Mac"]), markup=False)
+        values["Interpreter_Mac"] = PYTHON_ORG["Interpreter_Mac"]
     build_workbook(path, lang=lang, interpreters=values)  # type: ignore[arg-type]
     out.print(f"created {path}", markup=False)
     if path.suffix.lower() == ".xlsm":

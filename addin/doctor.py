@@ -119,9 +119,56 @@ def _interpreter(path: Path, platform: str) -> Check:
 
 
 def _mac_interpreter(path: Path, value: str) -> Check:
+    from .build.xlwings_conf import mac_fix, mac_unsafe
+
+    value = os.path.expandvars(value) if value.startswith("$") else value
+    bad = mac_unsafe(value)
+    if bad is not None:
+        return Check("interpreter", False, f"Interpreter_Mac = {value} has {bad!r}: xlwings' AppleScript passes it "
+                     f"to the shell unquoted, so the button fails; {mac_fix(value)}")
     exists = Path(value).exists()
     return Check("interpreter", exists, f"Interpreter_Mac = {value}" if exists else
                  f"Interpreter_Mac = {value} does not exist: install Python there or run crm setup {path}")
+
+
+def _applescript(path: Path | None) -> Check:
+    """macOS: RunPython calls AppleScriptTask("xlwings-<version>.applescript") (xlwings.bas,
+    ExecuteMac), which Excel's sandbox finds only in ~/Library/Application Scripts/com.microsoft.Excel;
+    `xlwings runpython install` copies it there (xlwings/cli.py runpython_install)."""
+    version = None
+    if path is not None:
+        version = _embedded_version(path)
+    if version is None:
+        try:
+            version = importlib.metadata.version("xlwings")
+        except importlib.metadata.PackageNotFoundError:
+            version = pinned_xlwings()
+    script = Path.home() / "Library" / "Application Scripts" / "com.microsoft.Excel" / f"xlwings-{version}.applescript"
+    if script.is_file():
+        return Check("RunPython AppleScript", True, str(script))
+    have = sorted(p.name for p in script.parent.glob("xlwings-*.applescript")) if script.parent.is_dir() else []
+    found = f" (found {', '.join(have)}: another xlwings version's)" if have else ""
+    return Check("RunPython AppleScript", False, f"{script} is missing{found}: Excel would ask to run 'xlwings "
+                 f"runpython install'; run it in Terminal (python3 -m pip install xlwings=={version} first if "
+                 "that version is not installed)")
+
+
+def _embedded_version(path: Path) -> str | None:
+    from .build import vba_read
+    from .build.upgrade import vba_part
+    from .io.package import Package, PackageError
+
+    try:
+        pkg = Package(path)
+    except PackageError:
+        return None
+    try:
+        part = vba_part(pkg)
+        return vba_read.read(pkg.read(part)).xlwings_version if part else None
+    except Exception:  # an unreadable project is reported by the macros check
+        return None
+    finally:
+        pkg.close()
 
 
 def _not_open(path: Path) -> Check:
@@ -157,9 +204,11 @@ def _mark_of_the_web(path: Path, platform: str) -> Check:
 
 def checks(path: Path | None = None, platform: str = sys.platform) -> list[Check]:
     out = [_python(), _addin(), _xlwings()]
+    if path is not None and not path.exists():
+        return out + [Check("workbook", False, f"{path} not found")]
+    if platform == "darwin":
+        out.append(_applescript(path))
     if path is not None:
-        if not path.exists():
-            return out + [Check("workbook", False, f"{path} not found")]
         out += [_workbook_vba(path), _interpreter(path, platform), _not_open(path), _mark_of_the_web(path, platform)]
     out.append(Check("trusted location", None, "keep the workbook in a folder listed under File › Options › Trust "
                      "Center › Trusted Locations, instead of enabling all macros"))

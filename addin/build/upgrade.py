@@ -21,7 +21,7 @@ from ..io.sheet_xml import row_xml
 from . import vba_read
 from .vba_project import CODEPAGE, Module, build_vba_project, modules_for, project_bytes
 from .workbook import RIBBON_PART, RIBBON_REL, ribbon_xml
-from .xlwings_conf import CONF_SHEET, KEYS, interpreters, read_block, rows as conf_rows
+from .xlwings_conf import CONF_SHEET, KEYS, interpreters, mac_fix, mac_unsafe, read_block, rows as conf_rows
 
 VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 _CODE_NAME = re.compile(rb'<(?:\w+:)?sheetPr\b[^>]*?\bcodeName="([^"]*)"')
@@ -155,6 +155,10 @@ def setup(path: Path, lang: Lang = "zh", *, values: dict[str, str] | None = None
     workbook has the sheet (every other row kept), else as a new sheet (and the VBA project brought
     up to date, so the new sheet has its document module). Returns the values written."""
     values = values or interpreters()
+    bad = mac_unsafe(values.get("Interpreter_Mac", ""))
+    if bad is not None:
+        raise PackageError(f"this Python's path {values['Interpreter_Mac']} has {bad!r}, which xlwings' AppleScript "
+                           f"passes to the shell unquoted (the button would fail): {mac_fix(values['Interpreter_Mac'])}")
     pkg = Package(path)
     try:
         names = [n for n, _ in pkg.sheets()]
