@@ -414,8 +414,9 @@ def setup(path: Path = typer.Argument(..., help="The macro workbook (.xlsm)."),
 
 @app.command()
 def doctor(path: Optional[Path] = typer.Argument(None, help="The workbook to check (optional)."),
-           live: bool = typer.Option(False, "--live", help="Open the workbook in Excel through xlwings and "
-                                     "run every ribbon button.")) -> None:
+           live: bool = typer.Option(False, "--live", help="Open a scratch copy of the workbook in Excel "
+                                     "through xlwings and run every ribbon button on it, one line per button "
+                                     "with its time (the workbook itself is not touched).")) -> None:
     """Check this PC (and a workbook) for the ribbon's first click; one line per check."""
     from . import doctor as d
 

@@ -1,14 +1,18 @@
 """`crm doctor`: is this machine (and this workbook) ready for the ribbon's first click?
 
 Each check is one line: ✔ what was found, or ✘ what is wrong and the fix. `--live` then opens
-the workbook through xlwings and runs every ribbon action through the same dispatch the buttons
-use — one run on a PC with Excel checks the whole path.
+a scratch copy of the workbook through xlwings and runs every ribbon action on it through the same
+dispatch the buttons use, one line per button with its time — one run on a PC with Excel checks
+the whole path, and the workbook itself is not touched.
 """
 from __future__ import annotations
 
 import importlib.metadata
 import os
+import shutil
 import sys
+import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -215,8 +219,12 @@ def checks(path: Path | None = None, platform: str = sys.platform) -> list[Check
     return out
 
 
-def live_checks(path: Path, open_book: Callable[[Path], Any] | None = None) -> list[Check]:
-    """Open the workbook through xlwings and run every ribbon action as the buttons do."""
+def live_checks(path: Path, open_book: Callable[[Path], Any] | None = None,
+                clock: Callable[[], float] = time.perf_counter) -> list[Check]:
+    """Open a scratch copy of the workbook through xlwings and run every ribbon action on it as
+    the buttons do, one line per button with its time. The workbook itself is never opened or
+    changed: the copy (under another name, as Excel opens one book per name) lives in a temporary
+    folder, is closed without saving and removed, the aging export with it."""
     from . import ribbon
     from .actions import ACTIONS
 
@@ -224,23 +232,38 @@ def live_checks(path: Path, open_book: Callable[[Path], Any] | None = None) -> l
         import xlwings as xw
 
         open_book = lambda p: xw.Book(str(p))  # noqa: E731
+    scratch_dir = Path(tempfile.mkdtemp(prefix="crm-doctor-"))
+    scratch = scratch_dir / f"{path.stem}-crm-doctor{path.suffix}"
     try:
-        book = open_book(path)
-    except Exception as exc:  # xlwings / COM / AppleScript errors
-        return [Check("open in Excel", False, f"{type(exc).__name__}: {exc}")]
-    out = [Check("open in Excel", True, str(path))]
-    for action in ACTIONS:
-        if action == "credit_form":
-            _select_first_surveyed_customer(book)
-        before = len(book.app.alerts) if hasattr(book.app, "alerts") else None
+        shutil.copyfile(path, scratch)
         try:
-            ok = ribbon.dispatch(action, book)
-        except Exception as exc:  # never expected: dispatch turns errors into message boxes
-            out.append(Check(f"button {action}", False, f"{type(exc).__name__}: {exc}"))
-            continue
-        said = book.app.alerts[-1][1].splitlines()[0] if before is not None and len(book.app.alerts) > before else ""
-        out.append(Check(f"button {action}", ok, said or ("done" if ok else "failed")))
-    return out
+            book = open_book(scratch)
+        except Exception as exc:  # xlwings / COM / AppleScript errors
+            return [Check("open in Excel", False, f"{type(exc).__name__}: {exc}")]
+        out = [Check("open in Excel", True, f"a scratch copy, {scratch}")]
+        try:
+            for action in ACTIONS:
+                if action == "credit_form":
+                    _select_first_surveyed_customer(book)
+                before = len(book.app.alerts) if hasattr(book.app, "alerts") else None
+                start = clock()
+                try:
+                    ok = ribbon.dispatch(action, book)
+                except Exception as exc:  # never expected: dispatch turns errors into message boxes
+                    ok, said = False, f"{type(exc).__name__}: {exc}"
+                else:
+                    said = (book.app.alerts[-1][1].splitlines()[0]
+                            if before is not None and len(book.app.alerts) > before else "")
+                took = clock() - start
+                out.append(Check(f"button {action}", ok, f"{took:.2f} s · " + (said or ("done" if ok else "failed"))))
+        finally:
+            try:
+                book.close()  # without saving: it is the scratch copy
+            except Exception:  # an Excel that already closed it
+                pass
+        return out
+    finally:
+        shutil.rmtree(scratch_dir, ignore_errors=True)
 
 
 def _select_first_surveyed_customer(book: Any) -> None:

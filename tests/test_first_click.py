@@ -231,9 +231,27 @@ def test_doctor_checks_the_interpreter_lock_and_mark_of_the_web(tmp_path):
 def test_doctor_live_runs_every_button_through_the_dispatch(tmp_path, monkeypatch):
     path = tmp_path / "live.xlsm"
     shutil.copy(ROOT / "workbook" / "CRM.xlsm", path)
-    results = doctor.live_checks(path, open_book=FakeBook)
+    before = path.read_bytes()
+    opened = []
+
+    def open_book(p):
+        opened.append(FakeBook(p))
+        return opened[-1]
+
+    ticks = iter(range(100))
+    results = doctor.live_checks(path, open_book=open_book, clock=lambda: next(ticks) * 0.25)
     assert [c.name for c in results] == ["open in Excel", "button validate", "button grades", "button calls",
                                          "button credit_form", "button aging", "button export_aging"]
     assert all(c.ok for c in results), [c.line() for c in results]
+    # one line per button with its time, then what the button said
+    assert results[1].line() == "✔ button validate: 0.25 s · 校验数据完成。"
+    assert all(c.detail.startswith("0.25 s · ") for c in results[1:])
+    # on a scratch copy under another name, closed afterwards and removed; the workbook untouched
+    book = opened[0]
+    scratch = Path(book.fullname)
+    assert scratch.name == "live-crm-doctor.xlsm" and scratch.parent != tmp_path
+    assert book.closed and not scratch.parent.exists()
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["live.xlsm"]
+    assert any(c[0] == "write" for c in book.log)  # the buttons did write, into the copy
     failing = doctor.live_checks(path, open_book=lambda p: FakeBook(p, mac=True))
     assert any(c.ok is False for c in failing)  # the Windows path on a Mac-flavoured Excel is caught
