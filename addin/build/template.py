@@ -168,10 +168,16 @@ def _conf_sheet(wb, lang: Lang, values: dict[str, str] | None) -> None:
     ws = wb.add_worksheet(xlwings_conf.CONF_SHEET)
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 70)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
     for r, (key, value) in enumerate(xlwings_conf.rows(values or xlwings_conf.PYTHON_ORG, lang)):
+        if value is None:  # the comment: across both columns, wrapped (A holds it, as xlwings reads)
+            ws.set_row(r, 48)
+            ws.merge_range(r, 0, r, 1, key, wb.add_format({"text_wrap": True, "valign": "top",
+                                                            "font_color": "#595959"}))
+            continue
         ws.write_string(r, 0, key)
-        if value is not None:
-            ws.write_string(r, 1, value)
+        ws.write_string(r, 1, value)
 
 
 def code_name(n: int) -> str:
