@@ -174,11 +174,14 @@ def test_setup_updates_an_existing_sheet_in_place_and_keeps_the_users_keys(tmp_p
     assert changed == {_part_of(path, CONF_SHEET)}  # the VBA project untouched
     # a key missing from the sheet goes right below the block, where xlwings reads it
     wb = load_workbook(path, keep_vba=True)
-    wb[CONF_SHEET].delete_rows(2)
+    wb[CONF_SHEET]["A2"] = "PYTHONHOME"  # the sheet no longer names Interpreter_Mac
     wb.save(path)
     setup(path, values=values)
-    conf, _, _ = read_block(read_sheet(path, CONF_SHEET))
-    assert conf["INTERPRETER_MAC"] == "/opt/py/bin/python3" and conf["PYTHONPATH"] == r"C:\shared\lib"
+    rows = read_sheet(path, CONF_SHEET)
+    assert rows[4][:2] == ("Interpreter_Mac", "/opt/py/bin/python3")
+    conf, _, n = read_block(rows)
+    assert n == 5 and conf["INTERPRETER_MAC"] == "/opt/py/bin/python3" and conf["PYTHONPATH"] == r"C:\shared\lib"
+    assert conf["PYTHONHOME"] == "/opt/py/bin/python3"  # the user's row, as it was
     # twice the same key stops RunPython (d.Add): refused with the rows to fix, file untouched
     wb = load_workbook(path, keep_vba=True)
     wb[CONF_SHEET]["A2"] = "interpreter_win"
