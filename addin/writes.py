@@ -152,6 +152,11 @@ class OutputSheet:
     #: drop-down lists on input cells: (area, choices); any other value is still accepted (a
     #: choice list, not a rule: Excel shows an information alert and keeps what was typed)
     lists: list[tuple[Area, tuple[str, ...]]] = field(default_factory=list)
+    #: manual page breaks: a new printed page starts after each of these rows (1-based)
+    row_breaks: list[int] = field(default_factory=list)
+    #: print at this percentage instead of fitting to the page width (Excel ignores manual page
+    #: breaks on a sheet printed "fit to"); None: fit_width decides
+    print_scale: int | None = None
 
     def cell(self, r: int, c: int) -> tuple[Any, str]:
         """(value, style name) of a 0-based cell."""
@@ -249,7 +254,8 @@ def fit_widths(sheet: OutputSheet) -> OutputSheet:
         for c, wanted in need.items():
             widths[c] = max(widths[c], wanted)
     first, last = (sheet.print_area[1], sheet.print_area[3]) if sheet.print_area else (1, len(widths))
-    a3 = sheet.landscape and sheet.fit_width and not sheet.fit_page and sum(widths[first - 1:last]) > A4_LANDSCAPE_CHARS
+    a3 = (sheet.landscape and sheet.fit_width and not sheet.fit_page and not sheet.print_scale
+          and sum(widths[first - 1:last]) > A4_LANDSCAPE_CHARS)
     if widths == list(sheet.widths) and a3 == sheet.paper_a3:
         return sheet
     return replace(sheet, widths=widths, paper_a3=a3 or sheet.paper_a3)
