@@ -9,6 +9,7 @@ from sheets_schema import Lang
 
 from ..core.calls import MonthCoverage, Priority, Reason
 from ..i18n import pick
+from .order_check import held_text
 from .resurvey import resurvey_text
 from ..writes import OutputSheet, Styled, kind_style
 from ..writeback import label
@@ -65,6 +66,8 @@ def reason_words(reason: Reason, lang: Lang) -> str:
         kw["amount"] = "" if kw["amount"] is None else f"¥{kw['amount']:,.2f}"
     if code == "resurvey":
         kw["why"] = resurvey_text(kw["why"], kw.get("months", 12), lang)
+    if code == "order_held":
+        return held_text(kw["outcome"], kw["amount"], kw["who"], kw["days"], lang)
     if code == "problems":
         names = [S.BY_KEY[sheet].col(key).header(lang) for sheet, _, key in (x.partition(".") for x in kw["columns"])]
         kw["columns"] = ("、" if lang == "zh" else ", ").join(dict.fromkeys(names))
