@@ -275,3 +275,46 @@ def test_fifo_directory_and_symlink_loop_are_refused_before_opening(tmp_path):
             res = cli(cmd, path)  # a FIFO would block the read forever: the test would hang
             assert res.exit_code == 2 and words in res.stderr, (path, res.output)
             assert "Traceback" not in res.output
+
+
+def test_team_database_is_private_and_crm_team_never_creates_one(tmp_path, monkeypatch):
+    import stat
+
+    monkeypatch.chdir(tmp_path)
+    res = cli("team", "--out", tmp_path / "team.xlsx")
+    assert res.exit_code == 2 and "no team database" in res.stderr and "crm collect" in res.stderr
+    assert not (tmp_path / "crm-team.sqlite").exists() and not (tmp_path / "team.xlsx").exists()
+    book = write_book(tmp_path / "张伟.xlsx", sheets())
+    os.umask(0o022)
+    assert cli("collect", book, "--db", tmp_path / "t.sqlite").exit_code in (0, 1)
+    for f in tmp_path.glob("t.sqlite*"):
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
+
+
+@pytest.mark.parametrize("name", ["x.xls", "x.xlsb", "x.csv", "x"])
+def test_crm_new_refuses_other_extensions(tmp_path, name):
+    res = cli("new", tmp_path / name)
+    assert res.exit_code == 2 and ".xlsx" in res.stderr and not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize("second", [
+    ["Customer ID", "Name", "Owner", "Phone", "Email", "Annual Sales", "Credit Limit", "Payment Terms (days)",
+     "Birthday"],
+    ["客戶編號", "客戶名稱", "業務員", None, None, None, None, None, None],
+    ["客户编号", "客户名称", "业务员", "电话", "邮箱", "年销售额", "授信额度", "账期天数", "生日"]],
+    ids=["en", "zh-Hant", "zh"])
+def test_a_row_that_repeats_the_header_is_no_customer(tmp_path, second):
+    from helpers import CUSTOMERS, read_sheet
+
+    rows = [CUSTOMERS[0], second, *CUSTOMERS[1:]]
+    path = write_book(tmp_path / "h.xlsx", sheets(customers=rows))
+    res = cli("refresh", path, "--as-of", "2026-11-24")
+    assert res.exit_code == 0, res.output
+    grid = read_sheet(path, "客户资料卡")
+    assert grid[1][:3] == tuple(second[:3]) and grid[1][9:] == (None,) * len(grid[1][9:])  # not graded
+    ids = [r[0] for r in grid[2:] if r[0]]
+    assert ids == ["C001", "C002", "C003"] and grid[2][11] is not None  # the real customers are
+    report = [r for r in read_sheet(path, "校验结果") if any(v and "表头" in str(v) for v in r)]
+    assert report and any(v == 2 or v == "A2" or v == "2" for v in report[0])
+    calls = str(read_sheet(path, "今日拨打"))
+    assert "Owner" not in calls and "業務員" not in calls and "Customer ID" not in calls

@@ -53,6 +53,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "This is your own sheet and was left alone; the add-in writes its output to '{name}'"),
     "sheet_missing": ("工作表缺失，按空表处理", "Sheet missing; treated as empty"),
     "duplicate_header": ("表头重复，只读取第一列", "Duplicate header; only the first column is read"),
+    "repeated_header": ("此行重复表头（第二行表头），已跳过，不是数据",
+                        "This row repeats the header (a second header row); skipped, not data"),
     "unknown_parameter": ("未知参数，已忽略", "Unknown parameter; ignored"),
     "parameter_not_ascending": ("{label}应为从小到大的正整数（如 30,60,90），已使用默认值 {default}",
                                 "{label} must be positive whole numbers, ascending (e.g. 30,60,90); the "
