@@ -12,7 +12,10 @@ import olefile
 
 from addin import doctor
 from addin.build import vba_read
-from addin.build.upgrade import CONF_SHEET, interpreters
+import pytest
+
+from addin.build.upgrade import CONF_SHEET, interpreters, setup
+from addin.build.xlwings_conf import comment, read_block
 from addin.build.vba_project import build_vba_project, modules_for, project_bytes, std_module
 from fake_xlwings import FakeBook
 from helpers import cli, parts, read_sheet, write_parts
@@ -92,7 +95,8 @@ def test_update_vba_replaces_only_the_project_and_the_ribbon(tmp_path):
     after = parts(path)
     assert {n for n in before if after.get(n) != before[n]} == {"xl/vbaProject.bin", "customUI/customUI14.xml"}
     assert vba_of(path).xlwings_version == "0.37.8"
-    assert parts(path.with_name(path.name + ".bak")) == before
+    backups = list(tmp_path.glob("old.xlsm.*.bak"))  # NAME.YYYYMMDD-HHMMSS.bak
+    assert len(backups) == 1 and parts(backups[0]) == before
     assert "✔ workbook macros" in cli("doctor", path).output
 
 
@@ -123,11 +127,79 @@ def test_new_and_setup_write_the_interpreter_and_the_loader_ignores_it(tmp_path)
     res = cli("new", path)
     assert res.exit_code == 0 and "Interpreter_Win" in res.output
     rows = read_sheet(path, CONF_SHEET)
-    assert rows == [("Interpreter_Win", interpreters()["Interpreter_Win"]),
-                    ("Interpreter_Mac", interpreters()["Interpreter_Mac"])]
+    assert rows[:2] == [("Interpreter_Win", interpreters()["Interpreter_Win"]),
+                        ("Interpreter_Mac", interpreters()["Interpreter_Mac"])]
+    assert rows[2][0].startswith("# ") and "crm setup" in rows[2][0]
     res = cli("validate", path)
     assert res.exit_code == 0 and "xlwings.conf" not in res.output
-    assert cli("setup", path).exit_code == 2  # once is enough; edit the sheet to change it
+
+
+@pytest.mark.parametrize("name, lang", [("CRM.xlsm", "zh"), ("CRM-en.xlsm", "en")])
+def test_shipped_workbooks_carry_the_python_org_interpreters_and_pass_doctor(name, lang):
+    path = ROOT / "workbook" / name
+    rows = read_sheet(path, CONF_SHEET)
+    assert rows[:2] == [("Interpreter_Win", r"%LOCALAPPDATA%\Programs\Python\Python311\pythonw.exe"),
+                        ("Interpreter_Mac", "/usr/local/bin/python3")]
+    assert rows[2][0] == comment(lang)
+    # the sheet has its code name and document module like every other
+    names = code_names(path)
+    assert names[CONF_SHEET] and names[CONF_SHEET] in vba_of(path).document_modules
+    res = cli("doctor", path)
+    assert res.exit_code == 0, res.output
+    assert "Interpreter_Win = %LOCALAPPDATA%" in res.output
+    # as xlwings reads the sheet: A1 down to the first empty row, keys upper-cased
+    conf, repeated, n = read_block(rows)
+    assert conf["INTERPRETER_MAC"] == "/usr/local/bin/python3" and not repeated and n == 3
+
+
+def test_setup_updates_an_existing_sheet_in_place_and_keeps_the_users_keys(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "CRM.xlsm"
+    shutil.copy(ROOT / "workbook" / "CRM.xlsm", path)
+    wb = load_workbook(path, keep_vba=True)
+    ws = wb[CONF_SHEET]
+    ws["A1"] = "INTERPRETER_WIN"  # xlwings upper-cases the keys: any case is the same key
+    ws["A4"], ws["B4"] = "PYTHONPATH", r"C:\shared\lib"
+    ws["C2"] = "my note"
+    wb.save(path)
+    before = parts(path)
+    values = {"Interpreter_Win": r"C:\Py\pythonw.exe", "Interpreter_Mac": "/opt/py/bin/python3"}
+    setup(path, values=values)
+    rows = read_sheet(path, CONF_SHEET)
+    assert rows[0][:2] == ("INTERPRETER_WIN", r"C:\Py\pythonw.exe")
+    assert rows[1] == ("Interpreter_Mac", "/opt/py/bin/python3", "my note")
+    assert rows[3][:2] == ("PYTHONPATH", r"C:\shared\lib")
+    changed = {n for n, data in parts(path).items() if before.get(n) != data}
+    assert changed == {_part_of(path, CONF_SHEET)}  # the VBA project untouched
+    # a key missing from the sheet goes right below the block, where xlwings reads it
+    wb = load_workbook(path, keep_vba=True)
+    wb[CONF_SHEET]["A2"] = "PYTHONHOME"  # the sheet no longer names Interpreter_Mac
+    wb.save(path)
+    setup(path, values=values)
+    rows = read_sheet(path, CONF_SHEET)
+    assert rows[4][:2] == ("Interpreter_Mac", "/opt/py/bin/python3")
+    conf, _, n = read_block(rows)
+    assert n == 5 and conf["INTERPRETER_MAC"] == "/opt/py/bin/python3" and conf["PYTHONPATH"] == r"C:\shared\lib"
+    assert conf["PYTHONHOME"] == "/opt/py/bin/python3"  # the user's row, as it was
+    # twice the same key stops RunPython (d.Add): refused with the rows to fix, file untouched
+    wb = load_workbook(path, keep_vba=True)
+    wb[CONF_SHEET]["A2"] = "interpreter_win"
+    wb.save(path)
+    before = path.read_bytes()
+    res = cli("setup", path)
+    assert res.exit_code == 2 and "twice" in res.stderr and path.read_bytes() == before
+    assert "twice" in {c.name: c for c in doctor.checks(path)}["interpreter"].detail
+
+
+def _part_of(path: Path, sheet: str) -> str:
+    from addin.io.package import Package
+
+    pkg = Package(path)
+    try:
+        return pkg.sheet_part(sheet)
+    finally:
+        pkg.close()
 
 
 def test_interpreters_follow_the_running_python():
@@ -162,9 +234,27 @@ def test_doctor_checks_the_interpreter_lock_and_mark_of_the_web(tmp_path):
 def test_doctor_live_runs_every_button_through_the_dispatch(tmp_path, monkeypatch):
     path = tmp_path / "live.xlsm"
     shutil.copy(ROOT / "workbook" / "CRM.xlsm", path)
-    results = doctor.live_checks(path, open_book=FakeBook)
+    before = path.read_bytes()
+    opened = []
+
+    def open_book(p):
+        opened.append(FakeBook(p))
+        return opened[-1]
+
+    ticks = iter(range(100))
+    results = doctor.live_checks(path, open_book=open_book, clock=lambda: next(ticks) * 0.25)
     assert [c.name for c in results] == ["open in Excel", "button validate", "button grades", "button calls",
                                          "button credit_form", "button aging", "button export_aging"]
     assert all(c.ok for c in results), [c.line() for c in results]
+    # one line per button with its time, then what the button said
+    assert results[1].line() == "✔ button validate: 0.25 s · 校验数据完成。"
+    assert all(c.detail.startswith("0.25 s · ") for c in results[1:])
+    # on a scratch copy under another name, closed afterwards and removed; the workbook untouched
+    book = opened[0]
+    scratch = Path(book.fullname)
+    assert scratch.name == "live-crm-doctor.xlsm" and scratch.parent != tmp_path
+    assert book.closed and not scratch.parent.exists()
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["live.xlsm"]
+    assert any(c[0] == "write" for c in book.log)  # the buttons did write, into the copy
     failing = doctor.live_checks(path, open_book=lambda p: FakeBook(p, mac=True))
     assert any(c.ok is False for c in failing)  # the Windows path on a Mac-flavoured Excel is caught
