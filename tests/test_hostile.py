@@ -318,3 +318,20 @@ def test_a_row_that_repeats_the_header_is_no_customer(tmp_path, second):
     assert report and any(v == 2 or v == "A2" or v == "2" for v in report[0])
     calls = str(read_sheet(path, "今日拨打"))
     assert "Owner" not in calls and "業務員" not in calls and "Customer ID" not in calls
+
+
+def test_a_member_lying_about_its_size_is_damaged_not_read_further(tmp_path):
+    """Python's reader stops at the declared size and checks the CRC; the sheet is streamed
+    through it before calamine (which trusts no declared size) reads it."""
+    import struct
+
+    path = write_book(tmp_path / "l.xlsx", sheets())
+    size = zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size
+    raw = path.read_bytes()
+    assert raw.count(struct.pack("<I", size)) == 2  # the local header and the central directory
+    path.write_bytes(raw.replace(struct.pack("<I", size), struct.pack("<I", size - 40)))
+    assert zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size == size - 40
+    before = path.read_bytes()
+    res = cli("refresh", path)
+    assert res.exit_code == 2 and "xl/worksheets/sheet1.xml is damaged" in res.stderr, res.output
+    assert path.read_bytes() == before
