@@ -447,6 +447,10 @@ def test_sqlite_and_postgresql_give_identical_team_workbooks(pg, books, later, t
 def test_team_needs_collected_workbooks_and_refuses_an_existing_file(tmp_path):
     url = str(tmp_path / "empty.sqlite")
     res = cli("team", "--db", url, "--out", tmp_path / "m.xlsx")
+    assert res.exit_code == 2 and "no team database" in res.stderr  # never created by crm team
+    assert not (tmp_path / "empty.sqlite").exists()
+    open_db(url).dispose()  # a database without a collect yet
+    res = cli("team", "--db", url, "--out", tmp_path / "m.xlsx")
     assert res.exit_code == 1 and "no workbook collected yet" in res.stderr
     existing = tmp_path / "old.xlsx"
     existing.write_bytes(b"mine")
