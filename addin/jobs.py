@@ -6,7 +6,10 @@ bulk writes; :func:`apply` hands the plan to the Book and saves.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -60,6 +63,21 @@ class Result:
         return 1 if self.errors else 0
 
 
+def fewer_collections(fn: Callable) -> Callable:
+    """Run a bulk job with the cyclic garbage collector's youngest generation collected every
+    100,000 allocations instead of 700 (a job makes millions of small objects and next to no
+    cycles; measured 8–10 % of a 10k-customer refresh), then restore the thresholds."""
+    @functools.wraps(fn)
+    def run(*args: Any, **kw: Any) -> Any:
+        old = gc.get_threshold()
+        gc.set_threshold(max(old[0], 100_000), *old[1:])
+        try:
+            return fn(*args, **kw)
+        finally:
+            gc.set_threshold(*old)
+    return run
+
+
 class Timer:
     def __init__(self) -> None:
         self.t = time.perf_counter()
@@ -106,6 +124,7 @@ class DataError(Exception):
 ALL_STEPS = DEFAULT_STEPS
 
 
+@fewer_collections
 def refresh(book: Book, *, as_of: dt.date | None = None, owner: str | None = None,
             steps: tuple[str, ...] = ALL_STEPS) -> Result:
     """Validate, then run the steps asked for (and those they need) in their declared order;
@@ -162,6 +181,7 @@ def credit_form(book: Book, customer_id: str, *, as_of: dt.date | None = None) -
     return result
 
 
+@fewer_collections
 def apply(book: Book, plan: Plan, timings: dict[str, float] | None = None) -> None:
     """Hand the plan to the engine sheet by sheet, then save. ``timings`` (the bench) receives
     the seconds spent on the input sheets' edits ("rewrite"), the output sheets ("render") and
