@@ -12,7 +12,8 @@ working day a rep's quota is filled in tiers, and the 优先分 follows the tier
                   (heavy while it is fresh, light once older than 计划过期天数), a birthday…
                   — as many as the day holds beside the coverage reserve
     2xx coverage  customers not yet reached this month, as many as the month's remaining working
-                  days need (the reserve); A first, then B, then C
+                  days need (the reserve); A first, then B, then C when the month cannot reach the
+                  whole book
     1xx due       the rest of the due customers, by how far past due relative to their interval
     0xx ahead     with capacity left, the customers due soonest, as many as level the calls due
                   later this month over its working days left
@@ -421,10 +422,10 @@ def day_list(customers: list[Customer], as_of: dt.date, s: Settings) -> tuple[li
     reserve = coverage_reserve(month, as_of, s)
     # value first, as far as the day holds beside the coverage reserve
     take(sorted((p for p in listable if p.tier == PRIORITY), key=_order), quota - len(chosen) - reserve)
-    # A first, then B, then C, the longest-waiting first within a grade: a month with room reaches
-    # everyone whatever the order, and a month that turns out short (calls not made, a rep away —
-    # which the day cannot foresee) has its shortfall on C, then B
-    longest = sorted(uncovered, key=lambda p: (GRADE_RANK.get(p.grade, 3), -p.waiting, -p.score, p.customer_id))
+    # the longest-waiting first; when the month cannot reach everyone, A first, then B, then C
+    first = (lambda p: GRADE_RANK.get(p.grade, 3)) if month.short else (lambda p: 0)
+    longest = sorted(uncovered, key=lambda p: (first(p), -p.waiting, -p.score, GRADE_RANK.get(p.grade, 3),
+                                               p.customer_id))
     picked = len(chosen)
     take(longest, reserve)
     for k in range(picked, len(chosen)):  # their score says why they came before the priorities
