@@ -118,13 +118,14 @@ def test_every_unowned_part_is_byte_identical_after_refresh(tmp_path):
     assert content_types(before) <= content_types(after)  # registrations only added
     assert {p for p, _ in content_types(after) - content_types(before)} == {
         "/" + n for n in dashboard if not n.endswith(".rels")}
-    # workbook.xml gains only the marks of the add-in's own output sheets (hidden defined names)
+    # workbook.xml gains only the marks and print setup of the add-in's own output sheets
     from lxml import etree
 
     def without_marks(xml):
         root = etree.fromstring(xml)
         for el in list(root.iter("{*}definedName")):
-            if el.get("name").startswith(("_crm_out.", "_xlnm.Print_Area")):  # marks, 看板's print area
+            if el.get("name").startswith(("_crm_out.", "_xlnm.Print_Area", "_xlnm.Print_Titles")):
+                # marks, 看板's print area, the print titles of the add-in's long sheets
                 el.getparent().remove(el)
         for el in list(root.iter("{*}definedNames")):
             if not len(el):
@@ -291,3 +292,24 @@ def test_values_written_to_computed_columns_read_back_the_same(tmp_path_factory,
                 assert cell.value == want
     # and every user cell of the sheet is untouched
     assert [ws.cell(r, 1).value for r in range(1, 7)] == ["客户编号", "C0", "C1", "C2", "C3", "C4"]
+
+
+def test_a_job_collects_less_often_and_restores_the_collector_afterwards():
+    import gc
+
+    import pytest
+
+    from addin import jobs
+
+    seen = []
+
+    @jobs.fewer_collections
+    def job():
+        seen.append(gc.get_threshold())
+        raise ValueError("a failing job restores the thresholds too")
+
+    before = gc.get_threshold()
+    with pytest.raises(ValueError):
+        job()
+    assert seen == [(max(before[0], 100_000), *before[1:])]
+    assert gc.get_threshold() == before
