@@ -34,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from addin import jobs  # noqa: E402
+from addin.steps import CALLS  # noqa: E402
 from addin.build.demo_data import generate  # noqa: E402
 from addin.build.workbook import build_workbook  # noqa: E402
 from addin.core.workdays import add_working, working_days  # noqa: E402
@@ -92,7 +93,7 @@ def main() -> None:
     build_workbook(path, data=data)
     t0 = time.perf_counter()
     first = refresh(path, days[0])
-    people = first.facts.calls.people
+    people = first.facts[CALLS].people
     book = defaultdict(set)  # rep → customers not Denial at the start
     for c in people:
         if c.heat != "denial":

@@ -1,4 +1,5 @@
-"""The output sheets, regenerated whole by the add-in."""
+"""The output sheets, regenerated whole by the add-in, and the registry of every sheet (SHEETS)."""
+from . import contacts, credit_survey, customers, funnel, payments, receivables, settings
 from .base import Choice, Kind, SheetSpec, col
 
 SEVERITY = (
@@ -77,7 +78,7 @@ DASHBOARD = SheetSpec("dashboard", "看板", "看板", "Dashboard", output=True,
 
 #: one row per change the add-in found between two refreshes (append-only: earlier rows are kept)
 CHANGELOG = SheetSpec(
-    "changelog", "变更记录", "變更記錄", "Change Log", output=True,
+    "changelog", "变更记录", "變更記錄", "Change Log", output=True, memory=True,
     columns=(
         col("date", "日期", "日期", "Date", Kind.DATE, width=11),
         col("customer_id", "客户编号", "客戶編號", "Customer ID", width=12),
@@ -90,7 +91,7 @@ CHANGELOG = SheetSpec(
 
 #: the tracked values as the last refresh saw them (keys, not labels: read back, never by people)
 SNAPSHOT = SheetSpec(
-    "snapshot", "CRM快照", "CRM快照", "CRM Snapshot", output=True, hidden=True,
+    "snapshot", "CRM快照", "CRM快照", "CRM Snapshot", output=True, hidden=True, memory=True,
     columns=(
         col("customer_id", "客户编号", "客戶編號", "Customer ID", width=12),
         col("taken", "快照日期", "快照日期", "Taken", Kind.DATE, width=11),
@@ -107,7 +108,7 @@ SNAPSHOT = SheetSpec(
 
 #: one row per refresh date and rep (blank 业务员 = the whole workbook): what the trends draw
 DAILY = SheetSpec(
-    "daily", "CRM每日指标", "CRM每日指標", "CRM Daily Figures", output=True, hidden=True,
+    "daily", "CRM每日指标", "CRM每日指標", "CRM Daily Figures", output=True, hidden=True, memory=True,
     columns=(
         col("date", "日期", "日期", "Date", Kind.DATE, width=11),
         col("owner", "业务员", "業務員", "Owner", width=10),
@@ -116,6 +117,16 @@ DAILY = SheetSpec(
         col("coverage", "本月覆盖率", "本月覆蓋率", "Coverage This Month", Kind.PERCENT, width=10),
         col("pipeline", "在谈金额", "在談金額", "Pipeline", Kind.MONEY, width=14),
     ),
+)
+
+
+#: every sheet of a rep's workbook, inputs and outputs, in the template's tab order: the one registry
+#: the template's order, the reader's tabs, the output sheets (and their marks, ``_crm_out.<key>``)
+#: and the memory sheets are derived from (sheets_schema/__init__.py). A new output sheet is its
+#: declaration above and its place here.
+SHEETS: tuple[SheetSpec, ...] = (
+    customers.SHEET, funnel.SHEET, contacts.SHEET, CALL_LIST, credit_survey.SHEET, CREDIT_FORM, receivables.SHEET,
+    payments.SHEET, AGING, STATEMENT, DASHBOARD, CHANGELOG, VALIDATION, settings.SHEET, SNAPSHOT, DAILY,
 )
 
 

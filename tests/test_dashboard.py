@@ -217,7 +217,7 @@ def test_a_libreoffice_resave_keeps_the_dashboards_charts_its_own(tmp_path):
 
 
 def test_live_engine_writes_the_cells_and_points_excels_charts_at_them(tmp_path):
-    from addin import jobs
+    from addin import jobs, steps
     from addin.io.live import LiveBook
     from fake_xlwings import FakeBook
 
@@ -227,7 +227,7 @@ def test_live_engine_writes_the_cells_and_points_excels_charts_at_them(tmp_path)
     mine.name = "销售额图"
     for _ in range(2):
         live = LiveBook(fake)
-        result = jobs.refresh(live, as_of=dt.date(2026, 11, 24), steps=("dashboard",))
+        result = jobs.refresh(live, as_of=dt.date(2026, 11, 24), steps=(steps.DASHBOARD,))
         jobs.apply(live, result.plan)
     sheet = fake.sheets["看板"]
     names = sorted(c.name for c in sheet.charts)

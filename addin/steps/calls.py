@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
 import sheets_schema as S
 
-from ..core.calls import Customer, schedule
+from ..core.calls import Customer, MonthCoverage, Priority, schedule
 from ..core.collections import from_ledger
 from ..core.ledger import collections
 from ..core.funnel import contact_stats, funnel_plan_entered, heat, latest_plan
@@ -20,7 +21,24 @@ from ..table import Table, UnusableInput
 from ..writeback import computed_blocks
 from ..validate.issues import Issue
 from ..validate.messages import message
-from . import CallFacts, Context, Output, step
+from .aging import STEP as AGING
+from .base import Context, Output, Step
+from .credit import STEP as CREDIT
+from .grades import STEP as GRADES
+
+
+@dataclass(frozen=True)
+class CallFacts:
+    harvested: int  # results moved from 今日拨打 into 联系记录
+    lists: dict[str, list[Priority]]  # rep → the day's list, in order
+    customers: dict[str, S.Record]  # customer ID → card, for every listed customer
+    months: dict[str, MonthCoverage] = field(default_factory=dict)  # rep → the month's coverage
+    people: tuple[Customer, ...] = ()  # every customer scheduled (for `crm plan`)
+    heats: dict[str, str] = field(default_factory=dict)  # customer ID → heat key, every valid funnel row
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        return {rep: len(v) for rep, v in self.lists.items()}
 
 CONTACT_FIELDS = ("date", "customer_id", "channel", "contact", "outcome", "next_call", "owner")
 KEY_FIELDS = ("date", "customer_id", "outcome", "next_call")
@@ -97,7 +115,6 @@ def _date(v: Any) -> dt.date | None:
         return None
 
 
-@step("calls", needs=("grades", "credit", "aging"))
 def run(r: Context) -> tuple[Output, CallFacts]:
     s, lang, as_of = r.settings, r.lang, r.as_of  # as_of once: "today" is looked up when 设置 leaves it blank
     log = r.table("contacts")
@@ -113,13 +130,13 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     for row in ft.records(good_only=False):  # a funnel row with a bad cell still counts (cell blank)
         if row.customer_id is not None and row.customer_id not in funnel:
             funnel[row.customer_id] = row
-    grades = r.facts.grades.grades if r.facts.grades else {}
+    grades = r.facts[GRADES].grades
     problems = problem_columns(ct)
     funnel_problems = problem_columns(ft)
     # every card with a usable ID and owner; other errors are named in the reasons
     cards = {cid: c for cid, c in r.loaded.customer_cards().items() if c.owner is not None}
-    owed = from_ledger(collections(r.facts.aging.items, s.remind_days), as_of)
-    resurvey = r.facts.credit.resurvey
+    owed = from_ledger(collections(r.facts[AGING].items, s.remind_days), as_of)
+    resurvey = r.facts[CREDIT].resurvey
     seen_raw = ft.raw.get("plan_seen", [])
     entered_raw = ft.raw.get("plan_entered", [])
     first_run = not any(v is not None and v != "" for v in seen_raw)
@@ -170,3 +187,6 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     out.outputs.append(call_list_sheet(lists, cards, funnel, months, as_of, lang, r.loaded.tab(S.CALL_LIST)))
     listed = {q.customer_id for entries in lists.values() for q in entries}
     return out, CallFacts(len(fresh), lists, {cid: cards[cid] for cid in listed}, months, tuple(people), heats)
+
+
+STEP = Step("calls", run, needs=(GRADES, CREDIT, AGING))

@@ -14,7 +14,11 @@ from ..core.dashboard import (Coverage, ParetoPoint, forecast, funnel_counts, gr
 from ..core.workdays import month_start
 from ..sheets.dashboard import dashboard_sheet
 from ..sheets.memory import daily_sheet
-from . import Context, Output, step
+from .aging import STEP as AGING
+from .base import Context, Output, Step
+from .calls import STEP as CALLS
+from .changelog import STEP as CHANGELOG
+from .grades import STEP as GRADES
 
 TREND_POINTS = 12
 
@@ -82,17 +86,17 @@ def figures(r: Context, owner: str | None) -> tuple[DashboardFacts, dict[str | N
     cards = r.loaded.customer_cards()
     owners = {cid: card.owner for cid, card in cards.items()}
     mine = {cid for cid, o in owners.items() if owner is None or o == owner}
-    grades = r.facts.grades.grades if r.facts.grades else {}
+    grades = r.facts[GRADES].grades
     sales = [(grades.get(cid), cards[cid].annual_sales) for cid in mine]
     funnel = [f for f in r.table("funnel").tuples(["customer_id", "stage", "abandoned", "expected_amount"])]
     # the month's coverage as the call list counts it (its book leaves dropped customers out; the
     # results harvested this refresh count): one computation, core.calls.coverage
     books: dict[str, list[Any]] = {}
-    for c in r.facts.calls.people:
+    for c in r.facts[CALLS].people:
         books.setdefault(c.owner, []).append(c)
     per_rep = [Coverage(rep, m.book, m.contacted)
                for rep in sorted(books) for m in (month_coverage(books[rep], r.as_of, s),)]
-    report = r.facts.aging
+    report = r.facts[AGING]
     aged = [c for c in report.customers] if report is not None else []
 
     aged_by: dict[str | None, list[Any]] = {}  # grouped once: per-rep filters over every row cost O(reps × rows)
@@ -119,7 +123,7 @@ def figures(r: Context, owner: str | None) -> tuple[DashboardFacts, dict[str | N
         daily[rep] = (out, over, cov, round(pipeline(pipe(rep)), 2))
     outstanding, overdue, buckets = money(owner)
     points = pareto(x for _, x in sales)
-    log = r.facts.changelog.log if r.facts.changelog else []
+    log = r.facts[CHANGELOG].log
     if owner is not None:
         log = [row for row in log if owners.get(row.customer_id) == owner]
     rows = pipe(owner)
@@ -147,10 +151,12 @@ def trend(rows: list[list[Any]], owner: str | None) -> list[tuple[dt.date, float
     return mine[-TREND_POINTS:]
 
 
-@step("dashboard", needs=("grades", "calls", "aging", "changelog"))
 def run(r: Context) -> tuple[Output, DashboardFacts]:
     facts, today = figures(r, r.owner)
     rows = daily_rows(r, today)
     facts = replace(facts, trend=trend(rows, r.owner))
     return Output(outputs=[dashboard_sheet(facts, r.as_of, r.settings, r.lang, r.loaded.tab(S.DASHBOARD)),
                            daily_sheet(rows, r.lang, r.loaded.tab(S.DAILY))]), facts
+
+
+STEP = Step("dashboard", run, needs=(GRADES, CALLS, AGING, CHANGELOG))
