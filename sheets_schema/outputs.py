@@ -1,6 +1,6 @@
 """The output sheets, regenerated whole by the add-in, and the registry of every sheet (SHEETS)."""
 from . import contacts, credit_survey, customers, funnel, payments, receivables, settings
-from .base import Choice, Kind, SheetSpec, col
+from .base import Choice, Column, Kind, SheetSpec, col
 
 SEVERITY = (
     Choice("error", "错误", "錯誤", "Error"),
@@ -130,10 +130,10 @@ SHEETS: tuple[SheetSpec, ...] = (
 )
 
 
-def bucket_columns(bounds: tuple[int, ...], basis: str = "due") -> tuple:
+def bucket_columns(bounds: tuple[int, ...], basis: str = "due") -> tuple[Column, ...]:
     """The bucket columns for the 设置 boundaries: days overdue 1-30天 … 365天以上 (basis 到期日), or
     age since the invoice date 账龄0-30天 … 账龄365天以上 (basis 开票日期)."""
-    cols = []
+    cols: list[Column] = []
     age = basis == "invoice"
     zh, en = ("账龄", "Age ") if age else ("", "")
     lo = 0 if age else 1
@@ -146,6 +146,6 @@ def bucket_columns(bounds: tuple[int, ...], basis: str = "due") -> tuple:
     return tuple(cols)
 
 
-def aging_columns(bounds: tuple[int, ...], basis: str = "due") -> tuple:
+def aging_columns(bounds: tuple[int, ...], basis: str = "due") -> tuple[Column, ...]:
     """All 账龄分析 columns: the fixed ones with the buckets after 未到期."""
     return AGING.columns[:6] + bucket_columns(bounds, basis) + AGING.columns[6:]

@@ -140,13 +140,13 @@ def interval_due(c: Customer, s: Settings, usual: dt.date | None = None) -> dt.d
     """The usual due date (``usual``, else worked out), shorter while money is overdue (a week)
     or about to fall due; None when never contacted."""
     usual = usual if usual is not None else usual_due(c, s)
-    if usual is None or c.collection is None:
-        return usual
     last = c.last_contact
+    if usual is None or c.collection is None or last is None:
+        return usual
     if c.collection.overdue_days:
-        return min(usual, last + dt.timedelta(days=s.interval_overdue))  # type: ignore[operator]
+        return min(usual, last + dt.timedelta(days=s.interval_overdue))
     if c.collection.upcoming_days is not None:
-        return min(usual, last + dt.timedelta(days=s.remind_days + 1))  # type: ignore[operator]
+        return min(usual, last + dt.timedelta(days=s.remind_days + 1))
     return usual
 
 
@@ -215,7 +215,7 @@ def assess(c: Customer, as_of: dt.date, s: Settings) -> Priority:
     return Priority(c.customer_id, c.owner, score, tuple(reasons), tier, due, waiting, c.grade, c.heat, last)
 
 
-def _order(p: Priority) -> tuple:
+def _order(p: Priority) -> tuple[Any, ...]:
     return (-p.score, -p.waiting, GRADE_RANK.get(p.grade, 3), p.customer_id)
 
 

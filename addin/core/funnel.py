@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from .settings import Settings
 
@@ -16,7 +17,7 @@ class ContactStats:
     log_plan_made: dt.date | None = None  # that contact's date: when the plan was entered
 
 
-def contact_stats(contacts: Iterable[tuple]) -> dict[str, ContactStats]:
+def contact_stats(contacts: Iterable[tuple[Any, ...]]) -> dict[str, ContactStats]:
     """Per customer: latest contact date, number of contacts, the latest plan and when it was made.
 
     ``contacts`` are valid 联系记录 rows as (customer_id, date, next_call), in log order. The

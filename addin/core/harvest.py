@@ -56,5 +56,5 @@ def harvest(grid: list[list[Any]], r: int, cols: dict[str, int], fallback_date: 
     return out
 
 
-def contact_key(rec: dict[str, Any]) -> tuple:
+def contact_key(rec: dict[str, Any]) -> tuple[Any, ...]:
     return (rec.get("date"), rec.get("customer_id"), (rec.get("outcome") or "").strip(), rec.get("next_call"))

@@ -59,7 +59,7 @@ def invoice_columns(items: list[Item], r: Context) -> dict[str, dict[int, Any]]:
     buckets = S.bucket_columns(s.aging_buckets, s.aging_basis)
     values: dict[str, dict[int, Any]] = {"open_amount": {}, "days_overdue": {}, "aging_bucket": {}}
     for it in items:
-        i = it.invoice.index
+        i = it.invoice.i
         values["open_amount"][i] = it.open
         if it.is_credit:
             values["aging_bucket"][i] = pick(WORDS, "credit", r.lang)
