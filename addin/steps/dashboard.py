@@ -7,6 +7,7 @@ from typing import Any
 
 import sheets_schema as S
 
+from ..core.aging import dso
 from ..core.changes import Conversion, conversion, days_per_stage
 from ..core.calls import coverage as month_coverage
 from ..core.dashboard import (Coverage, ParetoPoint, forecast, funnel_counts, grade_share, pareto, pipeline,
@@ -21,16 +22,6 @@ from .changelog import STEP as CHANGELOG
 from .grades import STEP as GRADES
 
 TREND_POINTS = 12
-
-
-def dso_of(aging: Any, owner: str | None) -> float | None:
-    """The DSO hook: days sales outstanding, shown as a KPI only when the aging fact carries one
-    (the receivables work gives the report a ``dso``, or ``dso_by_owner`` for one rep)."""
-    if aging is None:
-        return None
-    if owner is not None:
-        return (getattr(aging, "dso_by_owner", None) or {}).get(owner)
-    return getattr(aging, "dso", None)
 
 
 @dataclass(frozen=True)
@@ -130,7 +121,7 @@ def figures(r: Context, owner: str | None) -> tuple[DashboardFacts, dict[str | N
     facts = DashboardFacts(
         owner, len(mine), grade_share(sales), [c for c in per_rep if owner is None or c.owner == owner],
         round(pipeline(rows), 2), round(forecast(rows, s.stage_probability), 2), outstanding, overdue,
-        dso_of(report, owner), funnel_counts((st, ab) for st, ab, _ in rows), points, ab_lines(points, s),
+        report.dso if owner is None else dso(report.items, r.as_of, mine), funnel_counts((st, ab) for st, ab, _ in rows), points, ab_lines(points, s),
         buckets, s.aging_buckets, conversion(log, month_start(r.as_of), r.as_of),
         funnel_counts((st, ab) for st, ab, _ in rows), days_per_stage(log))
     return facts, daily
