@@ -12,12 +12,13 @@ from .aging import STEP as AGING
 from .base import Context, Facts, Output, Step
 from .calls import STEP as CALLS
 from .changelog import STEP as CHANGELOG
+from .contacts import STEP as CONTACTS
 from .credit import STEP as CREDIT
 from .dashboard import STEP as DASHBOARD
 from .grades import STEP as GRADES
 
 #: every step; what `crm refresh` runs, in this order (output sheets new to a workbook are added in it)
-DEFAULT: tuple[Step[object], ...] = (GRADES, CALLS, CREDIT, AGING, DASHBOARD, CHANGELOG)
+DEFAULT: tuple[Step[object], ...] = (GRADES, CONTACTS, CALLS, CREDIT, AGING, DASHBOARD, CHANGELOG)
 STEPS = {s.name: s for s in DEFAULT}
 
 
@@ -39,5 +40,5 @@ def order(requested: tuple[Step[object], ...]) -> list[Step[object]]:
     return out
 
 
-__all__ = ["AGING", "CALLS", "CHANGELOG", "CREDIT", "DASHBOARD", "DEFAULT", "GRADES", "STEPS", "Context", "Facts",
+__all__ = ["AGING", "CALLS", "CHANGELOG", "CONTACTS", "CREDIT", "DASHBOARD", "DEFAULT", "GRADES", "STEPS", "Context", "Facts",
            "Output", "Step", "order"]

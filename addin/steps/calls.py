@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any
 
 import sheets_schema as S
@@ -11,18 +10,14 @@ import sheets_schema as S
 from ..core.calls import Customer, MonthCoverage, Priority, schedule
 from ..core.collections import from_ledger
 from ..core.ledger import collections
-from ..core.funnel import contact_stats, funnel_plan_entered, heat, latest_plan
+from ..core.funnel import funnel_plan_entered, latest_plan
 from ..core import parse as p
-from ..core.harvest import contact_key
-from ..core.parse import as_text
-from ..writes import AppendRows
 from ..sheets.call_list import call_list_sheet, reason_text
-from ..table import Table, UnusableInput
+from ..table import Table
 from ..writeback import computed_blocks
-from ..validate.issues import Issue
-from ..validate.messages import message
 from .aging import STEP as AGING
 from .base import Context, Output, Step
+from .contacts import STEP as CONTACTS
 from .credit import STEP as CREDIT
 from .grades import STEP as GRADES
 
@@ -39,52 +34,6 @@ class CallFacts:
     @property
     def sizes(self) -> dict[str, int]:
         return {rep: len(v) for rep, v in self.lists.items()}
-
-CONTACT_FIELDS = ("date", "customer_id", "channel", "contact", "outcome", "next_call", "owner")
-KEY_FIELDS = ("date", "customer_id", "outcome", "next_call")
-
-
-def harvest_results(r: Context, log: Table, out: Output) -> list[dict[str, Any]]:
-    """The results typed in the current 今日拨打 that are not in 联系记录 yet, and their append."""
-    records = r.loaded.call_results
-    if not records:
-        return []
-    tab = r.loaded.tab(S.CALL_LIST)
-    t = r.table("contacts")
-    missing = [k for k in ("date", "customer_id", "outcome", "next_call") if k not in t.columns]
-    if missing:
-        names = "、".join(S.CONTACTS.col(k).header(r.lang) for k in missing)
-        raise UnusableInput(f"sheet '{t.name}' lacks {names}: the results in '{tab}' cannot be saved")
-    # every logged result, rows with errors included, a 下次拨打 that is not a date as typed
-    # (as the harvest keeps it): a result already logged is never appended again
-    typed = log.raw.get("next_call", [])
-    seen = set()
-    for i, vals in enumerate(log.tuples(list(KEY_FIELDS), good_only=False)):
-        rec = dict(zip(KEY_FIELDS, vals))
-        if rec["next_call"] is None and i < len(typed):
-            rec["next_call"] = as_text(typed[i])
-        seen.add(contact_key(rec))
-    fresh = []
-    for rec in records:
-        if contact_key(rec) not in seen:
-            seen.add(contact_key(rec))
-            fresh.append(rec)
-    if fresh:
-        keys = [k for k in CONTACT_FIELDS if k in t.columns]
-        channel = S.CONTACTS.col("channel").choice("phone").label(r.lang)
-        rows = [[channel if k == "channel" else rec.get(k) for k in keys] for rec in fresh]
-        first = max(t.last_row, t.header_row) + 1
-        out.appends[t.name] = AppendRows(first, [t.columns[k] for k in keys],
-                                            [S.CONTACTS.col(k).kind for k in keys], rows)
-        # a 下次拨打 that is not a date is kept as typed, and reported now, at the row it lands in
-        # (the next run would report it there anyway)
-        for n, rec in enumerate(fresh):
-            if isinstance(rec.get("next_call"), str):
-                out.issues.append(Issue("error", t.name, first + n, t.columns["next_call"],
-                                        t.headers.get("next_call", "下次拨打"), rec["next_call"], "date",
-                                        message("date", r.lang)))
-    return fresh
-
 
 NO_FUNNEL = S.blank(S.FUNNEL)  # a customer without a funnel row
 
@@ -117,12 +66,9 @@ def _date(v: Any) -> dt.date | None:
 
 def run(r: Context) -> tuple[Output, CallFacts]:
     s, lang, as_of = r.settings, r.lang, r.as_of  # as_of once: "today" is looked up when 设置 leaves it blank
-    log = r.table("contacts")
+    history = r.facts[CONTACTS]  # the log and today's harvested results
+    stats = history.stats
     out = Output()
-    fresh = harvest_results(r, log, out)
-    stats = contact_stats(chain(log.tuples(["customer_id", "date", "next_call"]),
-                                ((x["customer_id"], x["date"], x["next_call"]) for x in fresh
-                                 if not isinstance(x["next_call"], str))))
 
     ct = r.table("customers")
     ft = r.table("funnel")
@@ -148,7 +94,7 @@ def run(r: Context) -> tuple[Output, CallFacts]:
         f = funnel.get(cid, NO_FUNNEL)
         st = stats.get(cid)
         last = st.last_contact if st else None
-        h = heat(f.stage, f.intent, f.abandoned, st.follow_ups if st else 0, s) if cid in funnel else None
+        h = history.heats.get(cid)
         if h is not None:
             heats[cid] = h
         entered = None
@@ -186,7 +132,7 @@ def run(r: Context) -> tuple[Output, CallFacts]:
 
     out.outputs.append(call_list_sheet(lists, cards, funnel, months, as_of, lang, r.loaded.tab(S.CALL_LIST)))
     listed = {q.customer_id for entries in lists.values() for q in entries}
-    return out, CallFacts(len(fresh), lists, {cid: cards[cid] for cid in listed}, months, tuple(people), heats)
+    return out, CallFacts(len(history.harvested), lists, {cid: cards[cid] for cid in listed}, months, tuple(people), heats)
 
 
-STEP = Step("calls", run, needs=(GRADES, CREDIT, AGING))
+STEP = Step("calls", run, needs=(GRADES, CREDIT, AGING, CONTACTS))

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import jobs
-from ..steps import AGING, CREDIT, GRADES
+from ..steps import AGING, CONTACTS, CREDIT, GRADES
 from ..core.forecast import in_pipeline, weighted
-from ..core.funnel import contact_stats, heat
 from ..core.identity import name_key, phone_key
 from ..io.package import PackageError, check_readable
 from ..io.xlsx_book import XlsxBook
@@ -70,7 +69,7 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
     try:
         check_readable(path)
         book = XlsxBook(path, writable=False)
-        result = jobs.refresh(book, as_of=as_of, steps=(GRADES, CREDIT, AGING))
+        result = jobs.refresh(book, as_of=as_of, steps=(GRADES, CONTACTS, CREDIT, AGING))
     except (UnusableInput, PackageError) as exc:
         raise Unreadable(str(exc)) from None
     except OSError as exc:
@@ -97,7 +96,7 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
     contacts = records(loaded.tables["contacts"], ["date", "customer_id", "channel", "contact", "outcome",
                                                    "next_call", "owner"])
     out.rows["contacts"] = [{"seq": n, **r} for n, r in enumerate(contacts, start=1)]
-    stats = contact_stats((r["customer_id"], r["date"], r["next_call"]) for r in contacts)
+    history = facts[CONTACTS]  # the log and the results typed in 今日拨打, as the rep's refresh counts them
 
     funnel = []
     heats: dict[str, str] = {}
@@ -106,8 +105,8 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
         cid = r["customer_id"]
         if cid in heats:
             continue  # a second row of one customer is an error (left out already); never counted twice
-        st = stats.get(cid)
-        h = heat(r["stage"], r["intent"], r["abandoned"], st.follow_ups if st else 0, s)
+        st = history.stats.get(cid)
+        h = history.heats[cid]
         heats[cid] = h
         funnel.append({**r, "stage": _stage(r["stage"]), "abandoned": r["abandoned"] == "yes", "heat": h,
                        "weighted_amount": weighted(r["expected_amount"], r["stage"], h),
