@@ -3,7 +3,7 @@ import typing
 
 from addin import jobs
 from addin.io.xlsx_book import XlsxBook
-from addin.steps import AGING, CALLS, CREDIT, DEFAULT, GRADES, Context, Facts, order
+from addin.steps import AGING, CALLS, CONTACTS, CREDIT, DEFAULT, GRADES, Context, Facts, order
 from addin.steps.calls import CallFacts
 from addin.steps.grades import GradeFacts
 from test_refresh import small_book
@@ -21,9 +21,10 @@ def test_a_step_gets_what_it_needs_even_when_only_it_was_asked_for(tmp_path):
 
 
 def test_order_follows_the_declared_needs():
-    # the call list reads the grades, the credit re-survey flags and the ledger (which credit needs)
-    assert order((CALLS,)) == [GRADES, AGING, CREDIT, CALLS]
-    assert order((AGING, CALLS, GRADES)) == [AGING, GRADES, CREDIT, CALLS]
+    # the call list reads the grades, the credit re-survey flags, the ledger (which credit needs) and
+    # the contact history
+    assert order((CALLS,)) == [GRADES, AGING, CREDIT, CONTACTS, CALLS]
+    assert order((AGING, CALLS, GRADES)) == [AGING, GRADES, CREDIT, CONTACTS, CALLS]
     assert order((GRADES,)) == [GRADES]
     assert all(set(s.needs) <= set(DEFAULT) for s in DEFAULT)
     assert len({s.name for s in DEFAULT}) == len(DEFAULT)
