@@ -19,7 +19,7 @@ from .io import guard
 from .io.package import PackageError, check_readable
 from .io.xlsx_book import XlsxBook
 from .table import UnusableInput
-from .validate.issues import Issue
+from .issues import Issue
 from .validate.report import summary_counts
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,

@@ -17,7 +17,7 @@ from .writes import AppendRows, ColumnBlock, OutputSheet
 from .io.model import Book
 from .loader import Loaded, load
 from .steps import AGING, CREDIT, DEFAULT, Context, Facts, Step, order
-from .validate.issues import Issue
+from .issues import Issue
 from .sheets.report import report_sheet
 from .validate.report import highlights, ordered
 from .validate.rules import validate_tables

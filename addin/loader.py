@@ -13,8 +13,8 @@ from .core.settings import Settings, default_text, lookup_param, out_of_order, p
 from .io.model import Book
 from .core.harvest import harvest
 from .table import Table, UnusableInput, find_header, read_table
-from .validate.issues import Issue
-from .validate.messages import message
+from .issues import Issue
+from .messages import message
 
 #: sheets without which no job can run
 REQUIRED = ("customers",)

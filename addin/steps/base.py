@@ -16,7 +16,7 @@ from sheets_schema import Lang
 from ..core.settings import Settings
 from ..loader import Loaded
 from ..table import Table
-from ..validate.issues import Issue
+from ..issues import Issue
 from ..writes import AppendRows, ColumnBlock, OutputSheet
 
 F = TypeVar("F")

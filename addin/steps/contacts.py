@@ -12,8 +12,8 @@ from ..core.funnel import ContactStats, contact_stats, heat
 from ..core.harvest import contact_key
 from ..core.parse import as_text
 from ..table import Table, UnusableInput
-from ..validate.issues import Issue
-from ..validate.messages import message
+from ..issues import Issue
+from ..messages import message
 from ..writes import AppendRows
 from .base import Context, Output, Step
 
