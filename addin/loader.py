@@ -27,15 +27,13 @@ class Loaded:
     tabs: dict[str, str]  # sheet key → tab name as found in the workbook
     tables: dict[str, Table]
     settings: Settings
+    #: the date the run is as of: --as-of, else 设置's 基准日期, else today — resolved once, in load
+    as_of: dt.date
     issues: list[Issue] = field(default_factory=list)  # settings and sheet-level issues
     out_tabs: dict[str, str] = field(default_factory=dict)  # output key → tab to write (may not exist yet)
     call_results: list[dict] = field(default_factory=list)  # results typed in 今日拨打, to harvest
     memory: dict[str, Table] = field(default_factory=dict)  # the add-in's own sheets it reads back, by key
     _cards: dict[str, Record] | None = field(default=None, repr=False)
-
-    @property
-    def as_of(self) -> dt.date:
-        return self.settings.as_of_or_today()
 
     def tab(self, spec: SheetSpec) -> str:
         """The tab name to use for a sheet: the existing one, else one in the workbook's language
@@ -206,8 +204,9 @@ def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:
     settings, _ = read_settings(tables["settings"])
     if as_of is not None:
         settings = settings.model_copy(update={"as_of": as_of})
-    results = read_call_results(book, tabs.get("calls"), settings.as_of_or_today())
-    return Loaded(book.label, lang, tabs, tables, settings, issues + out_issues, out_tabs, results,
+    day = settings.as_of_or_today()  # once: "today" is looked up when 设置 leaves it blank
+    results = read_call_results(book, tabs.get("calls"), day)
+    return Loaded(book.label, lang, tabs, tables, settings, day, issues + out_issues, out_tabs, results,
                   read_memory(book, tabs, lang))
 
 
