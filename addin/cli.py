@@ -314,21 +314,44 @@ def new(path: Path = typer.Argument(..., help="Where to create the workbook (.xl
     if lang not in ("zh", "en"):
         raise typer.BadParameter("--lang must be zh or en")
     refuse_overwrite(path, force)
-    build_workbook(path, lang=lang)  # type: ignore[arg-type]
+    from .build.xlwings_conf import CONF_SHEET, PYTHON_ORG, interpreters, mac_fix, mac_unsafe
+
+    values = interpreters()
+    if mac_unsafe(values["Interpreter_Mac"]) is not None:
+        err.print(f"warning: this Python's path {values['Interpreter_Mac']} would break the buttons on a Mac (xlwings "
+                  f"passes it to the shell unquoted); the workbook names {PYTHON_ORG['Interpreter_Mac']} instead: "
+                  + mac_fix(values["Interpreter_Mac"]), markup=False)
+        values["Interpreter_Mac"] = PYTHON_ORG["Interpreter_Mac"]
+    build_workbook(path, lang=lang, interpreters=values)  # type: ignore[arg-type]
     out.print(f"created {path}", markup=False)
     if path.suffix.lower() == ".xlsm":
-        _setup(path, lang, force=False)
+        for key, value in values.items():
+            out.print(f"{CONF_SHEET}: {key} = {value}", markup=False)
 
 
 def _setup(path: Path, lang: str, *, force: bool) -> None:
     from .build.upgrade import CONF_SHEET, setup as add_conf
 
     try:
-        values = add_conf(path, lang, force=force)  # type: ignore[arg-type]
+        values, done = add_conf(path, lang, force=force)  # type: ignore[arg-type]
     except PackageError as exc:
         raise unusable(path, str(exc)) from None
     for key, value in values.items():
         out.print(f"{CONF_SHEET}: {key} = {value}", markup=False)
+    if done is not None:
+        _upgraded(path, done)
+
+
+def _upgraded(path: Path, done) -> None:
+    from .io.package import stamped_backups
+
+    if done.kept:
+        out.print(f"your code in {', '.join(done.kept)} was carried into the new VBA project", markup=False)
+    if done.dropped:
+        out.print(f"dropped (--force): {', '.join(done.dropped)}", markup=False)
+    backups = stamped_backups(path)
+    if backups:
+        out.print(f"backup {backups[-1].name}", markup=False)
 
 
 def _guarded(path: Path):
@@ -362,17 +385,20 @@ def update_vba(path: Path = typer.Argument(..., help="The macro workbook (.xlsm)
                                           "your own (export them first).")) -> None:
     """Replace the workbook's VBA project and ribbon with the installed add-in's and xlwings'.
 
-    Every other part stays byte-identical; the previous file is kept as NAME.bak.
+    The code in ThisWorkbook and the sheets' modules is carried into the new project; every
+    other part stays byte-identical; the previous file is kept as NAME.YYYYMMDD-HHMMSS.bak
+    (the newest five).
     """
     from .build.upgrade import update_vba as upgrade
 
     try:
         with _guarded(path):
-            old, new = upgrade(path, _lang_of(path), force=force)  # type: ignore[arg-type]
+            done = upgrade(path, _lang_of(path), force=force)  # type: ignore[arg-type]
     except PackageError as exc:
         raise unusable(path, str(exc)) from None
-    out.print(f"{path.name}: VBA project updated (xlwings {old or '?'} → {new}); backup {path.name}.bak",
+    out.print(f"{path.name}: VBA project updated (xlwings {done.old_version or '?'} → {done.new_version})",
               markup=False)
+    _upgraded(path, done)
 
 
 @app.command()
@@ -389,8 +415,9 @@ def setup(path: Path = typer.Argument(..., help="The macro workbook (.xlsm)."),
 
 @app.command()
 def doctor(path: Optional[Path] = typer.Argument(None, help="The workbook to check (optional)."),
-           live: bool = typer.Option(False, "--live", help="Open the workbook in Excel through xlwings and "
-                                     "run every ribbon button.")) -> None:
+           live: bool = typer.Option(False, "--live", help="Open a scratch copy of the workbook in Excel "
+                                     "through xlwings and run every ribbon button on it, one line per button "
+                                     "with its time (the workbook itself is not touched).")) -> None:
     """Check this PC (and a workbook) for the ribbon's first click; one line per check."""
     from . import doctor as d
 

@@ -162,16 +162,22 @@ def _output_sheet(wb, fmts: Formats, spec: SheetSpec, lang: Lang) -> None:
         ws.set_column(c, c, column.width, fmts.kind.get(column.kind, fmts.text))
 
 
-def _conf_sheet(wb, lang: Lang) -> None:
+def _conf_sheet(wb, lang: Lang, values: dict[str, str] | None) -> None:
     """xlwings.conf with python.org's install locations: a macro workbook clicks as shipped on a PC
     with Python from python.org (crm setup writes this PC's own Python there)."""
     ws = wb.add_worksheet(xlwings_conf.CONF_SHEET)
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 70)
-    for r, (key, value) in enumerate(xlwings_conf.rows(xlwings_conf.PYTHON_ORG, lang)):
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    for r, (key, value) in enumerate(xlwings_conf.rows(values or xlwings_conf.PYTHON_ORG, lang)):
+        if value is None:  # the comment: across both columns, wrapped (A holds it, as xlwings reads)
+            ws.set_row(r, 48)
+            ws.merge_range(r, 0, r, 1, key, wb.add_format({"text_wrap": True, "valign": "top",
+                                                            "font_color": "#595959"}))
+            continue
         ws.write_string(r, 0, key)
-        if value is not None:
-            ws.write_string(r, 1, value)
+        ws.write_string(r, 1, value)
 
 
 def code_name(n: int) -> str:
@@ -180,7 +186,8 @@ def code_name(n: int) -> str:
 
 
 def build(path: str | Path, *, lang: Lang = "zh", data: dict[str, list[dict[str, Any]]] | None = None,
-          settings: dict[str, Any] | None = None, vba_project: bytes | None = None) -> Path:
+          settings: dict[str, Any] | None = None, vba_project: bytes | None = None,
+          interpreters: dict[str, str] | None = None) -> Path:
     """Write a workbook at ``path``; ``data`` maps sheet keys to rows keyed by column key."""
     path = Path(path)
     data = data or {}
@@ -204,7 +211,7 @@ def build(path: str | Path, *, lang: Lang = "zh", data: dict[str, list[dict[str,
         if vba_project is not None:
             wb.worksheets()[-1].set_vba_name(code_name(n))
     if vba_project is not None:
-        _conf_sheet(wb, lang)
+        _conf_sheet(wb, lang, interpreters)
         wb.worksheets()[-1].set_vba_name(code_name(len(SHEET_ORDER) + 1))
         wb.add_vba_project(io.BytesIO(vba_project), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
