@@ -142,6 +142,9 @@ class OutputSheet:
     print_area: Area | None = None
     hidden: bool = False
     charts: list[Chart] = field(default_factory=list)
+    #: drop-down lists on input cells: (area, choices); any other value is still accepted (a
+    #: choice list, not a rule: Excel shows an information alert and keeps what was typed)
+    lists: list[tuple[Area, tuple[str, ...]]] = field(default_factory=list)
 
     def cell(self, r: int, c: int) -> tuple[Any, str]:
         """(value, style name) of a 0-based cell."""

@@ -15,7 +15,7 @@ import xlsxwriter
 
 import sheets_schema as S
 from sheets_schema import Column, Kind, Lang, SheetSpec
-from sheets_schema.settings import PARAMS
+from sheets_schema.settings import DAY_KIND, HOLIDAY_HEADER, PARAMS
 
 from ..cells import sheet_ref
 from ..i18n import word
@@ -127,6 +127,19 @@ def _settings_sheet(wb, fmts: Formats, lang: Lang, overrides: dict[str, Any]) ->
         if value is not None:
             _write(ws, r, 1, S.SETTINGS.col("value"), value, fmt)
         ws.write_string(r, 2, param.note(lang), fmts.note)
+    # the 节假日 table: a date per row and 放假 / 上班, overriding the official calendar
+    r = len(PARAMS) + 2
+    head = HOLIDAY_HEADER[0] if lang == "zh" else HOLIDAY_HEADER[2]
+    ws.write_string(r, 0, head, fmts.header)
+    ws.write_string(r, 1, "放假 / 上班" if lang == "zh" else "Day off / Working day", fmts.header)
+    ws.write_string(r, 2, "在下方逐行填日期和放假或上班：公司自定的休息日、官方日历未收录年份的节假日与调休上班日"
+                    if lang == "zh" else "One date per row below, with Day off or Working day: company days off, "
+                    "and the holidays and make-up working days of years the official calendar does not cover",
+                    fmts.note)
+    kinds = [c.label(lang) for c in DAY_KIND]
+    ws.data_validation(r + 1, 1, r + 200, 1, {"validate": "list", "source": kinds})
+    ws.data_validation(r + 1, 0, r + 200, 0, {"validate": "date", "criteria": ">", "value": dt.date(2000, 1, 1),
+                                              "ignore_blank": True})
 
 
 def _output_sheet(wb, fmts: Formats, spec: SheetSpec, lang: Lang) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import sheets_schema as S
 
-from ..core.calls import Customer, MonthCoverage, Priority, schedule
+from ..core.calls import Customer, Habit, MonthCoverage, Priority, Promise, replanning, schedule
 from ..core.collections import from_ledger
 from ..core.ledger import collections
 from ..core.funnel import funnel_plan_entered, latest_plan
@@ -15,6 +15,8 @@ from ..core import parse as p
 from ..sheets.call_list import call_list_sheet, reason_text
 from ..table import Table
 from ..writeback import computed_blocks
+from ..validate.issues import Issue
+from ..validate.messages import message
 from .aging import STEP as AGING
 from .base import Context, Output, Step
 from .contacts import STEP as CONTACTS
@@ -30,6 +32,9 @@ class CallFacts:
     months: dict[str, MonthCoverage] = field(default_factory=dict)  # rep → the month's coverage
     people: tuple[Customer, ...] = ()  # every customer scheduled (for `crm plan`)
     heats: dict[str, str] = field(default_factory=dict)  # customer ID → heat key, every valid funnel row
+    #: rep → plans typed per contact and how far ahead, over the last 4 weeks (`crm plan`)
+    replan: dict[str, Habit] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # customer ID → 客户名称, every card (`crm plan --missed`)
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -66,9 +71,12 @@ def _date(v: Any) -> dt.date | None:
 
 def run(r: Context) -> tuple[Output, CallFacts]:
     s, lang, as_of = r.settings, r.lang, r.as_of  # as_of once: "today" is looked up when 设置 leaves it blank
-    history = r.facts[CONTACTS]  # the log and today's harvested results
-    stats = history.stats
+    contacts = r.facts[CONTACTS]  # 联系记录 and the results harvested from today's 今日拨打
     out = Output()
+    fresh, logged, stats, history = contacts.harvested, contacts.logged, contacts.stats, contacts.calls
+    list_day, on_list = r.loaded.call_listed
+    typed = {x["customer_id"] for x in r.loaded.call_results}
+    undone = set(on_list) - typed if list_day is not None and list_day < as_of else set()
 
     ct = r.table("customers")
     ft = r.table("funnel")
@@ -94,7 +102,7 @@ def run(r: Context) -> tuple[Output, CallFacts]:
         f = funnel.get(cid, NO_FUNNEL)
         st = stats.get(cid)
         last = st.last_contact if st else None
-        h = history.heats.get(cid)
+        h = contacts.heats.get(cid)
         if h is not None:
             heats[cid] = h
         entered = None
@@ -110,9 +118,17 @@ def run(r: Context) -> tuple[Output, CallFacts]:
         end = f.contract_end
         expired = f.stage == "7" or f.contract_status == "expired" or (end is not None and end < as_of)
         found = problems.get(c.i, ()) + (funnel_problems.get(f.i, ()) if cid in funnel else ())
+        hist = history.get(cid)
+        promise = Promise(*hist.promise) if hist is not None and hist.promise is not None else None
         people.append(Customer(cid, c.owner, grades.get(cid) or c.abc or "C", h, f.stage, f.intent, expired, end,
-                               last, plan, owed.get(cid), c.birthday, found, resurvey.get(cid, ())))
+                               last, plan, owed.get(cid), c.birthday, found, resurvey.get(cid, ()),
+                               last_try=hist.last_try if hist else None, tries=hist.tries if hist else 0,
+                               undone=cid in undone, promise=promise))
 
+    unknown = s.calendar.unknown_years({as_of.year})
+    if unknown:  # Monday to Friday there: said, not guessed
+        out.issues.append(Issue("warning", r.loaded.tab(S.SETTINGS), None, None, "", "", "calendar_unknown_year",
+                                message("calendar_unknown_year", lang, years="、".join(map(str, unknown)))))
     lists, months, every = schedule(people, as_of, s, r.owner)
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
                                                          "reasons")}
@@ -132,7 +148,9 @@ def run(r: Context) -> tuple[Output, CallFacts]:
 
     out.outputs.append(call_list_sheet(lists, cards, funnel, months, as_of, lang, r.loaded.tab(S.CALL_LIST)))
     listed = {q.customer_id for entries in lists.values() for q in entries}
-    return out, CallFacts(len(history.harvested), lists, {cid: cards[cid] for cid in listed}, months, tuple(people), heats)
+    replan = replanning(logged, {c.customer_id: c.owner for c in people}, as_of, s)
+    return out, CallFacts(len(fresh), lists, {cid: cards[cid] for cid in listed}, months, tuple(people), heats,
+                          replan, {cid: c.name or "" for cid, c in cards.items()})
 
 
 STEP = Step("calls", run, needs=(GRADES, CREDIT, AGING, CONTACTS))
