@@ -441,7 +441,8 @@ def plan(path: Path = typer.Argument(..., help="The workbook."), owner: Optional
     """Project the rest of the month day by day on the working-day calendar: calls per day and
     coverage reached, assuming every listed call happens and each rep keeps planning as in the last
     4 weeks; says whether each book closes and who will be missed. Reads the workbook; writes nothing."""
-    from .core.calls import GRADES, days_left, project
+    from .core.calls import GRADES as GRADE_KEYS
+    from .core.calls import days_left, project
     from .core.workdays import month_end, working_days
 
     start = parse_as_of(as_of)
@@ -461,7 +462,7 @@ def plan(path: Path = typer.Argument(..., help="The workbook."), owner: Optional
     cal_days = working_days(day0, month_end(day0), settings.calendar)
     left = days_left(day0, settings)
     for line in plan_lines(days, reps, proj.missed, facts.months, facts.replan, settings, day0, len(cal_days),
-                           left, GRADES):
+                           left, GRADE_KEYS):
         out.print(line, markup=False)
     if missed:
         out.print("")

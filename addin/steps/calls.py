@@ -15,8 +15,8 @@ from ..core import parse as p
 from ..sheets.call_list import call_list_sheet, reason_text
 from ..table import Table
 from ..writeback import computed_blocks
-from ..validate.issues import Issue
-from ..validate.messages import message
+from ..issues import Issue
+from ..messages import message
 from .aging import STEP as AGING
 from .base import Context, Output, Step
 from .contacts import STEP as CONTACTS
