@@ -250,18 +250,26 @@ def aging(path: Path = typer.Argument(..., help="The workbook."), as_of: Optiona
     raise typer.Exit(result.exit_code)
 
 
+From = typer.Option(None, "--from", help="First day of the statement's period (default: the 1st of the "
+                    "month of --to).")
+To = typer.Option(None, "--to", "--as-of", help="Last day of the period and the statement's date (default: "
+                  "设置 基准日期 / today).")
+
+
 @app.command()
 def statement(path: Path = typer.Argument(..., help="The workbook."),
               customer_id: str = typer.Argument(..., help="客户编号 of the customer."),
-              as_of: Optional[str] = AsOf) -> None:
-    """Fill 对账单 for one customer: open invoices and credits as of the date, total, dunning wording.
+              start: Optional[str] = From, end: Optional[str] = To) -> None:
+    """Fill 对账单 for one customer and a period: opening balance, every invoice, payment and credit
+    with a running balance, closing balance, open items, remittance details and a reply slip.
 
     Exit 1 with nothing written when the customer is unknown.
     """
-    result = run_job(path, jobs.statement, customer_id=customer_id, as_of=parse_as_of(as_of))
+    result = run_job(path, jobs.statement, customer_id=customer_id, as_of=parse_as_of(end),
+                     start=parse_as_of(start))
     tab = result.loaded.tab(S.STATEMENT)
     st = result.plan.outputs[0]
-    out.print(f"{path.name}: {tab} filled for {customer_id} as of {result.loaded.as_of} "
+    out.print(f"{path.name}: {tab} filled for {customer_id} up to {result.loaded.as_of} "
               f"({len(st.rows)} rows)", markup=False)
     if result.errors:
         out.print(f"note: the workbook has {result.errors} data errors (run crm validate)", markup=False)
@@ -273,7 +281,7 @@ def statements(path: Path = typer.Argument(..., help="The workbook."),
                owner: Optional[str] = typer.Option(None, "--owner", help="Only this rep's customers (业务员)."),
                min_overdue: Optional[int] = typer.Option(None, "--min-overdue", min=0,
                                                          help="Only customers at least this many days overdue."),
-               as_of: Optional[str] = AsOf,
+               start: Optional[str] = From, end: Optional[str] = To,
                force: bool = typer.Option(False, "--force", help="Overwrite PDFs already in the folder.")) -> None:
     """Write one statement PDF per customer who owes something (through LibreOffice); the
     workbook is not changed."""
@@ -287,7 +295,7 @@ def statements(path: Path = typer.Argument(..., help="The workbook."),
     except ExportError as exc:
         raise unusable(pdf, str(exc)) from None
     result = run_job(path, jobs.statements, write=False, owner=owner, min_overdue=min_overdue,
-                     as_of=parse_as_of(as_of))
+                     as_of=parse_as_of(end), start=parse_as_of(start))
     sheets = result.statements
     if pdf.exists() and not pdf.is_dir():
         raise unusable(pdf, "is a file, not a folder")
@@ -297,10 +305,50 @@ def statements(path: Path = typer.Argument(..., help="The workbook."),
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("statements", total=len(sheets))
         try:
-            written = statements_to_pdf(sheets, pdf, lambda n: progress.advance(task, n))
+            written = statements_to_pdf(sheets, pdf, lambda n: progress.advance(task, n), result.loaded.settings.company_logo)
         except ExportError as exc:
             raise unusable(pdf, str(exc)) from None
     out.print(f"{len(written)} statements as of {result.loaded.as_of} written to {pdf}", markup=False)
+
+
+@app.command()
+def letters(path: Path = typer.Argument(..., help="The workbook."),
+            pdf: Path = typer.Option(..., "--pdf", help="Folder for the PDFs (one letter per customer)."),
+            level: Optional[int] = typer.Option(None, "--level", min=1, help="Only customers at this dunning "
+                                                "level (1 提醒函, 2 催告函, 3 最后通知函 with the default 催款分级)."),
+            owner: Optional[str] = typer.Option(None, "--owner", help="Only this rep's customers (业务员)."),
+            as_of: Optional[str] = AsOf,
+            force: bool = typer.Option(False, "--force", help="Overwrite PDFs already in the folder.")) -> None:
+    """Write one dunning letter PDF per overdue customer at its level (提醒函 / 催告函 / 最后通知函),
+    with its open items attached (through LibreOffice); the workbook is not changed."""
+    from rich.progress import Progress
+
+    from .export.aging_export import ExportError, require_soffice
+    from .export.statement_pdf import pdf_name, statements_to_pdf
+
+    try:
+        require_soffice()
+    except ExportError as exc:
+        raise unusable(pdf, str(exc)) from None
+    result = run_job(path, jobs.letters, write=False, owner=owner, level=level, as_of=parse_as_of(as_of))
+    pages = [(f"{d.customer_id}-{d.title}", d.sheet) for d in result.documents]
+    if pdf.exists() and not pdf.is_dir():
+        raise unusable(pdf, "is a file, not a folder")
+    clash = [name for name, _ in pages if (pdf / pdf_name(name)).exists()]
+    if clash and not force:
+        raise unusable(pdf / pdf_name(clash[0]), "already exists (use --force to overwrite)")
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("letters", total=len(pages))
+        try:
+            written = statements_to_pdf(pages, pdf, lambda n: progress.advance(task, n),
+                                        result.loaded.settings.company_logo)
+        except ExportError as exc:
+            raise unusable(pdf, str(exc)) from None
+    counts: dict[str, int] = {}
+    for d in sorted(result.documents, key=lambda d: d.level or 0):
+        counts[d.title] = counts.get(d.title, 0) + 1
+    summary = ", ".join(f"{n} {title}" for title, n in counts.items()) or "none"
+    out.print(f"{len(written)} letters as of {result.loaded.as_of} written to {pdf}: {summary}", markup=False)
 
 
 @app.command()
@@ -456,7 +504,7 @@ def demo(customers: int = typer.Option(1000, "--customers", min=1, help="How man
          lang: str = typer.Option("zh", "--lang"),
          force: bool = typer.Option(False, "--force", help="Overwrite an existing file.")) -> None:
     """Generate a realistic workbook, run every job on it and print a summary."""
-    from .build.demo_data import generate
+    from .build.demo_data import DEMO_COMPANY, generate
     from .build.workbook import build_workbook
 
     refuse_overwrite(out_path, force)
@@ -465,7 +513,7 @@ def demo(customers: int = typer.Option(1000, "--customers", min=1, help="How man
     if reps is not None:
         customers = reps * per_rep
     data = generate(customers, as_of=day, seed=seed, reps=reps)
-    build_workbook(out_path, lang=lang, data=data)  # type: ignore[arg-type]
+    build_workbook(out_path, lang=lang, data=data, settings=DEMO_COMPANY)  # type: ignore[arg-type]
     t1 = time.perf_counter()
     out.print(f"demo workbook {out_path}: {customers} customers, {len(data['funnel'])} funnel rows, "
               f"{len(data['contacts'])} contacts, {len(data['survey'])} surveys, "

@@ -64,6 +64,16 @@ STYLES: dict[str, StyleSpec] = {
     "section": StyleSpec(bold=True, fill=HEADER_FILL, border="all"),
     "label": StyleSpec(bold=True, border="all", valign="center", wrap=True),
     "note": StyleSpec(italic=True, wrap=True, valign="top"),
+    # customer-facing pages (statement, letters): letterhead, document title, paragraphs, reply slip
+    "letterhead": StyleSpec(bold=True, size=18, align="center", valign="center"),
+    "letterhead_sub": StyleSpec(size=9, color="404040", align="center", valign="center", border="bottom", wrap=True),
+    "doc_title": StyleSpec(bold=True, size=15, align="center", valign="center"),
+    "para": StyleSpec(wrap=True, valign="top"),
+    "para_bold": StyleSpec(bold=True, wrap=True, valign="top"),
+    "small": StyleSpec(size=9, color="595959", wrap=True, valign="top"),
+    "cut": StyleSpec(size=9, color="808080", align="center", valign="bottom", border="bottom"),
+    "sign": StyleSpec(valign="bottom", border="bottom"),
+    "box_para": StyleSpec(border="all", wrap=True, valign="center"),
     "error": StyleSpec(bold=True, color="C00000"),
     "warning": StyleSpec(color="9C5700"),
     "kpi_label": StyleSpec(bold=True, fill=HEADER_FILL, border="all", align="center", valign="center", wrap=True),
@@ -142,6 +152,7 @@ class OutputSheet:
     print_area: Area | None = None
     hidden: bool = False
     charts: list[Chart] = field(default_factory=list)
+    row_breaks: list[int] = field(default_factory=list)  # a new printed page starts after each (1-based) row
 
     def cell(self, r: int, c: int) -> tuple[Any, str]:
         """(value, style name) of a 0-based cell."""

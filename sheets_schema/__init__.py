@@ -19,6 +19,7 @@ CALL_LIST = outputs.CALL_LIST
 CREDIT_FORM = outputs.CREDIT_FORM
 AGING = outputs.AGING
 STATEMENT = outputs.STATEMENT
+DUNNING_LOG = outputs.DUNNING_LOG
 VALIDATION = outputs.VALIDATION
 DASHBOARD = outputs.DASHBOARD
 CHANGELOG = outputs.CHANGELOG
@@ -27,10 +28,10 @@ DAILY = outputs.DAILY
 
 INPUT_SHEETS: tuple[SheetSpec, ...] = (SETTINGS, CUSTOMERS, FUNNEL, CONTACTS, SURVEY, RECEIVABLES, PAYMENTS)
 
-OUTPUT_SHEETS: tuple[SheetSpec, ...] = (CALL_LIST, CREDIT_FORM, AGING, STATEMENT, DASHBOARD, CHANGELOG, VALIDATION,
-                                        SNAPSHOT, DAILY)
+OUTPUT_SHEETS: tuple[SheetSpec, ...] = (CALL_LIST, CREDIT_FORM, AGING, STATEMENT, DUNNING_LOG, DASHBOARD, CHANGELOG,
+                                        VALIDATION, SNAPSHOT, DAILY)
 #: output sheets the add-in reads back: its memory between refreshes
-MEMORY_SHEETS: tuple[SheetSpec, ...] = (CHANGELOG, SNAPSHOT, DAILY)
+MEMORY_SHEETS: tuple[SheetSpec, ...] = (CHANGELOG, SNAPSHOT, DAILY, DUNNING_LOG)
 ALL_SHEETS: tuple[SheetSpec, ...] = INPUT_SHEETS + OUTPUT_SHEETS
 BY_KEY = {s.key: s for s in ALL_SHEETS}
 
@@ -46,7 +47,7 @@ def sheet_for_name(name: str) -> SheetSpec | None:
 
 __all__ = [
     "ALL_SHEETS", "AGING", "aging_columns", "bucket_columns", "BY_KEY", "CALL_LIST", "COMPUTED_NOTE", "CONTACTS", "CREDIT_FORM",
-    "CUSTOMERS", "CHANGELOG", "DAILY", "DASHBOARD", "MEMORY_SHEETS", "SNAPSHOT", "Choice", "Column", "FUNNEL",
+    "CUSTOMERS", "CHANGELOG", "DAILY", "DASHBOARD", "DUNNING_LOG", "MEMORY_SHEETS", "SNAPSHOT", "Choice", "Column", "FUNNEL",
     "INPUT_SHEETS", "Kind", "LANGS", "Lang",
     "OUTPUT_SHEETS", "PAYMENTS", "RECEIVABLES", "STATEMENT", "SETTINGS", "SURVEY", "SheetSpec", "VALIDATION", "fold",
     "sheet_for_name", "Record", "record_type", "record", "blank",

@@ -43,7 +43,7 @@ def rich_book(tmp_path: Path) -> Path:
     """A CRM workbook plus what a rep adds: their own sheet with a chart, an image, a defined
     name, data validation and conditional formats, and a custom XML part."""
     data = generate(60, as_of=AS_OF, seed=5, invoices=120, contacts=120)
-    base = build_workbook(tmp_path / "CRM.xlsm", data=data, settings={"as_of": AS_OF})
+    base = build_workbook(tmp_path / "CRM.xlsm", data=data, settings={"as_of": AS_OF, "company_account": "1202 0210 0900 0012 345"})
     # the rep's own sheet, made with XlsxWriter in a scratch book, then grafted with its parts
     scratch = tmp_path / "mine.xlsx"
     wb = xlsxwriter.Workbook(str(scratch))
@@ -100,7 +100,7 @@ def graft(base: Path, scratch: Path) -> Path:
 
 
 # the template's parts: 1–16 are the input and output sheets but 设置 (14), 17 the rep's own sheet
-OWNED = {f"xl/worksheets/sheet{n}.xml" for n in range(1, 17) if n != 14} | {"xl/styles.xml"}
+OWNED = {f"xl/worksheets/sheet{n}.xml" for n in range(1, 18) if n != 15} | {"xl/styles.xml"}
 
 
 def test_every_unowned_part_is_byte_identical_after_refresh(tmp_path):
@@ -134,10 +134,10 @@ def test_every_unowned_part_is_byte_identical_after_refresh(tmp_path):
     assert without_marks(after["xl/workbook.xml"]) == without_marks(before["xl/workbook.xml"])
     assert cli("refresh", path).exit_code == 0
     assert parts(path)["xl/workbook.xml"] == after["xl/workbook.xml"]  # marked once
-    assert "xl/worksheets/sheet17.xml" not in changed  # the rep's own sheet
-    # settings, payments, the statement and the credit form sheet have nothing to write here
-    assert {"xl/worksheets/sheet14.xml", "xl/worksheets/sheet8.xml", "xl/worksheets/sheet10.xml",
-            "xl/worksheets/sheet6.xml"} & changed == set()
+    assert "xl/worksheets/sheet18.xml" not in changed  # the rep's own sheet
+    # settings, payments, the statement, the dunning log and the credit form have nothing to write here
+    assert {"xl/worksheets/sheet15.xml", "xl/worksheets/sheet8.xml", "xl/worksheets/sheet10.xml",
+            "xl/worksheets/sheet11.xml", "xl/worksheets/sheet6.xml"} & changed == set()
     # the rep's chart, drawing and image: byte-identical, and a second refresh draws no more charts
     assert cli("refresh", path).exit_code == 0
     again = parts(path)

@@ -24,7 +24,7 @@ from ..writes import COMPUTED_FILL, HEADER_FILL, NUM_FMT
 
 FIXED_TIME = dt.datetime(2026, 1, 1)
 SHEET_ORDER = ("customers", "funnel", "contacts", "calls", "survey", "credit_form", "receivables", "payments",
-               "aging", "statement", "dashboard", "changelog", "validation", "settings", "snapshot", "daily")
+               "aging", "statement", "dunning_log", "dashboard", "changelog", "validation", "settings", "snapshot", "daily")
 FONT = {"zh": "等线", "en": "Calibri"}
 DV_ROWS = 5000  # dropdowns cover at least this many rows
 

@@ -74,6 +74,11 @@ def render_sheet(sheet: OutputSheet, style_index: Callable[[str], int], code_nam
     paper = ' paperSize="9"' if sheet.paper_a4 else ""
     fit = f' fitToWidth="1" fitToHeight="{int(sheet.fit_page)}"' if sheet.fit_width else ""
     parts.append(f'<pageSetup{paper} orientation="{orientation}"{fit}/>'.encode())
+    if sheet.row_breaks:
+        n = len(sheet.row_breaks)
+        parts.append(f'<rowBreaks count="{n}" manualBreakCount="{n}">'.encode()
+                     + b"".join(f'<brk id="{r}" max="16383" man="1"/>'.encode() for r in sheet.row_breaks)
+                     + b"</rowBreaks>")
     if drawing:
         parts.append(f'<drawing r:id="{drawing}"/>'.encode())
     parts.append(b"</worksheet>")
