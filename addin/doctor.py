@@ -91,26 +91,37 @@ def _workbook_vba(path: Path) -> Check:
 def _interpreter(path: Path, platform: str) -> Check:
     from python_calamine import CalamineWorkbook
 
-    from .build.upgrade import CONF_SHEET
+    from .build.xlwings_conf import CONF_SHEET, read_block
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
         if CONF_SHEET not in wb.sheet_names:
             return Check("interpreter", False, f"no '{CONF_SHEET}' sheet: Excel would start a program named python; "
                          f"run crm setup {path}")
-        conf = {str(r[0]).strip(): str(r[1]).strip() for r in wb.get_sheet_by_name(CONF_SHEET).to_python()
-                if len(r) > 1 and r[0]}
+        conf, repeated, _ = read_block(wb.get_sheet_by_name(CONF_SHEET).to_python(skip_empty_area=False))
     except Exception as exc:  # calamine's own errors
         return Check("interpreter", False, f"cannot read the workbook ({exc})")
+    if repeated:
+        return Check("interpreter", False, f"'{CONF_SHEET}' names {', '.join(repeated)} twice in column A, which "
+                     "stops RunPython: delete one of the rows")
     key = "Interpreter_Mac" if platform == "darwin" else "Interpreter_Win"
-    value = conf.get(key, "")
+    value = conf.get(key.upper(), "").strip()
     if not value:
-        return Check("interpreter", False, f"{key} is empty in '{CONF_SHEET}': run crm setup {path} --force")
+        return Check("interpreter", False, f"{key} is missing or empty in '{CONF_SHEET}' (xlwings reads column A "
+                     f"from A1 down to the first empty row): run crm setup {path}")
     if not platform.startswith("win") and platform != "darwin":
         return Check("interpreter", None, f"{key} = {value} (checked on the rep's PC, not on {platform})")
+    if platform == "darwin":
+        return _mac_interpreter(path, value)
     exists = Path(os.path.expandvars(value)).exists()
     return Check("interpreter", exists, f"{key} = {value}" if exists else
-                 f"{key} = {value} does not exist: install Python there or run crm setup {path} --force")
+                 f"{key} = {value} does not exist: install Python there or run crm setup {path}")
+
+
+def _mac_interpreter(path: Path, value: str) -> Check:
+    exists = Path(value).exists()
+    return Check("interpreter", exists, f"Interpreter_Mac = {value}" if exists else
+                 f"Interpreter_Mac = {value} does not exist: install Python there or run crm setup {path}")
 
 
 def _not_open(path: Path) -> Check:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sheets_schema as S
+from sheets_schema.settings import scoped
 
 from .writes import AppendRows, ColumnBlock, OutputSheet
 from .io.model import Book
@@ -317,7 +318,7 @@ def letters(book: Book, *, owner: str | None = None, level: int | None = None,
 
 #: the input sheets whose errors leave rows out of the aging (設置 errors count only for these parameters)
 AGING_SHEETS = ("receivables", "payments")
-AGING_PARAMS = ("as_of", "aging_buckets", "aging_basis", "recovery_rates", "dunning_levels")
+AGING_PARAMS = scoped("aging")  # the parameters declared with scope=("aging",)
 
 
 def aging_errors(result: Result) -> list[Issue]:

@@ -18,6 +18,49 @@ from python_calamine import CalamineWorkbook
 from addin.cells import col_index, col_letter
 
 
+class FakeFormula:
+    """What Excel made of a string written to a General cell that starts with =, +, - or @: a formula
+    (or a DDE call). Reading the cell gives this object, never the text that was written."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"FakeFormula({self.text!r})"
+
+
+_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?%?")
+_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
+
+
+def excel_input(text: str, number_format: str | None) -> Any:
+    """What Excel stores when Range.Value is set to ``text`` (as if typed into the cell).
+
+    In a cell formatted "@" (Text) the string is stored as it is, a leading apostrophe included.
+    Otherwise Excel parses it: a leading apostrophe makes the rest text (the apostrophe is not part
+    of the value); a number ("007", "0123456789", "1,234.5", "5%") becomes a number, leading zeros
+    gone; an ISO date a date; TRUE / FALSE a boolean; a string starting with =, +, - or @ a formula."""
+    if number_format == "@":
+        return text
+    if text.startswith("'"):
+        return text[1:]
+    s = text.strip()
+    if _NUMBER.fullmatch(s) and any(ch.isdigit() for ch in s):
+        value = float(s.rstrip("%").replace(",", ""))
+        return value / 100 if s.endswith("%") else value
+    m = _DATE.fullmatch(s)
+    if m:
+        try:
+            return dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            pass
+    if s.upper() in ("TRUE", "FALSE"):
+        return s.upper() == "TRUE"
+    if text[:1] in ("=", "+", "-", "@"):
+        return FakeFormula(text)
+    return text
+
+
 def _cell(ref: str) -> tuple[int, int]:
     m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
     return int(m.group(2)), col_index(m.group(1))
@@ -51,6 +94,45 @@ class FakeCondition:
         self.sheet.log.append(("cf_delete", self.sheet.name, self.address))
 
 
+class FakeComError(Exception):
+    """pywintypes.com_error as Excel raises it for an argument it cannot use."""
+
+
+_STRING = re.compile(r'"(?:[^"]|"")*"')
+
+
+def check_neutral(formula: str) -> None:
+    """Refuse Formula1 as a German Excel does for FormatConditions.Add, which parses it in the UI
+    language: any function name (ISTEXT is ISTTEXT there), TRUE/FALSE (WAHR/FALSCH), a list
+    separator ("," is ";"), a decimal point ("," there) or a reference (relative to the active cell)
+    outside string literals. What stays is the same in every language: string literals, whole
+    numbers, operators and parentheses."""
+    if not formula.startswith("="):
+        raise FakeComError(f"Formula1 must start with '=': {formula!r}")
+    bare = _STRING.sub('""', formula[1:])
+    if '"' in bare.replace('""', ""):
+        raise FakeComError(f"unbalanced quotes in {formula!r}")
+    bad = re.search(r"[A-Za-z_\u00c0-\uffff,;.\[\]!$]", bare.replace('""', ""))
+    if bad:
+        raise FakeComError(f"Ungültiger Prozeduraufruf oder ungültiges Argument: {formula!r} "
+                           f"({bad.group(0)!r} reads differently in a German Excel)")
+
+
+class FakeDatabar:
+    """A user's data bar: a rule with no Formula1 (COM raises for the missing property)."""
+
+    def __init__(self, sheet: FakeSheet) -> None:
+        self.sheet = sheet
+
+    @property
+    def Formula1(self) -> str:
+        raise AttributeError("<unknown>.Formula1")
+
+    def Delete(self) -> None:
+        self.sheet.conditions.remove(self)
+        self.sheet.log.append(("cf_delete", self.sheet.name, "databar"))
+
+
 class FakeConditions:
     def __init__(self, sheet: FakeSheet, address: str | None = None) -> None:
         self.sheet, self.address = sheet, address
@@ -63,10 +145,16 @@ class FakeConditions:
         return self.sheet.conditions[i - 1]
 
     def Add(self, Type: int, Formula1: str) -> FakeCondition:
+        check_neutral(Formula1)
         fc = FakeCondition(self.sheet, self.address or "", Formula1)
         self.sheet.conditions.append(fc)
         self.sheet.log.append(("cf_add", self.sheet.name, self.address, Formula1))
         return fc
+
+    def AddDatabar(self) -> FakeDatabar:
+        bar = FakeDatabar(self.sheet)
+        self.sheet.conditions.append(bar)
+        return bar
 
 
 class FakeRange:
@@ -109,7 +197,11 @@ class FakeRange:
                 if isinstance(v, str) and len(v) > 32767:
                     raise ValueError("Excel refuses a cell text over 32,767 characters")
                 key = (self.r1 + i, self.c1 + j)
-                if v is None:
+                if isinstance(v, str):
+                    v = excel_input(v, self.sheet.formats.get(key))
+                    if isinstance(v, FakeFormula):
+                        self.sheet.log.append(("formula", self.sheet.name, f"{col_letter(key[1])}{key[0]}", v.text))
+                if v is None or v == "":
                     self.sheet.cells.pop(key, None)
                 else:
                     self.sheet.cells[key] = v
@@ -118,7 +210,19 @@ class FakeRange:
     def _fmt(self, what: str, value: Any) -> None:
         self.sheet.log.append((what, self.sheet.name, self.address, value))
 
-    number_format = property(lambda self: None, lambda self, v: self._fmt("number_format", v))
+    @property
+    def number_format(self) -> str | None:
+        found = {self.sheet.formats.get((r, c), "General") for r in range(self.r1, self.r2 + 1)
+                 for c in range(self.c1, self.c2 + 1)}
+        return found.pop() if len(found) == 1 else None  # mixed formats: None, as xlwings gives
+
+    @number_format.setter
+    def number_format(self, value: str) -> None:
+        self._fmt("number_format", value)
+        for r in range(self.r1, self.r2 + 1):
+            for c in range(self.c1, self.c2 + 1):
+                self.sheet.formats[(r, c)] = value
+
     color = property(lambda self: None, lambda self, v: self._fmt("color", v))
     column_width = property(lambda self: None, lambda self, v: self._fmt("column_width", v))
     row_height = property(lambda self: None, lambda self, v: self._fmt("row_height", v))
@@ -187,6 +291,7 @@ class FakeSheet:
         self.charts = FakeCharts(self)
         self.visible = True
         self.cells: dict[tuple[int, int], Any] = {}
+        self.formats: dict[tuple[int, int], str] = {}  # number formats set through the API (else General)
         self.written: set[tuple[int, int]] = set()
         self.conditions: list[FakeCondition] = []
         for r, row in enumerate(grid or [], start=1):
@@ -217,6 +322,7 @@ class FakeSheet:
     def clear(self) -> None:  # as Excel's Sheet.clear: contents and formats, never charts
         self.log.append(("clear", self.name))
         self.cells.clear()
+        self.formats.clear()
 
     @property
     def api(self) -> Any:

@@ -12,7 +12,10 @@ import olefile
 
 from addin import doctor
 from addin.build import vba_read
-from addin.build.upgrade import CONF_SHEET, interpreters
+import pytest
+
+from addin.build.upgrade import CONF_SHEET, interpreters, setup
+from addin.build.xlwings_conf import comment, read_block
 from addin.build.vba_project import build_vba_project, modules_for, project_bytes, std_module
 from fake_xlwings import FakeBook
 from helpers import cli, parts, read_sheet, write_parts
@@ -123,11 +126,76 @@ def test_new_and_setup_write_the_interpreter_and_the_loader_ignores_it(tmp_path)
     res = cli("new", path)
     assert res.exit_code == 0 and "Interpreter_Win" in res.output
     rows = read_sheet(path, CONF_SHEET)
-    assert rows == [("Interpreter_Win", interpreters()["Interpreter_Win"]),
-                    ("Interpreter_Mac", interpreters()["Interpreter_Mac"])]
+    assert rows[:2] == [("Interpreter_Win", interpreters()["Interpreter_Win"]),
+                        ("Interpreter_Mac", interpreters()["Interpreter_Mac"])]
+    assert rows[2][0].startswith("# ") and "crm setup" in rows[2][0]
     res = cli("validate", path)
     assert res.exit_code == 0 and "xlwings.conf" not in res.output
-    assert cli("setup", path).exit_code == 2  # once is enough; edit the sheet to change it
+
+
+@pytest.mark.parametrize("name, lang", [("CRM.xlsm", "zh"), ("CRM-en.xlsm", "en")])
+def test_shipped_workbooks_carry_the_python_org_interpreters_and_pass_doctor(name, lang):
+    path = ROOT / "workbook" / name
+    rows = read_sheet(path, CONF_SHEET)
+    assert rows[:2] == [("Interpreter_Win", r"%LOCALAPPDATA%\Programs\Python\Python311\pythonw.exe"),
+                        ("Interpreter_Mac", "/usr/local/bin/python3")]
+    assert rows[2][0] == comment(lang)
+    # the sheet has its code name and document module like every other
+    names = code_names(path)
+    assert names[CONF_SHEET] and names[CONF_SHEET] in vba_of(path).document_modules
+    res = cli("doctor", path)
+    assert res.exit_code == 0, res.output
+    assert "Interpreter_Win = %LOCALAPPDATA%" in res.output
+    # as xlwings reads the sheet: A1 down to the first empty row, keys upper-cased
+    conf, repeated, n = read_block(rows)
+    assert conf["INTERPRETER_MAC"] == "/usr/local/bin/python3" and not repeated and n == 3
+
+
+def test_setup_updates_an_existing_sheet_in_place_and_keeps_the_users_keys(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "CRM.xlsm"
+    shutil.copy(ROOT / "workbook" / "CRM.xlsm", path)
+    wb = load_workbook(path, keep_vba=True)
+    ws = wb[CONF_SHEET]
+    ws["A1"] = "INTERPRETER_WIN"  # xlwings upper-cases the keys: any case is the same key
+    ws["A4"], ws["B4"] = "PYTHONPATH", r"C:\shared\lib"
+    ws["C2"] = "my note"
+    wb.save(path)
+    before = parts(path)
+    values = {"Interpreter_Win": r"C:\Py\pythonw.exe", "Interpreter_Mac": "/opt/py/bin/python3"}
+    setup(path, values=values)
+    rows = read_sheet(path, CONF_SHEET)
+    assert rows[0][:2] == ("INTERPRETER_WIN", r"C:\Py\pythonw.exe")
+    assert rows[1] == ("Interpreter_Mac", "/opt/py/bin/python3", "my note")
+    assert rows[3][:2] == ("PYTHONPATH", r"C:\shared\lib")
+    changed = {n for n, data in parts(path).items() if before.get(n) != data}
+    assert changed == {_part_of(path, CONF_SHEET)}  # the VBA project untouched
+    # a key missing from the sheet goes right below the block, where xlwings reads it
+    wb = load_workbook(path, keep_vba=True)
+    wb[CONF_SHEET].delete_rows(2)
+    wb.save(path)
+    setup(path, values=values)
+    conf, _, _ = read_block(read_sheet(path, CONF_SHEET))
+    assert conf["INTERPRETER_MAC"] == "/opt/py/bin/python3" and conf["PYTHONPATH"] == r"C:\shared\lib"
+    # twice the same key stops RunPython (d.Add): refused with the rows to fix, file untouched
+    wb = load_workbook(path, keep_vba=True)
+    wb[CONF_SHEET]["A2"] = "interpreter_win"
+    wb.save(path)
+    before = path.read_bytes()
+    res = cli("setup", path)
+    assert res.exit_code == 2 and "twice" in res.stderr and path.read_bytes() == before
+    assert "twice" in {c.name: c for c in doctor.checks(path)}["interpreter"].detail
+
+
+def _part_of(path: Path, sheet: str) -> str:
+    from addin.io.package import Package
+
+    pkg = Package(path)
+    try:
+        return pkg.sheet_part(sheet)
+    finally:
+        pkg.close()
 
 
 def test_interpreters_follow_the_running_python():

@@ -142,10 +142,38 @@ def test_highlights_use_marked_conditional_formats(tmp_path):
     book = FakeBook(write_book(tmp_path / "h.xlsx", sheets(customers=rows)))
     ribbon.dispatch("validate", book)
     adds = [c for c in book.log if c[0] == "cf_add"]
-    assert adds == [("cf_add", "客户资料卡", "D3", '=ISTEXT("crm:validation:error")')]
+    # no function name, separator or reference: the same formula in every Excel language
+    assert adds == [("cf_add", "客户资料卡", "D3", '="crm:validation:error"<>""')]
+    book.sheets["客户资料卡"].api.Cells.FormatConditions.AddDatabar()  # a user's rule, without Formula1
     ribbon.dispatch("validate", book)
     assert [c for c in book.log if c[0] == "cf_delete"] == [("cf_delete", "客户资料卡", "D3")]
-    assert len(book.sheets["客户资料卡"].conditions) == 1
+    assert len(book.sheets["客户资料卡"].conditions) == 2  # ours again, and the user's data bar
+
+
+def test_the_fake_refuses_formulas_a_german_excel_reads_differently():
+    from fake_xlwings import FakeComError, check_neutral
+
+    for formula in ('=ISTEXT("crm:validation:error")', "=TRUE", '=IF(1,"a","b")', "=1.5>1", '=A1<>""', "=1,2"):
+        with pytest.raises(FakeComError):
+            check_neutral(formula)
+    check_neutral('="crm:validation:error"<>""')
+    check_neutral('="a,b;c.d"<>""')  # separators inside a string literal are text
+    check_neutral("=(1+2)*3>0")
+
+
+def test_rules_of_the_file_engine_are_recognised_and_replaced_live(tmp_path):
+    """A workbook the file engine highlighted (ISTEXT rules, which a German Excel shows as ISTTEXT)
+    gets its rules replaced by the live engine: the marker is a string literal in both."""
+    from fake_xlwings import FakeCondition
+    from helpers import CUSTOMERS, sheets, write_book
+
+    rows = [list(r) for r in CUSTOMERS]
+    rows[2][3] = "12345"
+    book = FakeBook(write_book(tmp_path / "h.xlsx", sheets(customers=rows)))
+    sheet = book.sheets["客户资料卡"]
+    sheet.conditions.append(FakeCondition(sheet, "D3", '=ISTTEXT("crm:validation:error")'))
+    assert ribbon.dispatch("validate", book)
+    assert [c.Formula1 for c in sheet.conditions] == ['="crm:validation:error"<>""']
 
 
 def test_credit_form_for_the_active_row(tmp_path):
@@ -211,4 +239,5 @@ def test_live_cells_never_exceed_excels_text_limit(tmp_path):
     live = LiveBook(book)
     live.write_columns("销售漏斗", [ColumnBlock(col=20, first_row=2, values=["长" * 40000, "短"], kind=Kind.TEXT)])
     cells = book.sheets["销售漏斗"].cells
-    assert len(cells[(2, 20)]) == 32767 and cells[(2, 20)].endswith(TRUNCATED) and cells[(3, 20)] == "短"
+    # the input Excel takes is at most 32,767 characters, the apostrophe that keeps it text included
+    assert len(cells[(2, 20)]) == 32766 and cells[(2, 20)].endswith(TRUNCATED) and cells[(3, 20)] == "短"

@@ -156,29 +156,7 @@ def test_missing_optional_sheet_is_a_warning(tmp_path):
     assert ("警告", "信用调查", None, None, None, "工作表缺失，按空表处理") in read_sheet(path, "校验结果")
 
 
-# --------------------------------------------------------------- 设置 from one source (issue 9)
-def test_settings_defaults_come_from_the_declarations():
-    from addin.core.settings import Settings, parse_param
-    from sheets_schema.settings import PARAMS
-
-    s = Settings()
-    for prm in PARAMS:
-        want = None if prm.default is None else parse_param(prm, prm.default)
-        assert getattr(s, prm.key) == want, prm.key
-
-
-def test_rules_doc_lists_every_setting_with_its_default():
-    from pathlib import Path
-
-    from addin.core.settings import default_text
-    from sheets_schema.settings import PARAMS
-
-    doc = (Path(__file__).parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
-    blank = {"as_of": "（今天）"}
-    for prm in PARAMS:
-        assert f"| {prm.zh} | {prm.en} | {default_text(prm) or blank.get(prm.key, '（空）')} |" in doc, prm.key
-
-
+# --------------------------------------------------------------- 设置 (declared once: tests/test_settings_declared.py)
 def test_cut_offs_and_approval_limits_must_rise(tmp_path):
     from helpers import SETTINGS, cli, read_sheet, sheets, write_book
 
@@ -188,7 +166,7 @@ def test_cut_offs_and_approval_limits_must_rise(tmp_path):
     res = cli("validate", path)
     assert res.exit_code == 1
     report = {(r[2], r[5]) for r in read_sheet(path, "校验结果")[1:] if r[1] == "设置"}
-    assert ("B5", "A类累计销售占比、B类累计销售占比 应从小到大，已全部使用默认值 80%、95%") in report
-    assert ("B6", "客户经理审批上限、直销部经理审批上限、地区公司经理审批上限 应从小到大，已全部使用默认值 "
+    assert ("B4", "A类累计销售占比、B类累计销售占比 应从小到大，已全部使用默认值 80%、95%") in report
+    assert ("B5", "客户经理审批上限、直销部经理审批上限、地区公司经理审批上限 应从小到大，已全部使用默认值 "
                   "50,000、200,000、500,000") in report
-    assert ("B7", "账龄分段(天)应为从小到大的正整数（如 30,60,90），已使用默认值 30,60,90,180,365") in report
+    assert ("B6", "账龄分段(天)应为从小到大的正整数（如 30,60,90），已使用默认值 30,60,90,180,365") in report

@@ -21,6 +21,7 @@ from ..cells import sheet_ref
 from ..i18n import word
 from ..io import marks
 from ..writes import COMPUTED_FILL, HEADER_FILL, NUM_FMT
+from . import xlwings_conf
 
 FIXED_TIME = dt.datetime(2026, 1, 1)
 SHEET_ORDER = ("customers", "funnel", "contacts", "calls", "survey", "credit_form", "receivables", "payments",
@@ -161,6 +162,18 @@ def _output_sheet(wb, fmts: Formats, spec: SheetSpec, lang: Lang) -> None:
         ws.set_column(c, c, column.width, fmts.kind.get(column.kind, fmts.text))
 
 
+def _conf_sheet(wb, lang: Lang) -> None:
+    """xlwings.conf with python.org's install locations: a macro workbook clicks as shipped on a PC
+    with Python from python.org (crm setup writes this PC's own Python there)."""
+    ws = wb.add_worksheet(xlwings_conf.CONF_SHEET)
+    ws.set_column(0, 0, 18)
+    ws.set_column(1, 1, 70)
+    for r, (key, value) in enumerate(xlwings_conf.rows(xlwings_conf.PYTHON_ORG, lang)):
+        ws.write_string(r, 0, key)
+        if value is not None:
+            ws.write_string(r, 1, value)
+
+
 def code_name(n: int) -> str:
     """The VBA code name of the n-th sheet (ASCII, whatever the tab's language)."""
     return f"Sheet{n}"
@@ -191,6 +204,8 @@ def build(path: str | Path, *, lang: Lang = "zh", data: dict[str, list[dict[str,
         if vba_project is not None:
             wb.worksheets()[-1].set_vba_name(code_name(n))
     if vba_project is not None:
+        _conf_sheet(wb, lang)
+        wb.worksheets()[-1].set_vba_name(code_name(len(SHEET_ORDER) + 1))
         wb.add_vba_project(io.BytesIO(vba_project), is_stream=True)
         wb.set_vba_name("ThisWorkbook")
     wb.close()

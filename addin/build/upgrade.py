@@ -6,20 +6,23 @@ part stays byte-identical. `crm setup PATH` (and `crm new`) add the ``xlwings.co
 """
 from __future__ import annotations
 
+import io
 import re
-import sys
-from pathlib import Path, PureWindowsPath
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
 
 from sheets_schema import Lang
 
 from ..io.package import Package, PackageError
+from ..io.sheet_stream import Edits, rewrite
 from ..io.sheet_xml import row_xml
 from . import vba_read
 from .vba_project import build_vba_project, modules_for
 from .workbook import RIBBON_PART, RIBBON_REL, ribbon_xml
+from .xlwings_conf import CONF_SHEET, KEYS, interpreters, read_block, rows as conf_rows
 
 VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
-CONF_SHEET = "xlwings.conf"
 _CODE_NAME = re.compile(rb'<(?:\w+:)?sheetPr\b[^>]*?\bcodeName="([^"]*)"')
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -77,28 +80,18 @@ def update_vba(path: Path, lang: Lang = "zh", *, force: bool = False, extra_shee
         pkg.close()
 
 
-def interpreters(platform: str = sys.platform, executable: str = sys.executable) -> dict[str, str]:
-    """Interpreter_Win / Interpreter_Mac for xlwings.conf: the running Python on its own system
-    (pythonw on Windows: no console window), a python.org install's path on the other."""
-    win, mac = r"%LOCALAPPDATA%\Programs\Python\Python311\pythonw.exe", "/usr/local/bin/python3"
-    if platform.startswith("win"):
-        exe = PureWindowsPath(executable)
-        win = str(exe.with_name("pythonw.exe")) if exe.name.lower() == "python.exe" else executable
-    elif platform == "darwin":
-        mac = executable
-    return {"Interpreter_Win": win, "Interpreter_Mac": mac}
-
-
-def conf_sheet_xml(values: dict[str, str], code_name: str) -> bytes:
-    body = b"".join(row_xml(r, [(1, k, None), (2, v, None)], b"") for r, (k, v) in enumerate(values.items(), 1))
+def conf_sheet_xml(values: dict[str, str], code_name: str, lang: Lang = "zh") -> bytes:
+    body = b"".join(row_xml(r, [(1, k, None), (2, v, None)], b"")
+                    for r, (k, v) in enumerate(conf_rows(values, lang), 1))
     return (f'<worksheet xmlns="{_MAIN}"><sheetPr codeName="{code_name}"/><sheetData>'.encode() + body
             + b'</sheetData></worksheet>')
 
 
 def setup(path: Path, lang: Lang = "zh", *, values: dict[str, str] | None = None,
           force: bool = False) -> dict[str, str]:
-    """Add the xlwings.conf sheet naming the interpreter RunPython starts (and bring the VBA
-    project up to date, so the new sheet has its document module). Returns the values written."""
+    """Write the interpreters RunPython starts into the xlwings.conf sheet: in place when the
+    workbook has the sheet (every other row kept), else as a new sheet (and the VBA project brought
+    up to date, so the new sheet has its document module). Returns the values written."""
     values = values or interpreters()
     pkg = Package(path)
     try:
@@ -107,12 +100,45 @@ def setup(path: Path, lang: Lang = "zh", *, values: dict[str, str] | None = None
     finally:
         pkg.close()
     if CONF_SHEET in names:
-        raise PackageError(f"the workbook already has a '{CONF_SHEET}' sheet; edit it there")
+        update_conf(path, values)
+        return values
     n = 1
     while f"Sheet{n}" in codes:
         n += 1
-    update_vba(path, lang, force=force, extra_sheet=(CONF_SHEET, conf_sheet_xml(values, f"Sheet{n}")))
+    update_vba(path, lang, force=force, extra_sheet=(CONF_SHEET, conf_sheet_xml(values, f"Sheet{n}", lang)))
     return values
 
 
-__all__ = ["CONF_SHEET", "code_names", "interpreters", "setup", "update_vba"]
+def update_conf(path: Path, values: dict[str, str]) -> None:
+    """Set the values of ``values``' keys in the existing xlwings.conf sheet, in place: a key
+    xlwings reads (same name in any case, within the block from A1 down) gets its column B
+    rewritten; a missing key is added right below the block, where xlwings reads it too.
+    Every other cell, row and key of the sheet is kept."""
+    pkg = Package(path)
+    try:
+        grid = CalamineWorkbook.from_filelike(io.BytesIO(pkg.data)).get_sheet_by_name(CONF_SHEET).to_python(
+            skip_empty_area=False)
+        _, repeated, n = read_block(grid)
+        if repeated:
+            raise PackageError(f"'{CONF_SHEET}' names {', '.join(repeated)} twice in column A (xlwings stops at "
+                               "a repeated key): delete one of the rows, then run crm setup again")
+        at = {str(row[0]).upper(): r for r, row in enumerate(grid[:n], start=1)}
+        updates: dict[int, dict[int, tuple[object, int | None]]] = {}
+        below = n + 1
+        for key, value in values.items():
+            r = at.get(key.upper())
+            if r is None:
+                updates[below] = {1: (key, None), 2: (value, None)}
+                below += 1
+            else:
+                updates[r] = {2: (value, None)}
+        part = pkg.sheet_part(CONF_SHEET)
+        edits = Edits(rows=updates.get, update_rows=sorted(updates), last_row=max(updates, default=None),
+                      last_col=2)
+        pkg.write_stream(part, rewrite(pkg.stream(part), edits))
+        pkg.save()
+    finally:
+        pkg.close()
+
+
+__all__ = ["CONF_SHEET", "KEYS", "code_names", "interpreters", "setup", "update_conf", "update_vba"]

@@ -32,7 +32,7 @@ def build_workbook(path: str | Path, *, lang: Lang = "zh",
     tmp = path.with_name("." + path.name + ".building")
     macro = path.suffix.lower() == ".xlsm"
     try:
-        codes = tuple(template.code_name(n) for n in range(1, len(template.SHEET_ORDER) + 1))
+        codes = tuple(template.code_name(n) for n in range(1, len(template.SHEET_ORDER) + 2))  # + xlwings.conf
         template.build(tmp, lang=lang, data=data, settings=settings,
                        vba_project=build_vba_project(codes) if macro else None)
         if macro:

@@ -14,12 +14,23 @@ from itertools import groupby
 from collections.abc import Callable
 from typing import Any
 
-from ..cells import cap_text, col_letter
+from ..cells import MAX_CELL_TEXT, TRUNCATED, col_letter
 from ..writes import CHART_PREFIX, AppendRows, ColumnBlock, HIGHLIGHT_FILLS, NUM_FMT, OutputSheet, STYLES, StyleSpec
-from .sheet_xml import HIGHLIGHT_MARKER, cell_runs, highlight_formula
+from .sheet_xml import HIGHLIGHT_MARKER, cell_runs
 
 XL_EXPRESSION = 2  # xlExpression, for FormatConditions.Add
 MAX_ADDRESS = 250  # Excel's limit for a multi-area address is 255 characters
+
+
+def neutral_formula(severity: str) -> str:
+    """The highlight rule's condition, the same in every Excel language.
+
+    FormatConditions.Add parses Formula1 as the user would type it in the interface language (a
+    German Excel wants ISTTEXT and ";" as the list separator, and refuses ISTEXT), unlike
+    Range.Formula. A comparison of two string literals has no function name, no separator, no
+    reference and no number: `="crm:validation:error"<>""` is TRUE in any language, and the
+    marker inside it tells the add-in's rules from a user's."""
+    return f'="{HIGHLIGHT_MARKER}:{severity}"<>""'
 
 
 def _rgb(hex_color: str) -> tuple[int, int, int]:
@@ -31,9 +42,25 @@ def _bgr_int(hex_color: str) -> int:
     return r + (g << 8) + (b << 16)
 
 
+#: the number format of a text cell the add-in writes. Range.NumberFormat takes Excel's English
+#: codes in any UI language (NumberFormatLocal is the localised one)
+GENERAL = "General"
+#: Range.Value parses a string as if typed: "=…", "+…", "-…", "@…" become formulas (or a DDE call),
+#: "007" the number 7, "2026-11-24" a date. A leading apostrophe makes Excel store the rest as text
+#: (the apostrophe is not part of the value) in a General cell; in a cell formatted "@" it would be
+#: kept, which is why the add-in sets its own cells' formats before their values.
+TEXT_PREFIX = "'"
+
+
+def _text(v: str) -> str:
+    """The input that makes Excel store ``v`` as text: the apostrophe counts towards the limit."""
+    limit = MAX_CELL_TEXT - len(TEXT_PREFIX)
+    return TEXT_PREFIX + (v if len(v) <= limit else v[:limit - len(TRUNCATED)] + TRUNCATED)
+
+
 def _plain(v: Any) -> Any:
     if isinstance(v, str):
-        return cap_text(v) if v else None
+        return _text(v) if v else None
     if isinstance(v, dt.datetime):
         return v
     if isinstance(v, dt.date):
@@ -86,14 +113,15 @@ class LiveBook:
             if g[0].values:
                 rows = [[_plain(b.values[i]) for b in g] for i in range(len(g[0].values))]
                 last = g[0].first_row + len(rows) - 1
-                sheet.range((g[0].first_row, g[0].col), (last, g[-1].col)).value = rows
+                # formats first: the cells are the add-in's, whatever format a user gave them
                 for b in g:
-                    if b.kind in NUM_FMT:
-                        sheet.range((b.first_row, b.col), (last, b.col)).number_format = NUM_FMT[b.kind]
+                    sheet.range((b.first_row, b.col), (last, b.col)).number_format = NUM_FMT.get(b.kind, GENERAL)
+                sheet.range((g[0].first_row, g[0].col), (last, g[-1].col)).value = rows
             new = [b for b in g if b.header is not None and b.header_row is not None]
             for run in _consecutive(new, lambda b: b.col):
                 rng = sheet.range((run[0].header_row, run[0].col), (run[0].header_row, run[-1].col))
-                rng.value = [[b.header for b in run]]
+                rng.number_format = GENERAL
+                rng.value = [[_plain(b.header) for b in run]]
                 self._style(rng, STYLES["header_computed"])
 
     def append_rows(self, name: str, rows: AppendRows) -> None:
@@ -104,10 +132,9 @@ class LiveBook:
         pairs = sorted(zip(rows.columns, range(len(rows.columns))))
         for run in _consecutive(pairs, lambda p: p[0]):
             c1, c2 = run[0][0], run[-1][0]
+            for col, i in run:  # formats before values (a user's "@" column would keep the apostrophe)
+                sheet.range((rows.first_row, col), (last, col)).number_format = NUM_FMT.get(rows.kinds[i], GENERAL)
             sheet.range((rows.first_row, c1), (last, c2)).value = [[_plain(r[i]) for _, i in run] for r in rows.rows]
-            for col, i in run:
-                if rows.kinds[i] in NUM_FMT:
-                    sheet.range((rows.first_row, col), (last, col)).number_format = NUM_FMT[rows.kinds[i]]
 
     def replace_sheet(self, out: OutputSheet) -> None:
         names = self.sheet_names()
@@ -122,11 +149,10 @@ class LiveBook:
             return
         grid = [[_plain(out.cell(r, c)[0]) if c < len(out.rows[r]) else None for c in range(ncols)]
                 for r in range(nrows)]
-        sheet.range((1, 1), (nrows, ncols)).value = grid
         structural = [r for r in range(nrows) if self._structural(out, r)]
         skip = set(structural)
         data_rows = [r for r in range(nrows) if r not in skip]
-        # number formats per column, over the data rows (contiguous runs)
+        # number formats per column, over the data rows (contiguous runs), before the values
         row_runs = [(run[0], run[-1]) for run in _consecutive(data_rows, lambda r: r)]
         for c in range(ncols):
             style = out.column_styles[c] if c < len(out.column_styles) else "text"
@@ -139,6 +165,7 @@ class LiveBook:
                     rng.number_format = spec.num_fmt
                 if spec.fill:
                     rng.color = _rgb(spec.fill)
+        sheet.range((1, 1), (nrows, ncols)).value = grid
         # titles, headers, totals: rows made only of styled cells, formatted in runs
         for r in structural:
             cells = [(c, out.cell(r, c)[1]) for c in range(len(out.rows[r]))]
@@ -204,12 +231,18 @@ class LiveBook:
         conditions = sheet.api.Cells.FormatConditions
         for i in range(conditions.Count, 0, -1):
             fc = conditions.Item(i)
-            if HIGHLIGHT_MARKER in str(getattr(fc, "Formula1", "")):
+            try:  # a colour scale or data bar has no Formula1: it is a user's rule
+                formula = str(fc.Formula1)
+            except Exception:  # COM raises its own errors for a property the rule type lacks
+                continue
+            # the add-in's rules, this kind or the file engine's ISTEXT("crm:validation:…") as
+            # Excel shows it in any language: the marker is a string literal, never translated
+            if HIGHLIGHT_MARKER in formula:
                 fc.Delete()
         for severity, where in cells.items():
             for address in _addresses(cell_runs(where)):
-                fc = sheet.range(address).api.FormatConditions.Add(
-                    Type=XL_EXPRESSION, Formula1="=" + highlight_formula(severity))
+                fc = sheet.range(address).api.FormatConditions.Add(Type=XL_EXPRESSION,
+                                                                   Formula1=neutral_formula(severity))
                 fc.Interior.Color = _bgr_int(HIGHLIGHT_FILLS[severity])
 
     def finish_sheet(self, name: str) -> None:
