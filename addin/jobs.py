@@ -275,7 +275,9 @@ def statements(book: Book, *, owner: str | None = None, min_overdue: int | None 
         st = maker.statement(c.customer_id)
         sheet = maker.sheet(c.customer_id, tab, st)
         result.statements.append((c.customer_id, sheet))
-        result.documents.append(Document(c.customer_id, "statement", st.level or None, st.total, label, sheet))
+        card = result.loaded.customer_cards().get(c.customer_id)
+        result.documents.append(Document(c.customer_id, "statement", st.level or None, st.total, label, sheet,
+                                         card.name if card else None, card.email if card else None))
     return result
 
 
@@ -289,6 +291,8 @@ class Document:
     amount: float  # a statement: the total due; a letter: the overdue amount
     title: str  # 对账单 / 提醒函 / 催告函 / 最后通知函, in the workbook's language
     sheet: OutputSheet
+    name: str | None = None  # 客户名称
+    email: str | None = None  # 邮箱 on the card (None: none, or not a valid address)
 
 
 def letters(book: Book, *, owner: str | None = None, level: int | None = None,
@@ -310,10 +314,22 @@ def letters(book: Book, *, owner: str | None = None, level: int | None = None,
         st = maker.open_items(c.customer_id)
         if st.level == 0 or (level is not None and st.level != level):
             continue
+        card = loaded.customer_cards().get(c.customer_id)
         result.documents.append(Document(c.customer_id, "letter", st.level, st.overdue,
                                          document_label("letter", st.level, bounds, loaded.lang),
-                                         maker.letter(c.customer_id, tab, st)))
+                                         maker.letter(c.customer_id, tab, st), card.name if card else None,
+                                         card.email if card else None))
     return result
+
+
+def append_dunning_log(book: Book, *, rows: list[list[Any]]) -> Result:
+    """催款记录 with ``rows`` appended: the earlier rows are written back exactly as read."""
+    from .sheets.dunning_log import dunning_log_sheet, log_entries
+
+    loaded = load(book)
+    kept, _ = log_entries(loaded.memory.get("dunning_log"))
+    plan = Plan(outputs=[dunning_log_sheet(kept + rows, loaded.lang, loaded.tab(S.DUNNING_LOG))])
+    return Result(loaded, [], plan)
 
 
 #: the input sheets whose errors leave rows out of the aging (設置 errors count only for these parameters)

@@ -7,7 +7,9 @@ from typing import Any
 
 import sheets_schema as S
 
-from ..core.calls import Customer, schedule
+from ..core import dunning
+from ..core.calls import Customer, Priority, Reason, schedule
+from ..core.dunning_log import last_letters
 from ..core.collections import from_ledger
 from ..core.ledger import collections
 from ..core.funnel import contact_stats, funnel_plan_entered, heat, latest_plan
@@ -16,6 +18,7 @@ from ..core.harvest import contact_key
 from ..core.parse import as_text
 from ..writes import AppendRows
 from ..sheets.call_list import call_list_sheet, reason_text
+from ..sheets.dunning_log import log_entries
 from ..table import Table, UnusableInput
 from ..writeback import computed_blocks
 from ..validate.issues import Issue
@@ -97,6 +100,27 @@ def _date(v: Any) -> dt.date | None:
         return None
 
 
+def letters_sent(r: Context, lists: dict[str, list[Priority]],
+                 every: dict[str, Priority]) -> tuple[dict[str, list[Priority]], dict[str, Priority]]:
+    """"已发催告函 N 天": the last dunning letter sent (催款记录) as one more reason, in words only (the
+    scheduler's weights are not changed)."""
+    letters = last_letters(log_entries(r.loaded.memory.get("dunning_log"))[1], r.as_of)
+    if not letters:
+        return lists, every
+    bounds = r.settings.dunning_levels
+
+    def add(q: Priority) -> Priority:
+        e = letters.get(q.customer_id)
+        if e is None:
+            return q
+        why = Reason("letter_sent", (("letter", dunning.stage(e.level or 1, bounds) or "first"),
+                                     ("days", (r.as_of - e.date).days)))
+        return q._replace(reasons=(*q.reasons, why))
+
+    return ({rep: [add(q) for q in entries] for rep, entries in lists.items()},
+            {cid: add(q) for cid, q in every.items()})
+
+
 @step("calls", needs=("grades", "credit", "aging"))
 def run(r: Context) -> tuple[Output, CallFacts]:
     s, lang, as_of = r.settings, r.lang, r.as_of  # as_of once: "today" is looked up when 设置 leaves it blank
@@ -151,6 +175,7 @@ def run(r: Context) -> tuple[Output, CallFacts]:
                                last, plan, owed.get(cid), c.birthday, found, resurvey.get(cid, ())))
 
     lists, months, every = schedule(people, as_of, s, r.owner)
+    lists, every = letters_sent(r, lists, every)
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
                                                          "reasons")}
     values.update(plan_cols)
