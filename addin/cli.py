@@ -522,21 +522,44 @@ def new(path: Path = typer.Argument(..., help="Where to create the workbook (.xl
     if lang not in ("zh", "en"):
         raise typer.BadParameter("--lang must be zh or en")
     refuse_overwrite(path, force)
-    build_workbook(path, lang=lang)  # type: ignore[arg-type]
+    from .build.xlwings_conf import CONF_SHEET, PYTHON_ORG, interpreters, mac_fix, mac_unsafe
+
+    values = interpreters()
+    if mac_unsafe(values["Interpreter_Mac"]) is not None:
+        err.print(f"warning: this Python's path {values['Interpreter_Mac']} would break the buttons on a Mac (xlwings "
+                  f"passes it to the shell unquoted); the workbook names {PYTHON_ORG['Interpreter_Mac']} instead: "
+                  + mac_fix(values["Interpreter_Mac"]), markup=False)
+        values["Interpreter_Mac"] = PYTHON_ORG["Interpreter_Mac"]
+    build_workbook(path, lang=lang, interpreters=values)  # type: ignore[arg-type]
     out.print(f"created {path}", markup=False)
     if path.suffix.lower() == ".xlsm":
-        _setup(path, lang, force=False)
+        for key, value in values.items():
+            out.print(f"{CONF_SHEET}: {key} = {value}", markup=False)
 
 
 def _setup(path: Path, lang: str, *, force: bool) -> None:
     from .build.upgrade import CONF_SHEET, setup as add_conf
 
     try:
-        values = add_conf(path, lang, force=force)  # type: ignore[arg-type]
+        values, done = add_conf(path, lang, force=force)  # type: ignore[arg-type]
     except PackageError as exc:
         raise unusable(path, str(exc)) from None
     for key, value in values.items():
         out.print(f"{CONF_SHEET}: {key} = {value}", markup=False)
+    if done is not None:
+        _upgraded(path, done)
+
+
+def _upgraded(path: Path, done) -> None:
+    from .io.package import stamped_backups
+
+    if done.kept:
+        out.print(f"your code in {', '.join(done.kept)} was carried into the new VBA project", markup=False)
+    if done.dropped:
+        out.print(f"dropped (--force): {', '.join(done.dropped)}", markup=False)
+    backups = stamped_backups(path)
+    if backups:
+        out.print(f"backup {backups[-1].name}", markup=False)
 
 
 def _guarded(path: Path):
@@ -570,17 +593,20 @@ def update_vba(path: Path = typer.Argument(..., help="The macro workbook (.xlsm)
                                           "your own (export them first).")) -> None:
     """Replace the workbook's VBA project and ribbon with the installed add-in's and xlwings'.
 
-    Every other part stays byte-identical; the previous file is kept as NAME.bak.
+    The code in ThisWorkbook and the sheets' modules is carried into the new project; every
+    other part stays byte-identical; the previous file is kept as NAME.YYYYMMDD-HHMMSS.bak
+    (the newest five).
     """
     from .build.upgrade import update_vba as upgrade
 
     try:
         with _guarded(path):
-            old, new = upgrade(path, _lang_of(path), force=force)  # type: ignore[arg-type]
+            done = upgrade(path, _lang_of(path), force=force)  # type: ignore[arg-type]
     except PackageError as exc:
         raise unusable(path, str(exc)) from None
-    out.print(f"{path.name}: VBA project updated (xlwings {old or '?'} → {new}); backup {path.name}.bak",
+    out.print(f"{path.name}: VBA project updated (xlwings {done.old_version or '?'} → {done.new_version})",
               markup=False)
+    _upgraded(path, done)
 
 
 @app.command()
@@ -597,8 +623,9 @@ def setup(path: Path = typer.Argument(..., help="The macro workbook (.xlsm)."),
 
 @app.command()
 def doctor(path: Optional[Path] = typer.Argument(None, help="The workbook to check (optional)."),
-           live: bool = typer.Option(False, "--live", help="Open the workbook in Excel through xlwings and "
-                                     "run every ribbon button.")) -> None:
+           live: bool = typer.Option(False, "--live", help="Open a scratch copy of the workbook in Excel "
+                                     "through xlwings and run every ribbon button on it, one line per button "
+                                     "with its time (the workbook itself is not touched).")) -> None:
     """Check this PC (and a workbook) for the ribbon's first click; one line per check."""
     from . import doctor as d
 
@@ -616,11 +643,14 @@ def doctor(path: Optional[Path] = typer.Argument(None, help="The workbook to che
 def plan(path: Path = typer.Argument(..., help="The workbook."), owner: Optional[str] = Owner,
          as_of: Optional[str] = AsOf,
          month: Optional[str] = typer.Option(None, "--month", help="YYYY-MM: project that month from its first "
-                                                                    "working day (default: from the as-of date).")
+                                                                    "working day (default: from the as-of date)."),
+         missed: bool = typer.Option(False, "--missed", help="Also list the customers the month will not reach.")
          ) -> None:
-    """Project the rest of the month day by day: calls per day and coverage reached, assuming every
-    listed call happens. Reads the workbook; writes nothing."""
-    from .core.calls import project
+    """Project the rest of the month day by day on the working-day calendar: calls per day and
+    coverage reached, assuming every listed call happens and each rep keeps planning as in the last
+    4 weeks; says whether each book closes and who will be missed. Reads the workbook; writes nothing."""
+    from .core.calls import GRADES, days_left, project
+    from .core.workdays import month_end, working_days
 
     start = parse_as_of(as_of)
     if month is not None:
@@ -632,26 +662,70 @@ def plan(path: Path = typer.Argument(..., help="The workbook."), owner: Optional
     result = run_job(path, jobs.refresh, write=False, as_of=start, owner=owner, steps=("grades", "calls"))
     facts = result.facts.calls
     settings = result.loaded.settings
-    days = project(list(facts.people), result.loaded.as_of, settings, owner)
+    day0 = result.loaded.as_of
+    proj = project(list(facts.people), day0, settings, owner, facts.replan)
+    days = proj.days
     reps = sorted({rep for d in days for rep in d.calls}) or sorted(facts.months)
-    t = RichTable(title=f"plan · quota {settings.daily_quota}/day")
-    t.add_column("date")
-    for rep in reps:
-        t.add_column(f"{rep} calls", justify="right")
-        t.add_column(f"{rep} coverage", justify="right")
-    for d in days:
-        cells = [d.date.isoformat()]
+    cal_days = working_days(day0, month_end(day0), settings.calendar)
+    left = days_left(day0, settings)
+    for line in plan_lines(days, reps, proj.missed, facts.months, facts.replan, settings, day0, len(cal_days),
+                           left, GRADES):
+        out.print(line, markup=False)
+    if missed:
+        out.print("")
         for rep in reps:
-            cells += [str(d.calls.get(rep, 0)), f"{d.coverage.get(rep, 0):.0%}"]
-        t.add_row(*cells)
-    out.print(t)
-    if days:
-        short = [rep for rep in reps if days[-1].coverage.get(rep, 0) < 1]
-        verdict = ("every book is covered this month at this quota" if not short else
-                   "not covered this month at this quota: " + ", ".join(
-                       f"{rep} {days[-1].coverage[rep]:.0%}" for rep in short))
-        out.print(verdict, markup=False)
+            for c in proj.missed.get(rep, []):
+                name = facts.names.get(c.customer_id, "")
+                out.print(_fit(f"{_cells(rep, 8)} {c.grade}  {_cells(c.customer_id, 12)} {name}"), markup=False)
     raise typer.Exit(0)
+
+
+def plan_lines(days, reps, missed, months, replan, settings, day0, cal_days, left, grades) -> list[str]:
+    """`crm plan`'s report, every line within 80 columns."""
+    lines = [f"plan from {day0} · quota {settings.daily_quota}/day · {left} working days left "
+             f"(calendar {cal_days}, 每月工作日 {settings.working_days})"]
+    lines.append(f"{'rep':8} {'book':>5} {'now':>5} {'end':>5}  {'missed A/B/C':>14} {'replan':>12}  closes")
+    for rep in reps:
+        m = months.get(rep)
+        book = m.book if m else 0
+        lost = {g: sum(1 for c in missed.get(rep, []) if c.grade == g) for g in grades}
+        end = days[-1].coverage.get(rep, 0.0) if days else (m.share if m else 1.0)
+        habit = replan.get(rep)
+        rate, lag = (habit.rate, habit.lag) if habit else (0.0, 0)
+        lost_text = "/".join(str(lost[g]) for g in grades)
+        verdict = "yes" if not any(lost.values()) else ("no (A missed)" if lost["A"] else "no, A kept")
+        replan_text = f"{rate:.0%} +{lag}d" if rate else "none"
+        lines.append(f"{_cells(rep, 8)} {book:5} {m.share if m else 0:5.0%} {end:5.0%}  {lost_text:>14} "
+                     f"{replan_text:>12}  {verdict}")
+    per_line = 6  # date (10) + 6 reps × 11 columns = 76
+    for k in range(0, len(reps), per_line):
+        group = reps[k:k + per_line]
+        lines.append("")
+        lines.append(f"{'date':10}" + "".join(" " + _cells(r, 10, right=True) for r in group))
+        for d in days:
+            lines.append(f"{d.date.isoformat():10}" + "".join(
+                f" {d.calls.get(r, 0):>4} {d.coverage.get(r, 0):>4.0%}" for r in group))
+    short = [r for r in reps if missed.get(r)]
+    lines.append("")
+    lines.append("every book closes this month at this quota" if not short else
+                 "does not close: " + ", ".join(f"{r} {len(missed[r])}" for r in short)
+                 + " (--missed lists them; the shortfall falls on C, then B)")
+    return [_fit(ln) for ln in lines]
+
+
+def _cells(text: str, width: int, right: bool = False) -> str:
+    """``text`` cut and padded to ``width`` terminal columns (a Chinese character takes two)."""
+    from rich.cells import cell_len, set_cell_size
+
+    text = set_cell_size(text, min(width, cell_len(text)))
+    pad = " " * (width - cell_len(text))
+    return pad + text if right else text + pad
+
+
+def _fit(line: str, width: int = 80) -> str:
+    from rich.cells import cell_len, set_cell_size
+
+    return set_cell_size(line, width) if cell_len(line) > width else line
 
 
 @app.command()

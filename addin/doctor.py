@@ -1,14 +1,18 @@
 """`crm doctor`: is this machine (and this workbook) ready for the ribbon's first click?
 
 Each check is one line: ✔ what was found, or ✘ what is wrong and the fix. `--live` then opens
-the workbook through xlwings and runs every ribbon action through the same dispatch the buttons
-use — one run on a PC with Excel checks the whole path.
+a scratch copy of the workbook through xlwings and runs every ribbon action on it through the same
+dispatch the buttons use, one line per button with its time — one run on a PC with Excel checks
+the whole path, and the workbook itself is not touched.
 """
 from __future__ import annotations
 
 import importlib.metadata
 import os
+import shutil
 import sys
+import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,20 +123,73 @@ def _interpreter(path: Path, platform: str) -> Check:
 
 
 def _mac_interpreter(path: Path, value: str) -> Check:
+    from .build.xlwings_conf import mac_fix, mac_unsafe
+
+    value = os.path.expandvars(value) if value.startswith("$") else value
+    bad = mac_unsafe(value)
+    if bad is not None:
+        return Check("interpreter", False, f"Interpreter_Mac = {value} has {bad!r}: xlwings' AppleScript passes it "
+                     f"to the shell unquoted, so the button fails; {mac_fix(value)}")
     exists = Path(value).exists()
     return Check("interpreter", exists, f"Interpreter_Mac = {value}" if exists else
                  f"Interpreter_Mac = {value} does not exist: install Python there or run crm setup {path}")
 
 
+def _applescript(path: Path | None) -> Check:
+    """macOS: RunPython calls AppleScriptTask("xlwings-<version>.applescript") (xlwings.bas,
+    ExecuteMac), which Excel's sandbox finds only in ~/Library/Application Scripts/com.microsoft.Excel;
+    `xlwings runpython install` copies it there (xlwings/cli.py runpython_install)."""
+    version = None
+    if path is not None:
+        version = _embedded_version(path)
+    if version is None:
+        try:
+            version = importlib.metadata.version("xlwings")
+        except importlib.metadata.PackageNotFoundError:
+            version = pinned_xlwings()
+    script = Path.home() / "Library" / "Application Scripts" / "com.microsoft.Excel" / f"xlwings-{version}.applescript"
+    if script.is_file():
+        return Check("RunPython AppleScript", True, str(script))
+    have = sorted(p.name for p in script.parent.glob("xlwings-*.applescript")) if script.parent.is_dir() else []
+    found = f" (found {', '.join(have)}: another xlwings version's)" if have else ""
+    return Check("RunPython AppleScript", False, f"{script} is missing{found}: Excel would ask to run 'xlwings "
+                 f"runpython install'; run it in Terminal (python3 -m pip install xlwings=={version} first if "
+                 "that version is not installed)")
+
+
+def _embedded_version(path: Path) -> str | None:
+    from .build import vba_read
+    from .build.upgrade import vba_part
+    from .io.package import Package, PackageError
+
+    try:
+        pkg = Package(path)
+    except PackageError:
+        return None
+    try:
+        part = vba_part(pkg)
+        return vba_read.read(pkg.read(part)).xlwings_version if part else None
+    except Exception:  # an unreadable project is reported by the macros check
+        return None
+    finally:
+        pkg.close()
+
+
 def _not_open(path: Path) -> Check:
-    from .io.guard import lock_name, owner_file
+    from .io.guard import inspect_lock, owner_file
 
     lock = owner_file(path)
     if lock is not None:
         return Check("workbook not open", False, f"{lock.name} says it is open: close it in Excel / LibreOffice")
-    if lock_name(path).exists():
-        return Check("workbook not open", False, f"{lock_name(path).name}: another crm run may be working on it")
-    return Check("workbook not open", True, "no lock file")
+    info = inspect_lock(path)
+    if info is None:
+        return Check("workbook not open", True, "no lock file")
+    if info.stale:
+        why = "its process has ended" if info.alive is False else "nobody holds it"
+        return Check("workbook not open", True, f"{info.path.name} is left over ({info.holder()}; {why}): harmless, "
+                     f"the next crm run takes it over; you may delete it")
+    return Check("workbook not open", False, f"{info.path.name}: a crm run ({info.holder()}) is working on it; "
+                 "wait for it to finish")
 
 
 def _mark_of_the_web(path: Path, platform: str) -> Check:
@@ -151,17 +208,23 @@ def _mark_of_the_web(path: Path, platform: str) -> Check:
 
 def checks(path: Path | None = None, platform: str = sys.platform) -> list[Check]:
     out = [_python(), _addin(), _xlwings()]
+    if path is not None and not path.exists():
+        return out + [Check("workbook", False, f"{path} not found")]
+    if platform == "darwin":
+        out.append(_applescript(path))
     if path is not None:
-        if not path.exists():
-            return out + [Check("workbook", False, f"{path} not found")]
         out += [_workbook_vba(path), _interpreter(path, platform), _not_open(path), _mark_of_the_web(path, platform)]
     out.append(Check("trusted location", None, "keep the workbook in a folder listed under File › Options › Trust "
                      "Center › Trusted Locations, instead of enabling all macros"))
     return out
 
 
-def live_checks(path: Path, open_book: Callable[[Path], Any] | None = None) -> list[Check]:
-    """Open the workbook through xlwings and run every ribbon action as the buttons do."""
+def live_checks(path: Path, open_book: Callable[[Path], Any] | None = None,
+                clock: Callable[[], float] = time.perf_counter) -> list[Check]:
+    """Open a scratch copy of the workbook through xlwings and run every ribbon action on it as
+    the buttons do, one line per button with its time. The workbook itself is never opened or
+    changed: the copy (under another name, as Excel opens one book per name) lives in a temporary
+    folder, is closed without saving and removed, the aging export with it."""
     from . import ribbon
     from .actions import ACTIONS
 
@@ -169,23 +232,38 @@ def live_checks(path: Path, open_book: Callable[[Path], Any] | None = None) -> l
         import xlwings as xw
 
         open_book = lambda p: xw.Book(str(p))  # noqa: E731
+    scratch_dir = Path(tempfile.mkdtemp(prefix="crm-doctor-"))
+    scratch = scratch_dir / f"{path.stem}-crm-doctor{path.suffix}"
     try:
-        book = open_book(path)
-    except Exception as exc:  # xlwings / COM / AppleScript errors
-        return [Check("open in Excel", False, f"{type(exc).__name__}: {exc}")]
-    out = [Check("open in Excel", True, str(path))]
-    for action in ACTIONS:
-        if action == "credit_form":
-            _select_first_surveyed_customer(book)
-        before = len(book.app.alerts) if hasattr(book.app, "alerts") else None
+        shutil.copyfile(path, scratch)
         try:
-            ok = ribbon.dispatch(action, book)
-        except Exception as exc:  # never expected: dispatch turns errors into message boxes
-            out.append(Check(f"button {action}", False, f"{type(exc).__name__}: {exc}"))
-            continue
-        said = book.app.alerts[-1][1].splitlines()[0] if before is not None and len(book.app.alerts) > before else ""
-        out.append(Check(f"button {action}", ok, said or ("done" if ok else "failed")))
-    return out
+            book = open_book(scratch)
+        except Exception as exc:  # xlwings / COM / AppleScript errors
+            return [Check("open in Excel", False, f"{type(exc).__name__}: {exc}")]
+        out = [Check("open in Excel", True, f"a scratch copy, {scratch}")]
+        try:
+            for action in ACTIONS:
+                if action == "credit_form":
+                    _select_first_surveyed_customer(book)
+                before = len(book.app.alerts) if hasattr(book.app, "alerts") else None
+                start = clock()
+                try:
+                    ok = ribbon.dispatch(action, book)
+                except Exception as exc:  # never expected: dispatch turns errors into message boxes
+                    ok, said = False, f"{type(exc).__name__}: {exc}"
+                else:
+                    said = (book.app.alerts[-1][1].splitlines()[0]
+                            if before is not None and len(book.app.alerts) > before else "")
+                took = clock() - start
+                out.append(Check(f"button {action}", ok, f"{took:.2f} s · " + (said or ("done" if ok else "failed"))))
+        finally:
+            try:
+                book.close()  # without saving: it is the scratch copy
+            except Exception:  # an Excel that already closed it
+                pass
+        return out
+    finally:
+        shutil.rmtree(scratch_dir, ignore_errors=True)
 
 
 def _select_first_surveyed_customer(book: Any) -> None:

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 import sheets_schema as S
 from sheets_schema import Lang, Record, SheetSpec, fold
-from sheets_schema.settings import PARAMS_BY_KEY
+from sheets_schema.settings import DAY_KIND, HOLIDAY_HEADER, PARAMS_BY_KEY
 
 from .core import parse as p
 from .core.settings import Settings, default_text, lookup_param, out_of_order, parse_param
 from .io.model import Book
-from .core.harvest import harvest
+from .core.harvest import harvest, listed
 from .table import Table, UnusableInput, find_header, read_table
 from .validate.issues import Issue
 from .validate.messages import message
@@ -31,6 +31,8 @@ class Loaded:
     out_tabs: dict[str, str] = field(default_factory=dict)  # output key → tab to write (may not exist yet)
     call_results: list[dict] = field(default_factory=list)  # results typed in 今日拨打, to harvest
     memory: dict[str, Table] = field(default_factory=dict)  # the add-in's own sheets it reads back, by key
+    #: the current 今日拨打: the day it was made for and every customer on it (undone calls)
+    call_listed: tuple[dt.date | None, tuple[str, ...]] = (None, ())
     _cards: dict[str, Record] | None = field(default=None, repr=False)
 
     @property
@@ -154,12 +156,23 @@ def empty_table(spec: SheetSpec, lang: Lang) -> Table:
 def read_settings(table: Table) -> tuple[Settings, list[Issue]]:
     values: dict[str, object] = {}
     rows: dict[str, int] = {}  # parameter key → data row it was read from
+    holidays: dict[dt.date, bool] = {}
+    day_kind = p.ChoiceMatcher(DAY_KIND)
+    header = {fold(h) for h in HOLIDAY_HEADER}
     for i, label in enumerate(table.raw.get("parameter", [])):
         param = lookup_param(label)
-        if param is None:
-            table.issue(i, "parameter", "unknown_parameter", "warning")
-            continue
         raw = table.raw.get("value", [None] * len(table.rows))[i]
+        if param is None:
+            day = holiday_date(label)
+            if day is not None:  # a row of the 节假日 table
+                try:
+                    holidays[day] = day_kind(raw) == "work"
+                except p.ParseError:
+                    table.issue(i, "value", "holiday_kind", allowed="放假、上班" if table.lang == "zh"
+                                else "Day off, Working day")
+            elif fold(p.as_text(label) or "") not in header:
+                table.issue(i, "parameter", "unknown_parameter", "warning")
+            continue
         if p.is_blank(raw):
             continue
         try:
@@ -179,7 +192,19 @@ def read_settings(table: Table) -> tuple[Settings, list[Issue]]:
             values.pop(k, None)
     # bad settings fall back to defaults; they do not exclude any data row
     table.bad_rows.clear()
-    return Settings(**values), []
+    return Settings(**values, holidays=tuple(sorted(holidays.items()))), []
+
+
+def holiday_date(label: object) -> dt.date | None:
+    """The date of a 节假日 row (its 参数 cell), None when the cell is not a date."""
+    if isinstance(label, dt.datetime):
+        return label.date()
+    if isinstance(label, dt.date):
+        return label
+    try:
+        return p.parse_date(label) if isinstance(label, str) and label.strip()[:1].isdigit() else None
+    except p.ParseError:
+        return None
 
 
 def no_bank_account(table: Table) -> Issue:
@@ -219,9 +244,9 @@ def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:
         issues.append(no_bank_account(tables["settings"]))
     if as_of is not None:
         settings = settings.model_copy(update={"as_of": as_of})
-    results = read_call_results(book, tabs.get("calls"), settings.as_of_or_today())
+    results, on_list = read_call_results(book, tabs.get("calls"), settings.as_of_or_today())
     return Loaded(book.label, lang, tabs, tables, settings, issues + out_issues, out_tabs, results,
-                  read_memory(book, tabs, lang))
+                  read_memory(book, tabs, lang), on_list)
 
 
 def read_memory(book: Book, tabs: dict[str, str], lang: Lang) -> dict[str, Table]:
@@ -237,10 +262,12 @@ def read_memory(book: Book, tabs: dict[str, str], lang: Lang) -> dict[str, Table
     return out
 
 
-def read_call_results(book: Book, tab: str | None, fallback_date: dt.date) -> list[dict]:
-    """What the reps typed into the current 今日拨打 (结果, 下次拨打), as contact records."""
+def read_call_results(book: Book, tab: str | None, fallback_date: dt.date
+                      ) -> tuple[list[dict], tuple[dt.date | None, tuple[str, ...]]]:
+    """What the reps typed into the current 今日拨打 (结果, 承诺金额/日期, 下次拨打), as contact
+    records; and the list's day with every customer on it."""
     if tab is None:
-        return []
+        return [], (None, ())
     grid = list(book.read_rows(tab))
     r, cols, _, _ = find_header(grid, S.CALL_LIST)
-    return harvest(grid, r, cols, fallback_date)
+    return harvest(grid, r, cols, fallback_date), listed(grid, r, cols)

@@ -153,6 +153,9 @@ class OutputSheet:
     hidden: bool = False
     charts: list[Chart] = field(default_factory=list)
     row_breaks: list[int] = field(default_factory=list)  # a new printed page starts after each (1-based) row
+    #: drop-down lists on input cells: (area, choices); any other value is still accepted (a
+    #: choice list, not a rule: Excel shows an information alert and keeps what was typed)
+    lists: list[tuple[Area, tuple[str, ...]]] = field(default_factory=list)
 
     def cell(self, r: int, c: int) -> tuple[Any, str]:
         """(value, style name) of a 0-based cell."""

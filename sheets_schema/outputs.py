@@ -40,7 +40,9 @@ CALL_LIST = SheetSpec(
         col("reasons", "优先原因", "優先原因", "Reasons", width=64),
         col("slot", "建议时段", "建議時段", "Suggested Slot", Kind.CHOICE, choices=SLOT, width=8),
         col("last_contact", "上次联系", "上次聯繫", "Last Contact", Kind.DATE, width=11),
-        col("outcome", "结果", "結果", "Outcome", width=30),
+        col("outcome", "结果", "結果", "Outcome", width=16),
+        col("promise_amount", "承诺金额", "承諾金額", "Promised Amount", Kind.MONEY, width=12),
+        col("promise_date", "承诺日期", "承諾日期", "Promised Date", Kind.DATE, width=11),
         col("next_call", "下次拨打", "下次撥打", "Next Call", Kind.DATE, width=11),
     ),
 )

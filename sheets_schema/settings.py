@@ -93,6 +93,10 @@ class Params:
         "每位业务员每天的拨打清单条数", "Calls per rep per day", min=1)
     working_days: int = P("每月工作日", "每月工作日", "Working Days per Month", Kind.INT, 22,
         "", "", min=1, max=31)
+    stale_plan_days: int = P("计划过期天数", "計劃過期天數", "Stale Plan (working days)", Kind.INT, 5,
+        "下次拨打逾期超过此工作日数的计划保留原因，但不再排在催收和热单之前",
+        "A plan overdue by more than this many working days keeps its reason but no longer comes before "
+        "collections and hot deals", min=1, max=22)
     abc_method: str = P("ABC分级方法", "ABC分級方法", "ABC Method", Kind.CHOICE, "sales",
         "累计销售占比 或 客户数占比", "Cumulative sales share or customer count share", ABC_METHOD)
     abc_a_sales: float = P("A类累计销售占比", "A類累計銷售佔比", "A Cut-off (Sales Share)", Kind.PERCENT, 0.80,
@@ -197,6 +201,14 @@ class Params:
 
 PARAMS: tuple[Param, ...] = tuple(v for v in vars(Params).values() if isinstance(v, Param))
 PARAMS_BY_KEY = {p.key: p for p in PARAMS}
+
+#: the 节假日 table below the parameters: a date in 参数 and 放假 (day off) or 上班 (working day) in 值
+DAY_KIND = (
+    Choice("off", "放假", "放假", "Day off", ("休息", "休假", "假日", "节假日", "holiday", "off")),
+    Choice("work", "上班", "上班", "Working day", ("工作", "工作日", "调休上班", "补班", "workday", "work")),
+)
+#: the row that heads the 节假日 table (its 参数 and 值 labels; any of them is accepted)
+HOLIDAY_HEADER = ("节假日", "節假日", "Holidays", "holiday")
 #: the groups of parameters that must rise, each in declaration order
 ASCENDING: tuple[tuple[str, ...], ...] = tuple(
     tuple(p.key for p in PARAMS if p.ascending == name) for name in dict.fromkeys(p.ascending for p in PARAMS if p.ascending))

@@ -388,5 +388,9 @@ class FakeBook:
         for name in wb.sheet_names:
             self.sheets.items.append(FakeSheet(self, name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False)))
 
+    def close(self) -> None:  # Book.close(): closes without saving
+        self.log.append(("close", self.name))
+        self.closed = True
+
     def select(self, sheet: str, row: int, col: int = 1) -> None:
         self.selection = FakeRange(self.sheets[sheet], row, col, row, col)

@@ -54,7 +54,9 @@ def test_settings_prefilled_with_defaults(template):
     assert rows[0][:2] == ("参数", "值")
     got = {r[0]: r[1] for r in rows[1:]}
     assert got["每日拨打配额"] == 60 and got["A类累计销售占比"] == 0.8 and got["回收率"].startswith("60:100%")
-    assert [r[0] for r in rows[1:]] == [p.zh for p in PARAMS]
+    assert [r[0] for r in rows[1:len(PARAMS) + 1]] == [p.zh for p in PARAMS]
+    # below them, after a blank row, the 节假日 table's header (its rows are the user's)
+    assert rows[len(PARAMS) + 2][:2] == ("节假日", "放假 / 上班") and len(rows) == len(PARAMS) + 3
 
 
 def test_sample_is_valid(tmp_path, template):

@@ -95,7 +95,8 @@ def test_update_vba_replaces_only_the_project_and_the_ribbon(tmp_path):
     after = parts(path)
     assert {n for n in before if after.get(n) != before[n]} == {"xl/vbaProject.bin", "customUI/customUI14.xml"}
     assert vba_of(path).xlwings_version == "0.37.8"
-    assert parts(path.with_name(path.name + ".bak")) == before
+    backups = list(tmp_path.glob("old.xlsm.*.bak"))  # NAME.YYYYMMDD-HHMMSS.bak
+    assert len(backups) == 1 and parts(backups[0]) == before
     assert "✔ workbook macros" in cli("doctor", path).output
 
 
@@ -173,11 +174,14 @@ def test_setup_updates_an_existing_sheet_in_place_and_keeps_the_users_keys(tmp_p
     assert changed == {_part_of(path, CONF_SHEET)}  # the VBA project untouched
     # a key missing from the sheet goes right below the block, where xlwings reads it
     wb = load_workbook(path, keep_vba=True)
-    wb[CONF_SHEET].delete_rows(2)
+    wb[CONF_SHEET]["A2"] = "PYTHONHOME"  # the sheet no longer names Interpreter_Mac
     wb.save(path)
     setup(path, values=values)
-    conf, _, _ = read_block(read_sheet(path, CONF_SHEET))
-    assert conf["INTERPRETER_MAC"] == "/opt/py/bin/python3" and conf["PYTHONPATH"] == r"C:\shared\lib"
+    rows = read_sheet(path, CONF_SHEET)
+    assert rows[4][:2] == ("Interpreter_Mac", "/opt/py/bin/python3")
+    conf, _, n = read_block(rows)
+    assert n == 5 and conf["INTERPRETER_MAC"] == "/opt/py/bin/python3" and conf["PYTHONPATH"] == r"C:\shared\lib"
+    assert conf["PYTHONHOME"] == "/opt/py/bin/python3"  # the user's row, as it was
     # twice the same key stops RunPython (d.Add): refused with the rows to fix, file untouched
     wb = load_workbook(path, keep_vba=True)
     wb[CONF_SHEET]["A2"] = "interpreter_win"
@@ -230,9 +234,27 @@ def test_doctor_checks_the_interpreter_lock_and_mark_of_the_web(tmp_path):
 def test_doctor_live_runs_every_button_through_the_dispatch(tmp_path, monkeypatch):
     path = tmp_path / "live.xlsm"
     shutil.copy(ROOT / "workbook" / "CRM.xlsm", path)
-    results = doctor.live_checks(path, open_book=FakeBook)
+    before = path.read_bytes()
+    opened = []
+
+    def open_book(p):
+        opened.append(FakeBook(p))
+        return opened[-1]
+
+    ticks = iter(range(100))
+    results = doctor.live_checks(path, open_book=open_book, clock=lambda: next(ticks) * 0.25)
     assert [c.name for c in results] == ["open in Excel", "button validate", "button grades", "button calls",
                                          "button credit_form", "button aging", "button export_aging"]
     assert all(c.ok for c in results), [c.line() for c in results]
+    # one line per button with its time, then what the button said
+    assert results[1].line() == "✔ button validate: 0.25 s · 校验数据完成。"
+    assert all(c.detail.startswith("0.25 s · ") for c in results[1:])
+    # on a scratch copy under another name, closed afterwards and removed; the workbook untouched
+    book = opened[0]
+    scratch = Path(book.fullname)
+    assert scratch.name == "live-crm-doctor.xlsm" and scratch.parent != tmp_path
+    assert book.closed and not scratch.parent.exists()
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["live.xlsm"]
+    assert any(c[0] == "write" for c in book.log)  # the buttons did write, into the copy
     failing = doctor.live_checks(path, open_book=lambda p: FakeBook(p, mac=True))
     assert any(c.ok is False for c in failing)  # the Windows path on a Mac-flavoured Excel is caught

@@ -2,6 +2,7 @@ import datetime as dt
 from collections import Counter
 
 import openpyxl
+from rich.cells import cell_len
 
 from addin.build.workbook import build_workbook
 from helpers import cli, parts, read_sheet, write_book, sheets
@@ -50,9 +51,11 @@ def test_refresh_fills_computed_columns(tmp_path):
     c1 = next(r for r in f if r[0] == "C1")
     assert c1[fcol["上次联系"]].date() == AS_OF - D(12)
     assert c1[fcol["跟进次数"]] == 1 and c1[fcol["热度"]] == "热A"
-    # planned (下次拨打 3 days ago) comes first; a planned customer is not also "waiting"
+    # an overdue plan (下次拨打 3 days ago) is named first and weighs 40 with its other reasons: 40 +
+    # stage 5 50 + good intent 20 + birthday 5 + A 10 = 125, capped at 99 in the value tier (3xx);
+    # a planned customer is not also "waiting"
     assert c1[fcol["优先原因"]] == "计划回访已逾期3天；销售进程5：已传合同；成交意向好；11月25日生日（1天后）"
-    assert c1[fcol["优先分"]] == 453 and c1[fcol["已读下次拨打"]].date() == AS_OF - D(3)
+    assert c1[fcol["优先分"]] == 399 and c1[fcol["已读下次拨打"]].date() == AS_OF - D(3)
     # first run over this funnel: the plan counts as entered at the last contact
     assert c1[fcol["计划登记日"]].date() == AS_OF - D(12)
     assert next(r for r in f if r[0] == "C4")[fcol["热度"]] == "拒绝"
@@ -66,7 +69,7 @@ def test_call_list_sheet(tmp_path):
     # C4 (放弃) is not part of the book; Nov 24–30 holds 5 working days
     assert rows[0][0] == "今日拨打清单 · 2026-11-24 · 本月已联系 张伟 2/3、李娜 0/1 · 剩余 5 个工作日"
     assert rows[1] == ("序号", "业务员", "客户编号", "客户名称", "关键人", "电话", "ABC等级", "热度", "销售进程", "成交意向",
-                       "优先分", "优先原因", "建议时段", "上次联系", "结果", "下次拨打")
+                       "优先分", "优先原因", "建议时段", "上次联系", "结果", "承诺金额", "承诺日期", "下次拨打")
     body = [(r[0], r[1], r[2], r[12]) for r in rows[2:]]
     # C4 is Denial (放弃 = 是) and never listed; C2 was contacted 2 days ago (A: 7-day interval)
     assert body == [(1, "张伟", "C1", "上午"), (2, "张伟", "C3", "下午"), (1, "李娜", "C5", "下午")]
@@ -79,9 +82,11 @@ def _type_results(path, results):
     for row in ws.iter_rows(min_row=3):
         cid = row[2].value
         if cid in results:
-            outcome, nxt = results[cid]
+            outcome, nxt, *promise = results[cid]
             row[14].value = outcome
-            row[15].value = nxt
+            row[17].value = nxt
+            if promise:
+                row[15].value, row[16].value = promise
     wb.save(path)
 
 
@@ -95,14 +100,14 @@ def test_harvest_then_idempotent(tmp_path):
     log = read_sheet(path, "联系记录")
     assert len(log) == 1 + 2 + 3
     new = log[3:]
-    assert [(r[0].date(), r[1], r[2], r[3], r[4], r[6]) for r in new] == [
+    assert [(r[0].date(), r[1], r[2], r[3], r[4], r[8]) for r in new] == [
         (AS_OF, "C1", "电话", "王总", "  客户同意签约，明早回传合同 ", "张伟"),
         (AS_OF, "C3", "电话", "王总", "没人接", "张伟"),
         (AS_OF, "C5", "电话", "王总", None, "李娜")]
-    assert new[0][5].date() == dt.date(2026, 11, 27) and new[1][5] is None and new[2][5] == "下周一"
+    assert new[0][7].date() == dt.date(2026, 11, 27) and new[1][7] is None and new[2][7] == "下周一"
     # the list is regenerated blank; harvested contacts count as contacts
     rows = read_sheet(path, "今日拨打")
-    assert all(r[14] is None and r[15] is None for r in rows[2:])
+    assert all(r[14] is None and r[17] is None for r in rows[2:])
     # a second and third refresh with no new input append nothing and give the same content
     cli("refresh", path)
     first = parts(path)
@@ -185,7 +190,9 @@ def test_calls_command_prints_the_list(tmp_path):
 def test_quota_from_settings(tmp_path):
     path = small_book(tmp_path, daily_quota=1)
     cli("refresh", path)
-    assert [r[2] for r in read_sheet(path, "今日拨打")[2:]] == ["C1", "C5"]
+    # one call a day: 张伟's goes to C3, the one customer not reached this month (the coverage
+    # reserve: ⌈1 ÷ 5 days left⌉), before C1's overdue plan, which competes by value
+    assert [r[2] for r in read_sheet(path, "今日拨打")[2:]] == ["C3", "C5"]
 
 
 def _list(path):
@@ -205,9 +212,10 @@ def test_a_plan_typed_in_the_list_is_kept_on_its_day_and_not_before(tmp_path):
     assert _list(path) == {}  # everyone was called yesterday and nothing is planned for today
     assert cli("refresh", path, "--as-of", "2026-11-26").exit_code == 0
     listed = _list(path)
-    assert list(listed) == ["C2"] and listed["C2"] == (450, "计划今日回访；销售进程4：有选择我方的意向")
+    # today's plan: 470 + its value ÷ 4 (stage 4 40 + A 10 = 50 → 12)
+    assert list(listed) == ["C2"] and listed["C2"] == (482, "计划今日回访；销售进程4：有选择我方的意向")
     f = {r[0]: r for r in read_sheet(path, "销售漏斗")[1:]}
-    assert f["C2"][7] is None and f["C2"][11] == 450  # the plan lives in the log; the funnel shows the score
+    assert f["C2"][7] is None and f["C2"][11] == 482  # the plan lives in the log; the funnel shows the score
 
 
 def test_a_next_call_changed_in_the_funnel_wins_over_an_older_plan(tmp_path):
@@ -243,12 +251,19 @@ def test_plan_projects_the_month_and_writes_nothing(tmp_path):
     res = cli("plan", path, "--as-of", "2026-11-24")
     assert res.exit_code == 0, res.output
     # 12 customers, 2 a day, 5 working days left in November: 10 reached, not all
+    lines = res.output.splitlines()
     for day, share in (("2026-11-24", "17%"), ("2026-11-27", "67%"), ("2026-11-30", "83%")):
-        assert any(line.startswith(f"│ {day}") and share in line for line in res.output.splitlines()), day
-    assert "not covered this month at this quota: 张伟 83%" in res.output
+        assert any(line.startswith(day) and share in line for line in lines), day
+    assert all(cell_len(line) <= 80 for line in lines)  # terminal columns: a Chinese character takes two
+    # the book cannot close: two customers missed, both C (the shortfall falls on C first)
+    assert "does not close: 张伟 2" in res.output
+    row = next(line for line in lines if line.startswith("张伟"))
+    assert row.split()[4] == "0/0/2" and "no, A kept" in row
     assert path.read_bytes() == before
+    res = cli("plan", path, "--as-of", "2026-11-24", "--missed")
+    assert len([line for line in res.output.splitlines() if line.startswith("张伟     C  ")]) == 2
     res = cli("plan", path, "--month", "2026-12")  # 22 working days from Dec 1: everyone
-    assert "every book is covered this month at this quota" in res.output
+    assert "every book closes this month at this quota" in res.output
     assert cli("plan", path, "--month", "2026/12").exit_code == 2
 
 
@@ -259,3 +274,51 @@ def test_demo_with_reps_gives_each_rep_their_book(tmp_path):
     owners = [r[2] for r in read_sheet(path, "客户资料卡")[1:]]
     assert len(owners) == 120 and sorted(Counter(owners).values()) == [40, 40, 40]
     assert "本月已联系" in res.output and "剩余 5 个工作日" in res.output
+
+
+def test_holiday_table_in_settings_and_a_year_the_calendar_does_not_know(tmp_path):
+    path = small_book(tmp_path, as_of=dt.date(2031, 3, 3))
+    assert cli("refresh", path).exit_code in (0, 1)
+    warned = [r for r in read_sheet(path, "校验结果") if any("不含 2031 年" in str(v) for v in r if v)]
+    assert len(warned) == 1 and warned[0][1] == "设置"
+    # the company types the year's days into the 节假日 table: no warning, and the days count
+    wb = openpyxl.load_workbook(path)
+    ws = wb["设置"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "节假日") + 1
+    for k, (day, kind) in enumerate(((dt.datetime(2031, 3, 4), "放假"), ("2031-03-08", "上班"),
+                                     ("2031-03-09", "加班"))):
+        ws.cell(row + k, 1).value, ws.cell(row + k, 2).value = day, kind
+    wb.save(path)
+    assert cli("refresh", path).exit_code in (0, 1)
+    issues = read_sheet(path, "校验结果")
+    assert not any("不含 2031 年" in str(v) for r in issues for v in r if v)
+    bad = [r for r in issues if any("节假日表的值应为" in str(v) for v in r if v)]
+    assert len(bad) == 1 and bad[0][2] == f"B{row + 2}"  # 加班 is neither 放假 nor 上班
+    # Tuesday 4 March is off, Saturday 8 March worked: March 2031 counts 21 weekdays − 1 + 1
+    title = read_sheet(path, "今日拨打")[0][0]
+    assert "剩余 21 个工作日" in title
+
+
+def test_outcomes_promises_and_undone_calls_through_the_workbook(tmp_path):
+    """A rep's two mornings: 结果 from the list's drop-down (未接通, 承诺付款 with amount and date), a
+    call left blank; the next list brings the blank one back first and counts it in the title."""
+    data = {"customers": [cust("C1", 600000), cust("C2", 300000), cust("C3", 80000), cust("C4", 50000)]}
+    path = build_workbook(tmp_path / "o.xlsx", data=data, settings={})
+    assert cli("refresh", path, "--as-of", "2026-11-24").exit_code == 0
+    # the 结果 column offers the choices (a list, any text still accepted)
+    dv = openpyxl.load_workbook(path)["今日拨打"].data_validations.dataValidation
+    assert [(v.type, v.errorStyle, v.formula1, str(v.sqref)) for v in dv] == [
+        ("list", "information", '"已沟通,未接通,拒接,承诺付款,已下单,其他"', "O3:O6")]
+    _type_results(path, {"C1": ("承诺付款", None, 12000, dt.datetime(2026, 11, 27)), "C2": ("未接通", None),
+                         "C3": ("已沟通", None)})
+    assert cli("refresh", path, "--as-of", "2026-11-25").exit_code == 0
+    log = read_sheet(path, "联系记录")
+    head = {h: i for i, h in enumerate(log[0])}
+    c1 = next(r for r in log if r[1] == "C1")
+    assert (c1[head["结果"]], c1[head["承诺金额"]], c1[head["承诺日期"]].date()) == ("承诺付款", 12000,
+                                                                                 dt.date(2026, 11, 27))
+    rows = read_sheet(path, "今日拨打")
+    # reached: C1 and C3 (C2 did not answer: an attempt); C4 was listed and left blank: undone
+    assert "本月已联系 张伟 2/4" in rows[0][0] and "昨日未完成 1" in rows[0][0]
+    assert rows[2][2] == "C4" and rows[2][11].startswith("昨日未完成")
+    assert "C2" not in {r[2] for r in rows[2:]}  # retried after 2 working days, not tomorrow

@@ -275,7 +275,7 @@ def test_1904_workbook_gets_dates_in_its_own_system_and_harvest_stays_valid(tmp_
     assert res.exit_code == 0, res.output  # harvested contacts are not future-dated
     log = read_sheet(path, "联系记录")
     harvested = next(r for r in log if r[4] == "约下周见面")
-    assert harvested[0].date() == AS_OF and harvested[5].date() == dt.date(2026, 11, 27)
+    assert harvested[0].date() == AS_OF and harvested[7].date() == dt.date(2026, 11, 27)  # 下次拨打 (H)
     funnel = read_sheet(path, "销售漏斗")
     col = funnel[0].index("上次联系")
     assert next(r for r in funnel if r[0] == "C1")[col].date() == AS_OF
@@ -469,11 +469,11 @@ def test_harvested_next_call_that_is_not_a_date_is_flagged_in_the_same_run(tmp_p
     log = read_sheet(path, "联系记录")
     row = next(i for i, r in enumerate(log, start=1) if r[4] == "让下周再打")
     report = [(r[1], r[2], r[4]) for r in read_sheet(path, "校验结果")[1:]]
-    assert ("联系记录", f"F{row}", "下周一") in report
+    assert ("联系记录", f"H{row}", "下周一") in report
     # and the next run reports it once, at the same cell
     cli("refresh", path)
     report = [(r[1], r[2], r[4]) for r in read_sheet(path, "校验结果")[1:]]
-    assert report.count(("联系记录", f"F{row}", "下周一")) == 1
+    assert report.count(("联系记录", f"H{row}", "下周一")) == 1
 
 
 # ------------------------------------------------- 5: output sheets are known by their mark

@@ -17,7 +17,9 @@ from sheets_schema.settings import ASCENDING, PARAMS, Params, Parser, scoped
 
 def test_settings_has_exactly_one_typed_field_per_declaration():
     hints = typing.get_type_hints(Params)
-    assert list(Settings.model_fields) == [p.key for p in PARAMS] == list(hints)
+    # besides them, one field not a parameter row: the 节假日 table below the parameters
+    params = [k for k in Settings.model_fields if k != "holidays"]
+    assert params == [p.key for p in PARAMS] == list(hints) and "holidays" in Settings.model_fields
     for prm in PARAMS:
         field = Settings.model_fields[prm.key]
         assert field.annotation == hints[prm.key], prm.key
@@ -58,7 +60,7 @@ def test_order_rules_and_scope_are_declared_on_the_parameters():
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_template_settings_sheet_is_the_declarations(tmp_path, lang):
     path = build_workbook(tmp_path / "CRM.xlsm", lang=lang)
-    rows = read_sheet(path, "设置" if lang == "zh" else "Settings")[1:]
+    rows = read_sheet(path, "设置" if lang == "zh" else "Settings")[1:len(PARAMS) + 1]  # the 节假日 table below
     assert [r[0] for r in rows] == [p.label(lang) for p in PARAMS]
     assert [r[2] or "" for r in rows] == [p.note(lang) for p in PARAMS]
     for prm, row in zip(PARAMS, rows):

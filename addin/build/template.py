@@ -15,7 +15,7 @@ import xlsxwriter
 
 import sheets_schema as S
 from sheets_schema import Column, Kind, Lang, SheetSpec
-from sheets_schema.settings import PARAMS
+from sheets_schema.settings import DAY_KIND, HOLIDAY_HEADER, PARAMS
 
 from ..cells import sheet_ref
 from ..i18n import word
@@ -127,6 +127,19 @@ def _settings_sheet(wb, fmts: Formats, lang: Lang, overrides: dict[str, Any]) ->
         if value is not None:
             _write(ws, r, 1, S.SETTINGS.col("value"), value, fmt)
         ws.write_string(r, 2, param.note(lang), fmts.note)
+    # the 节假日 table: a date per row and 放假 / 上班, overriding the official calendar
+    r = len(PARAMS) + 2
+    head = HOLIDAY_HEADER[0] if lang == "zh" else HOLIDAY_HEADER[2]
+    ws.write_string(r, 0, head, fmts.header)
+    ws.write_string(r, 1, "放假 / 上班" if lang == "zh" else "Day off / Working day", fmts.header)
+    ws.write_string(r, 2, "在下方逐行填日期和放假或上班：公司自定的休息日、官方日历未收录年份的节假日与调休上班日"
+                    if lang == "zh" else "One date per row below, with Day off or Working day: company days off, "
+                    "and the holidays and make-up working days of years the official calendar does not cover",
+                    fmts.note)
+    kinds = [c.label(lang) for c in DAY_KIND]
+    ws.data_validation(r + 1, 1, r + 200, 1, {"validate": "list", "source": kinds})
+    ws.data_validation(r + 1, 0, r + 200, 0, {"validate": "date", "criteria": ">", "value": dt.date(2000, 1, 1),
+                                              "ignore_blank": True})
 
 
 def _output_sheet(wb, fmts: Formats, spec: SheetSpec, lang: Lang) -> None:
@@ -162,16 +175,22 @@ def _output_sheet(wb, fmts: Formats, spec: SheetSpec, lang: Lang) -> None:
         ws.set_column(c, c, column.width, fmts.kind.get(column.kind, fmts.text))
 
 
-def _conf_sheet(wb, lang: Lang) -> None:
+def _conf_sheet(wb, lang: Lang, values: dict[str, str] | None) -> None:
     """xlwings.conf with python.org's install locations: a macro workbook clicks as shipped on a PC
     with Python from python.org (crm setup writes this PC's own Python there)."""
     ws = wb.add_worksheet(xlwings_conf.CONF_SHEET)
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 70)
-    for r, (key, value) in enumerate(xlwings_conf.rows(xlwings_conf.PYTHON_ORG, lang)):
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    for r, (key, value) in enumerate(xlwings_conf.rows(values or xlwings_conf.PYTHON_ORG, lang)):
+        if value is None:  # the comment: across both columns, wrapped (A holds it, as xlwings reads)
+            ws.set_row(r, 48)
+            ws.merge_range(r, 0, r, 1, key, wb.add_format({"text_wrap": True, "valign": "top",
+                                                            "font_color": "#595959"}))
+            continue
         ws.write_string(r, 0, key)
-        if value is not None:
-            ws.write_string(r, 1, value)
+        ws.write_string(r, 1, value)
 
 
 def code_name(n: int) -> str:
@@ -180,7 +199,8 @@ def code_name(n: int) -> str:
 
 
 def build(path: str | Path, *, lang: Lang = "zh", data: dict[str, list[dict[str, Any]]] | None = None,
-          settings: dict[str, Any] | None = None, vba_project: bytes | None = None) -> Path:
+          settings: dict[str, Any] | None = None, vba_project: bytes | None = None,
+          interpreters: dict[str, str] | None = None) -> Path:
     """Write a workbook at ``path``; ``data`` maps sheet keys to rows keyed by column key."""
     path = Path(path)
     data = data or {}
@@ -204,7 +224,7 @@ def build(path: str | Path, *, lang: Lang = "zh", data: dict[str, list[dict[str,
         if vba_project is not None:
             wb.worksheets()[-1].set_vba_name(code_name(n))
     if vba_project is not None:
-        _conf_sheet(wb, lang)
+        _conf_sheet(wb, lang, interpreters)
         wb.worksheets()[-1].set_vba_name(code_name(len(SHEET_ORDER) + 1))
         wb.add_vba_project(io.BytesIO(vba_project), is_stream=True)
         wb.set_vba_name("ThisWorkbook")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -18,9 +19,9 @@ from ..io.package import Package, PackageError
 from ..io.sheet_stream import Edits, rewrite
 from ..io.sheet_xml import row_xml
 from . import vba_read
-from .vba_project import build_vba_project, modules_for
+from .vba_project import CODEPAGE, Module, build_vba_project, modules_for, project_bytes
 from .workbook import RIBBON_PART, RIBBON_REL, ribbon_xml
-from .xlwings_conf import CONF_SHEET, KEYS, interpreters, read_block, rows as conf_rows
+from .xlwings_conf import CONF_SHEET, KEYS, interpreters, mac_fix, mac_unsafe, read_block, rows as conf_rows
 
 VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 _CODE_NAME = re.compile(rb'<(?:\w+:)?sheetPr\b[^>]*?\bcodeName="([^"]*)"')
@@ -45,12 +46,40 @@ def code_names(pkg: Package) -> list[str]:
     return out
 
 
-def update_vba(path: Path, lang: Lang = "zh", *, force: bool = False, extra_sheet: tuple[str, bytes] | None = None
-               ) -> tuple[str | None, str]:
-    """Replace the VBA project and the ribbon; returns (old xlwings version, new one).
+@dataclass(frozen=True)
+class Upgrade:
+    old_version: str | None
+    new_version: str
+    kept: tuple[str, ...]  # document modules whose code was carried into the new project
+    dropped: tuple[str, ...]  # modules lost (only with force)
 
-    Refuses (PackageError) a workbook without a VBA project, and one whose project holds
-    modules of the user's own unless ``force``: those would be lost."""
+
+#: the attributes the add-in writes for a document module; any other one heading a module (an
+#: ActiveX control's VB_Control line) is carried with the code
+_DOC_ATTRS = {"VB_Name", "VB_Base", "VB_GlobalNameSpace", "VB_Creatable", "VB_PredeclaredId", "VB_Exposed",
+              "VB_TemplateDerived", "VB_Customizable"}
+
+
+def _carried(doc: Module, old_source: str) -> Module:
+    """``doc`` (the add-in's document module) with the user's code of ``old_source`` after it."""
+    lines = old_source.replace("\r\n", "\n").split("\n")
+    i = 0
+    while i < len(lines) and lines[i].startswith("Attribute VB_"):
+        i += 1
+    extra = [ln for ln in lines[:i] if ln[len("Attribute "):].split("=")[0].strip() not in _DOC_ATTRS]
+    body = "\r\n".join(extra + lines[i:])
+    return replace(doc, source=doc.source + body + ("" if body.endswith("\r\n") else "\r\n"))
+
+
+def update_vba(path: Path, lang: Lang = "zh", *, force: bool = False, extra_sheet: tuple[str, bytes] | None = None
+               ) -> Upgrade:
+    """Replace the VBA project and the ribbon, carrying the code of the document modules
+    (ThisWorkbook, the sheets' modules) into the new project.
+
+    Refuses (PackageError) a workbook without a VBA project, and, unless ``force``, one whose
+    project holds code the new project cannot carry: modules of the user's own (standard, class,
+    form), a document module with code whose sheet is gone, or code the project's code page
+    cannot hold. The previous file is kept as NAME.YYYYMMDD-HHMMSS.bak (the newest five)."""
     pkg = Package(path)
     try:
         part = vba_part(pkg)
@@ -61,21 +90,54 @@ def update_vba(path: Path, lang: Lang = "zh", *, force: bool = False, extra_shee
         if extra_sheet is not None:
             name, xml = extra_sheet
             codes.append(_CODE_NAME.search(xml).group(1).decode())
-        ours = {m.name for m in modules_for(codes)}
+        mods = modules_for(codes)
+        ours = {m.name: m for m in mods}
         own = [m for m in old.modules if m not in ours and m not in old.document_modules]
-        if own and not force:
-            raise PackageError("the VBA project holds modules of your own (" + ", ".join(own) + "), which "
-                               "would be lost: export them in the VBA editor first, then use --force")
+        lost = [f"{m} (your own module: export it in the VBA editor first)" for m in own]
+        codepage = old.codepage if vba_read.codec_known(old.codepage) else CODEPAGE
+        kept = []
+        for m in old.sources:
+            if m.kind != "document":
+                continue
+            if m.source is None:
+                lost.append(f"{m.name} (its code cannot be read)")
+                continue
+            if not vba_read.code_of(m.source).strip():
+                continue
+            target = ours.get(m.name)
+            if target is None or target.kind != "document":
+                lost.append(f"{m.name} (its sheet is no longer in the workbook)")
+                continue
+            carried = _carried(target, m.source)
+            try:
+                carried.source.encode(f"cp{codepage}")
+            except UnicodeEncodeError:
+                lost.append(f"{m.name} (its code does not fit the project's code page {codepage})")
+                continue
+            ours[m.name] = carried
+            kept.append(m.name)
+        if lost and not force:
+            raise PackageError("the VBA project holds code the update cannot carry: " + "; ".join(lost)
+                               + ". Copy it out in the VBA editor, then use --force")
         if extra_sheet is not None:
             pkg.add_sheet(*extra_sheet)
-        new = build_vba_project(tuple(codes))
+        mods = [ours[m.name] for m in mods]
+        try:
+            new = (project_bytes(mods, codepage) if kept or codepage != CODEPAGE
+                   else build_vba_project(tuple(codes)))
+        except UnicodeEncodeError:  # a sheet code name the code page cannot hold
+            if codepage == CODEPAGE:
+                raise PackageError("a sheet's code name cannot be written in the VBA project's code page") from None
+            new = project_bytes(mods, CODEPAGE)
         pkg.write(part, new)
         pkg.write(RIBBON_PART, ribbon_xml(lang))
         if not any(typ == RIBBON_REL for _, typ, _ in pkg.rels("")):
             pkg.add_rel("", RIBBON_REL, RIBBON_PART)
         version = vba_read.read(new).xlwings_version or "?"
-        pkg.save()
-        return old.xlwings_version, version
+        pkg.save(backup="stamped")
+        return Upgrade(old.xlwings_version, version, tuple(kept), tuple(own) + tuple(
+            m.name for m in old.sources if m.kind == "document" and m.name not in kept and m.source is not None
+            and vba_read.code_of(m.source).strip()))
     finally:
         pkg.close()
 
@@ -88,11 +150,15 @@ def conf_sheet_xml(values: dict[str, str], code_name: str, lang: Lang = "zh") ->
 
 
 def setup(path: Path, lang: Lang = "zh", *, values: dict[str, str] | None = None,
-          force: bool = False) -> dict[str, str]:
+          force: bool = False) -> tuple[dict[str, str], Upgrade | None]:
     """Write the interpreters RunPython starts into the xlwings.conf sheet: in place when the
     workbook has the sheet (every other row kept), else as a new sheet (and the VBA project brought
     up to date, so the new sheet has its document module). Returns the values written."""
     values = values or interpreters()
+    bad = mac_unsafe(values.get("Interpreter_Mac", ""))
+    if bad is not None:
+        raise PackageError(f"this Python's path {values['Interpreter_Mac']} has {bad!r}, which xlwings' AppleScript "
+                           f"passes to the shell unquoted (the button would fail): {mac_fix(values['Interpreter_Mac'])}")
     pkg = Package(path)
     try:
         names = [n for n, _ in pkg.sheets()]
@@ -101,12 +167,12 @@ def setup(path: Path, lang: Lang = "zh", *, values: dict[str, str] | None = None
         pkg.close()
     if CONF_SHEET in names:
         update_conf(path, values)
-        return values
+        return values, None
     n = 1
     while f"Sheet{n}" in codes:
         n += 1
-    update_vba(path, lang, force=force, extra_sheet=(CONF_SHEET, conf_sheet_xml(values, f"Sheet{n}", lang)))
-    return values
+    done = update_vba(path, lang, force=force, extra_sheet=(CONF_SHEET, conf_sheet_xml(values, f"Sheet{n}", lang)))
+    return values, done
 
 
 def update_conf(path: Path, values: dict[str, str]) -> None:
@@ -136,9 +202,9 @@ def update_conf(path: Path, values: dict[str, str]) -> None:
         edits = Edits(rows=updates.get, update_rows=sorted(updates), last_row=max(updates, default=None),
                       last_col=2)
         pkg.write_stream(part, rewrite(pkg.stream(part), edits))
-        pkg.save()
+        pkg.save(backup="stamped")
     finally:
         pkg.close()
 
 
-__all__ = ["CONF_SHEET", "KEYS", "code_names", "interpreters", "setup", "update_conf", "update_vba"]
+__all__ = ["CONF_SHEET", "KEYS", "Upgrade", "code_names", "interpreters", "setup", "update_conf", "update_vba"]

@@ -136,20 +136,21 @@ def _rec(rid: int, data: bytes = b"") -> bytes:
     return struct.pack("<HI", rid, len(data)) + data
 
 
-def _mbcs(s: str) -> bytes:
-    return s.encode("cp1252")
+def _mbcs(s: str, codepage: int = CODEPAGE) -> bytes:
+    """Text in the project's code page (MS-OVBA's MBCS); UnicodeEncodeError when it cannot hold it."""
+    return s.encode(f"cp{codepage}")
 
 
 def _utf16(s: str) -> bytes:
     return s.encode("utf-16-le")
 
 
-def dir_stream(modules: list[Module]) -> bytes:
+def dir_stream(modules: list[Module], codepage: int = CODEPAGE) -> bytes:
     d = bytearray()
     d += _rec(0x01, struct.pack("<I", 1))  # SysKind: Win32 (Excel recompiles for its platform)
     d += _rec(0x02, struct.pack("<I", 0x409))
     d += _rec(0x14, struct.pack("<I", 0x409))
-    d += _rec(0x03, struct.pack("<H", CODEPAGE))
+    d += _rec(0x03, struct.pack("<H", codepage))
     d += _rec(0x04, b"VBAProject")
     d += _rec(0x05) + _rec(0x40)  # doc string
     d += _rec(0x06) + _rec(0x3D)  # help file
@@ -164,8 +165,8 @@ def dir_stream(modules: list[Module]) -> bytes:
     d += _rec(0x0F, struct.pack("<H", len(modules)))
     d += _rec(0x13, struct.pack("<H", 0xFFFF))
     for m in modules:
-        d += _rec(0x19, _mbcs(m.name)) + _rec(0x47, _utf16(m.name))
-        d += _rec(0x1A, _mbcs(m.name)) + _rec(0x32, _utf16(m.name))
+        d += _rec(0x19, _mbcs(m.name, codepage)) + _rec(0x47, _utf16(m.name))
+        d += _rec(0x1A, _mbcs(m.name, codepage)) + _rec(0x32, _utf16(m.name))
         d += _rec(0x1C) + _rec(0x48)
         d += _rec(0x31, struct.pack("<I", 0))  # source starts at offset 0: no performance cache
         d += _rec(0x1E, struct.pack("<I", 0))
@@ -221,7 +222,7 @@ NO_PASSWORD = bytes(1)  # ProjectPassword: none
 VISIBLE = b"\xff"  # ProjectVisibilityState: visible
 
 
-def project_stream(modules: list[Module]) -> bytes:
+def project_stream(modules: list[Module], codepage: int = CODEPAGE) -> bytes:
     lines = [f'ID="{PROJECT_ID}"']
     for m in modules:
         key = {"document": "Document", "std": "Module", "class": "Class"}[m.kind]
@@ -231,13 +232,13 @@ def project_stream(modules: list[Module]) -> bytes:
               "", "[Host Extender Info]", "&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H00000000",
               "", "[Workspace]"]
     lines += [f"{m.name}=0, 0, 0, 0, C" for m in modules]
-    return _mbcs("\r\n".join(lines) + "\r\n")
+    return _mbcs("\r\n".join(lines) + "\r\n", codepage)
 
 
-def projectwm_stream(modules: list[Module]) -> bytes:
+def projectwm_stream(modules: list[Module], codepage: int = CODEPAGE) -> bytes:
     out = bytearray()
     for m in modules:
-        out += _mbcs(m.name) + b"\0" + _utf16(m.name) + b"\0\0"
+        out += _mbcs(m.name, codepage) + b"\0" + _utf16(m.name) + b"\0\0"
     return bytes(out + b"\0\0")
 
 
@@ -273,14 +274,15 @@ def build_vba_project(sheet_code_names: tuple[str, ...]) -> bytes:
     return project_bytes(modules_for(list(sheet_code_names)))
 
 
-def project_bytes(mods: list[Module]) -> bytes:
-    """The compound file of a VBA project holding ``mods``."""
+def project_bytes(mods: list[Module], codepage: int = CODEPAGE) -> bytes:
+    """The compound file of a VBA project holding ``mods``, its text in ``codepage`` (a user's
+    code carried from a Chinese Excel's project stays in cp936; the add-in's sources are ASCII)."""
     streams = {
-        "PROJECT": project_stream(mods),
-        "PROJECTwm": projectwm_stream(mods),
+        "PROJECT": project_stream(mods, codepage),
+        "PROJECTwm": projectwm_stream(mods, codepage),
         "VBA/_VBA_PROJECT": struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0000),
-        "VBA/dir": compress(dir_stream(mods)),
+        "VBA/dir": compress(dir_stream(mods, codepage)),
     }
     for m in mods:
-        streams[f"VBA/{m.name}"] = compress(_mbcs(m.source))
+        streams[f"VBA/{m.name}"] = compress(_mbcs(m.source, codepage))
     return write_cfb(streams)

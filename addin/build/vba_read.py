@@ -6,13 +6,15 @@ the module text is MS-OVBA-compressed (2.4.1).
 """
 from __future__ import annotations
 
+import codecs
 import io
 import re
+import struct
 from dataclasses import dataclass
 
 import olefile
 
-_VERSION = re.compile(rb'XLWINGS_VERSION\s+As\s+String\s*=\s*"([^"]+)"', re.I)
+_VERSION = re.compile(r'XLWINGS_VERSION\s+As\s+String\s*=\s*"([^"]+)"', re.I)
 _MODULE_LINE = re.compile(r"^(Document|Module|Class|BaseClass)=([^/\r\n]+)", re.M)
 
 
@@ -54,35 +56,107 @@ def decompress(data: bytes, start: int = 0) -> bytes:
 
 
 @dataclass(frozen=True)
+class ModuleSource:
+    name: str
+    kind: str  # "document", "std" or "class" (as the PROJECT stream names it)
+    source: str | None  # decoded in the project's code page; None when it cannot be read
+
+
+@dataclass(frozen=True)
 class VbaInfo:
     modules: tuple[str, ...]  # every module named in the PROJECT stream
     document_modules: tuple[str, ...]
     xlwings_version: str | None
+    codepage: int = 1252
+    sources: tuple[ModuleSource, ...] = ()
+
+    def source(self, name: str) -> str | None:
+        return next((m.source for m in self.sources if m.name == name), None)
+
+
+def _dir_records(dir_stream: bytes) -> list[tuple[int, bytes]]:
+    """The records of the decompressed VBA/dir stream (MS-OVBA 2.3.4.2), in order. Each is
+    Id (2 bytes), Size (4) and Size bytes, except PROJECTVERSION (0x0009), whose Size field is
+    the reserved value 4 followed by six bytes of version."""
+    out = []
+    pos = 0
+    while pos + 6 <= len(dir_stream):
+        rid, size = struct.unpack_from("<HI", dir_stream, pos)
+        pos += 6
+        if rid == 0x0009:
+            size = 6
+        out.append((rid, dir_stream[pos:pos + size]))
+        pos += size
+    return out
+
+
+def _module_offsets(ole: olefile.OleFileIO) -> tuple[int, dict[str, tuple[str, int]]]:
+    """(code page, module name → (stream name, offset of its compressed source))."""
+    records = _dir_records(decompress(ole.openstream("VBA/dir").read()))
+    codepage = 1252
+    out: dict[str, tuple[str, int]] = {}
+    name = stream = None
+    for rid, data in records:
+        if rid == 0x0003:
+            codepage = struct.unpack("<H", data[:2])[0]
+        elif rid == 0x0019:
+            name, stream = data.decode(f"cp{codepage}", "replace"), None
+        elif rid == 0x001A:
+            stream = data.decode(f"cp{codepage}", "replace")
+        elif rid == 0x0031 and name is not None:
+            out[name] = (stream or name, struct.unpack("<I", data[:4])[0])
+    return codepage, out
+
+
+def codec_known(codepage: int) -> bool:
+    try:
+        codecs.lookup(f"cp{codepage}")
+        return True
+    except LookupError:
+        return False
+
+
+def _codec(codepage: int) -> str:
+    try:
+        return codecs.lookup(f"cp{codepage}").name
+    except LookupError:
+        return "cp1252"
 
 
 def read(vba_project: bytes) -> VbaInfo:
     ole = olefile.OleFileIO(io.BytesIO(vba_project))
     try:
-        project = ole.openstream("PROJECT").read().decode("cp1252", "replace")
-        found = _MODULE_LINE.findall(project)
-        version = None
+        project = ole.openstream("PROJECT").read()
+        codepage, offsets = _module_offsets(ole)
+        codec = _codec(codepage)
+        found = _MODULE_LINE.findall(project.decode(codec, "replace"))
+        sources = []
         for kind, name in found:
-            if kind != "Module" or not ole.exists(f"VBA/{name}"):
-                continue
-            raw = ole.openstream(f"VBA/{name}").read()
-            # the source follows the module's performance cache (none in projects the add-in builds)
-            starts = (i for i in range(len(raw) - 2) if raw[i] == 1 and (raw[i + 2] >> 4) & 0x7 == 0b011)
-            for start in starts:
+            name = name.strip()
+            text = None
+            stream, offset = offsets.get(name, (name, None))  # type: ignore[assignment]
+            if offset is not None and ole.exists(f"VBA/{stream}"):
                 try:
-                    m = _VERSION.search(decompress(raw, start))
-                except (ValueError, IndexError):
-                    continue
-                if m:
-                    version = m.group(1).decode("ascii", "replace")
-                    break
-            if version:
-                break
+                    text = decompress(ole.openstream(f"VBA/{stream}").read(), offset).decode(codec)
+                except (ValueError, IndexError, UnicodeDecodeError):
+                    text = None
+            sources.append(ModuleSource(name, {"Document": "document", "Module": "std"}.get(kind, "class"), text))
     finally:
         ole.close()
-    return VbaInfo(tuple(n.strip() for _, n in found), tuple(n.strip() for k, n in found if k == "Document"),
-                   version)
+    version = None
+    for m in sources:
+        match = _VERSION.search(m.source or "") if m.kind == "std" else None
+        if match:
+            version = match.group(1)
+            break
+    return VbaInfo(tuple(m.name for m in sources), tuple(m.name for m in sources if m.kind == "document"),
+                   version, codepage, tuple(sources))
+
+
+def code_of(source: str) -> str:
+    """A module's code without the Attribute lines that head it (what a user wrote)."""
+    lines = source.replace("\r\n", "\n").split("\n")
+    i = 0
+    while i < len(lines) and lines[i].startswith("Attribute VB_"):
+        i += 1
+    return "\r\n".join(lines[i:])

@@ -25,8 +25,9 @@ SAMPLE_AS_OF = dt.date(2026, 11, 2)
 
 def build_workbook(path: str | Path, *, lang: Lang = "zh",
                    data: dict[str, list[dict[str, Any]]] | None = None,
-                   settings: dict[str, Any] | None = None) -> Path:
-    """Build a workbook; an .xlsm gets the VBA project and the ribbon tab."""
+                   settings: dict[str, Any] | None = None, interpreters: dict[str, str] | None = None) -> Path:
+    """Build a workbook; an .xlsm gets the VBA project, the ribbon tab and the xlwings.conf sheet
+    (``interpreters``, else python.org's install locations)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name("." + path.name + ".building")
@@ -34,7 +35,7 @@ def build_workbook(path: str | Path, *, lang: Lang = "zh",
     try:
         codes = tuple(template.code_name(n) for n in range(1, len(template.SHEET_ORDER) + 2))  # + xlwings.conf
         template.build(tmp, lang=lang, data=data, settings=settings,
-                       vba_project=build_vba_project(codes) if macro else None)
+                       vba_project=build_vba_project(codes) if macro else None, interpreters=interpreters)
         if macro:
             _add_ribbon(tmp, lang)
         tmp.replace(path)

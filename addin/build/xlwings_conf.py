@@ -8,6 +8,7 @@ python.org install locations; ``crm setup`` writes this PC's Python into it, in 
 """
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import PureWindowsPath
@@ -35,6 +36,35 @@ def interpreters(platform: str = sys.platform, executable: str = sys.executable)
     elif platform == "darwin":
         out["Interpreter_Mac"] = executable
     return out
+
+
+#: what the shell of `do shell script` splits or interprets, and the "|" the AppleScript splits its
+#: one parameter on (xlwings-0.37.8.applescript lines 5-7: the interpreter is put unquoted first
+#: in the shell command)
+_SHELL_UNSAFE = re.compile(r"""[\s"'\\$`;&|<>()*?\[\]#!{}]""")
+MAC_LINK = "/Users/Shared/crm-python3"
+
+
+def mac_unsafe(path: str) -> str | None:
+    """The first character of an Interpreter_Mac value that breaks RunPython on a Mac, or None.
+
+    VBA's ExecuteMac hands the value (through ToPosixPath) to xlwings-0.37.8.applescript, which
+    builds ``PythonInterpreter & " -B -u -W ignore -c …"`` and runs it with ``do shell script``:
+    unquoted, so "/Users/Zhang Wei/…/python3" runs "/Users/Zhang". Quoting it in the sheet does not
+    help: ToPosixPath wraps the value in double quotes inside an AppleScript string literal
+    (xlwings.bas, ``MacScript("return POSIX path of (" & Chr(34) & MacPath & Chr(34) & ") as string")``),
+    where a quote of its own ends the literal."""
+    # a leading $HOME (or another variable) is expanded by VBA first (xlwings.bas,
+    # ExpandEnvironmentStrings on the Mac): check what follows; the doctor checks the expansion
+    m = _SHELL_UNSAFE.search(re.sub(r"^\$\w+(?=/|$)", "", path))
+    return m.group(0) if m else None
+
+
+def mac_fix(path: str) -> str:
+    """What to do about an Interpreter_Mac that :func:`mac_unsafe` refuses, in words."""
+    return (f"make a link without spaces and point Interpreter_Mac at it: ln -s '{path}' {MAC_LINK}, then write "
+            f"{MAC_LINK} into column B of the xlwings.conf sheet (or install Python from python.org: "
+            "/usr/local/bin/python3)")
 
 
 def comment(lang: Lang) -> str:
@@ -73,4 +103,5 @@ def read_block(grid: Sequence[Sequence[Any]]) -> tuple[dict[str, str], list[str]
     return conf, repeated, n
 
 
-__all__ = ["CONF_SHEET", "KEYS", "PYTHON_ORG", "comment", "interpreters", "read_block", "rows"]
+__all__ = ["CONF_SHEET", "KEYS", "MAC_LINK", "PYTHON_ORG", "comment", "interpreters", "mac_fix", "mac_unsafe",
+           "read_block", "rows"]

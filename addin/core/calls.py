@@ -1,41 +1,54 @@
-"""The daily call list: a scheduler that keeps the seeds' promise.
+"""The daily call list: a scheduler that keeps the seeds' promise, and decides by value when the
+day is too short.
 
 Every customer not dropped has a due date — the rep's latest open plan, else the last contact
 plus the customer's contact interval (by grade, shorter for heat and for money owed). Each
 working day a rep's quota is filled in tiers, and the 优先分 follows the tiers:
 
-    4xx planned   a plan (下次拨打) due today or overdue: a promise
-    3xx coverage  customers not yet contacted this month, longest-waiting first, as many as the
-                  month's remaining working days need (at least a share of the day when the book
-                  is behind the month)
-    2xx priority  due customers with a reason the seeds name: stage 4–5, good intent, an expired
-                  contract, money owed or falling due, a birthday
+    4xx promised  a plan (下次拨打) due today, a payment promised for today, and yesterday's
+                  listed calls left without a result (undone)
+    3xx value     due customers with a reason, by weight: money owed (amount, days, dunning level,
+                  a broken promise), stage 4–5, good intent, an expired contract, an overdue plan
+                  (heavy while it is fresh, light once older than 计划过期天数), a birthday…
+                  — as many as the day holds beside the coverage reserve
+    2xx coverage  customers not yet reached this month, as many as the month's remaining working
+                  days need (the reserve); A first, then B, then C when the month cannot reach the
+                  whole book
     1xx due       the rest of the due customers, by how far past due relative to their interval
     0xx ahead     with capacity left, the customers due soonest, as many as level the calls due
                   later this month over its working days left
 
-A customer contacted today or on the previous working day is not listed unless planned.
-Every entry carries every reason (codes with parameters; the sheet builders put them in words).
+A customer reached or tried today or on the previous working day is not listed unless promised;
+an unanswered call (未接通 / 拒接) is retried after RETRY_DAYS working days, at most MAX_TRIES a
+month before it counts as reached-by-attempt. Every entry carries every reason (codes with
+parameters; the sheet builders put them in words). Reasons come from REASON_SOURCES, in order:
+a new reason is one function appended there and, if it weighs, one entry in WEIGHT.
 """
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .collections import Collection
+from .collections import Collection, collection_weight
 from .settings import Settings
-from .workdays import add_working, is_working, left_in_month, month_end, month_start, working_days
+from .workdays import (add_working, left_in_month, month_end, month_start, previous_working,
+                       working_between, working_days)
 
 NEVER = 10**6  # waiting days of a customer never contacted
-PLANNED, COVERAGE, PRIORITY, DUE, AHEAD = 4, 3, 2, 1, 0
+PLANNED, PRIORITY, COVERAGE, DUE, AHEAD = 4, 3, 2, 1, 0
 GRADE_RANK = {"A": 0, "B": 1, "C": 2}
-#: what each seed-named reason adds to a due customer's weight (tier 2)
+GRADES = ("A", "B", "C")
+#: what each reason adds to a due customer's weight (value tier); collections weigh by
+#: core.collections.collection_weight
 WEIGHT = {"stage5": 50, "stage4": 40, "expired": 40, "expired_on": 40, "very_likely": 30, "good": 20,
-          "birthday": 5, "birthday_today": 5, "resurvey": 10}
+          "birthday": 5, "birthday_today": 5, "resurvey": 10,
+          "planned_overdue": 40, "planned_stale": 10}
 GRADE_BONUS = {"A": 10, "B": 5}
+RETRY_DAYS = 2  # working days before an unanswered call is tried again
+MAX_TRIES = 3  # unanswered calls in a month that count as reaching the customer (reached-by-attempt)
 
 
 class Reason(NamedTuple):
@@ -61,6 +74,14 @@ def _r(code: str, **params: Any) -> Reason:
     return r
 
 
+class Promise(NamedTuple):
+    """A promise to pay (结果 承诺付款): how much, by when, and the day it was made."""
+
+    amount: float | None
+    date: dt.date
+    made: dt.date
+
+
 class Customer(NamedTuple):
     """What the scheduler knows of one customer (built by the calls step from the sheets; a named
     tuple, as the sheets' records: one per customer per run)."""
@@ -73,12 +94,16 @@ class Customer(NamedTuple):
     intent: str | None = None
     expired: bool = False  # stage 7, status expired or 合同到期日 passed
     contract_end: dt.date | None = None
-    last_contact: dt.date | None = None
+    last_contact: dt.date | None = None  # the last time the customer was reached (not an unanswered try)
     plan: dt.date | None = None  # the latest plan still open (no contact on or after its day)
     collection: Collection | None = None
     birthday: dt.date | None = None
     problems: tuple[str, ...] = ()  # "sheet.column" keys of this customer's non-blocking errors
     resurvey: tuple[str, ...] = ()  # why its credit survey is due again (core.credit.resurvey_reasons)
+    last_try: dt.date | None = None  # the last unanswered call (未接通 / 拒接) after the last contact
+    tries: int = 0  # unanswered calls this month after the last contact
+    undone: bool = False  # on the last list (an earlier day), no result typed
+    promise: Promise | None = None  # the latest promise to pay
 
 
 class Priority(NamedTuple):
@@ -102,16 +127,25 @@ class Priority(NamedTuple):
 
 @dataclass(frozen=True)
 class MonthCoverage:
-    """A rep's month so far: customers contacted this month out of the book, working days left."""
+    """A rep's month so far: customers reached this month out of the book, working days left, and
+    what the rest of the month can still do."""
 
     owner: str
     contacted: int
     book: int
     days_left: int
+    uncovered: dict[str, int] = field(default_factory=dict)  # grade → customers not reached yet
+    missed: dict[str, int] = field(default_factory=dict)  # grade → customers the month cannot reach
+    undone: int = 0  # calls of the last list left without a result
 
     @property
     def share(self) -> float:
         return self.contacted / self.book if self.book else 1.0
+
+    @property
+    def short(self) -> bool:
+        """The month cannot reach the whole book at this quota: A first, then B."""
+        return any(self.missed.values())
 
 
 def days_to_birthday(birthday: dt.date | None, as_of: dt.date) -> int | None:
@@ -133,7 +167,7 @@ def usual_due(c: Customer, s: Settings) -> dt.date | None:
     last = c.last_contact
     due = last + dt.timedelta(days=s.interval(c.grade))
     heat_days = {"hot": s.interval_hot, "warm": s.interval_warm}.get(c.heat or "")
-    return min(due, add_working(last, heat_days)) if heat_days else due
+    return min(due, add_working(last, heat_days, s.calendar)) if heat_days else due
 
 
 def interval_due(c: Customer, s: Settings, usual: dt.date | None = None) -> dt.date | None:
@@ -150,58 +184,137 @@ def interval_due(c: Customer, s: Settings, usual: dt.date | None = None) -> dt.d
     return usual
 
 
-def previous_working(d: dt.date) -> dt.date:
-    d -= dt.timedelta(days=1)
-    while not is_working(d):
-        d -= dt.timedelta(days=1)
-    return d
+def reached_by_attempt(c: Customer) -> bool:
+    return c.tries >= MAX_TRIES and c.last_try is not None
+
+
+def last_touch(c: Customer) -> dt.date | None:
+    """The last call to the customer, answered or not."""
+    if c.last_try is None:
+        return c.last_contact
+    return c.last_try if c.last_contact is None or c.last_try > c.last_contact else c.last_contact
+
+
+# ---------------------------------------------------------------------------------- reasons
+# Each source gives a customer's reasons of one kind, in the order the list shows them. A new
+# reason is a function here, appended to REASON_SOURCES (and a weight in WEIGHT when it weighs).
+Source = Callable[[Customer, dt.date, Settings], Iterable["Reason"]]
+
+
+def plan_reasons(c: Customer, as_of: dt.date, s: Settings) -> Iterable[Reason]:
+    if c.plan is None or c.plan > as_of:
+        return ()
+    if c.plan == as_of:
+        return (_r("planned_today"),)
+    days = (as_of - c.plan).days
+    stale = working_between(c.plan, as_of, s.calendar) > s.stale_plan_days
+    return (_r("planned_stale" if stale else "planned_overdue", days=days),)
+
+
+def deal_reasons(c: Customer, as_of: dt.date, s: Settings) -> Iterable[Reason]:
+    out = []
+    if c.stage in ("4", "5"):
+        out.append(_r("stage" + c.stage))
+    if c.expired:
+        ended = c.contract_end is not None and c.contract_end < as_of
+        out.append(_r("expired_on", date=c.contract_end) if ended else _r("expired"))
+    if c.intent in ("very_likely", "good"):
+        out.append(_r(c.intent))
+    return out
+
+
+def money_reasons(c: Customer, as_of: dt.date, s: Settings) -> Iterable[Reason]:
+    col, pr = c.collection, c.promise
+    out = []
+    if pr is not None and pr.date >= as_of and pr.made <= as_of:
+        # collections wait for the promised day; on the day the call checks the promise
+        out.append(_r("promise_today" if pr.date == as_of else "promise_waiting", date=pr.date,
+                      amount=pr.amount))
+        return out
+    if col is not None and col.overdue_days:
+        out.append(_r("receivable_overdue", days=col.overdue_days, amount=col.overdue_amount))
+        if promise_broken(c, as_of):
+            out.append(_r("promise_broken", date=pr.date, amount=pr.amount))  # type: ignore[union-attr]
+    if col is not None and col.upcoming_days is not None:
+        out.append(_r("receivable_due", days=col.upcoming_days, amount=col.upcoming_amount))
+    return out
+
+
+def promise_broken(c: Customer, as_of: dt.date) -> bool:
+    """A promise to pay is broken when its day has passed and an invoice that was already overdue
+    on that day is still open (the oldest overdue invoice is older than the promise)."""
+    pr, col = c.promise, c.collection
+    return (pr is not None and col is not None and pr.date < as_of and col.overdue_days > 0
+            and col.overdue_days > (as_of - pr.date).days)
+
+
+def resurvey_reasons(c: Customer, as_of: dt.date, s: Settings) -> Iterable[Reason]:
+    return (_r("resurvey", why=c.resurvey, months=s.resurvey_months),) if c.resurvey else ()
+
+
+def birthday_reasons(c: Customer, as_of: dt.date, s: Settings) -> Iterable[Reason]:
+    bday = days_to_birthday(c.birthday, as_of)
+    if bday is None or bday > s.birthday_days or c.birthday is None:
+        return ()
+    return (_r("birthday_today") if bday == 0 else
+            _r("birthday", month=c.birthday.month, day=c.birthday.day, days=bday),)
+
+
+REASON_SOURCES: list[Source] = [plan_reasons, deal_reasons, money_reasons, resurvey_reasons, birthday_reasons]
+
+
+def weight_of(c: Customer, reasons: Iterable[Reason], as_of: dt.date, s: Settings) -> int:
+    """The value of a call: the reasons' weights, and the money owed (collection_weight)."""
+    codes = [r.code for r in reasons]
+    w = sum(WEIGHT.get(code, 0) for code in codes)
+    if c.collection is not None and not ("promise_waiting" in codes or "promise_today" in codes):
+        w += collection_weight(c.collection, s.dunning_levels, "promise_broken" in codes)
+    return w
 
 
 def assess(c: Customer, as_of: dt.date, s: Settings) -> Priority:
     """The customer's tier today (before capacity), its score within the tier and every reason."""
-    reasons: list[Reason] = []
-    tier: int | None = None
-    part = 0
+    cal = s.calendar
     last = c.last_contact
     waiting = (as_of - last).days if last is not None else NEVER
+    if c.heat == "denial":
+        return Priority(c.customer_id, c.owner, 0, (), None, None, waiting, c.grade, c.heat, last)
+    reasons: list[Reason] = []
+    for source in REASON_SOURCES:
+        reasons.extend(source(c, as_of, s))
+    tier: int | None = None
+    part = 0
     usual = usual_due(c, s)
     # the due date: the rep's open plan, else last contact + interval (None: never contacted, due now)
     due = c.plan if c.plan is not None else interval_due(c, s, usual)
-    recent = last is not None and last >= previous_working(as_of)
-    planned = c.plan is not None and c.plan <= as_of
-    if c.heat == "denial":
-        return Priority(c.customer_id, c.owner, 0, (), None, None, waiting, c.grade, c.heat, last)
-    if planned:
-        overdue = (as_of - c.plan).days  # type: ignore[operator]
-        reasons.append(_r("planned_today") if overdue == 0 else _r("planned_overdue", days=overdue))
-        tier, part = PLANNED, 50 + min(49, overdue)
-    if c.stage in ("4", "5"):
-        reasons.append(_r("stage" + c.stage))
-    if c.expired:
-        ended = c.contract_end is not None and c.contract_end < as_of
-        reasons.append(_r("expired_on", date=c.contract_end) if ended else _r("expired"))
-    if c.intent in ("very_likely", "good"):
-        reasons.append(_r(c.intent))
-    col = c.collection
-    if col is not None and col.overdue_days:
-        reasons.append(_r("receivable_overdue", days=col.overdue_days, amount=col.overdue_amount))
-    if col is not None and col.upcoming_days is not None:
-        reasons.append(_r("receivable_due", days=col.upcoming_days, amount=col.upcoming_amount))
-    if c.resurvey:
-        reasons.append(_r("resurvey", why=c.resurvey, months=s.resurvey_months))
+    tried = c.last_try is not None and (last is None or c.last_try > last)
+    if tried and reached_by_attempt(c):  # three unanswered calls this month: reached, by attempt
+        due = c.plan if c.plan is not None else c.last_try + dt.timedelta(days=s.interval(c.grade))  # type: ignore[operator]
+    elif tried:  # retried after RETRY_DAYS working days, whatever else is due
+        retry = add_working(c.last_try, RETRY_DAYS, cal)  # type: ignore[arg-type]
+        due = retry if due is None or due < retry else due
+    touch = last_touch(c)
+    recent = touch is not None and touch >= previous_working(as_of, cal)
+    waiting_retry = tried and not reached_by_attempt(c) and due is not None and due > as_of
+    promised = c.plan == as_of or any(r.code == "promise_today" for r in reasons)
+    weight = weight_of(c, reasons, as_of, s)
+    bonus = GRADE_BONUS.get(c.grade, 0)
+    if promised:
+        tier, part = PLANNED, 70 + min(29, (weight + bonus) // 4)
+    elif c.undone and not waiting_retry and (due is None or due <= as_of or weight):
+        tier, part = PLANNED, 40 + min(29, (weight + bonus) // 4)
+        reasons.insert(0, _r("undone"))
     bday = days_to_birthday(c.birthday, as_of)
-    if bday is not None and bday <= s.birthday_days and c.birthday is not None:
-        reasons.append(_r("birthday_today") if bday == 0 else
-                       _r("birthday", month=c.birthday.month, day=c.birthday.day, days=bday))
-    weight = sum(WEIGHT.get(r.code, 0) for r in reasons) + (col.weight if col else 0)
-    if weight and tier is None and not recent and (due is None or due <= as_of or bday is not None
-                                                  and bday <= s.birthday_days):
-        tier, part = PRIORITY, min(99, weight + GRADE_BONUS.get(c.grade, 0))
+    if (tier is None and weight and not recent and not waiting_retry
+            and (due is None or due <= as_of or bday is not None and bday <= s.birthday_days)):
+        tier, part = PRIORITY, min(99, weight + bonus)
     if last is None:
         reasons.append(_r("never", grade=c.grade))
     elif c.plan is None and usual is not None and usual <= as_of:
         reasons.append(_r("waiting", grade=c.grade, days=waiting))
-    if tier is None and not recent:
+    if tried and not reached_by_attempt(c):
+        reasons.append(_r("tried", tries=c.tries, date=c.last_try))
+    if tier is None and not recent and not waiting_retry:
         if due is None or due <= as_of:
             late = NEVER if due is None else (as_of - due).days
             interval = max(1, (due - last).days) if due is not None and last is not None else 1
@@ -220,34 +333,67 @@ def _order(p: Priority) -> tuple:
 
 
 def days_left(as_of: dt.date, s: Settings) -> int:
-    """Working days left in the month, today included: the calendar's (Monday to Friday), but no
-    more than 每月工作日 minus the working days gone (a month with more weekdays than the reps
-    work — a holiday — is finished on time)."""
-    gone = len(working_days(month_start(as_of), as_of - dt.timedelta(days=1)))
-    return max(1, min(left_in_month(as_of), s.working_days - gone))
+    """Working days left in the month, today included: the calendar's (public holidays off, 调休
+    make-up days on, the 节假日 table's overrides), but no more than 每月工作日 minus the working
+    days gone (a month with more working days than the reps work is finished on time)."""
+    cal = s.calendar
+    gone = len(working_days(month_start(as_of), as_of - dt.timedelta(days=1), cal))
+    return max(1, min(left_in_month(as_of, cal), s.working_days - gone))
 
 
-def coverage(customers: Iterable[Customer], as_of: dt.date, s: Settings) -> MonthCoverage:
-    """One rep's month so far (customers dropped — Denial — are not part of the book)."""
-    book = [c for c in customers if c.heat != "denial"]
+def reached_this_month(c: Customer, as_of: dt.date) -> bool:
     start = month_start(as_of)
-    contacted = sum(1 for c in book if c.last_contact is not None and start <= c.last_contact <= as_of)
+    if c.last_contact is not None and start <= c.last_contact <= as_of:
+        return True
+    return reached_by_attempt(c) and start <= c.last_try <= as_of  # type: ignore[operator]
+
+
+def coverage(customers: Iterable[Customer], as_of: dt.date, s: Settings, planned: int = 0,
+             undone: int = 0) -> MonthCoverage:
+    """One rep's month so far (customers dropped — Denial — are not part of the book), and what
+    the month can still reach: the calls left (working days left × quota, less ``planned`` calls
+    the rep's plans already take) against the customers not reached yet; the shortfall falls on C,
+    then B, then A."""
+    book = [c for c in customers if c.heat != "denial"]
+    uncovered = dict.fromkeys(GRADES, 0)
+    contacted = 0
+    for c in book:
+        if reached_this_month(c, as_of):
+            contacted += 1
+        else:
+            g = c.grade if c.grade in uncovered else "C"
+            uncovered[g] += 1
     owner = book[0].owner if book else ""
-    return MonthCoverage(owner, contacted, len(book), days_left(as_of, s))
+    left = days_left(as_of, s)
+    room = max(0, left * s.daily_quota - planned)
+    short = max(0, sum(uncovered.values()) - room)
+    missed = dict.fromkeys(GRADES, 0)
+    for g in reversed(GRADES):
+        missed[g] = min(short, uncovered[g])
+        short -= missed[g]
+    return MonthCoverage(owner, contacted, len(book), left, uncovered, missed, undone)
 
 
 def coverage_reserve(month: MonthCoverage, as_of: dt.date, s: Settings) -> int:
-    """How many of today's calls go to customers not yet contacted this month: enough to finish
+    """How many of today's calls go to customers not yet reached this month: enough to finish
     the month on its last working day, and at least the coverage share of the day when the book
     is behind the month (contacted share below the share of working days gone)."""
     left = max(1, month.days_left)
     uncovered = month.book - month.contacted
     need = math.ceil(uncovered / left)
-    days = working_days(month_start(as_of), month_end(as_of))
+    days = working_days(month_start(as_of), month_end(as_of), s.calendar)
     gone = sum(1 for d in days if d < as_of) / len(days) if days else 0.0
     if month.share < gone:
         need = max(need, math.ceil(s.coverage_share * s.daily_quota))
     return min(need, uncovered)
+
+
+def planned_load(customers: Iterable[Customer], as_of: dt.date) -> int:
+    """Calls the rest of the month owes to plans of customers already reached this month (a plan
+    of a customer not yet reached also reaches them: it is coverage)."""
+    end = month_end(as_of)
+    return sum(1 for c in customers if c.heat != "denial" and c.plan is not None and c.plan <= end
+               and reached_this_month(c, as_of))
 
 
 def day_list(customers: list[Customer], as_of: dt.date, s: Settings) -> tuple[list[Priority], MonthCoverage,
@@ -255,8 +401,9 @@ def day_list(customers: list[Customer], as_of: dt.date, s: Settings) -> tuple[li
     """One rep's list for ``as_of``: (entries in order, the month so far, every customer's priority)."""
     quota = s.daily_quota
     prio = {c.customer_id: assess(c, as_of, s) for c in customers}
-    month = coverage(customers, as_of, s)
-    start = month_start(as_of)
+    undone = sum(1 for c in customers if c.undone)
+    month = coverage(customers, as_of, s, planned_load(customers, as_of), undone)
+    by_id = {c.customer_id: c for c in customers}
     chosen: list[Priority] = []
     taken: set[str] = set()
 
@@ -271,9 +418,14 @@ def day_list(customers: list[Customer], as_of: dt.date, s: Settings) -> tuple[li
 
     listable = [p for p in prio.values() if p.tier is not None]
     take(sorted((p for p in listable if p.tier == PLANNED), key=_order), quota)
-    uncovered = [p for p in listable if p.tier != PLANNED and (p.last_contact is None or p.last_contact < start)]
+    uncovered = [p for p in listable if p.tier != PLANNED and not reached_this_month(by_id[p.customer_id], as_of)]
     reserve = coverage_reserve(month, as_of, s)
-    longest = sorted(uncovered, key=lambda p: (-p.waiting, -p.score, GRADE_RANK.get(p.grade, 3), p.customer_id))
+    # value first, as far as the day holds beside the coverage reserve
+    take(sorted((p for p in listable if p.tier == PRIORITY), key=_order), quota - len(chosen) - reserve)
+    # the longest-waiting first; when the month cannot reach everyone, A first, then B, then C
+    first = (lambda p: GRADE_RANK.get(p.grade, 3)) if month.short else (lambda p: 0)
+    longest = sorted(uncovered, key=lambda p: (first(p), -p.waiting, -p.score, GRADE_RANK.get(p.grade, 3),
+                                               p.customer_id))
     picked = len(chosen)
     take(longest, reserve)
     for k in range(picked, len(chosen)):  # their score says why they came before the priorities
@@ -281,15 +433,21 @@ def day_list(customers: list[Customer], as_of: dt.date, s: Settings) -> tuple[li
         n = len(p.reasons) - (1 if p.reasons and p.reasons[-1].code == "problems" else 0)
         extra = () if any(r.code == "never" for r in p.reasons) else (_r("month_uncovered"),)
         chosen[k] = p._replace(score=COVERAGE * 100 + min(99, p.waiting),
-                            reasons=(*p.reasons[:n], *extra, *p.reasons[n:]))
+                               reasons=(*p.reasons[:n], *extra, *p.reasons[n:]))
     rest = sorted((p for p in listable if p.customer_id not in taken and p.tier != AHEAD), key=_order)
     take(rest, quota)
+    chosen.sort(key=lambda p: -p.score)  # in 优先分 order (stable: ties keep the order they were chosen in)
     # levelling: the calls due later this month, spread over its working days left
     end = month_end(as_of)
     ahead = sorted((p for p in listable if p.customer_id not in taken and p.tier == AHEAD), key=_order)
     later = sum(1 for p in ahead if p.due is not None and p.due <= end)
     level = math.ceil((len(chosen) + later) / max(1, month.days_left))
     take(ahead, level - len(chosen))
+    # nobody off the list scores above the list's last call, and says so (the funnel shows these)
+    floor = min((p.score for p in chosen), default=0)
+    for cid, p in prio.items():
+        if cid not in taken and p.tier is not None and p.tier >= DUE and p.score >= floor:
+            prio[cid] = p._replace(score=max(0, floor - 1), reasons=(_r("not_listed"), *p.reasons))
     return chosen, month, prio
 
 
@@ -318,22 +476,82 @@ class ProjectedDay:
     coverage: dict[str, float]  # rep → share of the book contacted this month by the end of the day
 
 
-def project(customers: list[Customer], start: dt.date, s: Settings, owner: str | None = None
-            ) -> list[ProjectedDay]:
-    """The rest of ``start``'s month, day by day, assuming every listed call happens that day
-    (a call fulfils the customer's plan; no new plans are assumed)."""
-    state = {c.customer_id: c for c in customers}
+@dataclass(frozen=True)
+class Projection:
+    days: list[ProjectedDay]
+    missed: dict[str, list[Customer]]  # rep → customers the month does not reach, A first
+
+
+def replan_after(k: int, rate: float) -> bool:
+    """Whether the ``k``-th call of a day (0-based) gets a new plan at ``rate`` plans per call:
+    spread evenly (deterministic), ⌊(k+1)·rate⌋ > ⌊k·rate⌋."""
+    return math.floor((k + 1) * rate) > math.floor(k * rate)
+
+
+def project(customers: list[Customer], start: dt.date, s: Settings, owner: str | None = None,
+            replan: dict[str, Habit] | None = None) -> Projection:
+    """The rest of ``start``'s month, day by day, assuming every listed call happens that day (a
+    call fulfils the customer's plan) and each rep keeps planning as they did (``replan``: rep →
+    their Habit over the last 4 weeks)."""
+    turns: dict[str, int] = {}
+    cal = s.calendar
+    state = {c.customer_id: c._replace(undone=False) for c in customers}
     out = []
-    for d in working_days(start, month_end(start)):
+    days = working_days(start, month_end(start), cal)[:days_left(start, s)]
+    for d in days:
         lists, _, _ = schedule(state.values(), d, s, owner)
-        for entries in lists.values():
-            for p in entries:
+        for rep, entries in lists.items():
+            habit = (replan or {}).get(rep)
+            for k, p in enumerate(entries):
                 c = state[p.customer_id]
-                state[p.customer_id] = c._replace(last_contact=d, plan=None if c.plan and c.plan <= d else c.plan)
+                plan = None if c.plan and c.plan <= d else c.plan
+                if habit and habit.lags and replan_after(k, habit.rate):
+                    # spread as the rep spread them: the lags of the last 4 weeks in turn
+                    plan = add_working(d, habit.lags[turns.get(rep, 0) % len(habit.lags)], cal)
+                    turns[rep] = turns.get(rep, 0) + 1
+                state[p.customer_id] = c._replace(last_contact=d, plan=plan, last_try=None, tries=0, promise=None)
         books: dict[str, list[Customer]] = {}  # grouped once a day, not filtered once per rep
         for c in state.values():
             books.setdefault(c.owner, []).append(c)
         months = {rep: coverage(books[rep], d, s) for rep in lists}
         out.append(ProjectedDay(d, {rep: len(v) for rep, v in lists.items()},
                                 {rep: m.share for rep, m in months.items()}))
-    return out
+    last = days[-1] if days else start
+    missed: dict[str, list[Customer]] = {}
+    for c in sorted(state.values(), key=lambda c: (GRADE_RANK.get(c.grade, 3), c.customer_id)):
+        if (owner is None or c.owner == owner) and c.heat != "denial" and not reached_this_month(c, last):
+            missed.setdefault(c.owner, []).append(c)
+    return Projection(out, missed)
+
+
+REPLAN_WEEKS = 4
+
+
+class Habit(NamedTuple):
+    """A rep's planning habit: 下次拨打 typed per contact, and how far ahead each was (working days)."""
+
+    rate: float
+    lags: tuple[int, ...]
+
+    @property
+    def lag(self) -> int:
+        """The median working days ahead (0: no plans)."""
+        ahead = sorted(self.lags)
+        return ahead[len(ahead) // 2] if ahead else 0
+
+
+def replanning(contacts: Iterable[tuple], owner_of: dict[str, str], as_of: dt.date, s: Settings
+               ) -> dict[str, Habit]:
+    """Each rep's planning habit over the last REPLAN_WEEKS weeks of 联系记录 before ``as_of``.
+    ``contacts`` are (customer_id, date, next_call, …) rows."""
+    since = as_of - dt.timedelta(weeks=REPLAN_WEEKS)
+    calls: dict[str, int] = {}
+    lags: dict[str, list[int]] = {}
+    for cid, date, nxt, *_ in contacts:
+        rep = owner_of.get(cid)
+        if rep is None or date is None or not since <= date < as_of:
+            continue
+        calls[rep] = calls.get(rep, 0) + 1
+        if isinstance(nxt, dt.date) and nxt > date:
+            lags.setdefault(rep, []).append(max(1, working_between(date, nxt, s.calendar)))
+    return {rep: Habit(len(lags.get(rep, [])) / n, tuple(lags.get(rep, []))) for rep, n in calls.items()}

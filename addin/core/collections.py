@@ -9,7 +9,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from . import ledger
+from . import dunning, ledger
 
 
 @dataclass(frozen=True)
@@ -19,15 +19,23 @@ class Collection:
     upcoming_days: int | None  # days until the next open invoice falls due, within the reminder window
     upcoming_amount: float  # open amount falling due within the window
 
-    @property
-    def weight(self) -> int:
-        """How strongly this pulls a call forward: grows with the days late and the amount
-        (0–60): 10 + days / 3 up to 30, plus 6 per power of ten of the overdue amount above ¥100
-        up to 20; 10 for a reminder before the due date."""
-        if not self.overdue_days:
-            return 10 if self.upcoming_days is not None else 0
-        amount = max(0.0, math.log10(max(self.overdue_amount, 1.0)) - 2) * 6
-        return min(60, 10 + min(30, self.overdue_days // 3) + round(min(amount, 20)))
+
+
+#: what a broken promise to pay adds to the weight of the call
+BROKEN_PROMISE = 20
+
+
+def collection_weight(c: Collection, dunning_levels: tuple[int, ...], broken: bool = False) -> int:
+    """How strongly money owed pulls a call forward (0–100): 10, + days overdue ÷ 3 (up to 30),
+    + 6 per power of ten of the overdue amount above ¥100 (up to 20), + 10 per dunning level above
+    the first (2 催告 +10, 3 最后通知 +20), + 20 when a promise to pay was broken; 10 for a reminder
+    before the due date."""
+    if not c.overdue_days:
+        return 10 if c.upcoming_days is not None else 0
+    amount = max(0.0, math.log10(max(c.overdue_amount, 1.0)) - 2) * 6
+    level = dunning.level(c.overdue_days, dunning_levels)
+    return (10 + min(30, c.overdue_days // 3) + round(min(amount, 20)) + 10 * max(0, level - 1)
+            + (BROKEN_PROMISE if broken else 0))
 
 
 def from_ledger(owed: dict[str, ledger.Collection], as_of: dt.date) -> dict[str, Collection]:

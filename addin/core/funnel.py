@@ -19,16 +19,19 @@ class ContactStats:
 def contact_stats(contacts: Iterable[tuple]) -> dict[str, ContactStats]:
     """Per customer: latest contact date, number of contacts, the latest plan and when it was made.
 
-    ``contacts`` are valid 联系记录 rows as (customer_id, date, next_call), in log order. The
+    ``contacts`` are valid 联系记录 rows as (customer_id, date, next_call[, attempt]), in log order;
+    an attempt (未接通 / 拒接) counts as a follow-up but is not the last contact. The
     latest plan is the one entered last — the most recent contact date, then the lower log row —
     whether its day is earlier or later than the plans before it."""
     out: dict[str, ContactStats] = {}
     last: dict[str, dt.date] = {}
     count: dict[str, int] = {}
     plan: dict[str, tuple[dt.date, dt.date]] = {}  # customer → (contact date, next call)
-    for cid, date, nxt in contacts:
+    for row in contacts:
+        cid, date, nxt = row[0], row[1], row[2]
         count[cid] = count.get(cid, 0) + 1
-        if date is not None and (cid not in last or date > last[cid]):
+        attempt = len(row) > 3 and row[3]  # an unanswered call: a follow-up, not a contact
+        if not attempt and date is not None and (cid not in last or date > last[cid]):
             last[cid] = date
         if nxt is not None:
             made = date or dt.date.min

@@ -42,18 +42,34 @@ def harvest(grid: list[list[Any]], r: int, cols: dict[str, int], fallback_date: 
     out = []
     for row in grid[r + 1:]:
         outcome, nxt, cid = get(row, "outcome"), get(row, "next_call"), p.as_text(get(row, "customer_id"))
-        if cid is None or (p.is_blank(outcome) and p.is_blank(nxt)):
+        amount, promised = get(row, "promise_amount"), get(row, "promise_date")
+        if cid is None or all(p.is_blank(v) for v in (outcome, nxt, amount, promised)):
             continue
-        try:
-            next_call: Any = p.parse_date(nxt)
-        except p.ParseError:
-            next_call = p.as_text(nxt)
         out.append({"date": day, "customer_id": cid, "channel": "phone",
                     "contact": p.as_text(get(row, "key_person")),
                     "outcome": None if p.is_blank(outcome) else (outcome if isinstance(outcome, str)
                                                                   else p.as_text(outcome)),
-                    "next_call": next_call, "owner": p.as_text(get(row, "owner"))})
+                    "promise_amount": _or_text(p.parse_number, amount),
+                    "promise_date": _or_text(p.parse_date, promised),
+                    "next_call": _or_text(p.parse_date, nxt), "owner": p.as_text(get(row, "owner"))})
     return out
+
+
+def _or_text(parse: Any, v: Any) -> Any:
+    """The value parsed, else as typed (the validator points at it in 联系记录)."""
+    try:
+        return parse(v)
+    except p.ParseError:
+        return p.as_text(v)
+
+
+def listed(grid: list[list[Any]], r: int, cols: dict[str, int]) -> tuple[dt.date | None, tuple[str, ...]]:
+    """The day a call list was made for and every customer on it (what was asked of the reps)."""
+    c = cols.get("customer_id")
+    if r < 0 or c is None:
+        return None, ()
+    ids = (p.as_text(row[c - 1]) if c - 1 < len(row) else None for row in grid[r + 1:])
+    return list_date(grid, r), tuple(x for x in ids if x)
 
 
 def contact_key(rec: dict[str, Any]) -> tuple:

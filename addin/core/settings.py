@@ -12,6 +12,7 @@ from sheets_schema import Kind, Lang, fold
 from sheets_schema.settings import ASCENDING, PARAMS, PARAMS_BY_KEY, Param, Params, Parser
 
 from . import parse as p
+from .workdays import Calendar, calendar_for
 
 
 def parse_buckets(v: Any) -> tuple[int, ...]:
@@ -107,6 +108,13 @@ class _SettingsBase(BaseModel):
     """What every generated ``Settings`` has besides its fields: frozen, unknown keys refused."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: the 节假日 table: (date, working day?) — overrides the official Chinese calendar (core.workdays)
+    holidays: tuple[tuple[dt.date, bool], ...] = ()
+
+    @property
+    def calendar(self) -> Calendar:
+        return calendar_for(self.holidays)
 
     def interval(self, grade: str | None) -> int:
         days: int = getattr(self, {"A": "interval_a", "B": "interval_b"}.get(grade or "C", "interval_c"))

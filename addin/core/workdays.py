@@ -1,27 +1,91 @@
-"""Working days: Monday to Friday (public holidays are not modelled; see docs/rules.md)."""
+"""Working days: the official Chinese calendar (public holidays and their 调休 make-up working
+days, from the ``chinesecalendar`` package), overridden and extended by the 节假日 table in 设置.
+
+A date the table names is what the table says (放假: a day off, 上班: a working day). Otherwise a
+date in a year the package knows follows the official schedule; in a year it does not know,
+Monday to Friday — and the calls step warns that the year's holidays are missing (never a guess).
+"""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from functools import lru_cache
+
+import chinese_calendar
 
 DAY = dt.timedelta(days=1)
+#: official holidays (dates off that would be weekdays) and make-up working days (weekend dates worked)
+_OFF: frozenset[dt.date] = frozenset(chinese_calendar.holidays)
+_ON: frozenset[dt.date] = frozenset(chinese_calendar.workdays)
+KNOWN_YEARS: frozenset[int] = frozenset(d.year for d in _OFF | _ON)
 
 
-def is_working(d: dt.date) -> bool:
-    return d.weekday() < 5
+class Calendar:
+    """Which days are working days: the official schedule with the workbook's overrides."""
+
+    __slots__ = ("overrides", "_memo")
+
+    def __init__(self, overrides: Iterable[tuple[dt.date, bool]] = ()) -> None:
+        self.overrides: dict[dt.date, bool] = dict(overrides)  # date → working (True) / off (False)
+        self._memo: dict[dt.date, bool] = {}
+
+    def is_working(self, d: dt.date) -> bool:
+        w = self._memo.get(d)
+        if w is None:
+            w = self.overrides.get(d)
+            if w is None:
+                w = d in _ON or (d.weekday() < 5 and d not in _OFF)
+            self._memo[d] = w
+        return w
+
+    def unknown_years(self, years: Iterable[int]) -> list[int]:
+        """The years the official schedule does not cover and the 节假日 table says nothing of."""
+        typed = {d.year for d in self.overrides}
+        return sorted(y for y in set(years) if y not in KNOWN_YEARS and y not in typed)
 
 
-def next_working(d: dt.date) -> dt.date:
+@lru_cache(maxsize=32)
+def calendar_for(overrides: tuple[tuple[dt.date, bool], ...] = ()) -> Calendar:
+    """One calendar per 节假日 table (its day memo is shared by every run with that table)."""
+    return Calendar(overrides)
+
+
+OFFICIAL = calendar_for()
+
+
+def is_working(d: dt.date, cal: Calendar = OFFICIAL) -> bool:
+    return cal.is_working(d)
+
+
+def next_working(d: dt.date, cal: Calendar = OFFICIAL) -> dt.date:
     """``d`` itself when it is a working day, else the next one."""
-    while not is_working(d):
+    while not cal.is_working(d):
         d += DAY
     return d
 
 
-def add_working(d: dt.date, n: int) -> dt.date:
+def add_working(d: dt.date, n: int, cal: Calendar = OFFICIAL) -> dt.date:
     """The working day ``n`` working days after ``d`` (``d`` itself need not be one)."""
     for _ in range(n):
-        d = next_working(d + DAY)
+        d = next_working(d + DAY, cal)
     return d
+
+
+def previous_working(d: dt.date, cal: Calendar = OFFICIAL) -> dt.date:
+    """The last working day before ``d``."""
+    d -= DAY
+    while not cal.is_working(d):
+        d -= DAY
+    return d
+
+
+def working_between(first: dt.date, last: dt.date, cal: Calendar = OFFICIAL) -> int:
+    """How many working days after ``first`` up to ``last`` included (0 when ``last`` <= ``first``)."""
+    n, d = 0, first + DAY
+    while d <= last:
+        n += cal.is_working(d)
+        d += DAY
+    return n
 
 
 def month_start(d: dt.date) -> dt.date:
@@ -33,16 +97,16 @@ def month_end(d: dt.date) -> dt.date:
     return nxt - DAY
 
 
-def working_days(first: dt.date, last: dt.date) -> list[dt.date]:
+def working_days(first: dt.date, last: dt.date, cal: Calendar = OFFICIAL) -> list[dt.date]:
     """Every working day from ``first`` to ``last``, both included."""
     out, d = [], first
     while d <= last:
-        if is_working(d):
+        if cal.is_working(d):
             out.append(d)
         d += DAY
     return out
 
 
-def left_in_month(d: dt.date) -> int:
+def left_in_month(d: dt.date, cal: Calendar = OFFICIAL) -> int:
     """Working days from ``d`` (included when it is one) to the end of its month."""
-    return len(working_days(d, month_end(d)))
+    return len(working_days(d, month_end(d), cal))

@@ -2,12 +2,15 @@
 program has it open, and no other crm run is working on it."""
 from __future__ import annotations
 
+import datetime as dt
 import os
+import socket
 import stat
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from .package import TEMP_PREFIX, TEMP_SUFFIX, PackageError
@@ -52,11 +55,20 @@ def remove_stale_temps(path: Path) -> None:
             pass
 
 
+#: Windows locks a byte range (msvcrt.locking): one byte far past the lock file's few lines, so
+#: another process can still read who holds it (a locked range cannot be read there)
+LOCK_OFFSET = 1 << 20
+#: Windows cannot delete a file any process has open (no FILE_SHARE_DELETE in Python's open):
+#: the lock is closed first, then deleted. POSIX deletes it while still held (see exclusive)
+_WINDOWS = os.name == "nt"
+
+
 def _try_lock(fh) -> bool:
     try:
         if os.name == "nt":  # pragma: no cover - Windows
             import msvcrt
 
+            fh.seek(LOCK_OFFSET)
             msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
         else:
             import fcntl
@@ -75,18 +87,125 @@ def _same_file(fh, lock: Path) -> bool:
     return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
 
+def _process_started(pid: int) -> float | None:
+    """When process ``pid`` started (seconds since the epoch), None when there is no such process."""
+    import psutil
+
+    try:
+        return psutil.Process(pid).create_time()
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess, ValueError):
+        return None
+
+
+def _record(fh) -> None:
+    """Write who holds the lock: pid, the process's start time, the host, when it was taken."""
+    started = _process_started(os.getpid())
+    text = (f"pid={os.getpid()}\nprocess_started={started if started is not None else ''}\n"
+            f"host={socket.gethostname()}\nlocked={dt.datetime.now().isoformat(timespec='seconds')}\n")
+    try:
+        fh.seek(0)
+        fh.truncate()
+        fh.write(text.encode("utf-8"))
+        fh.flush()
+    except OSError:  # the lock holds without the note; only the doctor's message is poorer
+        pass
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    """What a lock file beside a workbook says, and whether its holder is still there."""
+
+    path: Path
+    pid: int | None
+    host: str | None
+    locked: str | None
+    held: bool  # another process holds the OS lock on it right now
+    alive: bool | None  # the recorded process still runs (None: another host, or nothing recorded)
+
+    @property
+    def stale(self) -> bool:
+        """Left behind: nobody holds it, or the process that wrote it is gone (or its pid was
+        reused by a process started after the lock was taken)."""
+        return not self.held or self.alive is False
+
+    def holder(self) -> str:
+        who = f"pid {self.pid}" if self.pid is not None else "an unknown process"
+        if self.host and self.host != socket.gethostname():
+            who += f" on {self.host}"
+        return who + (f", since {self.locked}" if self.locked else "")
+
+
+def inspect_lock(path: Path) -> LockInfo | None:
+    """The lock file beside ``path`` (None when there is none), read and probed without
+    taking it over: its recorded pid and process start time against the running processes, and
+    whether its OS lock is held."""
+    lock = lock_name(path)
+    try:
+        text = lock.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return None
+    except OSError:
+        text = ""
+    fields = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+    try:
+        pid = int(fields.get("pid", ""))
+    except ValueError:
+        pid = None
+    host = fields.get("host") or None
+    alive: bool | None = None
+    if pid is not None and (host is None or host == socket.gethostname()):
+        started = _process_started(pid)
+        try:
+            recorded = float(fields.get("process_started", ""))
+        except ValueError:
+            recorded = None
+        alive = started is not None and (recorded is None or abs(started - recorded) < 1.0)
+    held = False
+    try:
+        with open(lock, "rb+") as fh:
+            held = not _try_lock(fh)  # closing releases a lock taken here
+    except OSError:
+        held = True  # cannot even open it: someone holds it (Windows sharing)
+    return LockInfo(lock, pid, host, fields.get("locked"), held, alive)
+
+
+def _release(fh, lock: Path) -> None:
+    """Give the lock up and remove its file.
+
+    POSIX: delete while still held, then close — a run that was waiting locks the deleted file,
+    sees the path no longer names it (_same_file) and takes a new one. Windows cannot delete an
+    open file: close (which releases the lock), then delete; if another run opened it meanwhile the
+    delete fails and the file stays, now that run's lock. A lock file left behind is harmless: the
+    next run takes it over, and `crm doctor` tells it from a live one by pid and start time."""
+    if _WINDOWS:
+        fh.close()
+        try:
+            os.remove(lock)
+        except OSError:
+            pass
+    else:
+        try:
+            os.remove(lock)
+        except OSError:
+            pass
+        fh.close()
+
+
 @contextmanager
 def exclusive(path: Path, wait: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock beside the workbook for a whole read-modify-write.
 
-    The lock file is removed while still held; a run that was waiting on the removed file
-    notices (the path no longer names the file it locked) and locks the new one."""
+    The lock file records the holder (pid, process start time, host, time); it is removed on
+    release in the order each OS allows (:func:`_release`)."""
     lock = lock_name(path)
     deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
     while True:
         try:
             fh = open(lock, "a+b")
         except OSError as exc:
+            if _WINDOWS and time.monotonic() < deadline:  # being deleted by the run that just finished
+                time.sleep(0.1)
+                continue
             raise PackageError(f"cannot create the lock file {lock.name} ({exc.strerror})") from None
         if _try_lock(fh) and _same_file(fh, lock):
             break
@@ -95,12 +214,9 @@ def exclusive(path: Path, wait: float | None = None) -> Iterator[None]:
             raise PackageError("正在被另一个 crm 进程处理 (another crm run is working on this workbook); "
                                "try again when it has finished")
         time.sleep(0.1)
+    _record(fh)
     try:
         remove_stale_temps(path)
         yield
     finally:
-        try:
-            lock.unlink()
-        except OSError:
-            pass
-        fh.close()  # releases the lock
+        _release(fh, lock)

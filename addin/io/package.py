@@ -6,8 +6,10 @@ pivots, VBA project and ribbon survive untouched.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -216,11 +218,13 @@ class Package:
             self.remove_rel_type(self.workbook_part, CALC_CHAIN_REL)
 
     # ------------------------------------------------------------------- save
-    def save(self, backup: bool = True) -> None:
+    def save(self, backup: bool | str = True) -> None:
         """Write to a temporary file beside the original, keep one backup, then replace.
 
         The backup is written under a temporary name too and renamed, so a kill at any
-        moment leaves both the workbook and the previous backup whole."""
+        moment leaves both the workbook and the previous backup whole. ``backup="stamped"``
+        (crm update-vba, crm setup: they replace macros) keeps ``NAME.YYYYMMDD-HHMMSS.bak``
+        instead, the newest :data:`BACKUPS_KEPT` of them."""
         if not self.dirty:
             return
         target = self.path
@@ -234,8 +238,11 @@ class Package:
                 shutil.copyfile(target, btmp)
                 shutil.copystat(target, btmp)
                 os.chmod(btmp, stat.S_IMODE(os.stat(target).st_mode) | stat.S_IWUSR)
-                os.replace(btmp, target.with_name(target.name + ".bak"))
+                os.replace(btmp, stamped_backup(target) if backup == "stamped" else
+                           target.with_name(target.name + ".bak"))
             os.replace(tmp, target)
+            if backup == "stamped":
+                prune_backups(target)
         except OSError as exc:
             raise PackageError(f"could not save the workbook ({exc.strerror or exc}); "
                                "the file on disk is unchanged") from None
@@ -270,6 +277,38 @@ class Package:
 #: the add-in's own temporary files beside a workbook (removed by the next run after a kill)
 TEMP_PREFIX = ".crm-tmp."
 TEMP_SUFFIX = ".tmp"
+
+
+BACKUPS_KEPT = 5
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now()
+
+
+def stamped_backup(target: Path) -> Path:
+    """``NAME.YYYYMMDD-HHMMSS.bak`` beside ``target``, a second later if that one exists."""
+    when = _now().replace(microsecond=0)
+    while True:
+        name = target.with_name(f"{target.name}.{when:%Y%m%d-%H%M%S}.bak")
+        if not name.exists():
+            return name
+        when += dt.timedelta(seconds=1)
+
+
+def stamped_backups(target: Path) -> list[Path]:
+    """The timestamped backups of ``target``, oldest first."""
+    pattern = re.compile(re.escape(target.name) + r"\.\d{8}-\d{6}\.bak")
+    return sorted(p for p in target.parent.iterdir() if pattern.fullmatch(p.name))
+
+
+def prune_backups(target: Path, keep: int = BACKUPS_KEPT) -> None:
+    """Remove all but the newest ``keep`` timestamped backups (never a plain NAME.bak)."""
+    for old in stamped_backups(target)[:-keep]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
 
 
 def _temp_beside(target: Path, made: list[str]) -> str:

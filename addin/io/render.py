@@ -68,6 +68,14 @@ def render_sheet(sheet: OutputSheet, style_index: Callable[[str], int], code_nam
         for r1, c1, r2, c2 in sheet.merges:
             parts.append(f'<mergeCell ref="{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"/>'.encode())
         parts.append(b"</mergeCells>")
+    if sheet.lists:
+        parts.append(f'<dataValidations count="{len(sheet.lists)}">'.encode())
+        for (r1, c1, r2, c2), choices in sheet.lists:
+            formula = escape('"' + ",".join(choices) + '"')
+            parts.append(f'<dataValidation type="list" errorStyle="information" allowBlank="1" showInputMessage="1" '
+                         f'showErrorMessage="1" sqref="{col_letter(c1)}{r1}:{col_letter(c2)}{r2}">'
+                         f'<formula1>{formula}</formula1></dataValidation>'.encode())
+        parts.append(b"</dataValidations>")
     parts.append(b'<printOptions horizontalCentered="1"/>')
     parts.append(b'<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')
     orientation = "landscape" if sheet.landscape else "portrait"

@@ -16,9 +16,20 @@ from ..writeback import label
 
 TITLE = {"zh": "今日拨打清单 · {date}", "en": "Call list · {date}"}
 MONTH = {"zh": "本月已联系 {reps} · 剩余 {days} 个工作日", "en": "Contacted this month: {reps} · {days} working days left"}
+#: a rep whose month cannot reach the book: who the shortfall falls on
+SHORT = {"zh": "{rep} 本月名额不足：先A后B，预计联系不到 {missed}",
+         "en": "{rep}: the month is short — A first, then B; expected not reached: {missed}"}
+UNDONE = {"zh": "昨日未完成 {n}", "en": "Not done on the last list: {n}"}
 REASONS = {
     "planned_today": ("计划今日回访", "Planned call today"),
     "planned_overdue": ("计划回访已逾期{days}天", "Planned call {days} days overdue"),
+    "planned_stale": ("计划回访已逾期{days}天（已过期）", "Planned call {days} days overdue (stale)"),
+    "undone": ("昨日未完成", "Not done on the last list"),
+    "not_listed": ("今日未列入：名额已满", "Not on today's list: the day is full"),
+    "tried": ("已拨{tries}次未接通（最近{date}）", "{tries} unanswered calls (last {date})"),
+    "promise_today": ("承诺今日付款 {amount}", "Promised to pay today {amount}"),
+    "promise_waiting": ("承诺{date}付款 {amount}，届时再催", "Promised to pay {amount} by {date}: collections wait"),
+    "promise_broken": ("承诺付款已逾期（{date} {amount}）", "Promise to pay broken ({date} {amount})"),
     "stage5": ("销售进程5：已传合同", "Stage 5: contract sent"),
     "stage4": ("销售进程4：有选择我方的意向", "Stage 4: intends to choose us"),
     "expired_on": ("合同已于{date}到期", "Contract expired on {date}"),
@@ -40,6 +51,9 @@ REASONS = {
     "letter_sent_today": ("今日已发{letter}", "{letter} sent today"),
 }
 SEP = {"zh": "；", "en": "; "}
+#: 热度 in one character, so that it never reads as the ABC grade (热A and A类 are different scales)
+HEAT = {"zh": {"hot": "热", "warm": "温", "cold": "冷", "denial": "拒"},
+        "en": {"hot": "Hot", "warm": "Warm", "cold": "Cold", "denial": "Denial"}}
 NO_CARD, NO_FUNNEL = S.blank(S.CUSTOMERS), S.blank(S.FUNNEL)
 
 
@@ -50,6 +64,8 @@ def reason_words(reason: Reason, lang: Lang) -> str:
         kw["date"] = kw["date"].isoformat()
     if code == "receivable_due" and kw.get("days") == 0:
         code = "receivable_due_today"
+    if "amount" in kw and code.startswith("promise"):
+        kw["amount"] = "" if kw["amount"] is None else f"¥{kw['amount']:,.2f}"
     if code == "resurvey":
         kw["why"] = resurvey_text(kw["why"], kw.get("months", 12), lang)
     if code == "letter_sent":
@@ -63,12 +79,21 @@ def reason_words(reason: Reason, lang: Lang) -> str:
 
 
 def month_text(months: dict[str, MonthCoverage], lang: Lang) -> str:
-    """`本月已联系 张伟 412/980、李娜 300/1000 · 剩余 9 个工作日`."""
+    """`本月已联系 张伟 412/980、李娜 300/1000 · 剩余 9 个工作日 · 昨日未完成 张伟 12 · 李娜 本月名额不足：…`."""
     if not months:
         return ""
     sep = "、" if lang == "zh" else ", "
     reps = sep.join(f"{rep} {m.contacted}/{m.book}" for rep, m in months.items())
-    return MONTH[lang].format(reps=reps, days=next(iter(months.values())).days_left)
+    parts = [MONTH[lang].format(reps=reps, days=next(iter(months.values())).days_left)]
+    undone = [(rep, m.undone) for rep, m in months.items() if m.undone]
+    if undone:
+        parts.append(UNDONE[lang].format(n=sep.join(f"{rep} {n}" for rep, n in undone) if len(months) > 1
+                                         else undone[0][1]))
+    for rep, m in months.items():
+        if m.short:
+            missed = sep.join(f"{g}{'类' if lang == 'zh' else ' '}{n}" for g, n in m.missed.items() if n)
+            parts.append(SHORT[lang].format(rep=rep, missed=missed))
+    return " · ".join(parts)
 
 
 def reason_text(p: Priority, lang: Lang) -> str:
@@ -91,14 +116,18 @@ def call_list_sheet(lists: dict[str, list[Priority]], customers: dict[str, S.Rec
             f = funnel.get(p.customer_id) or NO_FUNNEL
             rows.append([
                 rank, rep, p.customer_id, c.get("name"), c.get("key_person"), c.get("phone"), p.grade,
-                label(S.FUNNEL.col("heat"), p.heat, lang),
+                HEAT[lang].get(p.heat or "", ""),
                 label(S.FUNNEL.col("stage"), f.get("stage"), lang),
                 label(S.FUNNEL.col("intent"), f.get("intent"), lang),
                 p.score, reason_text(p, lang),
                 label(col["slot"], "morning" if p.grade == "A" else "afternoon", lang),
-                p.last_contact, None, None,
+                p.last_contact, None, None, None, None,
             ])
     styles = [kind_style(c.kind) if not c.choices else "text" for c in spec.columns]
-    styles[-2], styles[-1] = "input_text", "input_date"
+    styles[-4:] = ["input_text", kind_style(S.Kind.MONEY, "input_"), "input_date", "input_date"]
+    outcome = [c.key for c in spec.columns].index("outcome") + 1
+    choices = tuple(S.CONTACTS.col("outcome").choice_labels(lang))
+    lists = [((3, outcome, max(3, len(rows)), outcome), choices)]
     return OutputSheet(spec.key, tab, rows, widths=[c.width for c in spec.columns], column_styles=styles,
-                       freeze_rows=2, merges=[(1, 1, 1, ncol)], row_heights={1: 24}, landscape=True)
+                       freeze_rows=2, merges=[(1, 1, 1, ncol)], row_heights={1: 24}, landscape=True,
+                       lists=lists)

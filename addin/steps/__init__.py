@@ -39,6 +39,9 @@ class CallFacts:
     months: dict[str, Any] = field(default_factory=dict)  # rep → core.calls.MonthCoverage
     people: tuple[Any, ...] = ()  # every core.calls.Customer scheduled (for `crm plan`)
     heats: dict[str, str] = field(default_factory=dict)  # customer ID → heat key, every valid funnel row
+    #: rep → core.calls.Habit: plans typed per contact and how far ahead, over the last 4 weeks (`crm plan`)
+    replan: dict[str, Any] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # customer ID → 客户名称, every card (`crm plan --missed`)
 
     @property
     def sizes(self) -> dict[str, int]:

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from itertools import chain
 from typing import Any
 
 import sheets_schema as S
 
 from ..core import dunning
-from ..core.calls import Customer, Priority, Reason, schedule
+from ..core.calls import Customer, Priority, Promise, Reason, replanning, schedule
 from ..core.dunning_log import last_letters
+from ..core.outcomes import ATTEMPTS, call_history
 from ..core.collections import from_ledger
 from ..core.ledger import collections
 from ..core.funnel import contact_stats, funnel_plan_entered, heat, latest_plan
@@ -25,7 +25,9 @@ from ..validate.issues import Issue
 from ..validate.messages import message
 from . import CallFacts, Context, Output, step
 
-CONTACT_FIELDS = ("date", "customer_id", "channel", "contact", "outcome", "next_call", "owner")
+CONTACT_FIELDS = ("date", "customer_id", "channel", "contact", "outcome", "promise_amount", "promise_date",
+                  "next_call", "owner")
+PROMISE_FIELDS = ("promise_amount", "promise_date")
 KEY_FIELDS = ("date", "customer_id", "outcome", "next_call")
 
 
@@ -40,6 +42,11 @@ def harvest_results(r: Context, log: Table, out: Output) -> list[dict[str, Any]]
     if missing:
         names = "、".join(S.CONTACTS.col(k).header(r.lang) for k in missing)
         raise UnusableInput(f"sheet '{t.name}' lacks {names}: the results in '{tab}' cannot be saved")
+    lacking = [k for k in PROMISE_FIELDS if k not in t.columns]
+    if lacking and any(rec.get(k) is not None for rec in records for k in PROMISE_FIELDS):
+        names = "、".join(S.CONTACTS.col(k).header(r.lang) for k in lacking)
+        raise UnusableInput(f"sheet '{t.name}' lacks {names}: the promises to pay typed in '{tab}' cannot be "
+                            "saved (add the columns to the log)")
     # every logged result, rows with errors included, a 下次拨打 that is not a date as typed
     # (as the harvest keeps it): a result already logged is never appended again
     typed = log.raw.get("next_call", [])
@@ -64,14 +71,40 @@ def harvest_results(r: Context, log: Table, out: Output) -> list[dict[str, Any]]
         # a 下次拨打 that is not a date is kept as typed, and reported now, at the row it lands in
         # (the next run would report it there anyway)
         for n, rec in enumerate(fresh):
-            if isinstance(rec.get("next_call"), str):
-                out.issues.append(Issue("error", t.name, first + n, t.columns["next_call"],
-                                        t.headers.get("next_call", "下次拨打"), rec["next_call"], "date",
-                                        message("date", r.lang)))
+            for key, code in (("next_call", "date"), ("promise_date", "date"), ("promise_amount", "number")):
+                if isinstance(rec.get(key), str) and key in t.columns:
+                    out.issues.append(Issue("error", t.name, first + n, t.columns[key],
+                                            t.headers.get(key, S.CONTACTS.col(key).header(r.lang)), rec[key], code,
+                                            message(code, r.lang)))
     return fresh
 
 
 NO_FUNNEL = S.blank(S.FUNNEL)  # a customer without a funnel row
+
+
+def outcome_matcher():
+    """结果 as typed → its choice key (已沟通 → "talked", `未接通，关机` → "no_answer"); None for free
+    text, which counts as a contact."""
+    choices = S.CONTACTS.col("outcome").choices
+    exact = p.ChoiceMatcher(choices)
+    prefixes = sorted(((p.fold(sp), c.key) for c in choices for sp in c.spellings()), key=lambda x: -len(x[0]))
+    memo: dict[Any, str | None] = {}
+
+    def key_of(v: Any) -> str | None:
+        if v is None or not isinstance(v, str):
+            return None
+        k = memo.get(v, "")
+        if k != "":
+            return k
+        try:
+            k = exact(v)
+        except p.ParseError:
+            f = p.fold(v)
+            k = next((key for sp, key in prefixes if sp and f.startswith(sp)), None)
+        memo[v] = k
+        return k
+
+    return key_of
 
 
 def problem_columns(t: Table) -> dict[int, tuple[str, ...]]:
@@ -127,9 +160,22 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     log = r.table("contacts")
     out = Output()
     fresh = harvest_results(r, log, out)
-    stats = contact_stats(chain(log.tuples(["customer_id", "date", "next_call"]),
-                                ((x["customer_id"], x["date"], x["next_call"]) for x in fresh
-                                 if not isinstance(x["next_call"], str))))
+    key_of = outcome_matcher()
+    cols = ["customer_id", "date", "next_call", "outcome", "promise_amount", "promise_date"]
+    have = [k for k in cols if k in log.columns or k in ("customer_id", "date", "next_call")]
+    rows = [dict(zip(have, v)) for v in log.tuples(have)]
+    typed_only = ("next_call", "promise_amount", "promise_date")  # kept as typed in the log: no value here
+    rows += [{k: (None if k in typed_only and isinstance(x.get(k), str) else x.get(k)) for k in cols}
+             for x in fresh]
+    for x in rows:
+        x["key"] = key_of(x.get("outcome"))
+    logged = [(x["customer_id"], x["date"], x["next_call"], x["key"] in ATTEMPTS) for x in rows]
+    stats = contact_stats(logged)
+    history = call_history(((x["customer_id"], x["date"], x["key"], x.get("promise_amount"), x.get("promise_date"))
+                            for x in rows), as_of)
+    list_day, on_list = r.loaded.call_listed
+    typed = {x["customer_id"] for x in r.loaded.call_results}
+    undone = set(on_list) - typed if list_day is not None and list_day < as_of else set()
 
     ct = r.table("customers")
     ft = r.table("funnel")
@@ -171,9 +217,17 @@ def run(r: Context) -> tuple[Output, CallFacts]:
         end = f.contract_end
         expired = f.stage == "7" or f.contract_status == "expired" or (end is not None and end < as_of)
         found = problems.get(c.i, ()) + (funnel_problems.get(f.i, ()) if cid in funnel else ())
+        hist = history.get(cid)
+        promise = Promise(*hist.promise) if hist is not None and hist.promise is not None else None
         people.append(Customer(cid, c.owner, grades.get(cid) or c.abc or "C", h, f.stage, f.intent, expired, end,
-                               last, plan, owed.get(cid), c.birthday, found, resurvey.get(cid, ())))
+                               last, plan, owed.get(cid), c.birthday, found, resurvey.get(cid, ()),
+                               last_try=hist.last_try if hist else None, tries=hist.tries if hist else 0,
+                               undone=cid in undone, promise=promise))
 
+    unknown = s.calendar.unknown_years({as_of.year})
+    if unknown:  # Monday to Friday there: said, not guessed
+        out.issues.append(Issue("warning", r.loaded.tab(S.SETTINGS), None, None, "", "", "calendar_unknown_year",
+                                message("calendar_unknown_year", lang, years="、".join(map(str, unknown)))))
     lists, months, every = schedule(people, as_of, s, r.owner)
     lists, every = letters_sent(r, lists, every)
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
@@ -194,4 +248,6 @@ def run(r: Context) -> tuple[Output, CallFacts]:
 
     out.outputs.append(call_list_sheet(lists, cards, funnel, months, as_of, lang, r.loaded.tab(S.CALL_LIST)))
     listed = {q.customer_id for entries in lists.values() for q in entries}
-    return out, CallFacts(len(fresh), lists, {cid: cards[cid] for cid in listed}, months, tuple(people), heats)
+    replan = replanning(logged, {c.customer_id: c.owner for c in people}, as_of, s)
+    return out, CallFacts(len(fresh), lists, {cid: cards[cid] for cid in listed}, months, tuple(people), heats,
+                          replan, {cid: c.name or "" for cid, c in cards.items()})
