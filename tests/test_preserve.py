@@ -35,8 +35,10 @@ def test_vba_and_ribbon_survive_byte_identical(tmp_path):
         assert after[name] == before[name]
     assert (RIBBON_REL, "customUI/customUI14.xml") in root_rels(path)
     changed = {n for n in before if after.get(n) != before[n]}
-    # only the validation sheet, input sheets' highlight rules and styles may change
-    assert changed <= {"xl/worksheets/sheet13.xml", "xl/styles.xml", "xl/worksheets/sheet1.xml",
+    # only the validation sheet, input sheets' highlight rules (设置 too: the blank 账号 warning) and
+    # styles may change
+    assert changed <= {"xl/worksheets/sheet14.xml", "xl/worksheets/sheet15.xml", "xl/styles.xml",
+                       "xl/worksheets/sheet1.xml",
                        "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml", "xl/worksheets/sheet5.xml",
                        "xl/worksheets/sheet7.xml", "xl/worksheets/sheet8.xml"}
     assert (tmp_path / "CRM.xlsm.bak").read_bytes() != path.read_bytes()
