@@ -682,8 +682,8 @@ def plan(path: Path = typer.Argument(..., help="The workbook."), owner: Optional
 
 def plan_lines(days, reps, missed, months, replan, settings, day0, cal_days, left, grades) -> list[str]:
     """`crm plan`'s report, every line within 80 columns."""
-    lines = [f"plan from {day0} · quota {settings.daily_quota}/day · {left} working days left "
-             f"(calendar {cal_days}, 每月工作日 {settings.working_days})"]
+    lines = [f"plan from {day0} · quota {settings.daily_quota}/day",
+             f"working days left: {left} (calendar {cal_days}, 每月工作日 {settings.working_days})"]
     lines.append(f"{'rep':8} {'book':>5} {'now':>5} {'end':>5}  {'missed A/B/C':>14} {'replan':>12}  closes")
     for rep in reps:
         m = months.get(rep)

@@ -150,12 +150,18 @@ class OutputSheet:
     paper_a4: bool = True
     fit_page: bool = False  # one page tall as well as wide
     print_area: Area | None = None
+    #: rows printed again at the top of every page (first, last; 1-based): the title and header
+    repeat_rows: tuple[int, int] | None = None
     hidden: bool = False
     charts: list[Chart] = field(default_factory=list)
-    row_breaks: list[int] = field(default_factory=list)  # a new printed page starts after each (1-based) row
     #: drop-down lists on input cells: (area, choices); any other value is still accepted (a
     #: choice list, not a rule: Excel shows an information alert and keeps what was typed)
     lists: list[tuple[Area, tuple[str, ...]]] = field(default_factory=list)
+    #: manual page breaks: a new printed page starts after each of these rows (1-based)
+    row_breaks: list[int] = field(default_factory=list)
+    #: print at this percentage instead of fitting to the page width (Excel ignores manual page
+    #: breaks on a sheet printed "fit to"); None: fit_width decides
+    print_scale: int | None = None
 
     def cell(self, r: int, c: int) -> tuple[Any, str]:
         """(value, style name) of a 0-based cell."""

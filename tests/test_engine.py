@@ -118,13 +118,14 @@ def test_every_unowned_part_is_byte_identical_after_refresh(tmp_path):
     assert content_types(before) <= content_types(after)  # registrations only added
     assert {p for p, _ in content_types(after) - content_types(before)} == {
         "/" + n for n in dashboard if not n.endswith(".rels")}
-    # workbook.xml gains only the marks of the add-in's own output sheets (hidden defined names)
+    # workbook.xml gains only the marks and print setup of the add-in's own output sheets
     from lxml import etree
 
     def without_marks(xml):
         root = etree.fromstring(xml)
         for el in list(root.iter("{*}definedName")):
-            if el.get("name").startswith(("_crm_out.", "_xlnm.Print_Area")):  # marks, 看板's print area
+            if el.get("name").startswith(("_crm_out.", "_xlnm.Print_Area", "_xlnm.Print_Titles")):
+                # marks, 看板's print area, the print titles of the add-in's long sheets
                 el.getparent().remove(el)
         for el in list(root.iter("{*}definedNames")):
             if not len(el):

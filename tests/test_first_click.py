@@ -258,3 +258,20 @@ def test_doctor_live_runs_every_button_through_the_dispatch(tmp_path, monkeypatc
     assert any(c[0] == "write" for c in book.log)  # the buttons did write, into the copy
     failing = doctor.live_checks(path, open_book=lambda p: FakeBook(p, mac=True))
     assert any(c.ok is False for c in failing)  # the Windows path on a Mac-flavoured Excel is caught
+
+
+def test_setup_on_an_unreadable_conf_sheet_is_one_line_and_leaves_the_file(tmp_path):
+    from addin.io.package import Package
+
+    path = tmp_path / "CRM.xlsm"
+    shutil.copy(ROOT / "workbook" / "CRM.xlsm", path)
+    pkg = Package(path)
+    part = pkg.sheet_part(CONF_SHEET)
+    pkg.close()
+    items = parts(path)
+    items[part] = b"<worksheet><sheetData><row r='1'><c r='A1' t='s'><v>99</v></c></row>"  # cut short
+    write_parts(path, items)
+    before = path.read_bytes()
+    res = cli("setup", path)
+    assert res.exit_code == 2 and "Traceback" not in res.stderr and path.read_bytes() == before
+    assert CONF_SHEET in res.stderr and len(res.stderr.strip().splitlines()) == 1

@@ -322,3 +322,14 @@ def test_outcomes_promises_and_undone_calls_through_the_workbook(tmp_path):
     assert "本月已联系 张伟 2/4" in rows[0][0] and "昨日未完成 1" in rows[0][0]
     assert rows[2][2] == "C4" and rows[2][11].startswith("昨日未完成")
     assert "C2" not in {r[2] for r in rows[2:]}  # retried after 2 working days, not tomorrow
+
+
+def test_call_list_prints_one_rep_per_page_with_its_header_on_each(tmp_path):
+    path = small_book(tmp_path)
+    assert cli("refresh", path).exit_code == 0
+    ws = openpyxl.load_workbook(path)["今日拨打"]
+    # 张伟's two calls on rows 3–4, 李娜's from row 5: a page break after row 4; title and header repeat
+    assert [b.id for b in ws.row_breaks.brk] == [4] and ws.print_title_rows == "$1:$2"
+    # printed at a scale (Excel ignores manual breaks on a sheet printed "fit to"), every column on the page
+    assert ws.page_setup.scale == 38 and not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert [r[7] for r in read_sheet(path, "今日拨打")[2:]] == ["热", None, None]  # 热度 never reads as A/B/C

@@ -160,7 +160,8 @@ def test_missing_optional_sheet_is_a_warning(tmp_path):
 def test_cut_offs_and_approval_limits_must_rise(tmp_path):
     from helpers import SETTINGS, cli, read_sheet, sheets, write_book
 
-    settings = [list(r) for r in SETTINGS] + [  # below 基准日期 and 账号["A类累计销售占比", "96%"], ["B类累计销售占比", "90%"],
+    # the rows below 基准日期 and 账号
+    settings = [list(r) for r in SETTINGS] + [["A类累计销售占比", "96%"], ["B类累计销售占比", "90%"],
                                                ["直销部经理审批上限", 30000], ["账龄分段(天)", "60,30,90"]]
     path = write_book(tmp_path / "s.xlsx", sheets(settings=settings))
     res = cli("validate", path)

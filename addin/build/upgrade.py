@@ -182,8 +182,11 @@ def update_conf(path: Path, values: dict[str, str]) -> None:
     Every other cell, row and key of the sheet is kept."""
     pkg = Package(path)
     try:
-        grid = CalamineWorkbook.from_filelike(io.BytesIO(pkg.data)).get_sheet_by_name(CONF_SHEET).to_python(
-            skip_empty_area=False)
+        try:
+            grid = CalamineWorkbook.from_filelike(io.BytesIO(pkg.data)).get_sheet_by_name(CONF_SHEET).to_python(
+                skip_empty_area=False)
+        except Exception as exc:  # calamine's own errors (a chart sheet of that name, a damaged part)
+            raise PackageError(f"the '{CONF_SHEET}' sheet cannot be read ({exc})") from None
         _, repeated, n = read_block(grid)
         if repeated:
             raise PackageError(f"'{CONF_SHEET}' names {', '.join(repeated)} twice in column A (xlwings stops at "

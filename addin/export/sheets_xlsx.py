@@ -89,6 +89,10 @@ def _sheet(wb: xlsxwriter.Workbook, fmts: _Formats, sheet: OutputSheet) -> None:
         value, style = sheet.cell(r1 - 1, c1 - 1)
         ws.merge_range(r1 - 1, c1 - 1, r2 - 1, c2 - 1, None, fmts(style))
         _put(ws, r1 - 1, c1 - 1, value, fmts(style))
+    if sheet.row_breaks:
+        ws.set_h_pagebreaks(sheet.row_breaks)
+    if sheet.print_scale:
+        ws.set_print_scale(sheet.print_scale)
     for (r1, c1, r2, c2), choices in sheet.lists:
         ws.data_validation(r1 - 1, c1 - 1, r2 - 1, c2 - 1, {"validate": "list", "source": list(choices),
                                                             "error_type": "information"})

@@ -26,7 +26,7 @@ def render_sheet(sheet: OutputSheet, style_index: Callable[[str], int], code_nam
         f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'.encode(),
     ]
     code = f' codeName="{escape(code_name, {chr(34): "&quot;"})}"'.encode() if code_name else b""
-    if sheet.fit_width:
+    if sheet.fit_width and not sheet.print_scale:
         parts.append(b"<sheetPr" + code + b'><pageSetUpPr fitToPage="1"/></sheetPr>')
     elif code:
         parts.append(b"<sheetPr" + code + b"/>")
@@ -81,6 +81,8 @@ def render_sheet(sheet: OutputSheet, style_index: Callable[[str], int], code_nam
     orientation = "landscape" if sheet.landscape else "portrait"
     paper = ' paperSize="9"' if sheet.paper_a4 else ""
     fit = f' fitToWidth="1" fitToHeight="{int(sheet.fit_page)}"' if sheet.fit_width else ""
+    if sheet.print_scale:
+        fit = f' scale="{sheet.print_scale}"'
     parts.append(f'<pageSetup{paper} orientation="{orientation}"{fit}/>'.encode())
     if sheet.row_breaks:
         n = len(sheet.row_breaks)

@@ -66,23 +66,33 @@ def defined_names(root: etree._Element) -> etree._Element:
     return names
 
 
-def with_print_area(xml: bytes, name: str, ref: str | None) -> bytes | None:
-    """workbook.xml with the tab's print area (``_xlnm.Print_Area``) set to ``ref`` (None: removed);
+def _unquoted(ref: str | None) -> str | None:
+    """A sheet reference with its sheet name unquoted: 'A''s'!$1:$2 and XlsxWriter's 校验结果!$1:$1
+    (it leaves names of letters unquoted) name the same cells as 'A's'!$1:$2 and '校验结果'!$1:$1."""
+    if ref is None or not ref.startswith("'"):
+        return ref
+    sheet, _, cells = ref[1:].rpartition("'!")
+    return sheet.replace("''", "'") + "!" + cells
+
+
+def with_print_area(xml: bytes, name: str, ref: str | None, defined: str = "_xlnm.Print_Area") -> bytes | None:
+    """workbook.xml with the tab's print area (``_xlnm.Print_Area``) — or another built-in name of
+    the sheet, such as its print titles (``_xlnm.Print_Titles``) — set to ``ref`` (None: removed);
     None when nothing changes."""
     root = etree.fromstring(xml)
     main = etree.QName(root).namespace
     sheets = [e.get("name") for e in root.find(f"{{{main}}}sheets")]
     local = str(sheets.index(name))
     names = root.find(f"{{{main}}}definedNames")
-    old = [] if names is None else [e for e in names if e.get("name") == "_xlnm.Print_Area"
+    old = [] if names is None else [e for e in names if e.get("name") == defined
                                     and e.get("localSheetId") == local]
     want = None if ref is None else sheet_ref(name, ref)
-    if [e.text for e in old] == ([want] if want else []):
+    if [_unquoted(e.text) for e in old] == ([_unquoted(want)] if want else []):
         return None
     for e in old:
         names.remove(e)
     if want:
         names = defined_names(root)
-        el = etree.SubElement(names, f"{{{main}}}definedName", name="_xlnm.Print_Area", localSheetId=local)
+        el = etree.SubElement(names, f"{{{main}}}definedName", name=defined, localSheetId=local)
         el.text = want
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

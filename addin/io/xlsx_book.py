@@ -228,6 +228,9 @@ class XlsxBook:
             r1, c1, r2, c2 = sheet.print_area
             area = f"${col_letter(c1)}${r1}:${col_letter(c2)}${r2}"
             edits.append(lambda x: with_print_area(x, sheet.name, area))
+        if sheet.repeat_rows:
+            first, last = sheet.repeat_rows
+            edits.append(lambda x: with_print_area(x, sheet.name, f"${first}:${last}", "_xlnm.Print_Titles"))
         for edit in edits:
             xml = edit(self.pkg.read(wb))
             if xml is not None:
