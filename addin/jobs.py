@@ -6,7 +6,10 @@ bulk writes; :func:`apply` hands the plan to the Book and saves.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -39,6 +42,7 @@ class Result:
     plan: Plan
     facts: Facts = field(default_factory=Facts)
     timings: dict[str, float] = field(default_factory=dict)
+    step_timings: dict[str, float] = field(default_factory=dict)  # the compute phase, per step
     form: tuple[str, Any] | None = None  # (customer ID, Assessment) when 授信申请 was filled
     #: the errors that decide the exit code when a job narrows them (aging: the rows it used)
     scope: list[Issue] | None = None
@@ -58,6 +62,21 @@ class Result:
         if self.scope is not None:
             return 1 if self.scope else 0
         return 1 if self.errors else 0
+
+
+def fewer_collections(fn: Callable) -> Callable:
+    """Run a bulk job with the cyclic garbage collector's youngest generation collected every
+    100,000 allocations instead of 700 (a job makes millions of small objects and next to no
+    cycles; measured 8–10 % of a 10k-customer refresh), then restore the thresholds."""
+    @functools.wraps(fn)
+    def run(*args: Any, **kw: Any) -> Any:
+        old = gc.get_threshold()
+        gc.set_threshold(max(old[0], 100_000), *old[1:])
+        try:
+            return fn(*args, **kw)
+        finally:
+            gc.set_threshold(*old)
+    return run
 
 
 class Timer:
@@ -106,6 +125,7 @@ class DataError(Exception):
 ALL_STEPS = DEFAULT_STEPS
 
 
+@fewer_collections
 def refresh(book: Book, *, as_of: dt.date | None = None, owner: str | None = None,
             steps: tuple[str, ...] = ALL_STEPS) -> Result:
     """Validate, then run the steps asked for (and those they need) in their declared order;
@@ -125,8 +145,11 @@ def refresh(book: Book, *, as_of: dt.date | None = None, owner: str | None = Non
     plan = Plan()
     facts = Facts()
     found: list[Issue] = []
+    step_timings: dict[str, float] = {}
     for name in order(steps):
+        t0 = time.perf_counter()
         out, fact = STEPS[name].run(Context(loaded, facts, owner))
+        step_timings[name] = time.perf_counter() - t0
         facts = replace(facts, **{name: fact})
         for sheet, blocks in out.columns.items():
             plan.columns.setdefault(sheet, []).extend(blocks)
@@ -135,7 +158,7 @@ def refresh(book: Book, *, as_of: dt.date | None = None, owner: str | None = Non
         found.extend(out.issues)
     timer.lap("compute")
     issues = finish_validation(loaded, plan, found)
-    return Result(loaded, issues, plan, facts, timings=timer.phases)
+    return Result(loaded, issues, plan, facts, timings=timer.phases, step_timings=step_timings)
 
 
 def credit_form(book: Book, customer_id: str, *, as_of: dt.date | None = None) -> Result:
@@ -159,8 +182,12 @@ def credit_form(book: Book, customer_id: str, *, as_of: dt.date | None = None) -
     return result
 
 
-def apply(book: Book, plan: Plan) -> None:
-    """Hand the plan to the engine sheet by sheet, then save."""
+@fewer_collections
+def apply(book: Book, plan: Plan, timings: dict[str, float] | None = None) -> None:
+    """Hand the plan to the engine sheet by sheet, then save. ``timings`` (the bench) receives
+    the seconds spent on the input sheets' edits ("rewrite"), the output sheets ("render") and
+    the save ("zip")."""
+    timer = Timer()
     for name in dict.fromkeys([*plan.columns, *plan.appends, *plan.highlights]):
         if name in plan.columns:
             book.write_columns(name, plan.columns[name])
@@ -169,10 +196,15 @@ def apply(book: Book, plan: Plan) -> None:
         if name in plan.highlights:
             book.set_highlights(name, plan.highlights[name])
         book.finish_sheet(name)
+    timer.lap("rewrite")
     for sheet in plan.outputs:
         book.replace_sheet(sheet)
         book.finish_sheet(sheet.name)
+    timer.lap("render")
     book.save()
+    timer.lap("zip")
+    if timings is not None:
+        timings.update(timer.phases)
 
 
 class StatementMaker:

@@ -292,3 +292,24 @@ def test_values_written_to_computed_columns_read_back_the_same(tmp_path_factory,
                 assert cell.value == want
     # and every user cell of the sheet is untouched
     assert [ws.cell(r, 1).value for r in range(1, 7)] == ["客户编号", "C0", "C1", "C2", "C3", "C4"]
+
+
+def test_a_job_collects_less_often_and_restores_the_collector_afterwards():
+    import gc
+
+    import pytest
+
+    from addin import jobs
+
+    seen = []
+
+    @jobs.fewer_collections
+    def job():
+        seen.append(gc.get_threshold())
+        raise ValueError("a failing job restores the thresholds too")
+
+    before = gc.get_threshold()
+    with pytest.raises(ValueError):
+        job()
+    assert seen == [(max(before[0], 100_000), *before[1:])]
+    assert gc.get_threshold() == before

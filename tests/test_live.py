@@ -47,6 +47,19 @@ def test_writes_are_bulk_whatever_the_row_count(tmp_path, action):
     assert not any(c[0] == "write" and c[3] == 1 and c[4] == 1 for c in big.log if c[1] in COMPUTED)
 
 
+def test_every_button_reads_and_writes_each_sheet_in_a_few_bulk_calls(tmp_path):
+    from fake_xlwings import count_button_calls
+
+    counts = count_button_calls(demo_book(tmp_path, 60))
+    assert set(counts) == set(ACTIONS)  # every button ran and succeeded (a failure is named "… (failed)")
+    for button, sheets in counts.items():
+        for sheet, c in sheets.items():
+            assert c["read"] + c["write"] <= 10, (button, sheet, c)
+    # the buttons that write do write: the counter sees their calls
+    assert counts["calls"][S.CALL_LIST.zh]["write"] >= 1
+    assert counts["aging"][S.AGING.zh]["write"] >= 1
+
+
 def test_user_cells_are_never_written(tmp_path):
     path = demo_book(tmp_path, 60)
     book = FakeBook(path)
