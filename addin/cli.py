@@ -13,12 +13,13 @@ from rich.table import Table as RichTable
 import sheets_schema as S
 
 from . import jobs
+from .steps import AGING, CALLS, GRADES
 from .core.parse import ParseError, parse_date
 from .io import guard
 from .io.package import PackageError, check_readable
 from .io.xlsx_book import XlsxBook
 from .table import UnusableInput
-from .validate.issues import Issue
+from .issues import Issue
 from .validate.report import summary_counts
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
@@ -133,21 +134,21 @@ Owner = typer.Option(None, "--owner", help="Only this rep's call list (业务员
 def print_run(path: Path, result: jobs.Result, seconds: float) -> None:
     out.print(f"{path.name}: {result.errors} errors, {result.warnings} warnings ({seconds:.1f}s)", markup=False)
     facts = result.facts
-    if facts.calls is not None:
-        out.print(f"results harvested into the contact log: {facts.calls.harvested}", markup=False)
-    if facts.grades is not None:
-        a = facts.grades.counts
+    if CALLS in facts:
+        out.print(f"results harvested into the contact log: {facts[CALLS].harvested}", markup=False)
+    if GRADES in facts:
+        a = facts[GRADES].counts
         total = sum(a.values()) or 1
         out.print("ABC: " + "  ".join(f"{k} {v} ({v / total:.0%})" for k, v in a.items()), markup=False)
-    if facts.calls is not None:
-        sizes = ", ".join(f"{rep} {n}" for rep, n in facts.calls.sizes.items()) or "none"
+    if CALLS in facts:
+        sizes = ", ".join(f"{rep} {n}" for rep, n in facts[CALLS].sizes.items()) or "none"
         out.print(f"call lists: {sizes}", markup=False)
         from .sheets.call_list import month_text
 
-        if facts.calls.months:
-            out.print(month_text(facts.calls.months, result.loaded.lang), markup=False)
-    if facts.aging is not None:
-        print_aging(facts.aging, result.loaded.lang)
+        if facts[CALLS].months:
+            out.print(month_text(facts[CALLS].months, result.loaded.lang), markup=False)
+    if AGING in facts:
+        print_aging(facts[AGING], result.loaded.lang)
 
 
 def print_aging(report, lang: str) -> None:
@@ -183,12 +184,12 @@ def calls(path: Path = typer.Argument(..., help="The workbook."), owner: Optiona
           as_of: Optional[str] = AsOf) -> None:
     """Write today's call list (今日拨打) and print it."""
     t0 = time.perf_counter()
-    result = run_job(path, jobs.refresh, as_of=parse_as_of(as_of), owner=owner, steps=("grades", "calls"))
+    result = run_job(path, jobs.refresh, as_of=parse_as_of(as_of), owner=owner, steps=(GRADES, CALLS))
     print_run(path, result, time.perf_counter() - t0)
     from .sheets.call_list import reason_text
 
     lang = result.loaded.lang
-    calls_found = result.facts.calls
+    calls_found = result.facts[CALLS]
     for rep, entries in calls_found.lists.items():
         t = RichTable(title=f"{rep} · {result.loaded.as_of.isoformat()}", show_lines=False)
         for h in ("#", "ID", "customer", "phone", "ABC", "score", "reasons"):
@@ -239,7 +240,7 @@ def aging(path: Path = typer.Argument(..., help="The workbook."), as_of: Optiona
     result = run_job(path, jobs.aging, write=write, as_of=parse_as_of(as_of))
     if export_to is not None:
         try:
-            export(result.facts.aging, result.loaded.lang, export_to)
+            export(result.facts[AGING], result.loaded.lang, export_to)
         except ExportError as exc:
             raise unusable(export_to, str(exc)) from None
         out.print(f"exported {export_to}", markup=False)
@@ -649,7 +650,8 @@ def plan(path: Path = typer.Argument(..., help="The workbook."), owner: Optional
     """Project the rest of the month day by day on the working-day calendar: calls per day and
     coverage reached, assuming every listed call happens and each rep keeps planning as in the last
     4 weeks; says whether each book closes and who will be missed. Reads the workbook; writes nothing."""
-    from .core.calls import GRADES, days_left, project
+    from .core.calls import GRADES as GRADE_KEYS
+    from .core.calls import days_left, project
     from .core.workdays import month_end, working_days
 
     start = parse_as_of(as_of)
@@ -659,8 +661,8 @@ def plan(path: Path = typer.Argument(..., help="The workbook."), owner: Optional
         except ValueError:
             err.print(f"--month: '{month}' is not YYYY-MM", markup=False)
             raise typer.Exit(2)
-    result = run_job(path, jobs.refresh, write=False, as_of=start, owner=owner, steps=("grades", "calls"))
-    facts = result.facts.calls
+    result = run_job(path, jobs.refresh, write=False, as_of=start, owner=owner, steps=(GRADES, CALLS))
+    facts = result.facts[CALLS]
     settings = result.loaded.settings
     day0 = result.loaded.as_of
     proj = project(list(facts.people), day0, settings, owner, facts.replan)
@@ -669,7 +671,7 @@ def plan(path: Path = typer.Argument(..., help="The workbook."), owner: Optional
     cal_days = working_days(day0, month_end(day0), settings.calendar)
     left = days_left(day0, settings)
     for line in plan_lines(days, reps, proj.missed, facts.months, facts.replan, settings, day0, len(cal_days),
-                           left, GRADES):
+                           left, GRADE_KEYS):
         out.print(line, markup=False)
     if missed:
         out.print("")

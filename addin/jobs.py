@@ -10,7 +10,7 @@ import functools
 import gc
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import sheets_schema as S
@@ -19,9 +19,8 @@ from sheets_schema.settings import scoped
 from .writes import AppendRows, ColumnBlock, OutputSheet
 from .io.model import Book
 from .loader import Loaded, load
-from .steps import DEFAULT as DEFAULT_STEPS
-from .steps import Facts
-from .validate.issues import Issue
+from .steps import AGING, CREDIT, DEFAULT, Context, Facts, Step, order
+from .issues import Issue
 from .sheets.report import report_sheet
 from .validate.report import highlights, ordered
 from .validate.rules import validate_tables
@@ -122,16 +121,14 @@ class DataError(Exception):
     """A job cannot do what was asked because of the data (exit 1, nothing written)."""
 
 
-ALL_STEPS = DEFAULT_STEPS
+ALL_STEPS = DEFAULT
 
 
 @fewer_collections
 def refresh(book: Book, *, as_of: dt.date | None = None, owner: str | None = None,
-            steps: tuple[str, ...] = ALL_STEPS) -> Result:
+            steps: tuple[Step[object], ...] = ALL_STEPS) -> Result:
     """Validate, then run the steps asked for (and those they need) in their declared order;
     rows with errors are left out and listed in 校验结果."""
-    from .steps import STEPS, Context, Facts, order
-
     timer = Timer()
     loaded = load(book, as_of=as_of)
     timer.lap("read")
@@ -146,11 +143,11 @@ def refresh(book: Book, *, as_of: dt.date | None = None, owner: str | None = Non
     facts = Facts()
     found: list[Issue] = []
     step_timings: dict[str, float] = {}
-    for name in order(steps):
+    for step in order(steps):
         t0 = time.perf_counter()
-        out, fact = STEPS[name].run(Context(loaded, facts, owner))
-        step_timings[name] = time.perf_counter() - t0
-        facts = replace(facts, **{name: fact})
+        out, fact = step.run(Context(loaded, facts, owner))
+        step_timings[step.name] = time.perf_counter() - t0
+        facts = facts.add(step, fact)
         for sheet, blocks in out.columns.items():
             plan.columns.setdefault(sheet, []).extend(blocks)
         plan.appends.update(out.appends)
@@ -165,16 +162,16 @@ def credit_form(book: Book, customer_id: str, *, as_of: dt.date | None = None) -
     """Fill 授信申请 for one customer from its latest valid survey; writes nothing else."""
     from .sheets.credit_form import credit_form_sheet
 
-    result = refresh(book, as_of=as_of, steps=("credit", "aging"))
+    result = refresh(book, as_of=as_of, steps=(CREDIT, AGING))
     loaded = result.loaded
     cards = loaded.customer_cards()
     if customer_id not in cards:
         raise DataError(f"customer {customer_id} not found in sheet '{loaded.tab(S.CUSTOMERS)}'")
-    latest = result.facts.credit.latest.get(customer_id)
+    latest = result.facts[CREDIT].latest.get(customer_id)
     if latest is None:
         raise DataError(f"no valid survey for customer {customer_id} in sheet '{loaded.tab(S.SURVEY)}'")
     survey, assessment = latest
-    ledger = next((c for c in result.facts.aging.customers if c.customer_id == customer_id), None)
+    ledger = next((c for c in result.facts[AGING].customers if c.customer_id == customer_id), None)
     card = cards[customer_id]
     form = credit_form_sheet(card, survey, assessment, ledger, loaded.as_of, loaded.lang, loaded.tab(S.CREDIT_FORM))
     result.plan = Plan(outputs=[form])
@@ -230,7 +227,7 @@ class StatementMaker:
             self.by_customer.setdefault(inv.customer_id, []).append(inv)
         self.payments = payments(loaded)
         self.items: dict[str, list] = {}
-        for it in result.facts.aging.items:
+        for it in result.facts[AGING].items:
             self.items.setdefault(it.customer_id, []).append(it)
         self.letters = last_letters(log_entries(loaded.memory.get("dunning_log"))[1], loaded.as_of)
 
@@ -281,7 +278,7 @@ class StatementMaker:
 
 def statement(book: Book, customer_id: str, *, as_of: dt.date | None = None, start: dt.date | None = None) -> Result:
     """Fill 对账单 for one customer for the period ``start`` … ``as_of``; writes nothing else."""
-    result = refresh(book, as_of=as_of, steps=("aging",))
+    result = refresh(book, as_of=as_of, steps=(AGING,))
     loaded = result.loaded
     if customer_id not in loaded.customer_cards():
         raise DataError(f"customer {customer_id} not found in sheet '{loaded.tab(S.CUSTOMERS)}'")
@@ -294,9 +291,9 @@ def statements(book: Book, *, owner: str | None = None, min_overdue: int | None 
                as_of: dt.date | None = None, start: dt.date | None = None) -> Result:
     """One statement per customer who owes something on balance (of one 业务员; at least
     ``min_overdue`` days overdue), largest balance first; nothing is written to the workbook."""
-    result = refresh(book, as_of=as_of, owner=owner, steps=("aging",))
+    result = refresh(book, as_of=as_of, owner=owner, steps=(AGING,))
     tab = result.loaded.tab(S.STATEMENT)
-    chosen = [c for c in result.facts.aging.customers
+    chosen = [c for c in result.facts[AGING].customers
               if c.outstanding > 0 and (owner is None or c.owner == owner)
               and (min_overdue is None or c.max_days >= min_overdue)]
     from .sheets.dunning_log import document_label
@@ -333,14 +330,14 @@ def letters(book: Book, *, owner: str | None = None, level: int | None = None,
     balance first; nothing is written to the workbook."""
     from .sheets.dunning_log import document_label
 
-    result = refresh(book, as_of=as_of, owner=owner, steps=("aging",))
+    result = refresh(book, as_of=as_of, owner=owner, steps=(AGING,))
     loaded = result.loaded
     bounds = loaded.settings.dunning_levels
     if level is not None and not 1 <= level <= len(bounds) + 1:
         raise DataError(f"--level {level}: the levels are 1 to {len(bounds) + 1} (设置 催款分级)")
     tab = loaded.tab(S.STATEMENT)
     maker = StatementMaker(result)
-    for c in result.facts.aging.customers:
+    for c in result.facts[AGING].customers:
         if c.outstanding <= 0 or (owner is not None and c.owner != owner):
             continue
         st = maker.open_items(c.customer_id)
@@ -394,6 +391,6 @@ def aging_errors(result: Result) -> list[Issue]:
 
 def aging(book: Book, *, as_of: dt.date | None = None) -> Result:
     """账龄分析; the exit code counts only the errors in rows the aging used (:func:`aging_errors`)."""
-    result = refresh(book, as_of=as_of, steps=("aging",))
+    result = refresh(book, as_of=as_of, steps=(AGING,))
     result.scope = aging_errors(result)
     return result

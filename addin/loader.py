@@ -13,8 +13,8 @@ from .core.settings import Settings, default_text, lookup_param, out_of_order, p
 from .io.model import Book
 from .core.harvest import harvest, listed
 from .table import Table, UnusableInput, find_header, read_table
-from .validate.issues import Issue
-from .validate.messages import message
+from .issues import Issue
+from .messages import message
 
 #: sheets without which no job can run
 REQUIRED = ("customers",)
@@ -27,6 +27,8 @@ class Loaded:
     tabs: dict[str, str]  # sheet key → tab name as found in the workbook
     tables: dict[str, Table]
     settings: Settings
+    #: the date the run is as of: --as-of, else 设置's 基准日期, else today — resolved once, in load
+    as_of: dt.date
     issues: list[Issue] = field(default_factory=list)  # settings and sheet-level issues
     out_tabs: dict[str, str] = field(default_factory=dict)  # output key → tab to write (may not exist yet)
     call_results: list[dict] = field(default_factory=list)  # results typed in 今日拨打, to harvest
@@ -34,10 +36,6 @@ class Loaded:
     #: the current 今日拨打: the day it was made for and every customer on it (undone calls)
     call_listed: tuple[dt.date | None, tuple[str, ...]] = (None, ())
     _cards: dict[str, Record] | None = field(default=None, repr=False)
-
-    @property
-    def as_of(self) -> dt.date:
-        return self.settings.as_of_or_today()
 
     def tab(self, spec: SheetSpec) -> str:
         """The tab name to use for a sheet: the existing one, else one in the workbook's language
@@ -244,8 +242,9 @@ def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:
         issues.append(no_bank_account(tables["settings"]))
     if as_of is not None:
         settings = settings.model_copy(update={"as_of": as_of})
-    results, on_list = read_call_results(book, tabs.get("calls"), settings.as_of_or_today())
-    return Loaded(book.label, lang, tabs, tables, settings, issues + out_issues, out_tabs, results,
+    day = settings.as_of_or_today()  # once: "today" is looked up when 设置 leaves it blank
+    results, on_list = read_call_results(book, tabs.get("calls"), day)
+    return Loaded(book.label, lang, tabs, tables, settings, day, issues + out_issues, out_tabs, results,
                   read_memory(book, tabs, lang), on_list)
 
 

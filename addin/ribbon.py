@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import jobs
+from .steps import AGING, CALLS, GRADES
 from .actions import ACTIONS
 from .export.aging_export import ExportError, export
 from .i18n import pick, word
@@ -71,13 +72,13 @@ def _lang(book: Any) -> str:
 def _summary(result: jobs.Result, lang: str) -> list[str]:
     facts = result.facts
     lines = []
-    if facts.grades is not None:
-        lines.append(t("abc", lang, **facts.grades.counts))
-    if facts.calls is not None:
-        sizes = ", ".join(f"{rep} {n}" for rep, n in facts.calls.sizes.items()) or "—"
-        lines.append(t("calls", lang, sizes=sizes, harvested=facts.calls.harvested))
-    if facts.aging is not None:
-        r = facts.aging
+    if GRADES in facts:
+        lines.append(t("abc", lang, **facts[GRADES].counts))
+    if CALLS in facts:
+        sizes = ", ".join(f"{rep} {n}" for rep, n in facts[CALLS].sizes.items()) or "—"
+        lines.append(t("calls", lang, sizes=sizes, harvested=facts[CALLS].harvested))
+    if AGING in facts:
+        r = facts[AGING]
         lines.append(t("aging", lang, outstanding=r.total.outstanding, overdue=r.total.overdue,
                        over=r.over_limit_count))
     if result.errors or result.warnings:
@@ -130,8 +131,8 @@ def _export_aging(live: LiveBook, book: Any) -> list[str]:
     full = Path(str(getattr(book, "fullname", "")))
     if not full.parent.is_dir():
         raise jobs.DataError(t("no_path", lang))
-    result = jobs.refresh(live, steps=("aging",))
-    report = result.facts.aging
+    result = jobs.refresh(live, steps=(AGING,))
+    report = result.facts[AGING]
     stem = word(lang, "账龄分析", "aging")
     out = full.with_name(f"{full.stem}-{stem}-{report.as_of:%Y%m%d}.xlsx")
     export(report, result.loaded.lang, out)
@@ -140,10 +141,10 @@ def _export_aging(live: LiveBook, book: Any) -> list[str]:
 
 HANDLERS: dict[str, Callable[[LiveBook, Any], list[str]]] = {
     "validate": lambda live, book: _run(live, book, None),
-    "grades": lambda live, book: _run(live, book, ("grades",)),
-    "calls": lambda live, book: _run(live, book, ("grades", "calls")),
+    "grades": lambda live, book: _run(live, book, (GRADES,)),
+    "calls": lambda live, book: _run(live, book, (GRADES, CALLS)),
     "credit_form": _credit_form,
-    "aging": lambda live, book: _run(live, book, ("aging",)),
+    "aging": lambda live, book: _run(live, book, (AGING,)),
     "export_aging": _export_aging,
 }
 assert HANDLERS.keys() == ACTIONS.keys()

@@ -20,8 +20,8 @@ from sheets_schema.records import Record, record_type
 
 from .core import parse as p
 from .i18n import join
-from .validate.issues import Issue
-from .validate.messages import message
+from .issues import Issue
+from .messages import message
 
 HEADER_SCAN_ROWS = 20
 

@@ -39,12 +39,13 @@ def ledger(n: int, folder: Path):
     from addin.build.demo_data import generate
     from addin.build.workbook import build_workbook
     from addin.io.xlsx_book import XlsxBook
+    from addin.steps import AGING
     from addin.steps.aging import parties
 
     data = generate(n, as_of=AS_OF, seed=1, funnel=n, contacts=3 * n, invoices=3 * n, surveys=200)
     path = build_workbook(folder / "bench.xlsm", data=data)
-    result = jobs.refresh(XlsxBook(path, writable=False), as_of=AS_OF, steps=("aging",))
-    return result.facts.aging.items, parties(result.loaded), result.loaded.settings
+    result = jobs.refresh(XlsxBook(path, writable=False), as_of=AS_OF, steps=(AGING,))
+    return result.facts[AGING].items, parties(result.loaded), result.loaded.settings
 
 
 def frame(items):

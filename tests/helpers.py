@@ -97,6 +97,16 @@ def parts(path: Path) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist()}
 
 
+def part(path: Path, tab: str) -> str:
+    """The worksheet part of a tab, found by its name (never by a sheetN.xml number)."""
+    return Package(path).sheet_part(tab)
+
+
+def tab_xml(path: Path, tab: str) -> bytes:
+    """A tab's worksheet XML, found by the tab's name."""
+    return parts(path)[part(path, tab)]
+
+
 def cli(*args: str):
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
 

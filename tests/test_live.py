@@ -7,6 +7,7 @@ import pytest
 import sheets_schema as S
 
 from addin import jobs, ribbon
+from addin.steps import AGING, CALLS, GRADES
 from addin.actions import ACTIONS
 from addin.build.demo_data import generate
 from addin.build.workbook import build_workbook
@@ -98,7 +99,7 @@ def _values(grid):
     return [r[:width] + [None] * (width - len(r)) for r in rows]
 
 
-@pytest.mark.parametrize("action, steps", [("calls", ("grades", "calls")), ("aging", ("aging",)),
+@pytest.mark.parametrize("action, steps", [("calls", (GRADES, CALLS)), ("aging", (AGING,)),
                                            ("validate", None)])
 def test_live_and_headless_give_the_same_workbook(tmp_path, action, steps):
     path = demo_book(tmp_path, 80)

@@ -23,10 +23,10 @@ def ledger(invoices, payments=(), as_of=AS_OF):
 
 
 # ------------------------------------------------------------------ as-of is a point in time
-BACK = [Invoice("I1", "C1", dt.date(2026, 9, 1), dt.date(2026, 10, 1), 1000.0, index=0),
+BACK = [Invoice("I1", "C1", dt.date(2026, 9, 1), dt.date(2026, 10, 1), 1000.0, i=0),
         Invoice("I2", "C1", dt.date(2026, 9, 1), dt.date(2026, 10, 1), 500.0, paid=500.0,
-                last_payment=dt.date(2026, 11, 1), index=1),
-        Invoice("I3", "C2", dt.date(2026, 9, 1), dt.date(2026, 10, 1), 300.0, paid=300.0, index=2)]
+                last_payment=dt.date(2026, 11, 1), i=1),
+        Invoice("I3", "C2", dt.date(2026, 9, 1), dt.date(2026, 10, 1), 300.0, paid=300.0, i=2)]
 PAID = [Payment(dt.date(2026, 10, 15), "I1", 600.0), Payment(dt.date(2026, 11, 20), "I1", 400.0)]
 
 
@@ -56,10 +56,10 @@ def test_back_dated_aging_report():
 
 # ------------------------------------------------------------------ credits
 def test_credit_note_and_overpayment_net_the_balance():
-    invs = [Invoice("I1", "C1", AS_OF - D(75), AS_OF - D(45), 1000.0, index=0),
-            Invoice("CN1", "C1", AS_OF - D(10), None, -300.0, index=1),
-            Invoice("I2", "C1", AS_OF - D(20), AS_OF + D(10), 200.0, paid=250.0, index=2),
-            Invoice("CN2", "C2", AS_OF - D(5), None, -80.0, index=3)]
+    invs = [Invoice("I1", "C1", AS_OF - D(75), AS_OF - D(45), 1000.0, i=0),
+            Invoice("CN1", "C1", AS_OF - D(10), None, -300.0, i=1),
+            Invoice("I2", "C1", AS_OF - D(20), AS_OF + D(10), 200.0, paid=250.0, i=2),
+            Invoice("CN2", "C2", AS_OF - D(5), None, -80.0, i=3)]
     r = aging(ledger(invs), PARTIES, AS_OF, S)
     by = {c.customer_id: c for c in r.customers}
     c1 = by["C1"]
@@ -85,12 +85,12 @@ def test_dunning_levels_from_settings():
 
 
 def test_dso_share_over_90_and_weekly_forecast():
-    invs = [Invoice("A", "C1", AS_OF - D(91), AS_OF - D(91), 5000.0, index=0),  # outside the DSO window
-            Invoice("B", "C1", AS_OF - D(90), AS_OF - D(1), 4000.0, paid=1000.0, index=1),  # 1 day overdue
-            Invoice("C", "C2", AS_OF - D(30), AS_OF + D(7), 2000.0, index=2),  # due on the last day of week 1
-            Invoice("E", "C2", AS_OF - D(30), AS_OF + D(8), 1000.0, index=3),  # first day of week 2
-            Invoice("F", "C2", AS_OF, AS_OF + D(56), 500.0, index=4),  # last day of week 8
-            Invoice("G", "C2", AS_OF, AS_OF + D(57), 700.0, index=5)]  # beyond the forecast
+    invs = [Invoice("A", "C1", AS_OF - D(91), AS_OF - D(91), 5000.0, i=0),  # outside the DSO window
+            Invoice("B", "C1", AS_OF - D(90), AS_OF - D(1), 4000.0, paid=1000.0, i=1),  # 1 day overdue
+            Invoice("C", "C2", AS_OF - D(30), AS_OF + D(7), 2000.0, i=2),  # due on the last day of week 1
+            Invoice("E", "C2", AS_OF - D(30), AS_OF + D(8), 1000.0, i=3),  # first day of week 2
+            Invoice("F", "C2", AS_OF, AS_OF + D(56), 500.0, i=4),  # last day of week 8
+            Invoice("G", "C2", AS_OF, AS_OF + D(57), 700.0, i=5)]  # beyond the forecast
     r = aging(ledger(invs), PARTIES, AS_OF, S)
     assert r.sales_window == 4200  # C, E, F, G: B, dated exactly 90 days ago, is outside the window
     assert r.total.outstanding == 12200 and r.dso == round(12200 / 4200 * 90, 1)
@@ -104,24 +104,24 @@ def test_dso_share_over_90_and_weekly_forecast():
 
 
 def test_no_recent_invoicing_leaves_dso_blank():
-    r = aging(ledger([Invoice("A", "C1", AS_OF - D(200), None, 100.0, index=0)]), PARTIES, AS_OF, S)
+    r = aging(ledger([Invoice("A", "C1", AS_OF - D(200), None, 100.0, i=0)]), PARTIES, AS_OF, S)
     assert r.dso is None and r.over_90_share == 1.0
 
 
 def test_collections_for_the_call_list():
-    invs = [Invoice("A", "C1", AS_OF - D(60), AS_OF - D(30), 100.0, index=0),
-            Invoice("B", "C1", AS_OF - D(50), AS_OF - D(31), 40.0, index=1),
-            Invoice("C", "C1", AS_OF, AS_OF + D(7), 70.0, index=2),  # due within 7 days
-            Invoice("E", "C1", AS_OF, AS_OF + D(8), 90.0, index=3),  # not within 7 days
-            Invoice("F", "C2", AS_OF, AS_OF, 10.0, index=4),  # due today: not overdue, due soon
-            Invoice("G", "C2", AS_OF - D(5), None, -5.0, index=5)]
+    invs = [Invoice("A", "C1", AS_OF - D(60), AS_OF - D(30), 100.0, i=0),
+            Invoice("B", "C1", AS_OF - D(50), AS_OF - D(31), 40.0, i=1),
+            Invoice("C", "C1", AS_OF, AS_OF + D(7), 70.0, i=2),  # due within 7 days
+            Invoice("E", "C1", AS_OF, AS_OF + D(8), 90.0, i=3),  # not within 7 days
+            Invoice("F", "C2", AS_OF, AS_OF, 10.0, i=4),  # due today: not overdue, due soon
+            Invoice("G", "C2", AS_OF - D(5), None, -5.0, i=5)]
     got = collections(ledger(invs), within_days=7)
     c1, c2 = got["C1"], got["C2"]
     assert (c1.overdue, c1.oldest_days, c1.oldest_open, c1.oldest_invoice) == (140, 31, 40, "B")
     assert (c1.due_soon, c1.due_soon_count, c1.next_due) == (70, 1, AS_OF + D(7))
     assert (c2.overdue, c2.oldest_days, c2.due_soon, c2.next_due, c2.credits) == (0, 0, 10, AS_OF, -5)
     # credits covering everything: nothing to collect
-    assert collections(ledger([invs[4], Invoice("H", "C2", AS_OF, None, -10.0, index=6)]), 7) == {}
+    assert collections(ledger([invs[4], Invoice("H", "C2", AS_OF, None, -10.0, i=6)]), 7) == {}
 
 
 # ------------------------------------------------------------------ credit edge cases

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 import sheets_schema as S
 from addin import jobs
+from addin.steps import AGING, CALLS, DASHBOARD, GRADES
 from addin.core.dashboard import grade_share, pareto
 from addin.core.forecast import STAGE_PROBABILITY
 from addin.io.xlsx_book import XlsxBook
@@ -230,7 +231,7 @@ def own_figures(path: Path, tmp_path: Path) -> dict:
     """What a rep's own workbook says: its refresh's facts and the 热度 its refresh writes."""
     copy_ = shutil.copy(path, tmp_path / ("own-" + path.name))
     assert cli("refresh", copy_).exit_code in (0, 1)
-    result = jobs.refresh(XlsxBook(copy_, writable=False), steps=("grades", "aging", "calls"))
+    result = jobs.refresh(XlsxBook(copy_, writable=False), steps=(GRADES, AGING, CALLS))
     loaded = load(XlsxBook(copy_, writable=False))
     f = loaded.tables["funnel"]
     denial = S.FUNNEL.col("heat").choice("denial").label("zh")
@@ -243,10 +244,10 @@ def own_figures(path: Path, tmp_path: Path) -> dict:
     month = [(cid, d) for cid, d in loaded.tables["contacts"].tuples(["customer_id", "date"])
              if d is not None and AS_OF.replace(day=1) <= d <= AS_OF]
     customers = len(loaded.customer_cards())
-    a = result.facts.aging
-    return {"customers": customers, "a": result.facts.grades.counts["A"],
+    a = result.facts[AGING]
+    return {"customers": customers, "a": result.facts[GRADES].counts["A"],
             # the month's coverage as the rep's own call list counts it (its book leaves Denial out)
-            "coverage": next(iter(result.facts.calls.months.values())).share, "contacts": len(month),
+            "coverage": next(iter(result.facts[CALLS].months.values())).share, "contacts": len(month),
             "pipeline": pipeline, "forecast": forecast, "outstanding": a.total.outstanding,
             "overdue": a.total.overdue, "over_limit": a.over_limit_count,
             "buckets": a.total.buckets, "not_due": a.total.not_due}
@@ -329,8 +330,8 @@ TABLE_ROW = 25  # the 看板's conversion table: its title row (1-based), the st
 
 def own_dashboard(path: Path):
     """A rep's own 看板 facts, and what its refresh read (cards, grades)."""
-    result = jobs.refresh(XlsxBook(path, writable=False), steps=("dashboard",))
-    return result.facts.dashboard, result
+    result = jobs.refresh(XlsxBook(path, writable=False), steps=(DASHBOARD,))
+    return result.facts[DASHBOARD], result
 
 
 def test_team_dashboard_sums_each_workbooks_own(db_url, books, tmp_path):
@@ -356,7 +357,7 @@ def test_team_dashboard_sums_each_workbooks_own(db_url, books, tmp_path):
     assert reps == sorted(own) and target == [1.0] * 3
     assert shares == pytest.approx([own[rep][0].coverage[0].share for rep in reps])
 
-    sales = [(res.facts.grades.grades.get(cid), c.annual_sales) for _, res in own.values()
+    sales = [(res.facts[GRADES].grades.get(cid), c.annual_sales) for _, res in own.values()
              for cid, c in res.loaded.customer_cards().items()]
     want = pareto(x for _, x in sales)
     series = {name: (cats, vals) for name, cats, vals in got["crm_pareto"]}

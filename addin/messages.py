@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sheets_schema import Lang
 
-from ..i18n import pick
+from .i18n import pick
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # cell types
