@@ -46,6 +46,7 @@ class Result:
     #: the errors that decide the exit code when a job narrows them (aging: the rows it used)
     scope: list[Issue] | None = None
     statements: list[tuple[str, OutputSheet]] = field(default_factory=list)  # (customer ID, 对账单) to export
+    documents: list[Any] = field(default_factory=list)  # Document: letters (and statements) to print or send
 
     @property
     def errors(self) -> int:
@@ -203,30 +204,91 @@ def apply(book: Book, plan: Plan, timings: dict[str, float] | None = None) -> No
         timings.update(timer.phases)
 
 
-def _statement_sheet(result: Result, customer_id: str, tab: str) -> OutputSheet:
-    from .core.statement import statement
-    from .sheets.statement import statement_sheet
-    from .steps.aging import parties
+class StatementMaker:
+    """Statements of one run: the ledger's invoices and payments grouped once per customer, the
+    company profile, the log's last letters."""
 
-    loaded = result.loaded
-    report = result.facts[AGING]
-    levels = loaded.settings.dunning_levels
-    st = statement(report.items, customer_id, loaded.as_of, levels)
-    return statement_sheet(st, parties(loaded)[customer_id], loaded.settings.remittance, levels, loaded.lang, tab)
+    def __init__(self, result: Result, start: dt.date | None = None) -> None:
+        from .core.company import company
+        from .core.dunning_log import last_letters
+        from .core.statement import default_start
+        from .sheets.dunning_log import log_entries
+        from .steps.aging import invoices, parties, payments
+
+        loaded = result.loaded
+        self.result = result
+        self.start = start or default_start(loaded.as_of)
+        if self.start > loaded.as_of:
+            raise DataError(f"the period starts ({self.start}) after it ends ({loaded.as_of})")
+        self.parties = parties(loaded)
+        self.company = company(loaded.settings)
+        self.by_customer: dict[str, list] = {}
+        for inv in invoices(loaded):
+            self.by_customer.setdefault(inv.customer_id, []).append(inv)
+        self.payments = payments(loaded)
+        self.items: dict[str, list] = {}
+        for it in result.facts[AGING].items:
+            self.items.setdefault(it.customer_id, []).append(it)
+        self.letters = last_letters(log_entries(loaded.memory.get("dunning_log"))[1], loaded.as_of)
+
+    def statement(self, customer_id: str):
+        from .core.statement import statement
+
+        loaded = self.result.loaded
+        return statement(self.items.get(customer_id, []), customer_id, loaded.as_of, loaded.settings.dunning_levels,
+                         invoices=self.by_customer.get(customer_id, []), payments=self.payments, start=self.start)
+
+    def open_items(self, customer_id: str):
+        """The statement without its period part: what a letter attaches."""
+        from .core.statement import statement
+
+        loaded = self.result.loaded
+        return statement(self.items.get(customer_id, []), customer_id, loaded.as_of, loaded.settings.dunning_levels)
+
+    def letter(self, customer_id: str, tab: str, st=None) -> OutputSheet:
+        from .sheets.letter import letter_sheet
+
+        loaded = self.result.loaded
+        s = loaded.settings
+        card = loaded.customer_cards().get(customer_id)
+        return letter_sheet(st or self.open_items(customer_id), self.parties[customer_id], self.company,
+                            s.dunning_levels, loaded.lang, tab,
+                            wording={"first": s.letter_first, "middle": s.letter_middle, "last": s.letter_last},
+                            attention=card.key_person if card is not None else None)
+
+    def last_letter(self, customer_id: str) -> tuple[dt.date, str] | None:
+        from .sheets.dunning_log import document_label
+
+        e = self.letters.get(customer_id)
+        if e is None:
+            return None
+        loaded = self.result.loaded
+        return e.date, document_label("letter", e.level, loaded.settings.dunning_levels, loaded.lang)
+
+    def sheet(self, customer_id: str, tab: str, st=None) -> OutputSheet:
+        from .sheets.statement import statement_sheet
+
+        loaded = self.result.loaded
+        card = loaded.customer_cards().get(customer_id)
+        return statement_sheet(st or self.statement(customer_id), self.parties[customer_id], self.company,
+                               loaded.settings.dunning_levels, loaded.lang, tab,
+                               attention=card.key_person if card is not None else None,
+                               last_letter=self.last_letter(customer_id))
 
 
-def statement(book: Book, customer_id: str, *, as_of: dt.date | None = None) -> Result:
-    """Fill 对账单 for one customer as of the date; writes nothing else."""
+def statement(book: Book, customer_id: str, *, as_of: dt.date | None = None, start: dt.date | None = None) -> Result:
+    """Fill 对账单 for one customer for the period ``start`` … ``as_of``; writes nothing else."""
     result = refresh(book, as_of=as_of, steps=(AGING,))
     loaded = result.loaded
     if customer_id not in loaded.customer_cards():
         raise DataError(f"customer {customer_id} not found in sheet '{loaded.tab(S.CUSTOMERS)}'")
-    result.plan = Plan(outputs=[_statement_sheet(result, customer_id, loaded.tab(S.STATEMENT))])
+    maker = StatementMaker(result, start)
+    result.plan = Plan(outputs=[maker.sheet(customer_id, loaded.tab(S.STATEMENT))])
     return result
 
 
 def statements(book: Book, *, owner: str | None = None, min_overdue: int | None = None,
-               as_of: dt.date | None = None) -> Result:
+               as_of: dt.date | None = None, start: dt.date | None = None) -> Result:
     """One statement per customer who owes something on balance (of one 业务员; at least
     ``min_overdue`` days overdue), largest balance first; nothing is written to the workbook."""
     result = refresh(book, as_of=as_of, owner=owner, steps=(AGING,))
@@ -234,8 +296,69 @@ def statements(book: Book, *, owner: str | None = None, min_overdue: int | None 
     chosen = [c for c in result.facts[AGING].customers
               if c.outstanding > 0 and (owner is None or c.owner == owner)
               and (min_overdue is None or c.max_days >= min_overdue)]
-    result.statements = [(c.customer_id, _statement_sheet(result, c.customer_id, tab)) for c in chosen]
+    from .sheets.dunning_log import document_label
+
+    maker = StatementMaker(result, start)
+    label = document_label("statement", None, (), result.loaded.lang)
+    for c in chosen:
+        st = maker.statement(c.customer_id)
+        sheet = maker.sheet(c.customer_id, tab, st)
+        result.statements.append((c.customer_id, sheet))
+        card = result.loaded.customer_cards().get(c.customer_id)
+        result.documents.append(Document(c.customer_id, "statement", st.level or None, st.total, label, sheet,
+                                         card.name if card else None, card.email if card else None))
     return result
+
+
+@dataclass(frozen=True)
+class Document:
+    """A page for one customer, to print or send: a statement or a letter at a level."""
+
+    customer_id: str
+    kind: str  # statement / letter
+    level: int | None  # the customer's dunning level (a letter's level)
+    amount: float  # a statement: the total due; a letter: the overdue amount
+    title: str  # 对账单 / 提醒函 / 催告函 / 最后通知函, in the workbook's language
+    sheet: OutputSheet
+    name: str | None = None  # 客户名称
+    email: str | None = None  # 邮箱 on the card (None: none, or not a valid address)
+
+
+def letters(book: Book, *, owner: str | None = None, level: int | None = None,
+            as_of: dt.date | None = None) -> Result:
+    """One dunning letter per customer at its level (≥ 1; only ``level`` when given), largest
+    balance first; nothing is written to the workbook."""
+    from .sheets.dunning_log import document_label
+
+    result = refresh(book, as_of=as_of, owner=owner, steps=(AGING,))
+    loaded = result.loaded
+    bounds = loaded.settings.dunning_levels
+    if level is not None and not 1 <= level <= len(bounds) + 1:
+        raise DataError(f"--level {level}: the levels are 1 to {len(bounds) + 1} (设置 催款分级)")
+    tab = loaded.tab(S.STATEMENT)
+    maker = StatementMaker(result)
+    for c in result.facts[AGING].customers:
+        if c.outstanding <= 0 or (owner is not None and c.owner != owner):
+            continue
+        st = maker.open_items(c.customer_id)
+        if st.level == 0 or (level is not None and st.level != level):
+            continue
+        card = loaded.customer_cards().get(c.customer_id)
+        result.documents.append(Document(c.customer_id, "letter", st.level, st.overdue,
+                                         document_label("letter", st.level, bounds, loaded.lang),
+                                         maker.letter(c.customer_id, tab, st), card.name if card else None,
+                                         card.email if card else None))
+    return result
+
+
+def append_dunning_log(book: Book, *, rows: list[list[Any]]) -> Result:
+    """催款记录 with ``rows`` appended: the earlier rows are written back exactly as read."""
+    from .sheets.dunning_log import dunning_log_sheet, log_entries
+
+    loaded = load(book)
+    kept, _ = log_entries(loaded.memory.get("dunning_log"))
+    plan = Plan(outputs=[dunning_log_sheet(kept + rows, loaded.lang, loaded.tab(S.DUNNING_LOG))])
+    return Result(loaded, [], plan)
 
 
 #: the input sheets whose errors leave rows out of the aging (設置 errors count only for these parameters)

@@ -205,6 +205,17 @@ def holiday_date(label: object) -> dt.date | None:
         return None
 
 
+def no_bank_account(table: Table) -> Issue:
+    """The warning for a workbook with invoices and no 账号 in 设置: statements would go out
+    without the account to pay into (crm send refuses them)."""
+    rows = [table.rows[i] for i, label in enumerate(table.raw.get("parameter", []))
+            if (prm := lookup_param(label)) is not None and prm.key == "company_account"]
+    col = table.columns.get("value") if rows else None
+    return Issue("warning", table.name, rows[0] if rows else None, col,
+                 table.headers.get("value", "") if rows else "", "", "no_bank_account",
+                 message("no_bank_account", table.lang))
+
+
 def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:
     names = book.sheet_names()
     tabs = find_tabs(names)
@@ -227,6 +238,8 @@ def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:
             continue
         tables[spec.key] = read_table(book.read_rows(name), spec, name, lang)
     settings, _ = read_settings(tables["settings"])
+    if settings.company_account is None and len(tables["receivables"]):
+        issues.append(no_bank_account(tables["settings"]))
     if as_of is not None:
         settings = settings.model_copy(update={"as_of": as_of})
     day = settings.as_of_or_today()  # once: "today" is looked up when 设置 leaves it blank

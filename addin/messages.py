@@ -68,6 +68,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "settings_order": ("{labels} 应从小到大，已全部使用默认值 {defaults}",
                        "{labels} must rise in this order; the defaults {defaults} are used"),
     "parameter_default": ("参数值无效，已使用默认值 {default}", "Invalid value; the default {default} is used"),
+    "no_bank_account": ("账号为空：对账单和催款函上没有收款账户，crm send 将拒绝发送",
+                        "Bank Account is blank: statements and letters carry no account to pay into, and crm send "
+                        "refuses to send them"),
     "no_contact_way": ("客户既没有电话也没有邮箱", "Customer has neither phone nor email"),
     "negative_margin": ("毛利为负数，请核对", "Gross margin is negative; please check"),
     "future_created": ("建档日期晚于基准日期 {as_of}", "Created after the as-of date {as_of}"),

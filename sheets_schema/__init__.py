@@ -19,6 +19,7 @@ CALL_LIST = outputs.CALL_LIST
 CREDIT_FORM = outputs.CREDIT_FORM
 AGING = outputs.AGING
 STATEMENT = outputs.STATEMENT
+DUNNING_LOG = outputs.DUNNING_LOG
 VALIDATION = outputs.VALIDATION
 DASHBOARD = outputs.DASHBOARD
 CHANGELOG = outputs.CHANGELOG
@@ -47,7 +48,7 @@ def sheet_for_name(name: str) -> SheetSpec | None:
 
 __all__ = [
     "ALL_SHEETS", "SHEETS", "AGING", "aging_columns", "bucket_columns", "BY_KEY", "CALL_LIST", "COMPUTED_NOTE", "CONTACTS", "CREDIT_FORM",
-    "CUSTOMERS", "CHANGELOG", "DAILY", "DASHBOARD", "MEMORY_SHEETS", "SNAPSHOT", "Choice", "Column", "FUNNEL",
+    "CUSTOMERS", "CHANGELOG", "DAILY", "DASHBOARD", "DUNNING_LOG", "MEMORY_SHEETS", "SNAPSHOT", "Choice", "Column", "FUNNEL",
     "INPUT_SHEETS", "Kind", "LANGS", "Lang",
     "OUTPUT_SHEETS", "PAYMENTS", "RECEIVABLES", "STATEMENT", "SETTINGS", "SURVEY", "SheetSpec", "VALIDATION", "fold",
     "sheet_for_name", "Record", "record_type", "record", "blank",

@@ -72,6 +72,23 @@ AGING = SheetSpec(
 STATEMENT = SheetSpec("statement", "对账单", "對賬單", "Statement", output=True,
                       titles=("客户对账单", "Statement of account"))
 
+#: one row per statement or letter sent (or written as .eml, or not sent and why) by `crm send`;
+#: append-only: earlier rows are written back as read, the send id is the memory of what went out
+DUNNING_LOG = SheetSpec(
+    "dunning_log", "催款记录", "催款記錄", "Dunning Log", output=True, memory=True,
+    columns=(
+        col("date", "日期", "日期", "Date", Kind.DATE, width=11),
+        col("customer_id", "客户编号", "客戶編號", "Customer ID", width=12),
+        col("name", "客户名称", "客戶名稱", "Name", width=24),
+        col("document", "文件", "文件", "Document", width=11),
+        col("level", "催款等级", "催款等級", "Dunning Level", Kind.INT, width=8),
+        col("amount", "金额", "金額", "Amount", Kind.MONEY, width=13),
+        col("to", "收件人", "收件人", "Sent To", width=24),
+        col("result", "结果", "結果", "Result", width=36),
+        col("send_id", "发送编号", "發送編號", "Send ID", width=30),
+    ),
+)
+
 CREDIT_FORM = SheetSpec("credit_form", "授信申请", "授信申請", "Credit Application", output=True,
                         titles=("客户授信申请表", "Credit Application"))
 
@@ -128,7 +145,7 @@ DAILY = SheetSpec(
 #: declaration above and its place here.
 SHEETS: tuple[SheetSpec, ...] = (
     customers.SHEET, funnel.SHEET, contacts.SHEET, CALL_LIST, credit_survey.SHEET, CREDIT_FORM, receivables.SHEET,
-    payments.SHEET, AGING, STATEMENT, DASHBOARD, CHANGELOG, VALIDATION, settings.SHEET, SNAPSHOT, DAILY,
+    payments.SHEET, AGING, STATEMENT, DUNNING_LOG, DASHBOARD, CHANGELOG, VALIDATION, settings.SHEET, SNAPSHOT, DAILY,
 )
 
 

@@ -44,7 +44,7 @@ RECEIVABLES = [
     ["单据号", "客户编号", "开票日期", "到期日", "金额", "已收金额", "最近收款日", "承办人"],
     ["INV001", "C001", dt.date(2026, 9, 1), dt.date(2026, 10, 1), 10000, 2000, None, "张伟"],
 ]
-SETTINGS = [["参数", "值"], ["基准日期", dt.date(2026, 11, 24)]]
+SETTINGS = [["参数", "值"], ["基准日期", dt.date(2026, 11, 24)], ["账号", "1202 0210 0900 0012 345"]]
 
 
 def sheets(**overrides: list[list[Any]] | None) -> dict[str, list[list[Any]]]:

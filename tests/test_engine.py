@@ -43,7 +43,7 @@ def rich_book(tmp_path: Path) -> Path:
     """A CRM workbook plus what a rep adds: their own sheet with a chart, an image, a defined
     name, data validation and conditional formats, and a custom XML part."""
     data = generate(60, as_of=AS_OF, seed=5, invoices=120, contacts=120)
-    base = build_workbook(tmp_path / "CRM.xlsm", data=data, settings={"as_of": AS_OF})
+    base = build_workbook(tmp_path / "CRM.xlsm", data=data, settings={"as_of": AS_OF, "company_account": "1202 0210 0900 0012 345"})
     # the rep's own sheet, made with XlsxWriter in a scratch book, then grafted with its parts
     scratch = tmp_path / "mine.xlsx"
     wb = xlsxwriter.Workbook(str(scratch))
@@ -140,7 +140,7 @@ def test_every_unowned_part_is_byte_identical_after_refresh(tmp_path):
     assert parts(path)["xl/workbook.xml"] == after["xl/workbook.xml"]  # marked once
     assert part(path, "我的分析") not in changed  # the rep's own sheet
     # settings, payments, the statement and the credit form sheet have nothing to write here
-    assert {part(path, tab) for tab in ("设置", "收款记录", "对账单", "授信申请")} & changed == set()
+    assert {part(path, tab) for tab in ("设置", "收款记录", "对账单", "催款记录", "授信申请")} & changed == set()
     # the rep's chart, drawing and image: byte-identical, and a second refresh draws no more charts
     assert cli("refresh", path).exit_code == 0
     again = parts(path)

@@ -36,8 +36,8 @@ def test_vba_and_ribbon_survive_byte_identical(tmp_path):
     assert (RIBBON_REL, "customUI/customUI14.xml") in root_rels(path)
     changed = {n for n in before if after.get(n) != before[n]}
     # only the validation sheet, input sheets' highlight rules and styles may change
-    assert changed <= {part(path, tab) for tab in ("校验结果", "客户资料卡", "销售漏斗", "联系记录", "信用调查", "应收账款",
-                                                   "收款记录")} | {"xl/styles.xml"}
+    assert changed <= {part(path, tab) for tab in ("校验结果", "客户资料卡", "销售漏斗", "联系记录", "信用调查", "应收账款", "设置",
+                                                   "收款记录", "设置")} | {"xl/styles.xml"}
     assert (tmp_path / "CRM.xlsm.bak").read_bytes() != path.read_bytes()
 
 

@@ -160,13 +160,14 @@ def test_missing_optional_sheet_is_a_warning(tmp_path):
 def test_cut_offs_and_approval_limits_must_rise(tmp_path):
     from helpers import SETTINGS, cli, read_sheet, sheets, write_book
 
+    # the rows below 基准日期 and 账号
     settings = [list(r) for r in SETTINGS] + [["A类累计销售占比", "96%"], ["B类累计销售占比", "90%"],
                                                ["直销部经理审批上限", 30000], ["账龄分段(天)", "60,30,90"]]
     path = write_book(tmp_path / "s.xlsx", sheets(settings=settings))
     res = cli("validate", path)
     assert res.exit_code == 1
     report = {(r[2], r[5]) for r in read_sheet(path, "校验结果")[1:] if r[1] == "设置"}
-    assert ("B4", "A类累计销售占比、B类累计销售占比 应从小到大，已全部使用默认值 80%、95%") in report
-    assert ("B5", "客户经理审批上限、直销部经理审批上限、地区公司经理审批上限 应从小到大，已全部使用默认值 "
+    assert ("B5", "A类累计销售占比、B类累计销售占比 应从小到大，已全部使用默认值 80%、95%") in report
+    assert ("B6", "客户经理审批上限、直销部经理审批上限、地区公司经理审批上限 应从小到大，已全部使用默认值 "
                   "50,000、200,000、500,000") in report
-    assert ("B6", "账龄分段(天)应为从小到大的正整数（如 30,60,90），已使用默认值 30,60,90,180,365") in report
+    assert ("B7", "账龄分段(天)应为从小到大的正整数（如 30,60,90），已使用默认值 30,60,90,180,365") in report

@@ -7,12 +7,15 @@ from typing import Any
 
 import sheets_schema as S
 
-from ..core.calls import Customer, Habit, MonthCoverage, Priority, Promise, replanning, schedule
+from ..core import dunning
+from ..core.calls import Customer, Habit, MonthCoverage, Priority, Promise, Reason, replanning, schedule
+from ..core.dunning_log import last_letters
 from ..core.collections import from_ledger
 from ..core.ledger import collections
 from ..core.funnel import funnel_plan_entered, latest_plan
 from ..core import parse as p
 from ..sheets.call_list import call_list_sheet, reason_text
+from ..sheets.dunning_log import log_entries
 from ..table import Table
 from ..writeback import computed_blocks
 from ..issues import Issue
@@ -67,6 +70,27 @@ def _date(v: Any) -> dt.date | None:
         return p.parse_date(v)
     except p.ParseError:
         return None
+
+
+def letters_sent(r: Context, lists: dict[str, list[Priority]],
+                 every: dict[str, Priority]) -> tuple[dict[str, list[Priority]], dict[str, Priority]]:
+    """"已发催告函 N 天": the last dunning letter sent (催款记录) as one more reason, in words only (the
+    scheduler's weights are not changed)."""
+    letters = last_letters(log_entries(r.loaded.memory.get("dunning_log"))[1], r.as_of)
+    if not letters:
+        return lists, every
+    bounds = r.settings.dunning_levels
+
+    def add(q: Priority) -> Priority:
+        e = letters.get(q.customer_id)
+        if e is None:
+            return q
+        why = Reason("letter_sent", (("letter", dunning.stage(e.level or 1, bounds) or "first"),
+                                     ("days", (r.as_of - e.date).days)))
+        return q._replace(reasons=(*q.reasons, why))
+
+    return ({rep: [add(q) for q in entries] for rep, entries in lists.items()},
+            {cid: add(q) for cid, q in every.items()})
 
 
 def run(r: Context) -> tuple[Output, CallFacts]:
@@ -130,6 +154,7 @@ def run(r: Context) -> tuple[Output, CallFacts]:
         out.issues.append(Issue("warning", r.loaded.tab(S.SETTINGS), None, None, "", "", "calendar_unknown_year",
                                 message("calendar_unknown_year", lang, years="、".join(map(str, unknown)))))
     lists, months, every = schedule(people, as_of, s, r.owner)
+    lists, every = letters_sent(r, lists, every)
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
                                                          "reasons")}
     values.update(plan_cols)
