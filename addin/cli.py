@@ -13,12 +13,13 @@ from rich.table import Table as RichTable
 import sheets_schema as S
 
 from . import jobs
+from .steps import AGING, CALLS, GRADES, ORDERS
 from .core.parse import ParseError, parse_date
 from .io import guard
 from .io.package import PackageError, check_readable
 from .io.xlsx_book import XlsxBook
 from .table import UnusableInput
-from .validate.issues import Issue
+from .issues import Issue
 from .validate.report import summary_counts
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
@@ -133,21 +134,21 @@ Owner = typer.Option(None, "--owner", help="Only this rep's call list (业务员
 def print_run(path: Path, result: jobs.Result, seconds: float) -> None:
     out.print(f"{path.name}: {result.errors} errors, {result.warnings} warnings ({seconds:.1f}s)", markup=False)
     facts = result.facts
-    if facts.calls is not None:
-        out.print(f"results harvested into the contact log: {facts.calls.harvested}", markup=False)
-    if facts.grades is not None:
-        a = facts.grades.counts
+    if CALLS in facts:
+        out.print(f"results harvested into the contact log: {facts[CALLS].harvested}", markup=False)
+    if GRADES in facts:
+        a = facts[GRADES].counts
         total = sum(a.values()) or 1
         out.print("ABC: " + "  ".join(f"{k} {v} ({v / total:.0%})" for k, v in a.items()), markup=False)
-    if facts.calls is not None:
-        sizes = ", ".join(f"{rep} {n}" for rep, n in facts.calls.sizes.items()) or "none"
+    if CALLS in facts:
+        sizes = ", ".join(f"{rep} {n}" for rep, n in facts[CALLS].sizes.items()) or "none"
         out.print(f"call lists: {sizes}", markup=False)
         from .sheets.call_list import month_text
 
-        if facts.calls.months:
-            out.print(month_text(facts.calls.months, result.loaded.lang), markup=False)
-    if facts.aging is not None:
-        print_aging(facts.aging, result.loaded.lang)
+        if facts[CALLS].months:
+            out.print(month_text(facts[CALLS].months, result.loaded.lang), markup=False)
+    if AGING in facts:
+        print_aging(facts[AGING], result.loaded.lang)
 
 
 def print_aging(report, lang: str) -> None:
@@ -183,12 +184,12 @@ def calls(path: Path = typer.Argument(..., help="The workbook."), owner: Optiona
           as_of: Optional[str] = AsOf) -> None:
     """Write today's call list (今日拨打) and print it."""
     t0 = time.perf_counter()
-    result = run_job(path, jobs.refresh, as_of=parse_as_of(as_of), owner=owner, steps=("grades", "calls"))
+    result = run_job(path, jobs.refresh, as_of=parse_as_of(as_of), owner=owner, steps=(GRADES, CALLS))
     print_run(path, result, time.perf_counter() - t0)
     from .sheets.call_list import reason_text
 
     lang = result.loaded.lang
-    calls_found = result.facts.calls
+    calls_found = result.facts[CALLS]
     for rep, entries in calls_found.lists.items():
         t = RichTable(title=f"{rep} · {result.loaded.as_of.isoformat()}", show_lines=False)
         for h in ("#", "ID", "customer", "phone", "ABC", "score", "reasons"):
@@ -241,7 +242,7 @@ def aging(path: Path = typer.Argument(..., help="The workbook."), as_of: Optiona
     result = run_job(path, jobs.aging, write=write, as_of=parse_as_of(as_of))
     if export_to is not None:
         try:
-            export(result.facts.aging, result.loaded.lang, export_to)
+            export(result.facts[AGING], result.loaded.lang, export_to)
         except ExportError as exc:
             raise unusable(export_to, str(exc)) from None
         out.print(f"exported {export_to}", markup=False)
@@ -264,7 +265,7 @@ def check_orders(path: Path = typer.Argument(..., help="The workbook."), as_of: 
 
     t0 = time.perf_counter()
     result = run_job(path, jobs.check_orders, as_of=parse_as_of(as_of))
-    facts, lang = result.facts.orders, result.loaded.lang
+    facts, lang = result.facts[ORDERS], result.loaded.lang
     spec = S.ORDERS.col("credit_check")
     counts = facts.counts()
     summary = "  ".join(f"{spec.choice(k).label(lang)} {counts.get(k, 0)}"
@@ -288,18 +289,26 @@ def check_orders(path: Path = typer.Argument(..., help="The workbook."), as_of: 
     raise typer.Exit(result.exit_code)
 
 
+From = typer.Option(None, "--from", help="First day of the statement's period (default: the 1st of the "
+                    "month of --to).")
+To = typer.Option(None, "--to", "--as-of", help="Last day of the period and the statement's date (default: "
+                  "设置 基准日期 / today).")
+
+
 @app.command()
 def statement(path: Path = typer.Argument(..., help="The workbook."),
               customer_id: str = typer.Argument(..., help="客户编号 of the customer."),
-              as_of: Optional[str] = AsOf) -> None:
-    """Fill 对账单 for one customer: open invoices and credits as of the date, total, dunning wording.
+              start: Optional[str] = From, end: Optional[str] = To) -> None:
+    """Fill 对账单 for one customer and a period: opening balance, every invoice, payment and credit
+    with a running balance, closing balance, open items, remittance details and a reply slip.
 
     Exit 1 with nothing written when the customer is unknown.
     """
-    result = run_job(path, jobs.statement, customer_id=customer_id, as_of=parse_as_of(as_of))
+    result = run_job(path, jobs.statement, customer_id=customer_id, as_of=parse_as_of(end),
+                     start=parse_as_of(start))
     tab = result.loaded.tab(S.STATEMENT)
     st = result.plan.outputs[0]
-    out.print(f"{path.name}: {tab} filled for {customer_id} as of {result.loaded.as_of} "
+    out.print(f"{path.name}: {tab} filled for {customer_id} up to {result.loaded.as_of} "
               f"({len(st.rows)} rows)", markup=False)
     if result.errors:
         out.print(f"note: the workbook has {result.errors} data errors (run crm validate)", markup=False)
@@ -311,10 +320,46 @@ def statements(path: Path = typer.Argument(..., help="The workbook."),
                owner: Optional[str] = typer.Option(None, "--owner", help="Only this rep's customers (业务员)."),
                min_overdue: Optional[int] = typer.Option(None, "--min-overdue", min=0,
                                                          help="Only customers at least this many days overdue."),
-               as_of: Optional[str] = AsOf,
+               start: Optional[str] = From, end: Optional[str] = To,
                force: bool = typer.Option(False, "--force", help="Overwrite PDFs already in the folder.")) -> None:
     """Write one statement PDF per customer who owes something (through LibreOffice); the
     workbook is not changed."""
+    from rich.progress import Progress
+
+    from .export.aging_export import ExportError, require_soffice
+    from .export.statement_pdf import pdf_names, statements_to_pdf
+
+    try:
+        require_soffice()
+    except ExportError as exc:
+        raise unusable(pdf, str(exc)) from None
+    result = run_job(path, jobs.statements, write=False, owner=owner, min_overdue=min_overdue,
+                     as_of=parse_as_of(end), start=parse_as_of(start))
+    sheets = result.statements
+    if pdf.exists() and not pdf.is_dir():
+        raise unusable(pdf, "is a file, not a folder")
+    clash = [name for name in pdf_names([cid for cid, _ in sheets]) if (pdf / name).exists()]
+    if clash and not force:
+        raise unusable(pdf / clash[0], "already exists (use --force to overwrite)")
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("statements", total=len(sheets))
+        try:
+            written = statements_to_pdf(sheets, pdf, lambda n: progress.advance(task, n), result.loaded.settings.company_logo)
+        except ExportError as exc:
+            raise unusable(pdf, str(exc)) from None
+    out.print(f"{len(written)} statements as of {result.loaded.as_of} written to {pdf}", markup=False)
+
+
+@app.command()
+def letters(path: Path = typer.Argument(..., help="The workbook."),
+            pdf: Path = typer.Option(..., "--pdf", help="Folder for the PDFs (one letter per customer)."),
+            level: Optional[int] = typer.Option(None, "--level", min=1, help="Only customers at this dunning "
+                                                "level (1 提醒函, 2 催告函, 3 最后通知函 with the default 催款分级)."),
+            owner: Optional[str] = typer.Option(None, "--owner", help="Only this rep's customers (业务员)."),
+            as_of: Optional[str] = AsOf,
+            force: bool = typer.Option(False, "--force", help="Overwrite PDFs already in the folder.")) -> None:
+    """Write one dunning letter PDF per overdue customer at its level (提醒函 / 催告函 / 最后通知函),
+    with its open items attached (through LibreOffice); the workbook is not changed."""
     from rich.progress import Progress
 
     from .export.aging_export import ExportError, require_soffice
@@ -324,21 +369,186 @@ def statements(path: Path = typer.Argument(..., help="The workbook."),
         require_soffice()
     except ExportError as exc:
         raise unusable(pdf, str(exc)) from None
-    result = run_job(path, jobs.statements, write=False, owner=owner, min_overdue=min_overdue,
-                     as_of=parse_as_of(as_of))
-    sheets = result.statements
+    result = run_job(path, jobs.letters, write=False, owner=owner, level=level, as_of=parse_as_of(as_of))
+    pages = [(f"{d.customer_id}-{d.title}", d.sheet) for d in result.documents]
     if pdf.exists() and not pdf.is_dir():
         raise unusable(pdf, "is a file, not a folder")
-    clash = [cid for cid, _ in sheets if (pdf / pdf_name(cid)).exists()]
+    clash = [name for name, _ in pages if (pdf / pdf_name(name)).exists()]
     if clash and not force:
         raise unusable(pdf / pdf_name(clash[0]), "already exists (use --force to overwrite)")
     with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("statements", total=len(sheets))
+        task = progress.add_task("letters", total=len(pages))
         try:
-            written = statements_to_pdf(sheets, pdf, lambda n: progress.advance(task, n))
+            written = statements_to_pdf(pages, pdf, lambda n: progress.advance(task, n),
+                                        result.loaded.settings.company_logo)
         except ExportError as exc:
             raise unusable(pdf, str(exc)) from None
-    out.print(f"{len(written)} statements as of {result.loaded.as_of} written to {pdf}", markup=False)
+    counts: dict[str, int] = {}
+    for d in sorted(result.documents, key=lambda d: d.level or 0):
+        counts[d.title] = counts.get(d.title, 0) + 1
+    summary = ", ".join(f"{n} {title}" for title, n in counts.items()) or "none"
+    out.print(f"{len(written)} letters as of {result.loaded.as_of} written to {pdf}: {summary}", markup=False)
+
+
+@app.command()
+def send(path: Path = typer.Argument(..., help="The workbook."),
+         statements_: bool = typer.Option(False, "--statements", help="Send each customer's statement (对账单)."),
+         letters_: bool = typer.Option(False, "--letters", help="Send each overdue customer's dunning letter."),
+         smtp: Optional[str] = typer.Option(None, "--smtp", help="smtp://user@host:587 (STARTTLS) or "
+                                            "smtps://user@host:465 (SSL); password from CRM_SMTP_PASSWORD or the "
+                                            "keyring. Without it, .eml files are written."),
+         outbox: Optional[Path] = typer.Option(None, "--out", help="Folder for the .eml files (default: "
+                                               "WORKBOOK-outbox beside the workbook)."),
+         dry_run: bool = typer.Option(False, "--dry-run", help="List what would be sent; send and write nothing."),
+         owner: Optional[str] = typer.Option(None, "--owner", help="Only this rep's customers (业务员)."),
+         level: Optional[int] = typer.Option(None, "--level", min=1, help="Letters: only this dunning level."),
+         as_of: Optional[str] = AsOf) -> None:
+    """E-mail each statement or letter as a PDF to the 邮箱 on the customer's card (or write .eml
+    files) and append every send to 催款记录. A document already sent (same send id) is skipped."""
+    import smtplib
+    import tempfile
+
+    from .core.dunning_log import issued, send_id
+    from .export.aging_export import ExportError, require_soffice
+    from .export.mail import MailError, SmtpOutbox, compose, eml_name, parse_url, password_for
+    from .export.statement_pdf import statements_to_pdf
+    from .sheets.dunning_log import log_entries, log_row
+
+    if statements_ == letters_:
+        raise typer.BadParameter("give one of --statements or --letters")
+    server = None
+    if smtp is not None:
+        try:
+            server = parse_url(smtp)
+        except MailError as exc:
+            raise unusable(path, str(exc)) from None
+    day = parse_as_of(as_of)
+    if statements_:
+        result = run_job(path, jobs.statements, write=False, owner=owner, as_of=day)
+    else:
+        result = run_job(path, jobs.letters, write=False, owner=owner, level=level, as_of=day)
+    loaded = result.loaded
+    s, lang, when = loaded.settings, loaded.lang, loaded.as_of
+    if not s.company_account:
+        raise unusable(path, "设置 账号 is blank: statements and letters would go out without the account to pay "
+                             "into; nothing was sent")
+    sender = s.company_email or (server.user if server and server.user and "@" in server.user else None)
+    if not sender:
+        raise unusable(path, "设置 公司邮箱 is blank: no sender address for the e-mails")
+    _, entries = log_entries(loaded.memory.get("dunning_log"))
+    done = issued(entries)
+    logged = {(e.send_id, e.result) for e in entries}
+    todo, rows, skipped, no_email = [], [], 0, []
+    for d in result.documents:
+        sid = send_id(d.kind, d.customer_id, when, d.level if d.kind == "letter" else None)
+        if sid in done:
+            skipped += 1
+            continue
+        if not d.email:
+            no_email.append(d.customer_id)
+            if (sid, "no_email") not in logged:
+                rows.append(log_row(when, d.customer_id, d.name, d.kind, d.level, d.amount, None, "no_email", None,
+                                    sid, s.dunning_levels, lang))
+            continue
+        todo.append((d, sid, d.email, d.name))
+    kind = "statements" if statements_ else "letters"
+    out.print(f"{len(todo)} {kind} to send, {skipped} already sent, {len(no_email)} without 邮箱"
+              + (f" ({', '.join(no_email[:10])}{' …' if len(no_email) > 10 else ''})" if no_email else ""),
+              markup=False)
+    if dry_run:
+        for d, sid, to, _ in todo:
+            out.print(f"  would send {d.title} {d.customer_id} {d.amount:,.2f} to {to}", markup=False)
+        raise typer.Exit(0)
+    if todo:
+        try:
+            require_soffice()
+        except ExportError as exc:
+            raise unusable(path, str(exc)) from None
+    try:  # the log must be writable before anything goes out
+        guard.check_writable(path)
+        if (lock := guard.owner_file(path)) is not None:
+            raise PackageError(f"open in Excel or LibreOffice (lock file {lock.name}); close it there first")
+    except PackageError as exc:
+        raise unusable(path, str(exc)) from None
+    folder = outbox or path.with_name(path.stem + "-outbox")
+    sent = failed = 0
+    with tempfile.TemporaryDirectory(prefix="crm-send-") as tmp:
+        try:
+            pdfs = statements_to_pdf([(f"{d.customer_id}-{n}", d.sheet) for n, (d, _, _, _) in enumerate(todo)],
+                                     Path(tmp), logo=s.company_logo)
+        except ExportError as exc:
+            raise unusable(path, str(exc)) from None
+        box = None
+        if server is not None:
+            try:
+                box = SmtpOutbox(server, password_for(server))
+                box.open()
+            except MailError as exc:
+                raise unusable(path, str(exc)) from None
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+        try:
+            for n, ((d, sid, to, name), pdf) in enumerate(zip(todo, pdfs)):
+                subject, body = _mail_text(d, name, s.company_name, s.company_contact, when, lang)
+                filename = f"{d.title}-{d.customer_id}-{when.isoformat()}.pdf"
+                msg = compose(sender, to, subject, body, pdf, filename, sid)
+                result_key, detail = "sent", None
+                if box is None:
+                    target = folder / eml_name(f"{d.customer_id}-{d.title}-{when.isoformat()}")
+                    target.write_bytes(bytes(msg))
+                    result_key, detail = "eml", target.name
+                else:
+                    try:
+                        box.send(msg)
+                    except smtplib.SMTPRecipientsRefused as exc:
+                        code, why = next(iter(exc.recipients.values()))
+                        result_key, detail = "failed", f"{code} {why.decode(errors='replace') if isinstance(why, bytes) else why}"
+                    except (OSError, smtplib.SMTPException) as exc:
+                        rows.append(log_row(when, d.customer_id, name, d.kind, d.level, d.amount, to, "failed",
+                                            f"connection lost ({type(exc).__name__})", sid, s.dunning_levels, lang))
+                        failed += 1
+                        out.print(f"connection lost after {sent} sent; {len(todo) - n - 1} not tried (run again "
+                                  "to send them)", markup=False)
+                        break
+                rows.append(log_row(when, d.customer_id, name, d.kind, d.level, d.amount, to, result_key, detail,
+                                    sid, s.dunning_levels, lang))
+                if result_key == "failed":
+                    failed += 1
+                    out.print(f"  failed {d.customer_id} {to}: {detail}", markup=False)
+                else:
+                    sent += 1
+        finally:
+            if box is not None:
+                box.close()
+            if rows:
+                run_job(path, jobs.append_dunning_log, rows=rows)
+    where = str(server) if server is not None else str(folder)
+    out.print(f"{sent} {kind} {'sent via' if server else 'written as .eml to'} {where}; {failed} failed; "
+              f"{len(rows)} rows added to {loaded.tab(S.DUNNING_LOG)}", markup=False)
+    raise typer.Exit(EXIT_DATA if failed or no_email else 0)
+
+
+MAIL_TEXT = {
+    "statement": ("{company} 对账单（截至 {date}）", "{customer}：\n\n您好！附件是贵司截至 {date} 的对账单，请查收核对，"
+                  "并将回执盖章后回传。\n\n{sign}",
+                  "{company} statement of account as of {date}", "Dear {customer},\n\nPlease find attached your "
+                  "statement of account as of {date}. Kindly check it and return the reply slip with your stamp."
+                  "\n\n{sign}"),
+    "letter": ("{company} {title}", "{customer}：\n\n您好！附件是我司的{title}及截至 {date} 的未结清明细，请查阅并及时安排付款。"
+               "\n\n{sign}",
+               "{company} {title}", "Dear {customer},\n\nPlease find attached our {title} with the items open as of "
+               "{date}. Kindly arrange payment.\n\n{sign}"),
+}
+
+
+def _mail_text(doc, customer: Optional[str], company: Optional[str], contact: Optional[str], when: dt.date,
+               lang: str) -> tuple[str, str]:
+    zs, zb, es, eb = MAIL_TEXT[doc.kind]
+    subject, body = (zs, zb) if lang == "zh" else (es, eb)
+    sign = "\n".join(x for x in (company, contact) if x)
+    kw = dict(company=company or "", date=when.isoformat(), customer=customer or doc.customer_id, title=doc.title,
+              sign=sign)
+    return subject.format(**kw).strip(), body.format(**kw)
 
 
 @app.command()
@@ -350,6 +560,9 @@ def new(path: Path = typer.Argument(..., help="Where to create the workbook (.xl
 
     if lang not in ("zh", "en"):
         raise typer.BadParameter("--lang must be zh or en")
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise unusable(path, "a new workbook is .xlsm (with the add-in's macros) or .xlsx; "
+                             f"{path.suffix or 'no extension'} would name a file of another format")
     refuse_overwrite(path, force)
     from .build.xlwings_conf import CONF_SHEET, PYTHON_ORG, interpreters, mac_fix, mac_unsafe
 
@@ -478,7 +691,8 @@ def plan(path: Path = typer.Argument(..., help="The workbook."), owner: Optional
     """Project the rest of the month day by day on the working-day calendar: calls per day and
     coverage reached, assuming every listed call happens and each rep keeps planning as in the last
     4 weeks; says whether each book closes and who will be missed. Reads the workbook; writes nothing."""
-    from .core.calls import GRADES, days_left, project
+    from .core.calls import GRADES as GRADE_KEYS
+    from .core.calls import days_left, project
     from .core.workdays import month_end, working_days
 
     start = parse_as_of(as_of)
@@ -488,8 +702,8 @@ def plan(path: Path = typer.Argument(..., help="The workbook."), owner: Optional
         except ValueError:
             err.print(f"--month: '{month}' is not YYYY-MM", markup=False)
             raise typer.Exit(2)
-    result = run_job(path, jobs.refresh, write=False, as_of=start, owner=owner, steps=("grades", "calls"))
-    facts = result.facts.calls
+    result = run_job(path, jobs.refresh, write=False, as_of=start, owner=owner, steps=(GRADES, CALLS))
+    facts = result.facts[CALLS]
     settings = result.loaded.settings
     day0 = result.loaded.as_of
     proj = project(list(facts.people), day0, settings, owner, facts.replan)
@@ -498,7 +712,7 @@ def plan(path: Path = typer.Argument(..., help="The workbook."), owner: Optional
     cal_days = working_days(day0, month_end(day0), settings.calendar)
     left = days_left(day0, settings)
     for line in plan_lines(days, reps, proj.missed, facts.months, facts.replan, settings, day0, len(cal_days),
-                           left, GRADES):
+                           left, GRADE_KEYS):
         out.print(line, markup=False)
     if missed:
         out.print("")
@@ -568,7 +782,7 @@ def demo(customers: int = typer.Option(1000, "--customers", min=1, help="How man
          lang: str = typer.Option("zh", "--lang"),
          force: bool = typer.Option(False, "--force", help="Overwrite an existing file.")) -> None:
     """Generate a realistic workbook, run every job on it and print a summary."""
-    from .build.demo_data import generate
+    from .build.demo_data import DEMO_COMPANY, generate
     from .build.workbook import build_workbook
 
     refuse_overwrite(out_path, force)
@@ -577,7 +791,7 @@ def demo(customers: int = typer.Option(1000, "--customers", min=1, help="How man
     if reps is not None:
         customers = reps * per_rep
     data = generate(customers, as_of=day, seed=seed, reps=reps)
-    build_workbook(out_path, lang=lang, data=data)  # type: ignore[arg-type]
+    build_workbook(out_path, lang=lang, data=data, settings=DEMO_COMPANY)  # type: ignore[arg-type]
     t1 = time.perf_counter()
     out.print(f"demo workbook {out_path}: {customers} customers, {len(data['funnel'])} funnel rows, "
               f"{len(data['contacts'])} contacts, {len(data['survey'])} surveys, "
@@ -593,11 +807,11 @@ Db = typer.Option(None, "--db", help="Team database: a SQLite file (default crm-
                   "postgresql://user@host/dbname.")
 
 
-def open_team_db(url: Optional[str]):
+def open_team_db(url: Optional[str], create: bool = True):
     from .team.db import DEFAULT_DB, Unreachable, open_db
 
     try:
-        return open_db(url or DEFAULT_DB)
+        return open_db(url or DEFAULT_DB, create=create)
     except Unreachable as exc:
         err.print(f"crm: {exc}", markup=False)
         raise typer.Exit(EXIT_UNUSABLE) from None
@@ -665,7 +879,7 @@ def team(db: Optional[str] = Db,
     if out_path.suffix.lower() != ".xlsx":
         raise unusable(out_path, "the team workbook is an .xlsx file")
     refuse_overwrite(out_path, force)
-    engine = open_team_db(db)
+    engine = open_team_db(db, create=False)
     try:
         facts = build(engine, out_path, as_of=parse_as_of(as_of), since=parse_as_of(since), lang=lang)
     except NothingCollected as exc:

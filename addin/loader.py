@@ -13,8 +13,8 @@ from .core.settings import Settings, default_text, lookup_param, out_of_order, p
 from .io.model import Book
 from .core.harvest import harvest, listed
 from .table import Table, UnusableInput, find_header, read_table
-from .validate.issues import Issue
-from .validate.messages import message
+from .issues import Issue
+from .messages import message
 
 #: sheets without which no job can run
 REQUIRED = ("customers",)
@@ -27,6 +27,8 @@ class Loaded:
     tabs: dict[str, str]  # sheet key → tab name as found in the workbook
     tables: dict[str, Table]
     settings: Settings
+    #: the date the run is as of: --as-of, else 设置's 基准日期, else today — resolved once, in load
+    as_of: dt.date
     issues: list[Issue] = field(default_factory=list)  # settings and sheet-level issues
     out_tabs: dict[str, str] = field(default_factory=dict)  # output key → tab to write (may not exist yet)
     call_results: list[dict] = field(default_factory=list)  # results typed in 今日拨打, to harvest
@@ -34,10 +36,6 @@ class Loaded:
     #: the current 今日拨打: the day it was made for and every customer on it (undone calls)
     call_listed: tuple[dt.date | None, tuple[str, ...]] = (None, ())
     _cards: dict[str, Record] | None = field(default=None, repr=False)
-
-    @property
-    def as_of(self) -> dt.date:
-        return self.settings.as_of_or_today()
 
     def tab(self, spec: SheetSpec) -> str:
         """The tab name to use for a sheet: the existing one, else one in the workbook's language
@@ -207,6 +205,17 @@ def holiday_date(label: object) -> dt.date | None:
         return None
 
 
+def no_bank_account(table: Table) -> Issue:
+    """The warning for a workbook with invoices and no 账号 in 设置: statements would go out
+    without the account to pay into (crm send refuses them)."""
+    rows = [table.rows[i] for i, label in enumerate(table.raw.get("parameter", []))
+            if (prm := lookup_param(label)) is not None and prm.key == "company_account"]
+    col = table.columns.get("value") if rows else None
+    return Issue("warning", table.name, rows[0] if rows else None, col,
+                 table.headers.get("value", "") if rows else "", "", "no_bank_account",
+                 message("no_bank_account", table.lang))
+
+
 def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:
     names = book.sheet_names()
     tabs = find_tabs(names)
@@ -229,10 +238,13 @@ def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:
             continue
         tables[spec.key] = read_table(book.read_rows(name), spec, name, lang)
     settings, _ = read_settings(tables["settings"])
+    if settings.company_account is None and len(tables["receivables"]):
+        issues.append(no_bank_account(tables["settings"]))
     if as_of is not None:
         settings = settings.model_copy(update={"as_of": as_of})
-    results, on_list = read_call_results(book, tabs.get("calls"), settings.as_of_or_today())
-    return Loaded(book.label, lang, tabs, tables, settings, issues + out_issues, out_tabs, results,
+    day = settings.as_of_or_today()  # once: "today" is looked up when 设置 leaves it blank
+    results, on_list = read_call_results(book, tabs.get("calls"), day)
+    return Loaded(book.label, lang, tabs, tables, settings, day, issues + out_issues, out_tabs, results,
                   read_memory(book, tabs, lang), on_list)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import jobs
+from .steps import AGING, CALLS, GRADES, ORDERS
 from .actions import ACTIONS
 from .export.aging_export import ExportError, export
 from .i18n import pick, word
@@ -73,13 +74,13 @@ def _lang(book: Any) -> str:
 def _summary(result: jobs.Result, lang: str) -> list[str]:
     facts = result.facts
     lines = []
-    if facts.grades is not None:
-        lines.append(t("abc", lang, **facts.grades.counts))
-    if facts.calls is not None:
-        sizes = ", ".join(f"{rep} {n}" for rep, n in facts.calls.sizes.items()) or "—"
-        lines.append(t("calls", lang, sizes=sizes, harvested=facts.calls.harvested))
-    if facts.aging is not None:
-        r = facts.aging
+    if GRADES in facts:
+        lines.append(t("abc", lang, **facts[GRADES].counts))
+    if CALLS in facts:
+        sizes = ", ".join(f"{rep} {n}" for rep, n in facts[CALLS].sizes.items()) or "—"
+        lines.append(t("calls", lang, sizes=sizes, harvested=facts[CALLS].harvested))
+    if AGING in facts:
+        r = facts[AGING]
         lines.append(t("aging", lang, outstanding=r.total.outstanding, overdue=r.total.overdue,
                        over=r.over_limit_count))
     if result.errors or result.warnings:
@@ -132,7 +133,7 @@ def _credit_form(live: LiveBook, book: Any) -> list[str]:
 def _check_orders(live: LiveBook, book: Any) -> list[str]:
     result = jobs.check_orders(live)
     jobs.apply(live, result.plan)
-    n = result.facts.orders.counts()
+    n = result.facts[ORDERS].counts()
     lang = result.loaded.lang
     lines = [t("orders", lang, pass_=n.get("pass", 0), over=n.get("over_limit", 0), hold=n.get("overdue_hold", 0),
                approve=n.get("needs_approval", 0))]
@@ -146,8 +147,8 @@ def _export_aging(live: LiveBook, book: Any) -> list[str]:
     full = Path(str(getattr(book, "fullname", "")))
     if not full.parent.is_dir():
         raise jobs.DataError(t("no_path", lang))
-    result = jobs.refresh(live, steps=("aging",))
-    report = result.facts.aging
+    result = jobs.refresh(live, steps=(AGING,))
+    report = result.facts[AGING]
     stem = word(lang, "账龄分析", "aging")
     out = full.with_name(f"{full.stem}-{stem}-{report.as_of:%Y%m%d}.xlsx")
     export(report, result.loaded.lang, out)
@@ -156,11 +157,11 @@ def _export_aging(live: LiveBook, book: Any) -> list[str]:
 
 HANDLERS: dict[str, Callable[[LiveBook, Any], list[str]]] = {
     "validate": lambda live, book: _run(live, book, None),
-    "grades": lambda live, book: _run(live, book, ("grades",)),
-    "calls": lambda live, book: _run(live, book, ("grades", "calls")),
+    "grades": lambda live, book: _run(live, book, (GRADES,)),
+    "calls": lambda live, book: _run(live, book, (GRADES, CALLS)),
     "credit_form": _credit_form,
     "check_orders": _check_orders,
-    "aging": lambda live, book: _run(live, book, ("aging",)),
+    "aging": lambda live, book: _run(live, book, (AGING,)),
     "export_aging": _export_aging,
 }
 assert HANDLERS.keys() == ACTIONS.keys()

@@ -34,8 +34,14 @@ def computed_blocks(table: Table, values: dict[str, dict[int, Any]], lang: Lang)
         if column.key not in values:
             continue
         vals: list[Any] = [None] * n
-        for i, v in values[column.key].items():
-            vals[table.rows[i] - first] = label(column, v, lang)
+        rows = table.rows
+        if column.choices:  # each choice's label looked up once, not once per row
+            labels = {c.key: c.label(lang) for c in reversed(column.choices)}
+            for i, v in values[column.key].items():
+                vals[rows[i] - first] = labels.get(v, v) if v is not None else None
+        else:
+            for i, v in values[column.key].items():
+                vals[rows[i] - first] = v
         header = None
         if column.key in table.columns:
             col = table.columns[column.key]

@@ -44,6 +44,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from addin import jobs  # noqa: E402
+from addin.steps import CALLS  # noqa: E402
 from addin.build.demo_data import generate  # noqa: E402
 from addin.build.workbook import build_workbook  # noqa: E402
 from addin.core.calls import Customer, project, schedule  # noqa: E402
@@ -175,7 +176,7 @@ def run(v: Variant, scale: float, seed: int, verbose: bool) -> list[dict]:
     days = working_days(v.start, month_end(v.start), OFFICIAL)[:22]
     t0 = time.perf_counter()
     first = refresh(path, days[v.first_day])
-    facts = first.facts.calls
+    facts = first.facts[CALLS]
     settings = first.loaded.settings
     forecast = project(list(facts.people), days[v.first_day], settings, None, facts.replan)
     habit = habits(facts.people, facts.replan)
@@ -251,7 +252,7 @@ def run_core(v: Variant, scale: float, seed: int, verbose: bool) -> list[dict]:
     days = working_days(v.start, month_end(v.start), OFFICIAL)[:22]
     t0 = time.perf_counter()
     first = refresh(path, days[v.first_day])
-    facts = first.facts.calls
+    facts = first.facts[CALLS]
     s = first.loaded.settings
     forecast = project(list(facts.people), days[v.first_day], s, None, facts.replan)
     habit = habits(facts.people, facts.replan)

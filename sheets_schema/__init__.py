@@ -20,19 +20,20 @@ CALL_LIST = outputs.CALL_LIST
 CREDIT_FORM = outputs.CREDIT_FORM
 AGING = outputs.AGING
 STATEMENT = outputs.STATEMENT
+DUNNING_LOG = outputs.DUNNING_LOG
 VALIDATION = outputs.VALIDATION
 DASHBOARD = outputs.DASHBOARD
 CHANGELOG = outputs.CHANGELOG
 SNAPSHOT = outputs.SNAPSHOT
 DAILY = outputs.DAILY
 
-INPUT_SHEETS: tuple[SheetSpec, ...] = (SETTINGS, CUSTOMERS, FUNNEL, CONTACTS, SURVEY, RECEIVABLES, PAYMENTS,
-                                       ORDERS)
-
-OUTPUT_SHEETS: tuple[SheetSpec, ...] = (CALL_LIST, CREDIT_FORM, AGING, STATEMENT, DASHBOARD, CHANGELOG, VALIDATION,
-                                        SNAPSHOT, DAILY)
+SHEETS = outputs.SHEETS
+#: the sheets a user fills, 设置 first (read first; its problems head 校验结果), then in tab order
+INPUT_SHEETS: tuple[SheetSpec, ...] = (SETTINGS, *(s for s in SHEETS if not s.output and s is not SETTINGS))
+#: the sheets the add-in writes whole, in tab order
+OUTPUT_SHEETS: tuple[SheetSpec, ...] = tuple(s for s in SHEETS if s.output)
 #: output sheets the add-in reads back: its memory between refreshes
-MEMORY_SHEETS: tuple[SheetSpec, ...] = (CHANGELOG, SNAPSHOT, DAILY)
+MEMORY_SHEETS: tuple[SheetSpec, ...] = tuple(s for s in SHEETS if s.memory)
 ALL_SHEETS: tuple[SheetSpec, ...] = INPUT_SHEETS + OUTPUT_SHEETS
 BY_KEY = {s.key: s for s in ALL_SHEETS}
 
@@ -47,8 +48,8 @@ def sheet_for_name(name: str) -> SheetSpec | None:
 
 
 __all__ = [
-    "ALL_SHEETS", "AGING", "aging_columns", "bucket_columns", "BY_KEY", "CALL_LIST", "COMPUTED_NOTE", "CONTACTS", "CREDIT_FORM",
-    "CUSTOMERS", "CHANGELOG", "DAILY", "DASHBOARD", "MEMORY_SHEETS", "SNAPSHOT", "Choice", "Column", "FUNNEL",
+    "ALL_SHEETS", "SHEETS", "AGING", "aging_columns", "bucket_columns", "BY_KEY", "CALL_LIST", "COMPUTED_NOTE", "CONTACTS", "CREDIT_FORM",
+    "CUSTOMERS", "CHANGELOG", "DAILY", "DASHBOARD", "DUNNING_LOG", "MEMORY_SHEETS", "SNAPSHOT", "Choice", "Column", "FUNNEL",
     "INPUT_SHEETS", "Kind", "LANGS", "Lang", "ORDERS",
     "OUTPUT_SHEETS", "PAYMENTS", "RECEIVABLES", "STATEMENT", "SETTINGS", "SURVEY", "SheetSpec", "VALIDATION", "fold",
     "sheet_for_name", "Record", "record_type", "record", "blank",

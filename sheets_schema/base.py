@@ -101,6 +101,8 @@ class SheetSpec:
     titles: tuple[str, ...] = ()
     #: an output sheet the add-in keeps out of sight (its own memory between refreshes)
     hidden: bool = False
+    #: an output sheet the add-in reads back on the next refresh (its memory: change log, snapshot)
+    memory: bool = False
     _by_key: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

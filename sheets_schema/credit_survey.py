@@ -1,5 +1,7 @@
 """信用调查 Credit Survey — one row per customer survey."""
-from .base import Choice, Kind, SheetSpec, col
+from __future__ import annotations
+
+from .base import Choice, Column, Kind, SheetSpec, col
 
 APPROVER = (
     Choice("account_manager", "客户经理", "客戶經理", "Account Manager"),
@@ -26,7 +28,7 @@ CREDIT_GRADE = (
 )
 
 
-def _score(key: str, zh: str, hant: str, en: str):
+def _score(key: str, zh: str, hant: str, en: str) -> Column:
     return col(key, zh, hant, en, Kind.INT, min=1, max=5, width=8)
 
 

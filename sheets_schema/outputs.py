@@ -1,5 +1,6 @@
-"""The output sheets, regenerated whole by the add-in."""
-from .base import Choice, Kind, SheetSpec, col
+"""The output sheets, regenerated whole by the add-in, and the registry of every sheet (SHEETS)."""
+from . import contacts, credit_survey, customers, funnel, orders, payments, receivables, settings
+from .base import Choice, Column, Kind, SheetSpec, col
 
 SEVERITY = (
     Choice("error", "错误", "錯誤", "Error"),
@@ -71,6 +72,23 @@ AGING = SheetSpec(
 STATEMENT = SheetSpec("statement", "对账单", "對賬單", "Statement", output=True,
                       titles=("客户对账单", "Statement of account"))
 
+#: one row per statement or letter sent (or written as .eml, or not sent and why) by `crm send`;
+#: append-only: earlier rows are written back as read, the send id is the memory of what went out
+DUNNING_LOG = SheetSpec(
+    "dunning_log", "催款记录", "催款記錄", "Dunning Log", output=True, memory=True,
+    columns=(
+        col("date", "日期", "日期", "Date", Kind.DATE, width=11),
+        col("customer_id", "客户编号", "客戶編號", "Customer ID", width=12),
+        col("name", "客户名称", "客戶名稱", "Name", width=24),
+        col("document", "文件", "文件", "Document", width=11),
+        col("level", "催款等级", "催款等級", "Dunning Level", Kind.INT, width=8),
+        col("amount", "金额", "金額", "Amount", Kind.MONEY, width=13),
+        col("to", "收件人", "收件人", "Sent To", width=24),
+        col("result", "结果", "結果", "Result", width=36),
+        col("send_id", "发送编号", "發送編號", "Send ID", width=30),
+    ),
+)
+
 CREDIT_FORM = SheetSpec("credit_form", "授信申请", "授信申請", "Credit Application", output=True,
                         titles=("客户授信申请表", "Credit Application"))
 
@@ -79,7 +97,7 @@ DASHBOARD = SheetSpec("dashboard", "看板", "看板", "Dashboard", output=True,
 
 #: one row per change the add-in found between two refreshes (append-only: earlier rows are kept)
 CHANGELOG = SheetSpec(
-    "changelog", "变更记录", "變更記錄", "Change Log", output=True,
+    "changelog", "变更记录", "變更記錄", "Change Log", output=True, memory=True,
     columns=(
         col("date", "日期", "日期", "Date", Kind.DATE, width=11),
         col("customer_id", "客户编号", "客戶編號", "Customer ID", width=12),
@@ -92,7 +110,7 @@ CHANGELOG = SheetSpec(
 
 #: the tracked values as the last refresh saw them (keys, not labels: read back, never by people)
 SNAPSHOT = SheetSpec(
-    "snapshot", "CRM快照", "CRM快照", "CRM Snapshot", output=True, hidden=True,
+    "snapshot", "CRM快照", "CRM快照", "CRM Snapshot", output=True, hidden=True, memory=True,
     columns=(
         col("customer_id", "客户编号", "客戶編號", "Customer ID", width=12),
         col("taken", "快照日期", "快照日期", "Taken", Kind.DATE, width=11),
@@ -109,7 +127,7 @@ SNAPSHOT = SheetSpec(
 
 #: one row per refresh date and rep (blank 业务员 = the whole workbook): what the trends draw
 DAILY = SheetSpec(
-    "daily", "CRM每日指标", "CRM每日指標", "CRM Daily Figures", output=True, hidden=True,
+    "daily", "CRM每日指标", "CRM每日指標", "CRM Daily Figures", output=True, hidden=True, memory=True,
     columns=(
         col("date", "日期", "日期", "Date", Kind.DATE, width=11),
         col("owner", "业务员", "業務員", "Owner", width=10),
@@ -121,10 +139,20 @@ DAILY = SheetSpec(
 )
 
 
-def bucket_columns(bounds: tuple[int, ...], basis: str = "due") -> tuple:
+#: every sheet of a rep's workbook, inputs and outputs, in the template's tab order: the one registry
+#: the template's order, the reader's tabs, the output sheets (and their marks, ``_crm_out.<key>``)
+#: and the memory sheets are derived from (sheets_schema/__init__.py). A new output sheet is its
+#: declaration above and its place here.
+SHEETS: tuple[SheetSpec, ...] = (
+    customers.SHEET, funnel.SHEET, contacts.SHEET, CALL_LIST, credit_survey.SHEET, CREDIT_FORM, receivables.SHEET,
+    payments.SHEET, orders.SHEET, AGING, STATEMENT, DUNNING_LOG, DASHBOARD, CHANGELOG, VALIDATION, settings.SHEET, SNAPSHOT, DAILY,
+)
+
+
+def bucket_columns(bounds: tuple[int, ...], basis: str = "due") -> tuple[Column, ...]:
     """The bucket columns for the 设置 boundaries: days overdue 1-30天 … 365天以上 (basis 到期日), or
     age since the invoice date 账龄0-30天 … 账龄365天以上 (basis 开票日期)."""
-    cols = []
+    cols: list[Column] = []
     age = basis == "invoice"
     zh, en = ("账龄", "Age ") if age else ("", "")
     lo = 0 if age else 1
@@ -137,6 +165,6 @@ def bucket_columns(bounds: tuple[int, ...], basis: str = "due") -> tuple:
     return tuple(cols)
 
 
-def aging_columns(bounds: tuple[int, ...], basis: str = "due") -> tuple:
+def aging_columns(bounds: tuple[int, ...], basis: str = "due") -> tuple[Column, ...]:
     """All 账龄分析 columns: the fixed ones with the buckets after 未到期."""
     return AGING.columns[:6] + bucket_columns(bounds, basis) + AGING.columns[6:]

@@ -11,16 +11,21 @@ in 40 % of the memory; a frozen slotted dataclass 2.4× (its ``__init__`` sets e
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .base import SheetSpec
 
 
-class Record(tuple):
+class Record(tuple[Any, ...]):
     """Base of the generated record types (immutable; fields by column key)."""
 
     __slots__ = ()
+
+    if TYPE_CHECKING:
+        # the fields are generated from the sheet's columns: each is read as a value of any type
+        def __getattr__(self, key: str) -> Any: ...
 
     def get(self, key: str, default: Any = None) -> Any:
         """A field by column key named in data (a rule's column list); None → ``default``."""
@@ -29,7 +34,7 @@ class Record(tuple):
 
     def fields(self) -> dict[str, Any]:
         """Column key → value (without ``i`` and ``row``)."""
-        return {k: v for k, v in zip(self._fields[:-2], self)}  # type: ignore[attr-defined]
+        return {k: v for k, v in zip(self._fields[:-2], self)}
 
 
 @cache
@@ -46,7 +51,8 @@ def record(spec: SheetSpec, i: int | None = None, row: int | None = None, **valu
     unknown = set(values) - set(keys)
     if unknown:
         raise TypeError(f"{spec.key} has no column {sorted(unknown)}")
-    return record_type(spec)(*(values.get(k) for k in keys), i, row)
+    make: Callable[..., Record] = record_type(spec)
+    return make(*(values.get(k) for k in keys), i, row)
 
 
 def blank(spec: SheetSpec) -> Record:

@@ -159,7 +159,37 @@ class Params:
         "逾期天数分级上限：1 提醒（1–30 天）、2 催告（31–60 天）、3 最后通知（更长）",
         "Upper bounds of days overdue: 1 reminder (1–30), 2 demand (31–60), 3 final notice (beyond)", parser=Parser.BOUNDS, scope=("aging",))
     remittance: str | None = P("汇款说明", "匯款說明", "Remittance Text", Kind.TEXT, None,
-        "印在对账单上：收款账户、开户行、付款附言要求", "Printed on statements: bank account and payment reference")
+        "印在对账单和催款函上的付款要求；留空时为“请在付款附言中注明单据号。”（户名、开户行、账号取自公司资料）",
+        "Payment instructions on statements and letters; blank: quote the invoice numbers (payee, bank and "
+        "account come from the company profile)")
+    # the dunning letters' wording (blank: the built-in text of docs/rules.md in the workbook's language)
+    letter_first: str | None = P("提醒函正文", "提醒函正文", "Reminder Letter Text", Kind.TEXT, None,
+        "留空为内置措辞；可用 {金额} {天数} {日期} {期限} {客户}",
+        "Blank: the built-in wording; {amount} {days} {date} {deadline} {customer} are filled in")
+    letter_middle: str | None = P("催告函正文", "催告函正文", "Demand Letter Text", Kind.TEXT, None,
+        "留空为内置措辞；占位符同上", "Blank: the built-in wording; placeholders as above")
+    letter_last: str | None = P("最后通知函正文", "最後通知函正文", "Final Notice Text", Kind.TEXT, None,
+        "留空为内置措辞；占位符同上", "Blank: the built-in wording; placeholders as above")
+    # the company profile: the letterhead and the remittance block of every customer-facing page
+    company_name: str | None = P("公司名称", "公司名稱", "Company Name", Kind.TEXT, None,
+        "信头和收款户名", "Letterhead and payee")
+    company_address: str | None = P("公司地址", "公司地址", "Company Address", Kind.TEXT, None, "", "")
+    company_phone: str | None = P("公司电话", "公司電話", "Company Phone", Kind.TEXT, None, "", "")
+    company_bank: str | None = P("开户行", "開戶行", "Bank", Kind.TEXT, None,
+        "收款账户的开户银行", "The bank of the account customers pay into")
+    company_account: str | None = P("账号", "賬號", "Bank Account", Kind.TEXT, None,
+        "收款账号；为空时校验结果警告，crm send 拒绝发送对账单和催款函",
+        "Blank: a warning in Validation, and crm send refuses statements and letters")
+    company_tax_id: str | None = P("税号", "稅號", "Tax ID", Kind.TEXT, None,
+        "统一社会信用代码", "Unified social credit code")
+    company_contact: str | None = P("对账联系人", "對賬聯繫人", "Statement Contact", Kind.TEXT, None,
+        "对账有疑问时的联系人（可含电话）；为空时为客户的业务员",
+        "Whom to ask about a statement; blank: the customer's sales rep")
+    company_email: str | None = P("公司邮箱", "公司郵箱", "Company Email", Kind.TEXT, None,
+        "对账单和催款函的发件地址（crm send）", "Sender of statements and letters (crm send)")
+    company_logo: str | None = P("公司标志图片", "公司標誌圖片", "Logo Image", Kind.TEXT, None,
+        "PNG 或 JPEG 文件路径，印在 PDF 信头左上角（可选）", "Path of a PNG or JPEG printed on the PDFs' letterhead "
+        "(optional)")
     hold_overdue_days: int = P("暂停发货逾期天数", "暫停發貨逾期天數", "Order Hold Overdue (days)", Kind.INT, 30,
         "客户有逾期超过此天数的应收时，新订单逾期暂停（先收款再发货）",
         "A new order is held while the customer owes anything overdue more than this many days", min=0, max=3650,

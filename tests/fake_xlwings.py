@@ -394,3 +394,34 @@ class FakeBook:
 
     def select(self, sheet: str, row: int, col: int = 1) -> None:
         self.selection = FakeRange(self.sheets[sheet], row, col, row, col)
+
+
+def count_button_calls(path: str | Path, as_of: dt.date | None = None) -> dict[str, dict[str, dict[str, int]]]:
+    """Button → sheet → counts of the calls one click makes on the fake: bulk ``read`` and
+    ``write`` of a range's values, and every ``other`` call (formats, merges, conditional formats,
+    clearing, charts). Each button runs on a fresh copy of the workbook; ``scripts/bench.py``
+    prints these. ``as_of`` is unused by the buttons (they take the workbook's 基准日期)."""
+    import sheets_schema as S
+    from addin import ribbon
+    from addin.actions import ACTIONS
+
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for action in ACTIONS:
+        book = FakeBook(Path(path))
+        names = {s.name for s in book.sheets}
+        if action == "credit_form":  # the active cell on the card of the first customer with a survey
+            survey = next(s for s in book.sheets if s.name in (S.SURVEY.zh, S.SURVEY.en))
+            cards = next(s for s in book.sheets if s.name in (S.CUSTOMERS.zh, S.CUSTOMERS.en))
+            surveyed = survey.cells.get((2, 1))
+            book.select(cards.name, next((r for (r, c), v in sorted(cards.cells.items()) if c == 1 and v == surveyed), 2))
+        ok = ribbon.dispatch(action, book)
+        counts: dict[str, dict[str, int]] = {}
+        for call in book.log:
+            sheet = call[1] if len(call) > 1 and isinstance(call[1], str) else None
+            if sheet is None or call[0] == "app" or (sheet not in names and call[0] != "add_sheet"):
+                continue
+            kind = call[0] if call[0] in ("read", "write") else "other"
+            c = counts.setdefault(sheet, {"read": 0, "write": 0, "other": 0})
+            c[kind] += 1
+        out[action if ok else f"{action} (failed)"] = counts
+    return out

@@ -44,7 +44,7 @@ RECEIVABLES = [
     ["单据号", "客户编号", "开票日期", "到期日", "金额", "已收金额", "最近收款日", "承办人"],
     ["INV001", "C001", dt.date(2026, 9, 1), dt.date(2026, 10, 1), 10000, 2000, None, "张伟"],
 ]
-SETTINGS = [["参数", "值"], ["基准日期", dt.date(2026, 11, 24)]]
+SETTINGS = [["参数", "值"], ["基准日期", dt.date(2026, 11, 24)], ["账号", "1202 0210 0900 0012 345"]]
 
 
 def sheets(**overrides: list[list[Any]] | None) -> dict[str, list[list[Any]]]:
@@ -95,6 +95,16 @@ def digest(path: Path) -> str:
 def parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as z:
         return {n: z.read(n) for n in z.namelist()}
+
+
+def part(path: Path, tab: str) -> str:
+    """The worksheet part of a tab, found by its name (never by a sheetN.xml number)."""
+    return Package(path).sheet_part(tab)
+
+
+def tab_xml(path: Path, tab: str) -> bytes:
+    """A tab's worksheet XML, found by the tab's name."""
+    return parts(path)[part(path, tab)]
 
 
 def cli(*args: str):

@@ -75,32 +75,38 @@ def test_kpis_and_owner(tmp_path):
     path = book(tmp_path)
     assert cli("refresh", path, "--as-of", AS_OF).exit_code == 0
     grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("看板").to_python(skip_empty_area=False)
-    kpi = dict(zip(grid[3][0:16:2], grid[4][0:16:2]))
+    kpi = dict(zip(grid[3][0:18:2], grid[4][0:18:2]))
     assert kpi["客户数"] == 4
     # C001–C003 are A: the customers above C003 hold 76 % of sales, below the 80 % cut-off
     assert kpi["A类客户销售占比"] == pytest.approx(1000000 / 1050000)
     assert kpi["在谈金额(4–5阶段)"] == 120000  # C002 80,000 (4) + C003 40,000 (5); C004 abandoned
     assert kpi["加权预测"] == pytest.approx(80000 * 0.4 + 40000 * 0.7)
     assert kpi["应收余额"] == 18000 and kpi["逾期占比"] == pytest.approx(11000 / 18000)
-    assert "DSO(天)" not in kpi  # the aging fact carries no DSO yet
+    # DSO: 18,000 open / 17,000 invoiced in the 90 days to 11-24 (INV001 09-01, INV002 11-01) × 90
+    assert kpi["DSO(天)"] == round(18000 / 17000 * 90, 1)
     assert cli("refresh", path, "--as-of", AS_OF, "--owner", "李娜").exit_code == 0
     grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("看板").to_python(skip_empty_area=False)
     assert "李娜" in grid[0][0]
-    kpi = dict(zip(grid[3][0:16:2], grid[4][0:16:2]))
+    kpi = dict(zip(grid[3][0:18:2], grid[4][0:18:2]))
     assert kpi["客户数"] == 2 and kpi["应收余额"] == 7000 and kpi["在谈金额(4–5阶段)"] == 40000
+    assert kpi["DSO(天)"] == 90.0  # the rep's own: C003's 7,000 open of 7,000 invoiced on 11-01
     (_, reps, _), _ = chart_series(path)["crm_coverage"]
     assert reps == ["李娜"]
 
 
-def test_dso_hook_shows_the_kpi_only_when_the_aging_fact_has_one():
-    from addin.steps.dashboard import dso_of
+def test_dso_of_a_set_of_customers():
+    from addin.core.aging import DSO_DAYS, dso
+    from addin.core.ledger import Invoice, items_as_of
 
-    class Report:
-        dso = 41.5
-        dso_by_owner = {"张伟": 30.0}
-
-    assert dso_of(object(), None) is None and dso_of(None, None) is None
-    assert dso_of(Report(), None) == 41.5 and dso_of(Report(), "张伟") == 30.0 and dso_of(Report(), "李娜") is None
+    as_of = dt.date(2026, 11, 24)
+    invs = [Invoice("I1", "C1", dt.date(2026, 10, 1), dt.date(2026, 10, 31), 1000.0, i=0),
+            Invoice("I2", "C1", dt.date(2026, 1, 1), dt.date(2026, 1, 31), 500.0, i=1),  # before the window
+            Invoice("I3", "C2", dt.date(2026, 11, 1), dt.date(2026, 12, 1), 2000.0, paid=1000.0, i=2)]
+    items = items_as_of(invs, {}, {}, as_of)
+    assert dso(items, as_of, {"C1"}) == round(1500 / 1000 * DSO_DAYS, 1)
+    assert dso(items, as_of, {"C2"}) == round(1000 / 2000 * DSO_DAYS, 1)
+    assert dso(items, as_of) == round(2500 / 3000 * DSO_DAYS, 1)
+    assert dso(items, as_of, {"C3"}) is None  # nothing invoiced in the window
 
 
 def test_a_second_refresh_replaces_the_charts_and_leaves_no_orphans(tmp_path):
@@ -217,7 +223,7 @@ def test_a_libreoffice_resave_keeps_the_dashboards_charts_its_own(tmp_path):
 
 
 def test_live_engine_writes_the_cells_and_points_excels_charts_at_them(tmp_path):
-    from addin import jobs
+    from addin import jobs, steps
     from addin.io.live import LiveBook
     from fake_xlwings import FakeBook
 
@@ -227,7 +233,7 @@ def test_live_engine_writes_the_cells_and_points_excels_charts_at_them(tmp_path)
     mine.name = "销售额图"
     for _ in range(2):
         live = LiveBook(fake)
-        result = jobs.refresh(live, as_of=dt.date(2026, 11, 24), steps=("dashboard",))
+        result = jobs.refresh(live, as_of=dt.date(2026, 11, 24), steps=(steps.DASHBOARD,))
         jobs.apply(live, result.plan)
     sheet = fake.sheets["看板"]
     names = sorted(c.name for c in sheet.charts)

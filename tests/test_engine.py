@@ -25,7 +25,7 @@ from addin.writes import ColumnBlock
 from addin.io.package import Package
 from addin.io.styles_xml import Styles
 from addin.io.xlsx_book import XlsxBook
-from helpers import cli, digest, parts
+from helpers import cli, digest, part, parts
 from sheets_schema import Kind
 from external import need_soffice
 
@@ -43,7 +43,7 @@ def rich_book(tmp_path: Path) -> Path:
     """A CRM workbook plus what a rep adds: their own sheet with a chart, an image, a defined
     name, data validation and conditional formats, and a custom XML part."""
     data = generate(60, as_of=AS_OF, seed=5, invoices=120, contacts=120)
-    base = build_workbook(tmp_path / "CRM.xlsm", data=data, settings={"as_of": AS_OF})
+    base = build_workbook(tmp_path / "CRM.xlsm", data=data, settings={"as_of": AS_OF, "company_account": "1202 0210 0900 0012 345"})
     # the rep's own sheet, made with XlsxWriter in a scratch book, then grafted with its parts
     scratch = tmp_path / "mine.xlsx"
     wb = xlsxwriter.Workbook(str(scratch))
@@ -71,7 +71,8 @@ def graft(base: Path, scratch: Path) -> Path:
     styles = Styles(pkg.read("xl/styles.xml"))
     dxf = styles.dxf_fill("C6EFCE")  # the rep's conditional format needs its own differential format
     pkg.write("xl/styles.xml", styles.to_bytes())
-    sheet_xml = src.read("xl/worksheets/sheet1.xml").replace(b'dxfId="0"', f'dxfId="{dxf}"'.encode())
+    scratch_part = src.sheets()[0][1]
+    sheet_xml = src.read(scratch_part).replace(b'dxfId="0"', f'dxfId="{dxf}"'.encode())
     part = pkg.add_sheet("我的分析", sheet_xml)
     for name in src.names():
         if name.startswith(("xl/drawings/", "xl/charts/", "xl/media/")):
@@ -79,7 +80,7 @@ def graft(base: Path, scratch: Path) -> Path:
             data = src.read(name).replace(b"drawing1", b"drawing9").replace(b"chart1", b"chart9") \
                 .replace(b"image1", b"image9")
             pkg.write(new, data)
-    rels = src.read("xl/worksheets/_rels/sheet1.xml.rels").replace(b"drawing1", b"drawing9")
+    rels = src.read(scratch_part.replace("worksheets/", "worksheets/_rels/") + ".rels").replace(b"drawing1", b"drawing9")
     pkg.write(part.replace("worksheets/", "worksheets/_rels/") + ".rels", rels)
     pkg.add_override("xl/drawings/drawing9.xml", "application/vnd.openxmlformats-officedocument.drawing+xml")
     pkg.add_override("xl/charts/chart9.xml", "application/vnd.openxmlformats-officedocument.drawingml.chart+xml")
@@ -99,8 +100,9 @@ def graft(base: Path, scratch: Path) -> Path:
     return base
 
 
-# the template's parts: 1–17 are the input and output sheets but 设置 (15), 18 the rep's own sheet
-OWNED = {f"xl/worksheets/sheet{n}.xml" for n in range(1, 18) if n != 15} | {"xl/styles.xml"}
+def owned(path):
+    """The parts the add-in may write: every input and output sheet but 设置 (found by tab name), styles."""
+    return {part(path, spec.zh) for spec in S.SHEETS if spec is not S.SETTINGS} | {"xl/styles.xml"}
 
 
 def test_every_unowned_part_is_byte_identical_after_refresh(tmp_path):
@@ -114,7 +116,8 @@ def test_every_unowned_part_is_byte_identical_after_refresh(tmp_path):
     dashboard = charts_of_dashboard(path)
     assert after.keys() - before.keys() == dashboard and before.keys() <= after.keys()
     changed = {n for n in before if after[n] != before[n]}
-    assert changed <= OWNED | {"xl/workbook.xml", "[Content_Types].xml"}, changed - OWNED
+    mine = owned(path)
+    assert changed <= mine | {"xl/workbook.xml", "[Content_Types].xml"}, changed - mine
     assert content_types(before) <= content_types(after)  # registrations only added
     assert {p for p, _ in content_types(after) - content_types(before)} == {
         "/" + n for n in dashboard if not n.endswith(".rels")}
@@ -135,10 +138,9 @@ def test_every_unowned_part_is_byte_identical_after_refresh(tmp_path):
     assert without_marks(after["xl/workbook.xml"]) == without_marks(before["xl/workbook.xml"])
     assert cli("refresh", path).exit_code == 0
     assert parts(path)["xl/workbook.xml"] == after["xl/workbook.xml"]  # marked once
-    assert "xl/worksheets/sheet18.xml" not in changed  # the rep's own sheet
+    assert part(path, "我的分析") not in changed  # the rep's own sheet
     # settings, payments, the statement and the credit form sheet have nothing to write here
-    assert {"xl/worksheets/sheet15.xml", "xl/worksheets/sheet8.xml", "xl/worksheets/sheet11.xml",
-            "xl/worksheets/sheet6.xml"} & changed == set()
+    assert {part(path, tab) for tab in ("设置", "收款记录", "对账单", "催款记录", "授信申请")} & changed == set()
     # the rep's chart, drawing and image: byte-identical, and a second refresh draws no more charts
     assert cli("refresh", path).exit_code == 0
     again = parts(path)
@@ -292,3 +294,24 @@ def test_values_written_to_computed_columns_read_back_the_same(tmp_path_factory,
                 assert cell.value == want
     # and every user cell of the sheet is untouched
     assert [ws.cell(r, 1).value for r in range(1, 7)] == ["客户编号", "C0", "C1", "C2", "C3", "C4"]
+
+
+def test_a_job_collects_less_often_and_restores_the_collector_afterwards():
+    import gc
+
+    import pytest
+
+    from addin import jobs
+
+    seen = []
+
+    @jobs.fewer_collections
+    def job():
+        seen.append(gc.get_threshold())
+        raise ValueError("a failing job restores the thresholds too")
+
+    before = gc.get_threshold()
+    with pytest.raises(ValueError):
+        job()
+    assert seen == [(max(before[0], 100_000), *before[1:])]
+    assert gc.get_threshold() == before

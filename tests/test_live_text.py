@@ -12,6 +12,7 @@ import shutil
 import pytest
 
 from addin import jobs, ribbon
+from addin.steps import AGING, CALLS, GRADES
 from addin.actions import ACTIONS
 from addin.build.demo_data import generate
 from addin.build.workbook import build_workbook
@@ -87,8 +88,8 @@ def test_raw_hostile_text_would_become_formulas_in_the_fake(tmp_path):
     assert isinstance(sheet.cells[(3, 3)], FakeFormula)
 
 
-@pytest.mark.parametrize("action, steps", [("validate", None), ("grades", ("grades",)),
-                                           ("calls", ("grades", "calls")), ("aging", ("aging",))])
+@pytest.mark.parametrize("action, steps", [("validate", None), ("grades", (GRADES,)),
+                                           ("calls", (GRADES, CALLS)), ("aging", (AGING,))])
 def test_every_button_keeps_hostile_text_as_text(tmp_path, action, steps):
     path, ids = hostile_book(tmp_path)
     copy = tmp_path / "headless.xlsx"

@@ -74,6 +74,6 @@ def test_rules_doc_table_is_the_declarations():
     section = doc.split("## 设置 (Settings)", 1)[1].split("\n## ", 1)[0]
     table = [line for line in section.splitlines() if line.startswith("| ")][2:]
     blank = {"as_of": "（今天）", "remittance": "（空）"}
-    want = [f"| {p.zh} | {p.en} | {default_text(p) or blank[p.key]} | {p.note_zh} |".replace("|  |", "| |")
+    want = [f"| {p.zh} | {p.en} | {default_text(p) or blank.get(p.key, '（空）')} | {p.note_zh} |".replace("|  |", "| |")
             for p in PARAMS]
     assert [line.replace("|  |", "| |") for line in table] == want

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 import sheets_schema as S
 from addin import jobs
+from addin.steps import AGING, CALLS, DASHBOARD, GRADES
 from addin.core.dashboard import grade_share, pareto
 from addin.core.forecast import STAGE_PROBABILITY
 from addin.io.xlsx_book import XlsxBook
@@ -185,6 +186,44 @@ def test_unreadable_workbooks_are_listed_and_skipped(db_url, books, tmp_path):
     assert [s.owner for s in dump(db_url)["sources"]] == ["张伟"]
 
 
+def test_hostile_workbooks_are_skipped_with_their_reason_by_parallel_workers(db_url, books, tmp_path):
+    """A rels target outside the package, an entity bomb, a malformed workbook.xml, a duplicate
+    member and a FIFO: each listed with its reason and skipped, no traceback from any worker, every
+    other workbook stored (issue 19)."""
+    import os
+    import re
+
+    from helpers import parts, write_parts
+    from test_hostile import BOMB
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(books["A"], folder / "a-张伟.xlsx")
+    shutil.copy(books["B"], folder / "z-李娜.xlsx")
+    base = parts(books["A"])
+    bad = {
+        "b-outside.xlsx": {"xl/_rels/workbook.xml.rels": re.sub(rb'Target="/?xl/worksheets/sheet1.xml"|'
+                                                                rb'Target="worksheets/sheet1.xml"',
+                                                                b'Target="../../../etc/passwd"',
+                                                                base["xl/_rels/workbook.xml.rels"], count=1)},
+        "c-bomb.xlsx": {"xl/workbook.xml": BOMB + re.sub(rb"^<\?xml[^>]*\?>\s*", b"", base["xl/workbook.xml"])},
+        "d-broken.xlsx": {"xl/workbook.xml": base["xl/workbook.xml"][:-9]},
+    }
+    for name, change in bad.items():
+        assert any(base[k] != v for k, v in change.items()), name
+        write_parts(folder / name, {**base, **change})
+    os.mkfifo(folder / "e-pipe.xlsx")
+    res = collect(db_url, folder, args=("--jobs", "2"))
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    assert "outside the package" in res.output and "b-outside.xlsx" in res.output
+    assert re.search(r"skipped +c-bomb.xlsx: .*DOCTYPE", res.output)
+    assert re.search(r"skipped +d-broken.xlsx: .*xl/workbook.xml.*not well-formed", res.output)
+    assert "e-pipe.xlsx" not in res.output or "not a regular file" in res.output  # a folder walk skips it
+    res2 = collect(db_url, folder / "e-pipe.xlsx")
+    assert res2.exit_code == 1 and "not a regular file" in res2.output
+    assert sorted(s.owner for s in dump(db_url)["sources"]) == ["张伟", "李娜"]
+
+
 def test_a_workbook_under_another_owner_is_reported_not_moved(db_url, datasets, tmp_path):
     path = write(tmp_path / "book.xlsx", datasets["A"])
     assert collect(db_url, path).exit_code == 0
@@ -230,7 +269,7 @@ def own_figures(path: Path, tmp_path: Path) -> dict:
     """What a rep's own workbook says: its refresh's facts and the 热度 its refresh writes."""
     copy_ = shutil.copy(path, tmp_path / ("own-" + path.name))
     assert cli("refresh", copy_).exit_code in (0, 1)
-    result = jobs.refresh(XlsxBook(copy_, writable=False), steps=("grades", "aging", "calls"))
+    result = jobs.refresh(XlsxBook(copy_, writable=False), steps=(GRADES, AGING, CALLS))
     loaded = load(XlsxBook(copy_, writable=False))
     f = loaded.tables["funnel"]
     denial = S.FUNNEL.col("heat").choice("denial").label("zh")
@@ -243,10 +282,10 @@ def own_figures(path: Path, tmp_path: Path) -> dict:
     month = [(cid, d) for cid, d in loaded.tables["contacts"].tuples(["customer_id", "date"])
              if d is not None and AS_OF.replace(day=1) <= d <= AS_OF]
     customers = len(loaded.customer_cards())
-    a = result.facts.aging
-    return {"customers": customers, "a": result.facts.grades.counts["A"],
+    a = result.facts[AGING]
+    return {"customers": customers, "a": result.facts[GRADES].counts["A"],
             # the month's coverage as the rep's own call list counts it (its book leaves Denial out)
-            "coverage": next(iter(result.facts.calls.months.values())).share, "contacts": len(month),
+            "coverage": next(iter(result.facts[CALLS].months.values())).share, "contacts": len(month),
             "pipeline": pipeline, "forecast": forecast, "outstanding": a.total.outstanding,
             "overdue": a.total.overdue, "over_limit": a.over_limit_count,
             "buckets": a.total.buckets, "not_due": a.total.not_due}
@@ -329,8 +368,8 @@ TABLE_ROW = 25  # the 看板's conversion table: its title row (1-based), the st
 
 def own_dashboard(path: Path):
     """A rep's own 看板 facts, and what its refresh read (cards, grades)."""
-    result = jobs.refresh(XlsxBook(path, writable=False), steps=("dashboard",))
-    return result.facts.dashboard, result
+    result = jobs.refresh(XlsxBook(path, writable=False), steps=(DASHBOARD,))
+    return result.facts[DASHBOARD], result
 
 
 def test_team_dashboard_sums_each_workbooks_own(db_url, books, tmp_path):
@@ -356,7 +395,7 @@ def test_team_dashboard_sums_each_workbooks_own(db_url, books, tmp_path):
     assert reps == sorted(own) and target == [1.0] * 3
     assert shares == pytest.approx([own[rep][0].coverage[0].share for rep in reps])
 
-    sales = [(res.facts.grades.grades.get(cid), c.annual_sales) for _, res in own.values()
+    sales = [(res.facts[GRADES].grades.get(cid), c.annual_sales) for _, res in own.values()
              for cid, c in res.loaded.customer_cards().items()]
     want = pareto(x for _, x in sales)
     series = {name: (cats, vals) for name, cats, vals in got["crm_pareto"]}
@@ -408,6 +447,10 @@ def test_sqlite_and_postgresql_give_identical_team_workbooks(pg, books, later, t
 
 def test_team_needs_collected_workbooks_and_refuses_an_existing_file(tmp_path):
     url = str(tmp_path / "empty.sqlite")
+    res = cli("team", "--db", url, "--out", tmp_path / "m.xlsx")
+    assert res.exit_code == 2 and "no team database" in res.stderr  # never created by crm team
+    assert not (tmp_path / "empty.sqlite").exists()
+    open_db(url).dispose()  # a database without a collect yet
     res = cli("team", "--db", url, "--out", tmp_path / "m.xlsx")
     assert res.exit_code == 1 and "no workbook collected yet" in res.stderr
     existing = tmp_path / "old.xlsx"

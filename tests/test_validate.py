@@ -3,7 +3,7 @@ import datetime as dt
 from addin import jobs
 from addin.io.sheet_xml import highlighted_cells
 from addin.io.xlsx_book import XlsxBook
-from helpers import CONTACTS, CUSTOMERS, FUNNEL, RECEIVABLES, SURVEY, cli, digest, parts, read_sheet, sheets, \
+from helpers import CONTACTS, CUSTOMERS, FUNNEL, RECEIVABLES, SURVEY, cli, digest, read_sheet, sheets, tab_xml, \
     write_book
 
 D = dt.date
@@ -81,7 +81,7 @@ def test_cli_writes_report_and_highlights(tmp_path):
     assert rows[0] == ("严重性", "工作表", "单元格", "列", "值", "问题")
     assert rows[1] == ("错误", "客户资料卡", "D3", "电话", "12345", rows[1][5])
     assert len(rows) == 1 + len(EXPECTED)
-    marks = highlighted_cells(parts(path)["xl/worksheets/sheet1.xml"])
+    marks = highlighted_cells(tab_xml(path, "客户资料卡"))
     assert sorted(marks["error"]) == sorted(["A4", "B5", "D3", "E3", "F4:F5", "H6"])
 
 
@@ -95,9 +95,9 @@ def test_highlights_cleared_when_fixed(tmp_path):
     contacts = [CONTACTS[0], [D(2026, 12, 1), "C001", "电话", "王总", "x", None, "张伟"]]
     path2 = write_book(tmp_path / "c.xlsx", sheets(contacts=contacts))
     assert cli("validate", path2, "--as-of", "2026-11-24").exit_code == 1
-    assert highlighted_cells(parts(path2)["xl/worksheets/sheet3.xml"]) == {"error": ["A2"]}
+    assert highlighted_cells(tab_xml(path2, "联系记录")) == {"error": ["A2"]}
     assert cli("validate", path2, "--as-of", "2026-12-31").exit_code == 0
-    assert highlighted_cells(parts(path2)["xl/worksheets/sheet3.xml"]) == {}
+    assert highlighted_cells(tab_xml(path2, "联系记录")) == {}
     assert read_sheet(path2, "校验结果") == [("严重性", "工作表", "单元格", "列", "值", "问题")]
 
 
@@ -108,7 +108,7 @@ def test_warnings_do_not_fail(tmp_path):
     res = cli("validate", path)
     assert res.exit_code == 0
     assert read_sheet(path, "校验结果")[1][:3] == ("警告", "客户资料卡", "D2")
-    assert highlighted_cells(parts(path)["xl/worksheets/sheet1.xml"]) == {"warning": ["D2"]}
+    assert highlighted_cells(tab_xml(path, "客户资料卡")) == {"warning": ["D2"]}
 
 
 def test_english_messages(tmp_path):
@@ -160,13 +160,14 @@ def test_missing_optional_sheet_is_a_warning(tmp_path):
 def test_cut_offs_and_approval_limits_must_rise(tmp_path):
     from helpers import SETTINGS, cli, read_sheet, sheets, write_book
 
+    # the rows below 基准日期 and 账号
     settings = [list(r) for r in SETTINGS] + [["A类累计销售占比", "96%"], ["B类累计销售占比", "90%"],
                                                ["直销部经理审批上限", 30000], ["账龄分段(天)", "60,30,90"]]
     path = write_book(tmp_path / "s.xlsx", sheets(settings=settings))
     res = cli("validate", path)
     assert res.exit_code == 1
     report = {(r[2], r[5]) for r in read_sheet(path, "校验结果")[1:] if r[1] == "设置"}
-    assert ("B4", "A类累计销售占比、B类累计销售占比 应从小到大，已全部使用默认值 80%、95%") in report
-    assert ("B5", "客户经理审批上限、直销部经理审批上限、地区公司经理审批上限 应从小到大，已全部使用默认值 "
+    assert ("B5", "A类累计销售占比、B类累计销售占比 应从小到大，已全部使用默认值 80%、95%") in report
+    assert ("B6", "客户经理审批上限、直销部经理审批上限、地区公司经理审批上限 应从小到大，已全部使用默认值 "
                   "50,000、200,000、500,000") in report
-    assert ("B6", "账龄分段(天)应为从小到大的正整数（如 30,60,90），已使用默认值 30,60,90,180,365") in report
+    assert ("B7", "账龄分段(天)应为从小到大的正整数（如 30,60,90），已使用默认值 30,60,90,180,365") in report

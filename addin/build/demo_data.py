@@ -259,3 +259,16 @@ def generate(n_customers: int = 1000, *, as_of: dt.date, seed: int = 7, funnel: 
     return {"customers": customers, "funnel": funnel_rows, "contacts": contact_rows, "survey": survey_rows,
             "receivables": invoice_rows, "payments": payment_rows}
 
+
+
+#: the demo company's profile (设置): the letterhead and remittance block of its statements and letters
+DEMO_COMPANY = {
+    "company_name": "杭州示例贸易有限公司",
+    "company_address": "浙江省杭州市西湖区文三路 100 号 8 楼",
+    "company_phone": "0571-8888 0000",
+    "company_bank": "中国工商银行杭州文三路支行",
+    "company_account": "1202 0210 0900 0012 345",
+    "company_tax_id": "91330106MA2XXXXX0X",
+    "company_contact": "财务部 陈会计 0571-8888 0001",
+    "company_email": "ar@example-trading.cn",
+}

@@ -24,8 +24,8 @@ from ..writes import COMPUTED_FILL, HEADER_FILL, NUM_FMT
 from . import xlwings_conf
 
 FIXED_TIME = dt.datetime(2026, 1, 1)
-SHEET_ORDER = ("customers", "funnel", "contacts", "calls", "survey", "credit_form", "receivables", "payments", "orders",
-               "aging", "statement", "dashboard", "changelog", "validation", "settings", "snapshot", "daily")
+#: the tabs in the order of the sheet registry (sheets_schema.SHEETS)
+SHEET_ORDER = tuple(spec.key for spec in S.SHEETS)
 FONT = {"zh": "等线", "en": "Calibri"}
 DV_ROWS = 5000  # dropdowns cover at least this many rows
 

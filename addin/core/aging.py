@@ -3,7 +3,7 @@ the finance figures (DSO, share over 90 days, expected collections per week)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from . import dunning
@@ -169,6 +169,22 @@ def weeks_ahead(items: list[Item], as_of: dt.date, s: Settings, n: int = FORECAS
     return out, round(round(total, 2) - sum(w.expected for w in out), 2) + 0.0
 
 
+def window_sales(items: Iterable[Item], as_of: dt.date) -> float:
+    """What was invoiced in the DSO_DAYS up to ``as_of`` (invoice dates after as-of − DSO_DAYS;
+    credit notes netted)."""
+    since = as_of - dt.timedelta(days=DSO_DAYS)
+    return round(sum(i.invoice.amount for i in items if since < i.invoice.invoice_date <= as_of), 2)
+
+
+def dso(items: Iterable[Item], as_of: dt.date, customers: Container[str] | None = None) -> float | None:
+    """Days sales outstanding of ``customers`` (None: every customer): their open balance / what was
+    invoiced to them in the DSO_DAYS up to ``as_of`` × DSO_DAYS; None when nothing was invoiced then."""
+    chosen = [i for i in items if customers is None or i.customer_id in customers]
+    sales = window_sales(chosen, as_of)
+    outstanding = round(sum(i.open for i in chosen), 2)
+    return round(outstanding / sales * DSO_DAYS, 1) if sales > 0 else None
+
+
 def aging(items: Iterable[Item], parties: dict[str, Party], as_of: dt.date, s: Settings) -> AgingReport:
     """``items``: the ledger as of ``as_of`` (core.ledger.items_as_of); ``parties``: ID → card.
 
@@ -197,12 +213,11 @@ def aging(items: Iterable[Item], parties: dict[str, Party], as_of: dt.date, s: S
                   key=lambda c: (-c.outstanding, c.customer_id))
     owners = sorted((_rounded(o) for o in per_owner.values()), key=lambda c: (-c.outstanding, c.customer_id))
     _rounded(total)
-    since = as_of - dt.timedelta(days=DSO_DAYS)
-    sales = round(sum(i.invoice.amount for i in items if since < i.invoice.invoice_date <= as_of), 2)
-    dso = round(total.outstanding / sales * DSO_DAYS, 1) if sales > 0 else None
+    sales = window_sales(items, as_of)
+    whole = round(total.outstanding / sales * DSO_DAYS, 1) if sales > 0 else None
     gross = sum(i.open for i in items if i.is_debit)
     long = sum(i.open for i in items if i.is_debit and i.days_overdue > LONG_OVERDUE)
     share = long / gross if gross > 0 else None
     weeks, beyond = weeks_ahead(items, as_of, s)
-    return AgingReport(as_of, s.aging_basis, s.aging_buckets, rows, owners, total, items, dso, sales, share,
+    return AgingReport(as_of, s.aging_basis, s.aging_buckets, rows, owners, total, items, whole, sales, share,
                        weeks, beyond=beyond, bounds_dunning=s.dunning_levels)

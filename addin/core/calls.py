@@ -176,13 +176,13 @@ def interval_due(c: Customer, s: Settings, usual: dt.date | None = None) -> dt.d
     """The usual due date (``usual``, else worked out), shorter while money is overdue (a week)
     or about to fall due; None when never contacted."""
     usual = usual if usual is not None else usual_due(c, s)
-    if usual is None or c.collection is None:
-        return usual
     last = c.last_contact
+    if usual is None or c.collection is None or last is None:
+        return usual
     if c.collection.overdue_days:
-        return min(usual, last + dt.timedelta(days=s.interval_overdue))  # type: ignore[operator]
+        return min(usual, last + dt.timedelta(days=s.interval_overdue))
     if c.collection.upcoming_days is not None:
-        return min(usual, last + dt.timedelta(days=s.remind_days + 1))  # type: ignore[operator]
+        return min(usual, last + dt.timedelta(days=s.remind_days + 1))
     return usual
 
 
@@ -298,11 +298,12 @@ def assess(c: Customer, as_of: dt.date, s: Settings) -> Priority:
     usual = usual_due(c, s)
     # the due date: the rep's open plan, else last contact + interval (None: never contacted, due now)
     due = c.plan if c.plan is not None else interval_due(c, s, usual)
-    tried = c.last_try is not None and (last is None or c.last_try > last)
-    if tried and reached_by_attempt(c):  # three unanswered calls this month: reached, by attempt
-        due = c.plan if c.plan is not None else c.last_try + dt.timedelta(days=s.interval(c.grade))  # type: ignore[operator]
-    elif tried:  # retried after RETRY_DAYS working days, whatever else is due
-        retry = add_working(c.last_try, RETRY_DAYS, cal)  # type: ignore[arg-type]
+    tried_on = c.last_try if c.last_try is not None and (last is None or c.last_try > last) else None
+    tried = tried_on is not None
+    if tried_on is not None and reached_by_attempt(c):  # three unanswered calls this month: reached, by attempt
+        due = c.plan if c.plan is not None else tried_on + dt.timedelta(days=s.interval(c.grade))
+    elif tried_on is not None:  # retried after RETRY_DAYS working days, whatever else is due
+        retry = add_working(tried_on, RETRY_DAYS, cal)
         due = retry if due is None or due < retry else due
     touch = last_touch(c)
     recent = touch is not None and touch >= previous_working(as_of, cal)
@@ -340,7 +341,7 @@ def assess(c: Customer, as_of: dt.date, s: Settings) -> Priority:
     return Priority(c.customer_id, c.owner, score, tuple(reasons), tier, due, waiting, c.grade, c.heat, last)
 
 
-def _order(p: Priority) -> tuple:
+def _order(p: Priority) -> tuple[Any, ...]:
     return (-p.score, -p.waiting, GRADE_RANK.get(p.grade, 3), p.customer_id)
 
 
@@ -435,7 +436,7 @@ def day_list(customers: list[Customer], as_of: dt.date, s: Settings) -> tuple[li
     # value first, as far as the day holds beside the coverage reserve
     take(sorted((p for p in listable if p.tier == PRIORITY), key=_order), quota - len(chosen) - reserve)
     # the longest-waiting first; when the month cannot reach everyone, A first, then B, then C
-    first = (lambda p: GRADE_RANK.get(p.grade, 3)) if month.short else (lambda p: 0)
+    first: Callable[[Priority], int] = (lambda p: GRADE_RANK.get(p.grade, 3)) if month.short else (lambda p: 0)
     longest = sorted(uncovered, key=lambda p: (first(p), -p.waiting, -p.score, GRADE_RANK.get(p.grade, 3),
                                                p.customer_id))
     picked = len(chosen)
@@ -552,7 +553,7 @@ class Habit(NamedTuple):
         return ahead[len(ahead) // 2] if ahead else 0
 
 
-def replanning(contacts: Iterable[tuple], owner_of: dict[str, str], as_of: dt.date, s: Settings
+def replanning(contacts: Iterable[tuple[Any, ...]], owner_of: dict[str, str], as_of: dt.date, s: Settings
                ) -> dict[str, Habit]:
     """Each rep's planning habit over the last REPLAN_WEEKS weeks of 联系记录 before ``as_of``.
     ``contacts`` are (customer_id, date, next_call, …) rows."""

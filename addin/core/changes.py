@@ -32,7 +32,7 @@ class Change:
 def same(a: Any, b: Any) -> bool:
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return abs(float(a) - float(b)) < 0.005
-    return a == b
+    return bool(a == b)
 
 
 def compare(previous: dict[str, dict[str, Any]], current: dict[str, dict[str, Any]]

@@ -184,7 +184,7 @@ def approval_amount(requested: float | None, suggested: float, current: float | 
     return max(amounts)
 
 
-def insolvent(row: dict[str, Any]) -> bool:
+def insolvent(row: Record) -> bool:
     """资不抵债: total liabilities above the total assets at the end of the period."""
     end, liab = _num(row.get("assets_end")), _num(row.get("total_liabilities"))
     return end is not None and liab is not None and liab > end

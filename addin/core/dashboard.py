@@ -36,7 +36,7 @@ def pareto(sales: Iterable[float | None], points: int = PARETO_POINTS) -> list[P
         return []
     k = min(n, points)
     out: list[ParetoPoint] = []
-    lo = cum = 0
+    lo, cum = 0, 0.0
     for g in range(1, k + 1):
         hi = math.ceil(g * n / k)
         group = sum(ranked[lo:hi])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from .settings import Settings
 
@@ -14,10 +15,11 @@ class ContactStats:
     follow_ups: int
     log_next_call: dt.date | None  # 下次拨打 of the most recent contact that set one
     log_plan_made: dt.date | None = None  # that contact's date: when the plan was entered
+    first_contact: dt.date | None = None
 
 
-def contact_stats(contacts: Iterable[tuple]) -> dict[str, ContactStats]:
-    """Per customer: latest contact date, number of contacts, the latest plan and when it was made.
+def contact_stats(contacts: Iterable[tuple[Any, ...]]) -> dict[str, ContactStats]:
+    """Per customer: first and latest contact date, number of contacts, the latest plan and when it was made.
 
     ``contacts`` are valid 联系记录 rows as (customer_id, date, next_call[, attempt]), in log order;
     an attempt (未接通 / 拒接) counts as a follow-up but is not the last contact. The
@@ -25,6 +27,7 @@ def contact_stats(contacts: Iterable[tuple]) -> dict[str, ContactStats]:
     whether its day is earlier or later than the plans before it."""
     out: dict[str, ContactStats] = {}
     last: dict[str, dt.date] = {}
+    first: dict[str, dt.date] = {}
     count: dict[str, int] = {}
     plan: dict[str, tuple[dt.date, dt.date]] = {}  # customer → (contact date, next call)
     for row in contacts:
@@ -33,13 +36,15 @@ def contact_stats(contacts: Iterable[tuple]) -> dict[str, ContactStats]:
         attempt = len(row) > 3 and row[3]  # an unanswered call: a follow-up, not a contact
         if not attempt and date is not None and (cid not in last or date > last[cid]):
             last[cid] = date
+        if date is not None and (cid not in first or date < first[cid]):
+            first[cid] = date
         if nxt is not None:
             made = date or dt.date.min
             if cid not in plan or made >= plan[cid][0]:
                 plan[cid] = (made, nxt)
     for cid, n in count.items():
         made, nxt = plan.get(cid, (None, None))
-        out[cid] = ContactStats(last.get(cid), n, nxt, made)
+        out[cid] = ContactStats(last.get(cid), n, nxt, made, first.get(cid))
     return out
 
 

@@ -72,5 +72,5 @@ def listed(grid: list[list[Any]], r: int, cols: dict[str, int]) -> tuple[dt.date
     return list_date(grid, r), tuple(x for x in ids if x)
 
 
-def contact_key(rec: dict[str, Any]) -> tuple:
+def contact_key(rec: dict[str, Any]) -> tuple[Any, ...]:
     return (rec.get("date"), rec.get("customer_id"), (rec.get("outcome") or "").strip(), rec.get("next_call"))

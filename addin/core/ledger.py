@@ -26,7 +26,7 @@ class Party:
 
 
 class Invoice(NamedTuple):
-    """One valid 应收账款 row; ``index`` is its data-row index (for computed columns). A named
+    """One valid 应收账款 row; ``i`` is its data-row index (for computed columns). A named
     tuple, like the sheets' records: 150,000 of them are built per refresh at company scale, and
     a frozen dataclass costs 2.4× to build (scripts/bench_rows.py)."""
 
@@ -38,7 +38,7 @@ class Invoice(NamedTuple):
     paid: float | None = None
     last_payment: dt.date | None = None
     owner: str | None = None
-    index: int = -1
+    i: int = -1
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 #: outcomes that are attempts, not contacts: the customer was not reached
 ATTEMPTS = frozenset({"no_answer", "refused"})
@@ -25,7 +26,7 @@ class CallHistory:
     promise: tuple[float | None, dt.date, dt.date] | None  # (amount, promised day, made on), the latest
 
 
-def call_history(rows: Iterable[tuple], as_of: dt.date) -> dict[str, CallHistory]:
+def call_history(rows: Iterable[tuple[Any, ...]], as_of: dt.date) -> dict[str, CallHistory]:
     """Per customer from (customer_id, date, outcome key, promise amount, promise date) rows, in
     log order (rows dated after ``as_of`` are ignored)."""
     reached: dict[str, dt.date] = {}

@@ -12,7 +12,7 @@ from sheets_schema import Kind, Lang, fold
 from sheets_schema.settings import ASCENDING, PARAMS, PARAMS_BY_KEY, Param, Params, Parser
 
 from . import parse as p
-from .workdays import Calendar, calendar_for
+from .workdays import OFFICIAL, Calendar, calendar_for
 
 
 def parse_buckets(v: Any) -> tuple[int, ...]:
@@ -114,6 +114,8 @@ class _SettingsBase(BaseModel):
 
     @property
     def calendar(self) -> Calendar:
+        if not self.holidays:  # most workbooks: the official calendar, no cache lookup
+            return OFFICIAL
         return calendar_for(self.holidays)
 
     def interval(self, grade: str | None) -> int:

@@ -23,11 +23,12 @@ KNOWN_YEARS: frozenset[int] = frozenset(d.year for d in _OFF | _ON)
 class Calendar:
     """Which days are working days: the official schedule with the workbook's overrides."""
 
-    __slots__ = ("overrides", "_memo")
+    __slots__ = ("overrides", "_memo", "_before")
 
     def __init__(self, overrides: Iterable[tuple[dt.date, bool]] = ()) -> None:
         self.overrides: dict[dt.date, bool] = dict(overrides)  # date → working (True) / off (False)
         self._memo: dict[dt.date, bool] = {}
+        self._before: dict[dt.date, dt.date] = {}  # date → the last working day before it
 
     def is_working(self, d: dt.date) -> bool:
         w = self._memo.get(d)
@@ -72,11 +73,14 @@ def add_working(d: dt.date, n: int, cal: Calendar = OFFICIAL) -> dt.date:
 
 
 def previous_working(d: dt.date, cal: Calendar = OFFICIAL) -> dt.date:
-    """The last working day before ``d``."""
-    d -= DAY
-    while not cal.is_working(d):
-        d -= DAY
-    return d
+    """The last working day before ``d`` (asked once per customer a day: remembered)."""
+    got = cal._before.get(d)
+    if got is None:
+        got = d - DAY
+        while not cal.is_working(got):
+            got -= DAY
+        cal._before[d] = got
+    return got
 
 
 def working_between(first: dt.date, last: dt.date, cal: Calendar = OFFICIAL) -> int:

@@ -6,8 +6,8 @@ from xml.sax.saxutils import escape
 from collections.abc import Callable
 
 from ..cells import col_letter
-from ..writes import OutputSheet
-from .sheet_xml import cell_xml
+from ..writes import OutputSheet, Styled
+from .sheet_xml import cell_str, s_attr
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -44,24 +44,7 @@ def render_sheet(sheet: OutputSheet, style_index: Callable[[str], int], code_nam
             parts.append(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'.encode())
         parts.append(b"</cols>")
     parts.append(b"<sheetData>")
-    cache: dict[str, int] = {}
-
-    def sid(name: str) -> int:
-        if name not in cache:
-            cache[name] = style_index(name)
-        return cache[name]
-
-    for r in range(nrows):
-        height = sheet.row_heights.get(r + 1)
-        ht = f' ht="{height:g}" customHeight="1"' if height else ""
-        cells = []
-        for c in range(len(sheet.rows[r])):
-            value, style = sheet.cell(r, c)
-            s = sid(style)
-            if (value is None or value == "") and not s:
-                continue
-            cells.append(cell_xml(f"{col_letter(c + 1)}{r + 1}", value, s))
-        parts.append(f'<row r="{r + 1}"{ht}>'.encode() + b"".join(cells) + b"</row>")
+    parts.append(sheet_data(sheet, style_index).encode("utf-8"))
     parts.append(b"</sheetData>")
     if sheet.merges:
         parts.append(f'<mergeCells count="{len(sheet.merges)}">'.encode())
@@ -93,3 +76,44 @@ def render_sheet(sheet: OutputSheet, style_index: Callable[[str], int], code_nam
         parts.append(f'<drawing r:id="{drawing}"/>'.encode())
     parts.append(b"</worksheet>")
     return b"".join(parts)
+
+
+def sheet_data(sheet: OutputSheet, style_index: Callable[[str], int]) -> str:
+    """The <row> elements of an output sheet, as one text (encoded once by the caller).
+
+    Column letters and each style's ``s`` attribute are worked out once; a plain value takes its
+    column's style, a :class:`Styled` one its own. An empty cell without a style is left out."""
+    attrs: dict[str, str] = {}
+
+    def attr(name: str) -> str:
+        a = attrs.get(name)
+        if a is None:
+            a = attrs[name] = s_attr(style_index(name))
+        return a
+
+    width = max((len(r) for r in sheet.rows), default=0)
+    letters = [col_letter(c + 1) for c in range(width)]
+    styles = sheet.column_styles
+    col_attr: list[str | None] = [None] * width  # resolved on first use: a style no cell takes is never added
+    heights = sheet.row_heights
+    out: list[str] = []
+    add = out.append
+    for r, row in enumerate(sheet.rows, start=1):
+        rs = str(r)
+        height = heights.get(r) if heights else None
+        add(f'<row r="{rs}" ht="{height:g}" customHeight="1">' if height else f'<row r="{rs}">')
+        for c, v in enumerate(row):
+            if v.__class__ is Styled:
+                s = attr(v.style)
+                v = v.value
+            else:
+                s = col_attr[c]  # type: ignore[assignment]
+                if s is None:
+                    s = col_attr[c] = attr(styles[c] if c < len(styles) else "text")
+            if v is None or v == "":
+                if s:
+                    add(f'<c r="{letters[c]}{rs}"{s}/>')
+                continue
+            add(cell_str(letters[c] + rs, v, s))
+        add("</row>")
+    return "".join(out)

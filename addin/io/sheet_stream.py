@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .sheet_xml import (_R_ATTR, _SPANS, _edit_row, _extend_dimension, _Patterns, _tail_cells, _with_ref, cell_xml,
-                        column_updates, highlight_tail, prefix_of, row_xml)
+from .sheet_xml import (_R_ATTR, _SPANS, _edit_row, _extend_dimension, _Patterns, _tail_cells, _with_ref, cell_str,
+                        column_updates, highlight_tail, prefix_of, row_xml, s_attr)
 from ..cells import col_letter
 from .shared_formulas import plain_children
 from .tables import grow_sheet_ranges
@@ -52,6 +52,27 @@ class _RowEditor:
         self.close = b"</" + pfx + b"row>"
         self.rownum = 0
         self.k = 0  # next index in update_rows
+        self.p = pfx.decode()
+        self.attrs: dict[int | None, str] = {}  # style → its pre-encoded attribute
+        self.letters: dict[int, str] = {}
+
+    def _appended(self, upd: Updates) -> bytes:
+        """The cells of ``upd`` as text, for a row where they all go after its last cell."""
+        rs = str(self.rownum)
+        defaults, attrs, letters, p = self.e.defaults, self.attrs, self.letters, self.p
+        out = []
+        for c in sorted(upd):
+            v, s = upd[c]
+            if s is None:
+                s = defaults.get(c)
+            a = attrs.get(s)
+            if a is None:
+                a = attrs[s] = s_attr(s)
+            letter = letters.get(c)
+            if letter is None:
+                letter = letters[c] = col_letter(c)
+            out.append(cell_str(letter + rs, v, a, p))
+        return "".join(out).encode()
 
     def _insert_before(self, rownum: int, out: list[bytes]) -> None:
         order = self.e.update_rows
@@ -92,25 +113,25 @@ class _RowEditor:
             patch = self.e.shared and any(g.first_row <= self.rownum <= g.last_row for g in self.e.shared.values())
             if not upd and explicit and not before and not patch:
                 continue  # untouched: stays in the copied span
-            out.append(frag[pos:a])
-            out.extend(before)
             element = frag[a:b_end]
-            if not explicit:
-                element = _with_ref(element, self.pfx, b"row", str(self.rownum).encode())
             if upd:
                 found = _tail_cells(body, self.pfx, min(upd))
                 if found is not None and not found[1]:
-                    new_body = body + b"".join(
-                        cell_xml(f"{col_letter(c)}{self.rownum}", v, s if s is not None else self.e.defaults.get(c),
-                                 self.pfx) for c, (v, s) in sorted(upd.items()))
+                    new_body = body + self._appended(upd)
                 else:
-                    new_body, formula = _edit_row(body, self.rownum, upd, self.pat, self.pfx, self.e.defaults)
+                    new_body, formula = _edit_row(body, self.rownum, upd, self.pat, self.pfx, self.e.defaults, found)
+                    if new_body == body and explicit and not before and not patch:
+                        continue  # its computed cells already hold these values: the row keeps its bytes
                     self.e.removed_formula |= formula
                 attrs = frag[a + len(self.open):tag_end].rstrip(b"/")
                 attrs = _SPANS.sub(b"", attrs)
                 if not explicit:
                     attrs = b' r="%d"' % self.rownum + attrs
                 element = self.open + attrs + b">" + new_body + self.close
+            elif not explicit:
+                element = _with_ref(element, self.pfx, b"row", str(self.rownum).encode())
+            out.append(frag[pos:a])
+            out.extend(before)
             if patch:
                 element = plain_children(element, self.rownum, self.e.shared)
             out.append(element)

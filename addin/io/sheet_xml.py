@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
-from ..cells import cap_text, col_index, col_letter, to_serial
+from ..cells import MAX_CELL_TEXT, cap_text, col_index, col_letter, to_serial
 
 HIGHLIGHT_MARKER = "crm:validation"
 
@@ -54,6 +54,56 @@ def clean_text(text: str) -> str:
 
 
 _PREFIX_TEXT = {b"": ""}
+_SERIALS: dict[dt.date, str] = {}  # date → its serial as written (dates repeat: a few hundred distinct days)
+_INF = (math.inf, -math.inf)
+
+
+def s_attr(style: int | None) -> str:
+    """The pre-encoded style attribute of a cell (empty for style 0 / none)."""
+    return f' s="{style}"' if style else ""
+
+
+def cell_str(ref: str, value: object, s: str, p: str = "") -> str:
+    """One <c> element as text: ``s`` is the pre-encoded style attribute (:func:`s_attr`), ``p``
+    the namespace prefix. The bulk writers (render, sheet_stream) join these and encode once."""
+    cls = value.__class__
+    if cls is float:
+        if value != value or value in _INF:
+            return f'<{p}c r="{ref}"{s}/>'
+        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)  # type: ignore[attr-defined]
+        return f'<{p}c r="{ref}"{s}><{p}v>{text}</{p}v></{p}c>'
+    if cls is str:
+        text = value  # type: ignore[assignment]
+        if not text.isprintable():  # control characters XML cannot carry (tab, newline are kept)
+            text = clean_text(text)
+        if len(text) > MAX_CELL_TEXT:
+            text = cap_text(text)
+        if not text:
+            return f'<{p}c r="{ref}"{s}/>'
+        space = ' xml:space="preserve"' if text[0] in _WS or text[-1] in _WS or "\n" in text else ""
+        if "&" in text or "<" in text or ">" in text:
+            text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+        return f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t{space}>{text}</{p}t></{p}is></{p}c>'
+    if value is None:
+        return f'<{p}c r="{ref}"{s}/>'
+    if cls is dt.date:
+        text = _SERIALS.get(value)  # type: ignore[arg-type]
+        if text is None:
+            serial = to_serial(value)  # type: ignore[arg-type]
+            text = _SERIALS[value] = str(int(serial)) if serial.is_integer() and abs(serial) < 1e15 \
+                else repr(serial)  # type: ignore[index]
+        return f'<{p}c r="{ref}"{s}><{p}v>{text}</{p}v></{p}c>'
+    if cls is bool:
+        return f'<{p}c r="{ref}"{s} t="b"><{p}v>{int(value)}</{p}v></{p}c>'  # type: ignore[call-overload]
+    if isinstance(value, (dt.date, dt.datetime)):
+        value = to_serial(value)
+    if isinstance(value, (int, float)):
+        return cell_str(ref, float(value), s, p)
+    return cell_str(ref, str(value), s, p)
+
+
+#: what str.strip() removes at either end decides xml:space="preserve" (kept as it was decided)
+_WS = frozenset(c for c in map(chr, range(0x3001)) if c.isspace())
 
 
 def cell_xml(ref: str, value: object, style: int | None, pfx: bytes = b"") -> bytes:
@@ -61,29 +111,7 @@ def cell_xml(ref: str, value: object, style: int | None, pfx: bytes = b"") -> by
     p = _PREFIX_TEXT.get(pfx)
     if p is None:
         p = _PREFIX_TEXT[pfx] = pfx.decode()
-    s = f' s="{style}"' if style else ""
-    cls = value.__class__
-    if cls is float:
-        if value != value or value in (math.inf, -math.inf):
-            return f'<{p}c r="{ref}"{s}/>'.encode()
-        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-        return f'<{p}c r="{ref}"{s}><{p}v>{text}</{p}v></{p}c>'.encode()
-    if cls is str:
-        text = cap_text(clean_text(value))
-        if not text:
-            return f'<{p}c r="{ref}"{s}/>'.encode()
-        space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-        return (f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t{space}>{escape(text)}</{p}t></{p}is></{p}c>'
-                ).encode("utf-8")
-    if value is None:
-        return f'<{p}c r="{ref}"{s}/>'.encode()
-    if cls is bool:
-        return f'<{p}c r="{ref}"{s} t="b"><{p}v>{int(value)}</{p}v></{p}c>'.encode()
-    if isinstance(value, (dt.date, dt.datetime)):
-        value = to_serial(value)
-    if isinstance(value, (int, float)):
-        return cell_xml(ref, float(value), style, pfx)
-    return cell_xml(ref, str(value), style, pfx)
+    return cell_str(ref, value, f' s="{style}"' if style else "", p).encode("utf-8")
 
 
 class _Patterns:
@@ -180,36 +208,48 @@ def _tail_cells(body: bytes, pfx: bytes, min_col: int) -> tuple[int, list[tuple[
 
 
 def _edit_row(body: bytes, rownum: int, upd: dict[int, tuple[object, int | None]], pat: _Patterns, pfx: bytes,
-              defaults: dict[int, int]) -> tuple[bytes, bool]:
-    """A row's cells with ``upd`` applied; untouched cells keep their bytes."""
-    found = _tail_cells(body, pfx, min(upd))
+              defaults: dict[int, int], found: tuple[int, list[tuple[int, int, int]]] | None | bool = False
+              ) -> tuple[bytes, bool]:
+    """A row's cells with ``upd`` applied; untouched cells keep their bytes. ``found`` is what
+    :func:`_tail_cells` gave for this row when the caller already asked it."""
+    if found is False:
+        found = _tail_cells(body, pfx, min(upd))
     formula = False
+    p = _PREFIX_TEXT.get(pfx)
+    if p is None:
+        p = _PREFIX_TEXT[pfx] = pfx.decode()
+    rs = str(rownum)
     if found is None:  # the general path: parse every cell
         merged = {c: x for c, x, _ in row_cells(body, pat, rownum, pfx)}
         styles = {c: cell_style(x[:x.find(b">")]) for c, x in merged.items() if c in upd}
         for c, (v, st) in upd.items():
             if c in merged and has_formula(merged[c], pfx):
                 formula = True
-            merged[c] = cell_xml(f"{col_letter(c)}{rownum}", v, st if st is not None else
-                                 (styles.get(c) or defaults.get(c)), pfx)
+            merged[c] = cell_str(col_letter(c) + rs, v, s_attr(st if st is not None else
+                                                              (styles.get(c) or defaults.get(c))), p).encode()
         return b"".join(merged[c] for c in sorted(merged)), formula
-    start, tail = found
-    cells: dict[int, bytes] = {c: body[a:b] for c, a, b in tail}
+    start, tail = found  # type: ignore[misc]
+    cells: dict[int, bytes | str] = {c: body[a:b] for c, a, b in tail}
     for c, (v, st) in upd.items():
         old = cells.get(c)
         style = st
-        if style is None:
-            style = (cell_style(old[:old.find(b">")]) if old is not None else 0) or defaults.get(c)
-        if old is not None and has_formula(old, pfx):
-            formula = True
-        cells[c] = cell_xml(f"{col_letter(c)}{rownum}", v, style, pfx)
-    return body[:start] + b"".join(cells[c] for c in sorted(cells)), formula
+        if old is not None:
+            if style is None:
+                style = cell_style(old[:old.find(b">")]) or defaults.get(c)  # type: ignore[arg-type]
+            if has_formula(old, pfx):  # type: ignore[arg-type]
+                formula = True
+        elif style is None:
+            style = defaults.get(c)
+        cells[c] = cell_str(col_letter(c) + rs, v, s_attr(style), p)
+    return body[:start] + b"".join(x.encode() if x.__class__ is str else x  # type: ignore[union-attr,misc]
+                                   for x in (cells[c] for c in sorted(cells))), formula
 
 
 def row_xml(r: int, cells: list[tuple[int, object, int | None]], pfx: bytes) -> bytes:
     p = pfx.decode()
-    return (f'<{p}row r="{r}">'.encode() + b"".join(cell_xml(f"{col_letter(c)}{r}", v, s, pfx) for c, v, s in cells)
-            + f"</{p}row>".encode())
+    rs = str(r)
+    return (f'<{p}row r="{rs}">' + "".join(cell_str(col_letter(c) + rs, v, s_attr(s), p) for c, v, s in cells)
+            + f"</{p}row>").encode()
 
 
 def _extend_dimension(xml: bytes, pfx: bytes, last_row: int | None, last_col: int | None = None) -> bytes:

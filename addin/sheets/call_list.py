@@ -10,6 +10,7 @@ from sheets_schema import Lang
 from ..core.calls import MonthCoverage, Priority, Reason
 from ..i18n import pick
 from .order_check import held_text
+from .dunning_log import DOCUMENTS
 from .resurvey import resurvey_text
 from ..writes import OutputSheet, Styled, kind_style
 from ..writeback import label
@@ -47,6 +48,8 @@ REASONS = {
     "birthday_today": ("今天生日", "Birthday today"),
     "birthday": ("{month}月{day}日生日（{days}天后）", "Birthday on {month:02d}-{day:02d} (in {days} days)"),
     "problems": ("资料待修正：{columns}", "Data to fix: {columns}"),
+    "letter_sent": ("已发{letter} {days} 天", "{letter} sent {days} days ago"),
+    "letter_sent_today": ("今日已发{letter}", "{letter} sent today"),
 }
 SEP = {"zh": "；", "en": "; "}
 #: 热度 in one character, so that it never reads as the ABC grade (热A and A类 are different scales)
@@ -68,6 +71,10 @@ def reason_words(reason: Reason, lang: Lang) -> str:
         kw["why"] = resurvey_text(kw["why"], kw.get("months", 12), lang)
     if code == "order_held":
         return held_text(kw["outcome"], kw["amount"], kw["who"], kw["days"], lang)
+    if code == "letter_sent":
+        kw["letter"] = pick(DOCUMENTS, kw["letter"], lang)
+        if kw["days"] == 0:
+            code = "letter_sent_today"
     if code == "problems":
         names = [S.BY_KEY[sheet].col(key).header(lang) for sheet, _, key in (x.partition(".") for x in kw["columns"])]
         kw["columns"] = ("、" if lang == "zh" else ", ").join(dict.fromkeys(names))

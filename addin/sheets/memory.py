@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import sheets_schema as S
-from sheets_schema import Lang, SheetSpec
+from sheets_schema import Lang
 
-from ..writes import OutputSheet, Styled, kind_style
+from ..writes import OutputSheet
+from .table_sheet import table_sheet
 
 #: the sheet whose column each tracked field is
 FIELD_SHEET = {"stage": S.FUNNEL, "contract_status": S.FUNNEL, "intent": S.FUNNEL, "abandoned": S.FUNNEL,
@@ -26,24 +27,17 @@ def value_label(field: str, value: Any, lang: Lang) -> Any:
     return next((c.label(lang) for c in column.choices if c.key == value), value)
 
 
-def _table(spec: SheetSpec, tab: str, rows: list[list[Any]], lang: Lang) -> OutputSheet:
-    return OutputSheet(spec.key, tab, [[Styled(h, "header") for h in spec.headers(lang)], *rows],
-                       widths=[c.width for c in spec.columns],
-                       column_styles=[kind_style(c.kind) for c in spec.columns], freeze_rows=1,
-                       hidden=spec.hidden, repeat_rows=None if spec.hidden else (1, 1))
-
-
 def changelog_sheet(rows: list[list[Any]], lang: Lang, tab: str) -> OutputSheet:
     """变更记录: 日期 | 客户编号 | 字段 | 原值 | 新值 | 业务员, earlier rows first, as they were."""
-    return _table(S.CHANGELOG, tab, rows, lang)
+    return table_sheet(S.CHANGELOG, tab, rows, lang)
 
 
 def snapshot_sheet(snapshot: dict[str, dict[str, Any]], taken: Any, lang: Lang, tab: str) -> OutputSheet:
     keys = [c.key for c in S.SNAPSHOT.columns]
     rows = [[cid, taken, *(values.get(k) for k in keys[2:])] for cid, values in snapshot.items()]
-    return _table(S.SNAPSHOT, tab, rows, lang)
+    return table_sheet(S.SNAPSHOT, tab, rows, lang)
 
 
 def daily_sheet(rows: list[list[Any]], lang: Lang, tab: str) -> OutputSheet:
     """One row per refresh date and rep: 日期 | 业务员 | 未收余额 | 逾期合计 | 本月覆盖率 | 在谈金额."""
-    return _table(S.DAILY, tab, rows, lang)
+    return table_sheet(S.DAILY, tab, rows, lang)

@@ -5,7 +5,7 @@ import sheets_schema as S
 from sheets_schema import Lang
 
 from ..writes import OutputSheet, Styled
-from ..validate.issues import Issue
+from ..issues import Issue
 
 
 def report_sheet(issues: list[Issue], lang: Lang, tab: str) -> OutputSheet:

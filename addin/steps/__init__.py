@@ -1,165 +1,45 @@
-"""Job steps: pure functions registered once with what they need and what they give.
+"""Job steps, listed here explicitly (no discovery), in the order `crm refresh` runs them.
 
-A step receives a :class:`Context` — the loaded workbook, the owner filter and the facts of the
-steps it needs — and returns an :class:`Output` (computed columns, appended rows, output
-sheets, issues) and its fact. It changes nothing it is given. :func:`order` derives the run
-order from the declared needs, adding the steps a requested step needs.
-
-    @step("grades")
-    def run(ctx: Context) -> tuple[Output, GradeFacts]: ...
-
-    @step("calls", needs=("grades",))
-    def run(ctx: Context) -> tuple[Output, CallFacts]: ...   # ctx.facts.grades is set
+Each module declares its step once — ``STEP = Step("calls", run, needs=(GRADES, CREDIT, AGING))``
+with ``run(ctx) -> tuple[Output, CallFacts]`` — and the type of the fact it gives; a step reads
+the facts of the steps it needs typed, by the step: ``ctx.facts[GRADES].grades``.
+:func:`order` derives the run order from the declared needs, adding the steps a requested step
+needs.
 """
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from .aging import STEP as AGING
+from .base import Context, Facts, Output, Step
+from .calls import STEP as CALLS
+from .changelog import STEP as CHANGELOG
+from .contacts import STEP as CONTACTS
+from .credit import STEP as CREDIT
+from .dashboard import STEP as DASHBOARD
+from .grades import STEP as GRADES
+from .orders import STEP as ORDERS
 
-from sheets_schema import Record
-
-from ..writes import AppendRows, ColumnBlock, OutputSheet
-from ..loader import Loaded
-from ..validate.issues import Issue
-
-
-@dataclass(frozen=True)
-class GradeFacts:
-    grades: dict[str, str]  # customer ID → ABC grade
-    counts: dict[str, int]  # grade → customers
+#: every step; what `crm refresh` runs, in this order (output sheets new to a workbook are added in it)
+DEFAULT: tuple[Step[object], ...] = (GRADES, CONTACTS, CALLS, CREDIT, AGING, ORDERS, DASHBOARD, CHANGELOG)
+STEPS = {s.name: s for s in DEFAULT}
 
 
-@dataclass(frozen=True)
-class CallFacts:
-    harvested: int  # results moved from 今日拨打 into 联系记录
-    lists: dict[str, list[Any]]  # rep → the day's list (core.calls.Priority, in order)
-    customers: dict[str, Record]  # customer ID → card, for every listed customer
-    months: dict[str, Any] = field(default_factory=dict)  # rep → core.calls.MonthCoverage
-    people: tuple[Any, ...] = ()  # every core.calls.Customer scheduled (for `crm plan`)
-    heats: dict[str, str] = field(default_factory=dict)  # customer ID → heat key, every valid funnel row
-    #: rep → core.calls.Habit: plans typed per contact and how far ahead, over the last 4 weeks (`crm plan`)
-    replan: dict[str, Any] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)  # customer ID → 客户名称, every card (`crm plan --missed`)
-
-    @property
-    def sizes(self) -> dict[str, int]:
-        return {rep: len(v) for rep, v in self.lists.items()}
-
-
-@dataclass(frozen=True)
-class CreditFacts:
-    latest: dict[str, tuple[Record, Any]]  # customer ID → (latest valid survey, core.credit.Assessment)
-    #: customer ID → why its latest survey is due again (core.credit.resurvey_reasons codes)
-    resurvey: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class OrderFacts:
-    checks: dict[int, Any]  # 订单 data-row index → core.orders.Check, every open order
-    #: customer ID → (outcome, amount held, first held order's Check) of its held orders not yet approved
-    held: dict[str, tuple[str, float, Any]] = field(default_factory=dict)
-    orders: tuple[Any, ...] = ()  # every valid row of 订单 (core.orders.Order)
-    rows: dict[int, int] = field(default_factory=dict)  # data-row index → Excel row
-
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for c in self.checks.values():
-            out[c.outcome] = out.get(c.outcome, 0) + 1
-        return out
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What the steps found, one typed field per step (None: the step did not run)."""
-
-    grades: GradeFacts | None = None
-    calls: CallFacts | None = None
-    credit: CreditFacts | None = None
-    orders: OrderFacts | None = None
-    aging: Any = None  # core.aging.AgingReport (its .items: the ledger as of the date; .dso)
-    changelog: Any = None  # steps.changelog.ChangeFacts
-    dashboard: Any = None  # steps.dashboard.DashboardFacts
-
-
-@dataclass(frozen=True)
-class Context:
-    loaded: Loaded
-    facts: Facts
-    owner: str | None = None
-
-    @property
-    def as_of(self) -> dt.date:
-        return self.loaded.as_of
-
-    @property
-    def lang(self):
-        return self.loaded.lang
-
-    @property
-    def settings(self):
-        return self.loaded.settings
-
-    def table(self, key: str):
-        return self.loaded.tables[key]
-
-
-@dataclass
-class Output:
-    columns: dict[str, list[ColumnBlock]] = field(default_factory=dict)
-    appends: dict[str, AppendRows] = field(default_factory=dict)
-    outputs: list[OutputSheet] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str  # also the Facts field it fills
-    needs: tuple[str, ...]
-    run: Callable[[Context], tuple[Output, Any]]
-
-
-STEPS: dict[str, Step] = {}
-#: what `crm refresh` runs, in this order (output sheets new to a workbook are added in it)
-DEFAULT = ("grades", "calls", "credit", "aging", "orders", "dashboard", "changelog")
-
-
-def step(name: str, needs: tuple[str, ...] = ()) -> Callable:
-    """Register a step (its name is the Facts field its fact fills)."""
-    if name not in Facts.__dataclass_fields__:
-        raise ValueError(f"no Facts field for step {name!r}")
-
-    def register(fn: Callable[[Context], tuple[Output, Any]]) -> Callable[[Context], tuple[Output, Any]]:
-        STEPS[name] = Step(name, needs, fn)
-        return fn
-
-    return register
-
-
-def order(requested: tuple[str, ...]) -> list[str]:
+def order(requested: tuple[Step[object], ...]) -> list[Step[object]]:
     """The steps to run for ``requested``, each after the steps it needs."""
-    _register_all()
-    out: list[str] = []
+    out: list[Step[object]] = []
 
-    def visit(name: str, path: tuple[str, ...] = ()) -> None:
-        if name in out:
+    def visit(step: Step[object], path: tuple[str, ...] = ()) -> None:
+        if step in out:
             return
-        if name in path:
-            raise ValueError("steps need each other: " + " → ".join((*path, name)))
-        for need in STEPS[name].needs:
-            visit(need, (*path, name))
-        out.append(name)
+        if step.name in path:
+            raise ValueError("steps need each other: " + " → ".join((*path, step.name)))
+        for need in step.needs:
+            visit(need, (*path, step.name))
+        out.append(step)
 
-    for name in requested:
-        visit(name)
+    for step in requested:
+        visit(step)
     return out
 
 
-def _register_all() -> None:
-    """Import every module of this package: each registers its steps with @step."""
-    import importlib
-    import pkgutil
-
-    for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
+__all__ = ["AGING", "CALLS", "CHANGELOG", "CONTACTS", "CREDIT", "DASHBOARD", "DEFAULT", "GRADES", "ORDERS", "STEPS", "Context", "Facts",
+           "Output", "Step", "order"]

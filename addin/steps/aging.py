@@ -12,7 +12,7 @@ from ..i18n import pick
 from ..loader import Loaded
 from ..sheets.aging_sheet import aging_sheet
 from ..writeback import computed_blocks
-from . import Context, Output, step
+from .base import Context, Output, Step
 
 WORDS = {"credit": ("贷项", "Credit"), "settled": ("已结清", "Settled")}
 
@@ -59,7 +59,7 @@ def invoice_columns(items: list[Item], r: Context) -> dict[str, dict[int, Any]]:
     buckets = S.bucket_columns(s.aging_buckets, s.aging_basis)
     values: dict[str, dict[int, Any]] = {"open_amount": {}, "days_overdue": {}, "aging_bucket": {}}
     for it in items:
-        i = it.invoice.index
+        i = it.invoice.i
         values["open_amount"][i] = it.open
         if it.is_credit:
             values["aging_bucket"][i] = pick(WORDS, "credit", r.lang)
@@ -73,7 +73,6 @@ def invoice_columns(items: list[Item], r: Context) -> dict[str, dict[int, Any]]:
     return values
 
 
-@step("aging")
 def run(r: Context) -> tuple[Output, AgingReport]:
     items, p = ledger(r.loaded, r.as_of)
     report = aging(items, p, r.as_of, r.settings)
@@ -82,3 +81,6 @@ def run(r: Context) -> tuple[Output, AgingReport]:
     if t.columns:
         out.columns[t.name] = computed_blocks(t, invoice_columns(items, r), r.lang)
     return out, report
+
+
+STEP = Step("aging", run)

@@ -2,106 +2,49 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 import sheets_schema as S
 
-from ..core.calls import Customer, Promise, replanning, schedule
-from ..core.outcomes import ATTEMPTS, call_history
+from ..core import dunning
+from ..core.calls import Customer, Habit, MonthCoverage, Priority, Promise, Reason, replanning, schedule
+from ..core.dunning_log import last_letters
 from ..core.collections import from_ledger
 from ..core.ledger import collections
-from ..core.funnel import contact_stats, funnel_plan_entered, heat, latest_plan
+from ..core.funnel import funnel_plan_entered, latest_plan
 from ..core import parse as p
-from ..core.harvest import contact_key
-from ..core.parse import as_text
-from ..writes import AppendRows
 from ..sheets.call_list import call_list_sheet, reason_text
-from ..table import Table, UnusableInput
+from ..sheets.dunning_log import log_entries
+from ..table import Table
 from ..writeback import computed_blocks
-from ..validate.issues import Issue
-from ..validate.messages import message
-from . import CallFacts, Context, Output, step
+from ..issues import Issue
+from ..messages import message
+from .aging import STEP as AGING
+from .base import Context, Output, Step
+from .contacts import STEP as CONTACTS
+from .credit import STEP as CREDIT
+from .grades import STEP as GRADES
+from .orders import STEP as ORDERS
 
-CONTACT_FIELDS = ("date", "customer_id", "channel", "contact", "outcome", "promise_amount", "promise_date",
-                  "next_call", "owner")
-PROMISE_FIELDS = ("promise_amount", "promise_date")
-KEY_FIELDS = ("date", "customer_id", "outcome", "next_call")
 
+@dataclass(frozen=True)
+class CallFacts:
+    harvested: int  # results moved from 今日拨打 into 联系记录
+    lists: dict[str, list[Priority]]  # rep → the day's list, in order
+    customers: dict[str, S.Record]  # customer ID → card, for every listed customer
+    months: dict[str, MonthCoverage] = field(default_factory=dict)  # rep → the month's coverage
+    people: tuple[Customer, ...] = ()  # every customer scheduled (for `crm plan`)
+    heats: dict[str, str] = field(default_factory=dict)  # customer ID → heat key, every valid funnel row
+    #: rep → plans typed per contact and how far ahead, over the last 4 weeks (`crm plan`)
+    replan: dict[str, Habit] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # customer ID → 客户名称, every card (`crm plan --missed`)
 
-def harvest_results(r: Context, log: Table, out: Output) -> list[dict[str, Any]]:
-    """The results typed in the current 今日拨打 that are not in 联系记录 yet, and their append."""
-    records = r.loaded.call_results
-    if not records:
-        return []
-    tab = r.loaded.tab(S.CALL_LIST)
-    t = r.table("contacts")
-    missing = [k for k in ("date", "customer_id", "outcome", "next_call") if k not in t.columns]
-    if missing:
-        names = "、".join(S.CONTACTS.col(k).header(r.lang) for k in missing)
-        raise UnusableInput(f"sheet '{t.name}' lacks {names}: the results in '{tab}' cannot be saved")
-    lacking = [k for k in PROMISE_FIELDS if k not in t.columns]
-    if lacking and any(rec.get(k) is not None for rec in records for k in PROMISE_FIELDS):
-        names = "、".join(S.CONTACTS.col(k).header(r.lang) for k in lacking)
-        raise UnusableInput(f"sheet '{t.name}' lacks {names}: the promises to pay typed in '{tab}' cannot be "
-                            "saved (add the columns to the log)")
-    # every logged result, rows with errors included, a 下次拨打 that is not a date as typed
-    # (as the harvest keeps it): a result already logged is never appended again
-    typed = log.raw.get("next_call", [])
-    seen = set()
-    for i, vals in enumerate(log.tuples(list(KEY_FIELDS), good_only=False)):
-        rec = dict(zip(KEY_FIELDS, vals))
-        if rec["next_call"] is None and i < len(typed):
-            rec["next_call"] = as_text(typed[i])
-        seen.add(contact_key(rec))
-    fresh = []
-    for rec in records:
-        if contact_key(rec) not in seen:
-            seen.add(contact_key(rec))
-            fresh.append(rec)
-    if fresh:
-        keys = [k for k in CONTACT_FIELDS if k in t.columns]
-        channel = S.CONTACTS.col("channel").choice("phone").label(r.lang)
-        rows = [[channel if k == "channel" else rec.get(k) for k in keys] for rec in fresh]
-        first = max(t.last_row, t.header_row) + 1
-        out.appends[t.name] = AppendRows(first, [t.columns[k] for k in keys],
-                                            [S.CONTACTS.col(k).kind for k in keys], rows)
-        # a 下次拨打 that is not a date is kept as typed, and reported now, at the row it lands in
-        # (the next run would report it there anyway)
-        for n, rec in enumerate(fresh):
-            for key, code in (("next_call", "date"), ("promise_date", "date"), ("promise_amount", "number")):
-                if isinstance(rec.get(key), str) and key in t.columns:
-                    out.issues.append(Issue("error", t.name, first + n, t.columns[key],
-                                            t.headers.get(key, S.CONTACTS.col(key).header(r.lang)), rec[key], code,
-                                            message(code, r.lang)))
-    return fresh
-
+    @property
+    def sizes(self) -> dict[str, int]:
+        return {rep: len(v) for rep, v in self.lists.items()}
 
 NO_FUNNEL = S.blank(S.FUNNEL)  # a customer without a funnel row
-
-
-def outcome_matcher():
-    """结果 as typed → its choice key (已沟通 → "talked", `未接通，关机` → "no_answer"); None for free
-    text, which counts as a contact."""
-    choices = S.CONTACTS.col("outcome").choices
-    exact = p.ChoiceMatcher(choices)
-    prefixes = sorted(((p.fold(sp), c.key) for c in choices for sp in c.spellings()), key=lambda x: -len(x[0]))
-    memo: dict[Any, str | None] = {}
-
-    def key_of(v: Any) -> str | None:
-        if v is None or not isinstance(v, str):
-            return None
-        k = memo.get(v, "")
-        if k != "":
-            return k
-        try:
-            k = exact(v)
-        except p.ParseError:
-            f = p.fold(v)
-            k = next((key for sp, key in prefixes if sp and f.startswith(sp)), None)
-        memo[v] = k
-        return k
-
-    return key_of
 
 
 def problem_columns(t: Table) -> dict[int, tuple[str, ...]]:
@@ -138,25 +81,32 @@ def _hold(held: tuple[str, float, Any] | None) -> tuple[str, float, str | None, 
     return outcome, amount, check.approver, check.max_days
 
 
-@step("calls", needs=("grades", "credit", "aging", "orders"))
+def letters_sent(r: Context, lists: dict[str, list[Priority]],
+                 every: dict[str, Priority]) -> tuple[dict[str, list[Priority]], dict[str, Priority]]:
+    """"已发催告函 N 天": the last dunning letter sent (催款记录) as one more reason, in words only (the
+    scheduler's weights are not changed)."""
+    letters = last_letters(log_entries(r.loaded.memory.get("dunning_log"))[1], r.as_of)
+    if not letters:
+        return lists, every
+    bounds = r.settings.dunning_levels
+
+    def add(q: Priority) -> Priority:
+        e = letters.get(q.customer_id)
+        if e is None:
+            return q
+        why = Reason("letter_sent", (("letter", dunning.stage(e.level or 1, bounds) or "first"),
+                                     ("days", (r.as_of - e.date).days)))
+        return q._replace(reasons=(*q.reasons, why))
+
+    return ({rep: [add(q) for q in entries] for rep, entries in lists.items()},
+            {cid: add(q) for cid, q in every.items()})
+
+
 def run(r: Context) -> tuple[Output, CallFacts]:
     s, lang, as_of = r.settings, r.lang, r.as_of  # as_of once: "today" is looked up when 设置 leaves it blank
-    log = r.table("contacts")
+    contacts = r.facts[CONTACTS]  # 联系记录 and the results harvested from today's 今日拨打
     out = Output()
-    fresh = harvest_results(r, log, out)
-    key_of = outcome_matcher()
-    cols = ["customer_id", "date", "next_call", "outcome", "promise_amount", "promise_date"]
-    have = [k for k in cols if k in log.columns or k in ("customer_id", "date", "next_call")]
-    rows = [dict(zip(have, v)) for v in log.tuples(have)]
-    typed_only = ("next_call", "promise_amount", "promise_date")  # kept as typed in the log: no value here
-    rows += [{k: (None if k in typed_only and isinstance(x.get(k), str) else x.get(k)) for k in cols}
-             for x in fresh]
-    for x in rows:
-        x["key"] = key_of(x.get("outcome"))
-    logged = [(x["customer_id"], x["date"], x["next_call"], x["key"] in ATTEMPTS) for x in rows]
-    stats = contact_stats(logged)
-    history = call_history(((x["customer_id"], x["date"], x["key"], x.get("promise_amount"), x.get("promise_date"))
-                            for x in rows), as_of)
+    fresh, logged, stats, history = contacts.harvested, contacts.logged, contacts.stats, contacts.calls
     list_day, on_list = r.loaded.call_listed
     typed = {x["customer_id"] for x in r.loaded.call_results}
     undone = set(on_list) - typed if list_day is not None and list_day < as_of else set()
@@ -167,14 +117,14 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     for row in ft.records(good_only=False):  # a funnel row with a bad cell still counts (cell blank)
         if row.customer_id is not None and row.customer_id not in funnel:
             funnel[row.customer_id] = row
-    grades = r.facts.grades.grades if r.facts.grades else {}
+    grades = r.facts[GRADES].grades
     problems = problem_columns(ct)
     funnel_problems = problem_columns(ft)
     # every card with a usable ID and owner; other errors are named in the reasons
     cards = {cid: c for cid, c in r.loaded.customer_cards().items() if c.owner is not None}
-    owed = from_ledger(collections(r.facts.aging.items, s.remind_days), as_of)
-    resurvey = r.facts.credit.resurvey
-    held = r.facts.orders.held if r.facts.orders is not None else {}
+    owed = from_ledger(collections(r.facts[AGING].items, s.remind_days), as_of)
+    resurvey = r.facts[CREDIT].resurvey
+    held = r.facts[ORDERS].held
     seen_raw = ft.raw.get("plan_seen", [])
     entered_raw = ft.raw.get("plan_entered", [])
     first_run = not any(v is not None and v != "" for v in seen_raw)
@@ -186,7 +136,7 @@ def run(r: Context) -> tuple[Output, CallFacts]:
         f = funnel.get(cid, NO_FUNNEL)
         st = stats.get(cid)
         last = st.last_contact if st else None
-        h = heat(f.stage, f.intent, f.abandoned, st.follow_ups if st else 0, s) if cid in funnel else None
+        h = contacts.heats.get(cid)
         if h is not None:
             heats[cid] = h
         entered = None
@@ -214,6 +164,7 @@ def run(r: Context) -> tuple[Output, CallFacts]:
         out.issues.append(Issue("warning", r.loaded.tab(S.SETTINGS), None, None, "", "", "calendar_unknown_year",
                                 message("calendar_unknown_year", lang, years="、".join(map(str, unknown)))))
     lists, months, every = schedule(people, as_of, s, r.owner)
+    lists, every = letters_sent(r, lists, every)
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
                                                          "reasons")}
     values.update(plan_cols)
@@ -235,3 +186,6 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     replan = replanning(logged, {c.customer_id: c.owner for c in people}, as_of, s)
     return out, CallFacts(len(fresh), lists, {cid: cards[cid] for cid in listed}, months, tuple(people), heats,
                           replan, {cid: c.name or "" for cid, c in cards.items()})
+
+
+STEP = Step("calls", run, needs=(GRADES, CREDIT, AGING, CONTACTS, ORDERS))

@@ -11,7 +11,9 @@ from ..core import parse as p
 from ..core.changes import TRACKED, UNREAD, LogRow, compare
 from ..sheets.memory import FIELD_SHEET, changelog_sheet, field_label, snapshot_sheet, value_label
 from ..table import Table
-from . import Context, Output, step
+from .base import Context, Output, Step
+from .calls import STEP as CALLS
+from .grades import STEP as GRADES
 
 FUNNEL_FIELDS = ("stage", "contract_status", "intent", "abandoned")
 CARD_FIELDS = ("credit_limit", "owner")
@@ -37,8 +39,8 @@ def cell(t: Table, key: str, i: int) -> Any:
 def current_values(r: Context) -> dict[str, dict[str, Any]]:
     """Customer → tracked field → value (keys), as this refresh reads and computes them."""
     cards, funnel = r.table("customers"), r.table("funnel")
-    grades = r.facts.grades.grades if r.facts.grades else {}
-    heats = r.facts.calls.heats if r.facts.calls else {}
+    grades = r.facts[GRADES].grades
+    heats = r.facts[CALLS].heats
     out: dict[str, dict[str, Any]] = {}
     ids = cards.values.get("customer_id", [])
     for i, cid in enumerate(ids):
@@ -108,7 +110,6 @@ def _key(field: str, v: Any) -> Any:
         return v
 
 
-@step("changelog", needs=("grades", "calls"))
 def run(r: Context) -> tuple[Output, ChangeFacts]:
     lang, day = r.lang, r.as_of
     previous = previous_snapshot(r.loaded.memory.get("snapshot"))
@@ -121,3 +122,6 @@ def run(r: Context) -> tuple[Output, ChangeFacts]:
     out = Output(outputs=[changelog_sheet(kept + new, lang, r.loaded.tab(S.CHANGELOG)),
                           snapshot_sheet(snapshot, day, lang, r.loaded.tab(S.SNAPSHOT))])
     return out, ChangeFacts(previous is None, len(new), read)
+
+
+STEP = Step("changelog", run, needs=(GRADES, CALLS))

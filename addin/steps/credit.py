@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from sheets_schema import Record
@@ -11,14 +12,21 @@ from ..core.credit import Assessment, assess, resurvey_reasons
 from ..i18n import pick
 from ..sheets.resurvey import resurvey_text
 from ..writeback import computed_blocks
-from . import Context, CreditFacts, Output, step
+from .aging import STEP as AGING
+from .base import Context, Output, Step
+
+
+@dataclass(frozen=True)
+class CreditFacts:
+    latest: dict[str, tuple[Record, Assessment]]  # customer ID → (latest valid survey, its assessment)
+    #: customer ID → why its latest survey is due again (core.credit.resurvey_reasons codes)
+    resurvey: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 DENOMINATOR = {"quick_ratio": "current_liabilities", "debt_ratio": "assets_end",
                "asset_turnover": "assets_end", "net_margin": "revenue"}
 RATIO_NAME = {"quick_ratio": ("速动比率", "Quick ratio"), "debt_ratio": ("资产负债率", "Debt ratio"),
               "asset_turnover": ("总资产周转率", "Asset turnover"), "net_margin": ("销售净利率", "Net margin")}
 
-@step("credit", needs=("aging",))
 def run(r: Context) -> tuple[Output, CreditFacts]:
     t = r.table("survey")
     cards = r.loaded.customer_cards()
@@ -48,7 +56,7 @@ def run(r: Context) -> tuple[Output, CreditFacts]:
         cid = row.customer_id
         if cid not in latest or key > latest[cid][:2]:
             latest[cid] = (key[0], i, row, a)
-    ledger = {c.customer_id: c for c in r.facts.aging.customers} if r.facts.aging is not None else {}
+    ledger = {c.customer_id: c for c in r.facts[AGING].customers} if AGING in r.facts else {}
     months = r.settings.resurvey_months
     resurvey: dict[str, tuple[str, ...]] = {}
     for cid, (date, i, _, _) in latest.items():
@@ -64,3 +72,6 @@ def run(r: Context) -> tuple[Output, CreditFacts]:
     if t.columns:
         out.columns[t.name] = computed_blocks(t, values, r.lang)
     return out, CreditFacts({cid: (row, a) for cid, (_, _, row, a) in latest.items()}, resurvey)
+
+
+STEP = Step("credit", run, needs=(AGING,))

@@ -7,6 +7,7 @@ from typing import Any
 
 import sheets_schema as S
 
+from ..core.aging import dso
 from ..core.changes import Conversion, conversion, days_per_stage
 from ..core.calls import coverage as month_coverage
 from ..core.dashboard import (Coverage, ParetoPoint, forecast, funnel_counts, grade_share, pareto, pipeline,
@@ -14,19 +15,13 @@ from ..core.dashboard import (Coverage, ParetoPoint, forecast, funnel_counts, gr
 from ..core.workdays import month_start
 from ..sheets.dashboard import dashboard_sheet
 from ..sheets.memory import daily_sheet
-from . import Context, Output, step
+from .aging import STEP as AGING
+from .base import Context, Output, Step
+from .calls import STEP as CALLS
+from .changelog import STEP as CHANGELOG
+from .grades import STEP as GRADES
 
 TREND_POINTS = 12
-
-
-def dso_of(aging: Any, owner: str | None) -> float | None:
-    """The DSO hook: days sales outstanding, shown as a KPI only when the aging fact carries one
-    (the receivables work gives the report a ``dso``, or ``dso_by_owner`` for one rep)."""
-    if aging is None:
-        return None
-    if owner is not None:
-        return (getattr(aging, "dso_by_owner", None) or {}).get(owner)
-    return getattr(aging, "dso", None)
 
 
 @dataclass(frozen=True)
@@ -82,17 +77,17 @@ def figures(r: Context, owner: str | None) -> tuple[DashboardFacts, dict[str | N
     cards = r.loaded.customer_cards()
     owners = {cid: card.owner for cid, card in cards.items()}
     mine = {cid for cid, o in owners.items() if owner is None or o == owner}
-    grades = r.facts.grades.grades if r.facts.grades else {}
+    grades = r.facts[GRADES].grades
     sales = [(grades.get(cid), cards[cid].annual_sales) for cid in mine]
     funnel = [f for f in r.table("funnel").tuples(["customer_id", "stage", "abandoned", "expected_amount"])]
     # the month's coverage as the call list counts it (its book leaves dropped customers out; the
     # results harvested this refresh count): one computation, core.calls.coverage
     books: dict[str, list[Any]] = {}
-    for c in r.facts.calls.people:
+    for c in r.facts[CALLS].people:
         books.setdefault(c.owner, []).append(c)
     per_rep = [Coverage(rep, m.book, m.contacted)
                for rep in sorted(books) for m in (month_coverage(books[rep], r.as_of, s),)]
-    report = r.facts.aging
+    report = r.facts[AGING]
     aged = [c for c in report.customers] if report is not None else []
 
     aged_by: dict[str | None, list[Any]] = {}  # grouped once: per-rep filters over every row cost O(reps × rows)
@@ -119,14 +114,14 @@ def figures(r: Context, owner: str | None) -> tuple[DashboardFacts, dict[str | N
         daily[rep] = (out, over, cov, round(pipeline(pipe(rep)), 2))
     outstanding, overdue, buckets = money(owner)
     points = pareto(x for _, x in sales)
-    log = r.facts.changelog.log if r.facts.changelog else []
+    log = r.facts[CHANGELOG].log
     if owner is not None:
         log = [row for row in log if owners.get(row.customer_id) == owner]
     rows = pipe(owner)
     facts = DashboardFacts(
         owner, len(mine), grade_share(sales), [c for c in per_rep if owner is None or c.owner == owner],
         round(pipeline(rows), 2), round(forecast(rows, s.stage_probability), 2), outstanding, overdue,
-        dso_of(report, owner), funnel_counts((st, ab) for st, ab, _ in rows), points, ab_lines(points, s),
+        report.dso if owner is None else dso(report.items, r.as_of, mine), funnel_counts((st, ab) for st, ab, _ in rows), points, ab_lines(points, s),
         buckets, s.aging_buckets, conversion(log, month_start(r.as_of), r.as_of),
         funnel_counts((st, ab) for st, ab, _ in rows), days_per_stage(log))
     return facts, daily
@@ -147,10 +142,12 @@ def trend(rows: list[list[Any]], owner: str | None) -> list[tuple[dt.date, float
     return mine[-TREND_POINTS:]
 
 
-@step("dashboard", needs=("grades", "calls", "aging", "changelog"))
 def run(r: Context) -> tuple[Output, DashboardFacts]:
     facts, today = figures(r, r.owner)
     rows = daily_rows(r, today)
     facts = replace(facts, trend=trend(rows, r.owner))
     return Output(outputs=[dashboard_sheet(facts, r.as_of, r.settings, r.lang, r.loaded.tab(S.DASHBOARD)),
                            daily_sheet(rows, r.lang, r.loaded.tab(S.DAILY))]), facts
+
+
+STEP = Step("dashboard", run, needs=(GRADES, CALLS, AGING, CHANGELOG))

@@ -3,10 +3,17 @@ from __future__ import annotations
 
 from ..core.grading import abc, deal_type, segment
 from ..writeback import computed_blocks
-from . import Context, GradeFacts, Output, step
+from dataclasses import dataclass
+
+from .base import Context, Output, Step
 
 
-@step("grades")
+@dataclass(frozen=True)
+class GradeFacts:
+    grades: dict[str, str]  # customer ID → ABC grade
+    counts: dict[str, int]  # grade → customers
+
+
 def run(r: Context) -> tuple[Output, GradeFacts]:
     """Every row of Loaded.customer_cards (a usable ID, the first of duplicates) is graded; rows
     with other errors too: an invalid number counts as blank / zero."""
@@ -28,3 +35,6 @@ def run(r: Context) -> tuple[Output, GradeFacts]:
         out.columns[t.name] = computed_blocks(t, values, r.lang)
     grades = {c.customer_id: g.abc for c, g in zip(cards, graded)}
     return out, GradeFacts(grades, {k: sum(1 for g in graded if g.abc == k) for k in ("A", "B", "C")})
+
+
+STEP = Step("grades", run)

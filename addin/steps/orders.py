@@ -1,21 +1,37 @@
 """订单 computed columns: the credit check of each open order (信用检查, 检查说明)."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.orders import Order, Standing, check_orders, held_by_customer
+from ..core.orders import Check, Order, Standing, check_orders, held_by_customer
 from ..sheets.order_check import check_note
 from ..writeback import computed_blocks
-from . import Context, OrderFacts, Output, step
+from .aging import STEP as AGING
+from .base import Context, Output, Step
 
 
-@step("orders", needs=("aging",))
+@dataclass(frozen=True)
+class OrderFacts:
+    checks: dict[int, Check]  # 订单 data-row index → its check, every open order
+    #: customer ID → (outcome, amount held, first held order's Check) of its held orders not yet approved
+    held: dict[str, tuple[str, float, Check]] = field(default_factory=dict)
+    orders: tuple[Order, ...] = ()  # every valid row of 订单
+    rows: dict[int, int] = field(default_factory=dict)  # data-row index → Excel row
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for c in self.checks.values():
+            out[c.outcome] = out.get(c.outcome, 0) + 1
+        return out
+
+
 def run(r: Context) -> tuple[Output, OrderFacts]:
     t = r.table("orders")
     records = [row for row in t.records() if row.date is not None and row.customer_id is not None
                and row.amount is not None]
     orders = [Order(row.i, row.date, row.customer_id, float(row.amount), row.status) for row in records]
-    ledger = {c.customer_id: c for c in r.facts.aging.customers}
+    ledger = {c.customer_id: c for c in r.facts[AGING].customers}
     standing = {}
     for cid, card in r.loaded.customer_cards().items():
         c = ledger.get(cid)
@@ -32,3 +48,6 @@ def run(r: Context) -> tuple[Output, OrderFacts]:
     # an approved order was released by someone: the rep has nothing to chase for it
     waiting = [o for o in orders if o.status != "approved"]
     return out, OrderFacts(checks, held_by_customer(waiting, checks), tuple(orders), {r.i: r.row for r in records})
+
+
+STEP = Step("orders", run, needs=(AGING,))

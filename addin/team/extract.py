@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import jobs
+from ..steps import AGING, CONTACTS, CREDIT, GRADES
 from ..core.forecast import in_pipeline, weighted
-from ..core.funnel import contact_stats, heat
 from ..core.identity import name_key, phone_key
 from ..io.package import PackageError, check_readable
 from ..io.xlsx_book import XlsxBook
@@ -69,7 +69,7 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
     try:
         check_readable(path)
         book = XlsxBook(path, writable=False)
-        result = jobs.refresh(book, as_of=as_of, steps=("grades", "credit", "aging"))
+        result = jobs.refresh(book, as_of=as_of, steps=(GRADES, CONTACTS, CREDIT, AGING))
     except (UnusableInput, PackageError) as exc:
         raise Unreadable(str(exc)) from None
     except OSError as exc:
@@ -83,7 +83,7 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
     day = loaded.as_of
     out = Extract(str(path.resolve()), file_hash(book.pkg.data), owner, day, s.as_of is not None, loaded.lang,
                   result.errors)
-    grades = facts.grades.grades
+    grades = facts[GRADES].grades
 
     out.rows["customers"] = [{
         "customer_id": cid, "name": c.name, "name_key": name_key(c.name),
@@ -96,7 +96,7 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
     contacts = records(loaded.tables["contacts"], ["date", "customer_id", "channel", "contact", "outcome",
                                                    "next_call", "owner"])
     out.rows["contacts"] = [{"seq": n, **r} for n, r in enumerate(contacts, start=1)]
-    stats = contact_stats((r["customer_id"], r["date"], r["next_call"]) for r in contacts)
+    history = facts[CONTACTS]  # the log and the results typed in 今日拨打, as the rep's refresh counts them
 
     funnel = []
     heats: dict[str, str] = {}
@@ -105,8 +105,8 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
         cid = r["customer_id"]
         if cid in heats:
             continue  # a second row of one customer is an error (left out already); never counted twice
-        st = stats.get(cid)
-        h = heat(r["stage"], r["intent"], r["abandoned"], st.follow_ups if st else 0, s)
+        st = history.stats.get(cid)
+        h = history.heats[cid]
         heats[cid] = h
         funnel.append({**r, "stage": _stage(r["stage"]), "abandoned": r["abandoned"] == "yes", "heat": h,
                        "weighted_amount": weighted(r["expected_amount"], r["stage"], h),
@@ -116,7 +116,7 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
 
     invoices = []
     # the rep's aging's own ledger: payments (收款记录) up to the as-of date, credits netted
-    for it in facts.aging.items:
+    for it in facts[AGING].items:
         inv = it.invoice
         ref = inv.invoice_date if s.aging_basis == "invoice" else it.due
         invoices.append({"invoice_no": inv.invoice_no, "last_payment": inv.last_payment,
@@ -130,14 +130,14 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
         "seq": n, "customer_id": cid, "survey_date": row.survey_date,
         "requested_limit": row.requested_limit, "score": a.score, "grade": a.grade,
         "suggested_limit": a.suggested, "approver": a.approver,
-    } for n, (cid, (row, a)) in enumerate(sorted(facts.credit.latest.items()), start=1)]
+    } for n, (cid, (row, a)) in enumerate(sorted(facts[CREDIT].latest.items()), start=1)]
 
     payments = records(loaded.tables["payments"], ["pay_date", "invoice_no", "customer_id", "amount", "method",
                                                    "note"])
     out.rows["payments"] = [{"seq": n, **r} for n, r in enumerate(payments, start=1)]
     out.rows["changelog"] = changelog_rows(loaded.memory.get("changelog"))
 
-    aging = {c.customer_id: c for c in facts.aging.customers}
+    aging = {c.customer_id: c for c in facts[AGING].customers}
     stages = {f["customer_id"]: f["stage"] for f in funnel}
     out.snapshot = [{
         "as_of": day, "customer_id": cid, "stage": stages.get(cid), "heat": heats.get(cid), "abc": grades.get(cid),

@@ -2,7 +2,7 @@
 (the sheet itself is built by addin.sheets.report)."""
 from __future__ import annotations
 
-from .issues import Issue
+from ..issues import Issue
 
 
 def ordered(issues: list[Issue], tab_order: list[str]) -> list[Issue]:

@@ -9,7 +9,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -17,10 +17,8 @@ import sheets_schema as S
 from sheets_schema import Kind
 
 from ..core import parse as p
-from .messages import message
-
-if TYPE_CHECKING:  # the validator checks tables the reader made; it never reads
-    from ..table import Table
+from ..messages import message
+from ..table import Table  # the tables the reader made (the reader knows nothing of validation)
 
 Mask = pd.Series
 

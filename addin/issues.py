@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..cells import col_index, col_letter
+from .cells import col_index, col_letter
 
 Severity = Literal["error", "warning"]
 

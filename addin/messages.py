@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sheets_schema import Lang
 
-from ..i18n import pick
+from .i18n import pick
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # cell types
@@ -53,6 +53,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "This is your own sheet and was left alone; the add-in writes its output to '{name}'"),
     "sheet_missing": ("工作表缺失，按空表处理", "Sheet missing; treated as empty"),
     "duplicate_header": ("表头重复，只读取第一列", "Duplicate header; only the first column is read"),
+    "repeated_header": ("此行重复表头（第二行表头），已跳过，不是数据",
+                        "This row repeats the header (a second header row); skipped, not data"),
     "holiday_kind": ("节假日表的值应为：{allowed}；该日按官方日历计算",
                      "A holiday row's value must be one of: {allowed}; the official calendar applies to the day"),
     "calendar_unknown_year": ("官方节假日日历不含 {years} 年：这些年份按周一至周五计算工作日，请在设置的节假日表中填入放假/上班日",
@@ -66,6 +68,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "settings_order": ("{labels} 应从小到大，已全部使用默认值 {defaults}",
                        "{labels} must rise in this order; the defaults {defaults} are used"),
     "parameter_default": ("参数值无效，已使用默认值 {default}", "Invalid value; the default {default} is used"),
+    "no_bank_account": ("账号为空：对账单和催款函上没有收款账户，crm send 将拒绝发送",
+                        "Bank Account is blank: statements and letters carry no account to pay into, and crm send "
+                        "refuses to send them"),
     "no_contact_way": ("客户既没有电话也没有邮箱", "Customer has neither phone nor email"),
     "negative_margin": ("毛利为负数，请核对", "Gross margin is negative; please check"),
     "future_created": ("建档日期晚于基准日期 {as_of}", "Created after the as-of date {as_of}"),

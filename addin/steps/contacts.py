@@ -1,0 +1,147 @@
+"""The contact history: 联系记录 plus the results typed in today's 今日拨打 (harvested into the log by
+this step), as one fact — per customer the first and last contact, how many, the latest plan, the
+calls' outcomes (attempts, promises) and the heat."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sheets_schema as S
+
+from ..core import parse as p
+from ..core.funnel import ContactStats, contact_stats, heat
+from ..core.harvest import contact_key
+from ..core.outcomes import ATTEMPTS, CallHistory, call_history
+from ..core.parse import as_text
+from ..issues import Issue
+from ..messages import message
+from ..table import Table, UnusableInput
+from ..writes import AppendRows
+from .base import Context, Output, Step
+
+
+@dataclass(frozen=True)
+class ContactHistory:
+    #: today's results moved from 今日拨打 into 联系记录 (as contact records, in list order)
+    harvested: list[dict[str, Any]]
+    #: every contact, the log's valid rows then the harvested ones: (customer_id, date, next_call, attempt?)
+    logged: list[tuple[Any, ...]]
+    #: customer ID → first and last contact, number of contacts, the latest plan
+    stats: dict[str, ContactStats]
+    #: customer ID → the calls' outcomes: the last try, tries this month, an open promise to pay
+    calls: dict[str, CallHistory]
+    #: customer ID → heat key, for every customer with a funnel row (its first row, a bad cell blank)
+    heats: dict[str, str]
+
+    def of(self, customer_id: str) -> ContactStats | None:
+        return self.stats.get(customer_id)
+
+
+CONTACT_FIELDS = ("date", "customer_id", "channel", "contact", "outcome", "promise_amount", "promise_date",
+                  "next_call", "owner")
+PROMISE_FIELDS = ("promise_amount", "promise_date")
+KEY_FIELDS = ("date", "customer_id", "outcome", "next_call")
+
+
+def harvest_results(r: Context, log: Table, out: Output) -> list[dict[str, Any]]:
+    """The results typed in the current 今日拨打 that are not in 联系记录 yet, and their append."""
+    records = r.loaded.call_results
+    if not records:
+        return []
+    tab = r.loaded.tab(S.CALL_LIST)
+    t = log
+    missing = [k for k in ("date", "customer_id", "outcome", "next_call") if k not in t.columns]
+    if missing:
+        names = "、".join(S.CONTACTS.col(k).header(r.lang) for k in missing)
+        raise UnusableInput(f"sheet '{t.name}' lacks {names}: the results in '{tab}' cannot be saved")
+    lacking = [k for k in PROMISE_FIELDS if k not in t.columns]
+    if lacking and any(rec.get(k) is not None for rec in records for k in PROMISE_FIELDS):
+        names = "、".join(S.CONTACTS.col(k).header(r.lang) for k in lacking)
+        raise UnusableInput(f"sheet '{t.name}' lacks {names}: the promises to pay typed in '{tab}' cannot be "
+                            "saved (add the columns to the log)")
+    # every logged result, rows with errors included, a 下次拨打 that is not a date as typed
+    # (as the harvest keeps it): a result already logged is never appended again
+    typed = log.raw.get("next_call", [])
+    seen = set()
+    for i, vals in enumerate(log.tuples(list(KEY_FIELDS), good_only=False)):
+        rec = dict(zip(KEY_FIELDS, vals))
+        if rec["next_call"] is None and i < len(typed):
+            rec["next_call"] = as_text(typed[i])
+        seen.add(contact_key(rec))
+    fresh = []
+    for rec in records:
+        if contact_key(rec) not in seen:
+            seen.add(contact_key(rec))
+            fresh.append(rec)
+    if fresh:
+        keys = [k for k in CONTACT_FIELDS if k in t.columns]
+        channel = S.CONTACTS.col("channel").choice("phone").label(r.lang)
+        rows = [[channel if k == "channel" else rec.get(k) for k in keys] for rec in fresh]
+        first = max(t.last_row, t.header_row) + 1
+        out.appends[t.name] = AppendRows(first, [t.columns[k] for k in keys],
+                                            [S.CONTACTS.col(k).kind for k in keys], rows)
+        # a 下次拨打 that is not a date is kept as typed, and reported now, at the row it lands in
+        # (the next run would report it there anyway)
+        for n, rec in enumerate(fresh):
+            for key, code in (("next_call", "date"), ("promise_date", "date"), ("promise_amount", "number")):
+                if isinstance(rec.get(key), str) and key in t.columns:
+                    out.issues.append(Issue("error", t.name, first + n, t.columns[key],
+                                            t.headers.get(key, S.CONTACTS.col(key).header(r.lang)), rec[key], code,
+                                            message(code, r.lang)))
+    return fresh
+
+
+def outcome_matcher() -> Callable[[Any], str | None]:
+    """结果 as typed → its choice key (已沟通 → "talked", `未接通，关机` → "no_answer"); None for free
+    text, which counts as a contact."""
+    choices = S.CONTACTS.col("outcome").choices
+    exact = p.ChoiceMatcher(choices)
+    prefixes = sorted(((p.fold(sp), c.key) for c in choices for sp in c.spellings()), key=lambda x: -len(x[0]))
+    memo: dict[Any, str | None] = {}
+
+    def key_of(v: Any) -> str | None:
+        if v is None or not isinstance(v, str):
+            return None
+        k = memo.get(v, "")
+        if k != "":
+            return k
+        try:
+            k = exact(v)
+        except p.ParseError:
+            f = p.fold(v)
+            k = next((key for sp, key in prefixes if sp and f.startswith(sp)), None)
+        memo[v] = k
+        return k
+
+    return key_of
+
+
+def run(r: Context) -> tuple[Output, ContactHistory]:
+    log = r.table("contacts")
+    out = Output()
+    fresh = harvest_results(r, log, out)
+    key_of = outcome_matcher()
+    cols = ["customer_id", "date", "next_call", "outcome", "promise_amount", "promise_date"]
+    have = [k for k in cols if k in log.columns or k in ("customer_id", "date", "next_call")]
+    rows = [dict(zip(have, v)) for v in log.tuples(have)]
+    typed_only = ("next_call", "promise_amount", "promise_date")  # kept as typed in the log: no value here
+    rows += [{k: (None if k in typed_only and isinstance(x.get(k), str) else x.get(k)) for k in cols}
+             for x in fresh]
+    for x in rows:
+        x["key"] = key_of(x.get("outcome"))
+    logged = [(x["customer_id"], x["date"], x["next_call"], x["key"] in ATTEMPTS) for x in rows]
+    stats = contact_stats(logged)
+    calls = call_history(((x["customer_id"], x["date"], x["key"], x.get("promise_amount"), x.get("promise_date"))
+                          for x in rows), r.as_of)
+    heats: dict[str, str] = {}
+    for f in r.table("funnel").records(good_only=False):  # a funnel row with a bad cell still counts (cell blank)
+        cid = f.customer_id
+        if cid is None or cid in heats:
+            continue
+        st = stats.get(cid)
+        heats[cid] = heat(f.stage, f.intent, f.abandoned, st.follow_ups if st else 0, r.settings)
+    return out, ContactHistory(fresh, logged, stats, calls, heats)
+
+
+STEP = Step("contacts", run)
