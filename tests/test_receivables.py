@@ -111,7 +111,7 @@ def test_dso_share_over_90_and_weekly_forecast():
 @pytest.mark.parametrize("days, weeks_in, beyond", [(7, 1, 0), (8, 2, 0), (56, 8, 0), (57, 8, 1 / 9),
                                                     (365, 8, 1 - 8 / 53), (366, 0, 1)])
 def test_overdue_money_is_spread_over_as_many_weeks_again(days, weeks_in, beyond):
-    r = aging(ledger([Invoice("A", "C1", AS_OF - D(days + 30), AS_OF - D(days), 1000.0, index=0)]), PARTIES,
+    r = aging(ledger([Invoice("A", "C1", AS_OF - D(days + 30), AS_OF - D(days), 1000.0, i=0)]), PARTIES,
               AS_OF, S)
     expected = 1000 * recovery_rate(days, S.recovery_rates)
     assert sum(w.expected > 0 for w in r.weeks) == weeks_in
