@@ -289,7 +289,7 @@ def statements(path: Path = typer.Argument(..., help="The workbook."),
     from rich.progress import Progress
 
     from .export.aging_export import ExportError, require_soffice
-    from .export.statement_pdf import pdf_name, statements_to_pdf
+    from .export.statement_pdf import pdf_names, statements_to_pdf
 
     try:
         require_soffice()
@@ -300,9 +300,9 @@ def statements(path: Path = typer.Argument(..., help="The workbook."),
     sheets = result.statements
     if pdf.exists() and not pdf.is_dir():
         raise unusable(pdf, "is a file, not a folder")
-    clash = [cid for cid, _ in sheets if (pdf / pdf_name(cid)).exists()]
+    clash = [name for name in pdf_names([cid for cid, _ in sheets]) if (pdf / name).exists()]
     if clash and not force:
-        raise unusable(pdf / pdf_name(clash[0]), "already exists (use --force to overwrite)")
+        raise unusable(pdf / clash[0], "already exists (use --force to overwrite)")
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("statements", total=len(sheets))
         try:
@@ -522,6 +522,9 @@ def new(path: Path = typer.Argument(..., help="Where to create the workbook (.xl
 
     if lang not in ("zh", "en"):
         raise typer.BadParameter("--lang must be zh or en")
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise unusable(path, "a new workbook is .xlsm (with the add-in's macros) or .xlsx; "
+                             f"{path.suffix or 'no extension'} would name a file of another format")
     refuse_overwrite(path, force)
     from .build.xlwings_conf import CONF_SHEET, PYTHON_ORG, interpreters, mac_fix, mac_unsafe
 
@@ -766,11 +769,11 @@ Db = typer.Option(None, "--db", help="Team database: a SQLite file (default crm-
                   "postgresql://user@host/dbname.")
 
 
-def open_team_db(url: Optional[str]):
+def open_team_db(url: Optional[str], create: bool = True):
     from .team.db import DEFAULT_DB, Unreachable, open_db
 
     try:
-        return open_db(url or DEFAULT_DB)
+        return open_db(url or DEFAULT_DB, create=create)
     except Unreachable as exc:
         err.print(f"crm: {exc}", markup=False)
         raise typer.Exit(EXIT_UNUSABLE) from None
@@ -838,7 +841,7 @@ def team(db: Optional[str] = Db,
     if out_path.suffix.lower() != ".xlsx":
         raise unusable(out_path, "the team workbook is an .xlsx file")
     refuse_overwrite(out_path, force)
-    engine = open_team_db(db)
+    engine = open_team_db(db, create=False)
     try:
         facts = build(engine, out_path, as_of=parse_as_of(as_of), since=parse_as_of(since), lang=lang)
     except NothingCollected as exc:

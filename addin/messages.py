@@ -53,6 +53,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "This is your own sheet and was left alone; the add-in writes its output to '{name}'"),
     "sheet_missing": ("工作表缺失，按空表处理", "Sheet missing; treated as empty"),
     "duplicate_header": ("表头重复，只读取第一列", "Duplicate header; only the first column is read"),
+    "repeated_header": ("此行重复表头（第二行表头），已跳过，不是数据",
+                        "This row repeats the header (a second header row); skipped, not data"),
     "holiday_kind": ("节假日表的值应为：{allowed}；该日按官方日历计算",
                      "A holiday row's value must be one of: {allowed}; the official calendar applies to the day"),
     "calendar_unknown_year": ("官方节假日日历不含 {years} 年：这些年份按周一至周五计算工作日，请在设置的节假日表中填入放假/上班日",

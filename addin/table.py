@@ -218,6 +218,34 @@ def _choice_list(column: Column, lang: Lang) -> str:
     return join(list(column.choice_labels(lang)), lang)
 
 
+def _header_repeat(spec: SheetSpec, columns: dict[str, int]) -> Callable[[list[Any]], bool]:
+    """Whether a data row repeats the header — a second header row, in any language (English names
+    under the Chinese ones): the first column and most filled contract columns (two at least) hold a
+    name of that very column. Only rows whose first column's text is such a name are looked at
+    closely."""
+    names = {c.key: {fold(a) for a in c.aliases()} for c in spec.columns if c.key in columns and not c.computed}
+    cols = [(columns[k] - 1, aliases) for k, aliases in names.items()]
+    if len(cols) < 2:
+        return lambda row: False
+    anchor, anchor_names = min(cols)
+    longest = max(len(a) for a in anchor_names) + 8
+
+    def repeats(row: list[Any]) -> bool:
+        v = row[anchor] if anchor < len(row) else None
+        if v.__class__ is not str or len(v) > longest or fold(v) not in anchor_names:
+            return False
+        hits = filled = 0
+        for c, aliases in cols:
+            v = row[c] if c < len(row) else None
+            if _blank(v):
+                continue
+            filled += 1
+            hits += isinstance(v, str) and fold(v) in aliases
+        return hits >= 2 and 2 * hits > filled
+
+    return repeats
+
+
 def read_table(rows: Iterable[list[Any]], spec: SheetSpec, name: str, lang: Lang) -> Table:
     """Parse one input sheet from its rows (row 1 first). Only the contract's columns are kept.
 
@@ -242,11 +270,17 @@ def read_table(rows: Iterable[list[Any]], spec: SheetSpec, name: str, lang: Lang
     excel_rows: list[int] = []
     width = max((len(row) for row in head), default=0)
     last = 0
+    repeats_header = _header_repeat(spec, columns)
     for i, row in enumerate(chain(head[r + 1:], it), start=r + 2):
         n = len(row)
         if n > width:
             width = n
         if _has_value(row, input_cols):
+            if repeats_header(row):
+                last = i
+                table.issues.append(Issue("warning", name, i, None, "", "", "repeated_header",  # type: ignore[arg-type]
+                                          message("repeated_header", lang)))
+                continue
             excel_rows.append(i)
             last = i
             for append, c in appenders:

@@ -186,6 +186,44 @@ def test_unreadable_workbooks_are_listed_and_skipped(db_url, books, tmp_path):
     assert [s.owner for s in dump(db_url)["sources"]] == ["张伟"]
 
 
+def test_hostile_workbooks_are_skipped_with_their_reason_by_parallel_workers(db_url, books, tmp_path):
+    """A rels target outside the package, an entity bomb, a malformed workbook.xml, a duplicate
+    member and a FIFO: each listed with its reason and skipped, no traceback from any worker, every
+    other workbook stored (issue 19)."""
+    import os
+    import re
+
+    from helpers import parts, write_parts
+    from test_hostile import BOMB
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(books["A"], folder / "a-张伟.xlsx")
+    shutil.copy(books["B"], folder / "z-李娜.xlsx")
+    base = parts(books["A"])
+    bad = {
+        "b-outside.xlsx": {"xl/_rels/workbook.xml.rels": re.sub(rb'Target="/?xl/worksheets/sheet1.xml"|'
+                                                                rb'Target="worksheets/sheet1.xml"',
+                                                                b'Target="../../../etc/passwd"',
+                                                                base["xl/_rels/workbook.xml.rels"], count=1)},
+        "c-bomb.xlsx": {"xl/workbook.xml": BOMB + re.sub(rb"^<\?xml[^>]*\?>\s*", b"", base["xl/workbook.xml"])},
+        "d-broken.xlsx": {"xl/workbook.xml": base["xl/workbook.xml"][:-9]},
+    }
+    for name, change in bad.items():
+        assert any(base[k] != v for k, v in change.items()), name
+        write_parts(folder / name, {**base, **change})
+    os.mkfifo(folder / "e-pipe.xlsx")
+    res = collect(db_url, folder, args=("--jobs", "2"))
+    assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+    assert "outside the package" in res.output and "b-outside.xlsx" in res.output
+    assert re.search(r"skipped +c-bomb.xlsx: .*DOCTYPE", res.output)
+    assert re.search(r"skipped +d-broken.xlsx: .*xl/workbook.xml.*not well-formed", res.output)
+    assert "e-pipe.xlsx" not in res.output or "not a regular file" in res.output  # a folder walk skips it
+    res2 = collect(db_url, folder / "e-pipe.xlsx")
+    assert res2.exit_code == 1 and "not a regular file" in res2.output
+    assert sorted(s.owner for s in dump(db_url)["sources"]) == ["张伟", "李娜"]
+
+
 def test_a_workbook_under_another_owner_is_reported_not_moved(db_url, datasets, tmp_path):
     path = write(tmp_path / "book.xlsx", datasets["A"])
     assert collect(db_url, path).exit_code == 0
@@ -409,6 +447,10 @@ def test_sqlite_and_postgresql_give_identical_team_workbooks(pg, books, later, t
 
 def test_team_needs_collected_workbooks_and_refuses_an_existing_file(tmp_path):
     url = str(tmp_path / "empty.sqlite")
+    res = cli("team", "--db", url, "--out", tmp_path / "m.xlsx")
+    assert res.exit_code == 2 and "no team database" in res.stderr  # never created by crm team
+    assert not (tmp_path / "empty.sqlite").exists()
+    open_db(url).dispose()  # a database without a collect yet
     res = cli("team", "--db", url, "--out", tmp_path / "m.xlsx")
     assert res.exit_code == 1 and "no workbook collected yet" in res.stderr
     existing = tmp_path / "old.xlsx"

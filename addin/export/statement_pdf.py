@@ -127,9 +127,41 @@ def sheet_xlsx(sheet: OutputSheet, out: Path, logo: Logo | None = None) -> None:
             z.writestr(f"xl/media/logo.{logo.ext}", logo.data)
 
 
+#: Windows reserves these names with any extension (CON.pdf opens the console)
+_DEVICES = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"{d}{n}" for d in ("COM", "LPT")
+                                                               for n in [*"123456789", "¹", "²", "³"]}
+#: bytes for a name's stem: file systems allow 255 per name; room for "~NNN" and ".pdf"
+STEM_BYTES = 200
+
+
 def pdf_name(customer_id: str) -> str:
-    """A file name for a customer's statement that is safe on every OS."""
-    return (re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", customer_id).strip(". ") or "_") + ".pdf"
+    """A file name for a customer's statement that is safe on every OS: path separators, colons
+    and other characters Windows refuses replaced, trailing dots and spaces dropped, cut to
+    STEM_BYTES of UTF-8 on a character boundary, a Windows device name (CON, NUL, COM1…) prefixed."""
+    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", customer_id).strip(". ") or "_"
+    raw = stem.encode("utf-8")
+    if len(raw) > STEM_BYTES:
+        stem = raw[:STEM_BYTES].decode("utf-8", "ignore").rstrip(". ") or "_"
+    if stem.split(".")[0].rstrip(" ").upper() in _DEVICES:
+        stem = "_" + stem
+    return stem + ".pdf"
+
+
+def pdf_names(customer_ids: list[str]) -> list[str]:
+    """One distinct file name per customer, in order: a name that another customer's already took
+    (``A/1``, ``A:1`` and ``A_1`` are all ``A_1``; names differing only in case are one file on
+    Windows and macOS) gets a suffix ``~2``, ``~3``…"""
+    taken: set[str] = set()
+    out = []
+    for cid in customer_ids:
+        name = pdf_name(cid)
+        stem, n = name[:-4], 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{stem}~{n}.pdf"
+        taken.add(name.lower())
+        out.append(name)
+    return out
 
 
 def convert(sources: list[Path], outdir: Path) -> None:
@@ -154,6 +186,7 @@ def statements_to_pdf(sheets: list[tuple[str, OutputSheet]], folder: Path,
     tmp = Path(tempfile.mkdtemp(prefix="crm-statements-"))
     try:
         made: list[tuple[Path, Path]] = []
+        names = pdf_names([cid for cid, _ in sheets])
         for start in range(0, len(sheets), BATCH):
             batch = sheets[start:start + BATCH]
             sources = []
@@ -161,7 +194,7 @@ def statements_to_pdf(sheets: list[tuple[str, OutputSheet]], folder: Path,
                 src = tmp / f"s{n:05d}.xlsx"
                 sheet_xlsx(sheet, src, image)
                 sources.append(src)
-                made.append((tmp / f"s{n:05d}.pdf", folder / pdf_name(cid)))
+                made.append((tmp / f"s{n:05d}.pdf", folder / names[n]))
             convert(sources, tmp)
             advance(len(batch))
         for src, dst in made:

@@ -20,6 +20,7 @@ from lxml import etree
 from ..writes import CHART_PREFIX, Chart, OutputSheet
 from .opc import DOC_REL_NS, relationships
 from .package import Package
+from .xml_parts import element_list, elements, parse, to_bytes
 
 DRAWING_REL = DOC_REL_NS + "/drawing"
 CHART_REL = DOC_REL_NS + "/chart"
@@ -33,7 +34,7 @@ EMPTY_DRAWING = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xdr
 
 
 def _xml(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return to_bytes(root)
 
 
 def _area(sheet: str, a: tuple[int, int, int, int]) -> list[Any]:
@@ -138,8 +139,8 @@ def _drop_rels(pkg: Package, part: str, ids: set[str]) -> None:
     name = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
     if not ids or not pkg.has(name):
         return
-    root = etree.fromstring(pkg.read(name))
-    for rel in list(root):
+    root = parse(pkg.read(name), name)
+    for rel in element_list(root):
         if rel.get("Id") in ids:
             root.remove(rel)
     pkg.write(name, _xml(root))
@@ -161,8 +162,8 @@ def own_charts(pkg: Package, sheet_part: str) -> list[str]:
         return []
     _, drawing = found
     targets = {rid: t for rid, typ, t in pkg.rels(drawing) if typ == CHART_REL}
-    root = etree.fromstring(pkg.read(drawing))
-    return [targets[el.get(R_ID)] for anchor in root if _is_own(anchor)
+    root = parse(pkg.read(drawing), drawing)
+    return [targets[el.get(R_ID)] for anchor in elements(root) if _is_own(anchor)
             for el in anchor.iter(f"{{{C_NS}}}chart") if el.get(R_ID) in targets]
 
 
@@ -179,10 +180,10 @@ def graft(pkg: Package, sheet_part: str, sheet: OutputSheet) -> str | None:
         rid = pkg.add_rel(sheet_part, DRAWING_REL, drawing)
     else:
         rid, drawing = found
-    root = etree.fromstring(pkg.read(drawing))
+    root = parse(pkg.read(drawing), drawing)
     targets = {r: t for r, typ, t in pkg.rels(drawing) if typ == CHART_REL}
     dropped: set[str] = set()
-    for anchor in [a for a in root if _is_own(a)]:
+    for anchor in [a for a in elements(root) if _is_own(a)]:
         for el in anchor.iter(f"{{{C_NS}}}chart"):
             if el.get(R_ID) in targets:
                 dropped.add(el.get(R_ID))
@@ -194,7 +195,7 @@ def graft(pkg: Package, sheet_part: str, sheet: OutputSheet) -> str | None:
         temp_targets = {r: t for r, _, t in relationships(parts["rels"], "xl/drawings/drawing1.xml")}
         ids = [int(el.get("id") or 0) for el in root.iter(f"{{{XDR}}}cNvPr")]
         next_id = max(ids, default=1) + 1
-        for anchor in etree.fromstring(new_drawing):
+        for anchor in element_list(parse(new_drawing, drawing)):
             for el in anchor.iter(f"{{{XDR}}}cNvPr"):  # shape ids stay unique beside a user's objects
                 el.set("id", str(next_id))
                 next_id += 1

@@ -14,6 +14,7 @@ from ..cells import sheet_ref
 from .opc import DOC_REL_NS
 from .package import Package
 from .workbook_xml import defined_names
+from .xml_parts import element_list, local, parse, to_bytes
 
 PREFIX = "_crm_out."
 CHARTSHEET_REL = DOC_REL_NS + "/chartsheet"
@@ -21,7 +22,7 @@ _REF = re.compile(r"^'?(.*?)'?!\$?A\$?1$")
 
 
 def _root(pkg: Package) -> etree._Element:
-    return etree.fromstring(pkg.read(pkg.workbook_part))
+    return parse(pkg.read(pkg.workbook_part), pkg.workbook_part)
 
 
 def owned_sheets(pkg: Package) -> dict[str, str]:
@@ -29,7 +30,7 @@ def owned_sheets(pkg: Package) -> dict[str, str]:
     names = {n for n, _ in pkg.sheets()}
     out: dict[str, str] = {}
     for el in _root(pkg).iter():
-        if not isinstance(el.tag, str) or etree.QName(el).localname != "definedName":
+        if local(el) != "definedName":
             continue
         name = el.get("name") or ""
         if not name.startswith(PREFIX):
@@ -54,7 +55,7 @@ def mark(pkg: Package, key: str, tab: str) -> None:
     main = etree.QName(root).namespace
     names = defined_names(root)
     ref = sheet_ref(tab, "$A$1")
-    for el in names:
+    for el in element_list(names):
         if el.get("name") == PREFIX + key:
             if el.text == ref and el.get("localSheetId") is None:
                 return
@@ -62,4 +63,4 @@ def mark(pkg: Package, key: str, tab: str) -> None:
     el = etree.SubElement(names, f"{{{main}}}definedName", name=PREFIX + key, hidden="1")
     el.text = ref
     # defined names are kept sorted by Excel; order does not matter to readers
-    pkg.write(pkg.workbook_part, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+    pkg.write(pkg.workbook_part, to_bytes(root))

@@ -7,6 +7,7 @@ pivots, VBA project and ribbon survive untouched.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
 import os
 import re
@@ -19,9 +20,11 @@ from pathlib import Path
 
 
 from .errors import PackageError
-from .opc import (DOC_REL_NS, relationships, rels_name, with_override, with_relationship, without_override,
+from .limits import check_members, check_stream
+from .opc import (DOC_REL_NS, RELS_CT, relationships, with_default, rels_name, with_override, with_relationship, without_override,
                   without_relationship_type)
 from .workbook_xml import sheet_entries, with_sheet
+from .xml_parts import parse, refuse_doctype
 from .zip_parts import BIG_PART, Deflated, copy_raw, damaged, finish, inflate, write_part
 
 CONTENT_TYPES = "[Content_Types].xml"
@@ -31,39 +34,83 @@ STYLES_REL = DOC_REL_NS + "/styles"
 CALC_CHAIN_REL = DOC_REL_NS + "/calcChain"
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
+_XML_EXTS = (".xml", ".rels", ".vml")
 STRICT_PREFIX = "http://purl.oclc.org/ooxml/"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def check_readable(path: Path) -> None:
-    """Raise PackageError with a one-line reason when ``path`` is not a usable workbook."""
-    if not path.exists():
-        raise PackageError("file not found")
-    if path.is_dir():
+def regular_file(path: Path) -> Path:
+    """The file a workbook path names — a symbolic link followed to its target, so a save updates
+    the real workbook and leaves the link a link — refused unless it is a regular file (a FIFO
+    would hang the read, a device or a folder is no workbook)."""
+    try:
+        real = Path(os.path.realpath(path, strict=True))
+    except FileNotFoundError:
+        raise PackageError("file not found" + (" (a symbolic link to a missing file)" if os.path.islink(path)
+                                               else "")) from None
+    except (OSError, RuntimeError) as exc:  # ELOOP (RuntimeError before Python 3.13)
+        if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+            raise PackageError("is a symbolic link loop, not a workbook") from None
+        raise PackageError(f"cannot be opened ({getattr(exc, 'strerror', None) or exc})") from None
+    try:
+        mode = os.stat(real).st_mode
+    except OSError as exc:
+        raise PackageError(f"cannot be opened ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
         raise PackageError("is a directory, not a workbook")
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-        if head == CFB_MAGIC:
-            fh.seek(0)
-            body = fh.read()
-            if "EncryptionInfo".encode("utf-16-le") in body:
-                raise PackageError("workbook is encrypted (password-protected); save it without a password")
-            raise PackageError("legacy .xls format; save it as .xlsm or .xlsx in Excel")
-    if not zipfile.is_zipfile(path):
+    if not stat.S_ISREG(mode):
+        raise PackageError("is not a regular file (a pipe, device or socket); save the workbook as a file")
+    return real
+
+
+def read_regular(path: Path) -> bytes:
+    """A regular file's bytes; opened without blocking, so a FIFO swapped in after the check is
+    refused instead of hanging."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise PackageError(f"cannot be opened ({exc.strerror or exc})") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise PackageError("is not a regular file (a pipe, device or socket); save the workbook as a file")
+        return fh.read()
+
+
+def check_readable(path: Path) -> Path:
+    """The workbook's real path (symlinks followed); PackageError with a one-line reason when
+    ``path`` is not a usable workbook."""
+    real = regular_file(path)
+    head = read_head(real)
+    if head[:8] == CFB_MAGIC:
+        body = read_regular(real)
+        if "EncryptionInfo".encode("utf-16-le") in body:
+            raise PackageError("workbook is encrypted (password-protected); save it without a password")
+        raise PackageError("legacy .xls format; save it as .xlsm or .xlsx in Excel")
+    if not zipfile.is_zipfile(real):
         raise PackageError("not an Excel workbook (.xlsx/.xlsm)")
+    return real
+
+
+def read_head(path: Path) -> bytes:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        return os.read(fd, 8)
+    finally:
+        os.close(fd)
 
 
 class Package:
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        check_readable(self.path)
-        self.data = self.path.read_bytes()
+        self.path = check_readable(Path(path))  # a symlink's target: the save replaces the real file
+        self.data = read_regular(self.path)
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(self.data))
             self._infos = self._zip.infolist()
         except (zipfile.BadZipFile, OSError) as exc:
             raise PackageError(f"not an Excel workbook ({exc})") from None
         self._names = [i.filename for i in self._infos]
+        check_members(self._infos, len(self.data))
         # part names are case-insensitive (OPC, ECMA-376 part 2 §9.1.1.1): Excel opens a file whose
         # relationship says sheet1.xml while the zip holds Sheet1.xml
         self._by_lower = {n.lower(): n for n in self._names}
@@ -71,10 +118,38 @@ class Package:
         self._removed: set[str] = set()
         if CONTENT_TYPES not in self._names:
             raise PackageError("not an Excel workbook (no [Content_Types].xml)")
+        self._refuse_doctypes()
         self.workbook_part = self._office_document()
         if self.workbook_part.lower().endswith(".bin"):
             raise PackageError("binary workbook (.xlsb) is not supported: save it in Excel as .xlsm or .xlsx")
         self._sheets: list[tuple[str, str]] | None = None
+        self._verify_read_whole()
+
+    def _refuse_doctypes(self) -> None:
+        """No XML part may declare a DOCTYPE (checked on each part's first bytes, before any
+        parser — the engine's or calamine's — sees it)."""
+        for info in self._infos:
+            if info.filename.lower().endswith(_XML_EXTS) and info.file_size:
+                with damaged(info.filename), self._zip.open(info) as fh:
+                    refuse_doctype(fh.read(4096), info.filename)
+
+    def _verify_read_whole(self) -> None:
+        """Stream the parts read whole when the workbook is opened (the workbook part, its
+        relationships, shared strings, styles, …) through the checks of :mod:`limits`: their
+        declared sizes are true and no text run is out of bounds. Sheets are checked as they are
+        streamed, before calamine reads them."""
+        names = [self.workbook_part, rels_name(self.workbook_part)]
+        names += [t for _, typ, t in self.rels(self.workbook_part)
+                  if not typ.endswith(("/worksheet", "/chartsheet", "/dialogsheet", "/macrosheet"))]
+        for name in dict.fromkeys(names):
+            if name in self._names and name.lower().endswith(_XML_EXTS):
+                for _ in self.stream(name):
+                    pass
+        # the small parts the engine edits, parsed now so a damaged one is named before any work
+        styles = self.part_of_type(STYLES_REL)
+        for name in (CONTENT_TYPES, self.workbook_part, styles):
+            if name and name in self._names:
+                parse(self.read(name), name)
 
     # ------------------------------------------------------------------ parts
     def names(self) -> list[str]:
@@ -115,8 +190,7 @@ class Package:
             yield self.read(name)
             return
         with damaged(name), self._zip.open(name) as fh:
-            while block := fh.read(chunk):
-                yield block
+            yield from check_stream(name, iter(lambda: fh.read(chunk), b""))
 
     def write_stream(self, name: str, chunks: Iterable[bytes]) -> None:
         """Replace a part from chunks, compressing as they come (never held whole)."""
@@ -147,13 +221,15 @@ class Package:
 
     def add_rel(self, part: str, rel_type: str, target_part: str) -> str:
         name = rels_name(part)
+        if not self.has(name) and (ct := with_default(self.read(CONTENT_TYPES), "rels", RELS_CT)) is not None:
+            self.write(CONTENT_TYPES, ct)
         xml, rid = with_relationship(self.read(name) if self.has(name) else None, part, rel_type, target_part)
         self.write(name, xml)
         return rid
 
     def remove_rel_type(self, part: str, rel_type: str) -> None:
         name = rels_name(part)
-        if self.has(name) and (xml := without_relationship_type(self.read(name), rel_type)) is not None:
+        if self.has(name) and (xml := without_relationship_type(self.read(name), rel_type, name)) is not None:
             self.write(name, xml)
 
     def add_override(self, part: str, content_type: str) -> None:
@@ -185,7 +261,7 @@ class Package:
         """(tab name, worksheet part) in workbook order."""
         if self._sheets is None:
             targets = {rid: t for rid, _, t in self.rels(self.workbook_part)}
-            self._sheets = [(name, targets[rid]) for name, rid in sheet_entries(self.read(self.workbook_part))
+            self._sheets = [(name, targets[rid]) for name, rid in sheet_entries(self.read(self.workbook_part), self.workbook_part)
                             if rid in targets]
         return self._sheets
 
@@ -205,7 +281,7 @@ class Package:
         self.write(part, xml)
         self.add_override(part, WORKSHEET_CT)
         rid = self.add_rel(self.workbook_part, WORKSHEET_REL, part)
-        self.write(self.workbook_part, with_sheet(self.read(self.workbook_part), name, rid))
+        self.write(self.workbook_part, with_sheet(self.read(self.workbook_part), name, rid, self.workbook_part))
         self._sheets = None
         return part
 

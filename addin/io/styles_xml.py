@@ -10,6 +10,7 @@ from copy import deepcopy
 from lxml import etree
 
 from ..writes import StyleSpec
+from .xml_parts import element_list, elements, local, parse, to_bytes
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs",
@@ -31,8 +32,8 @@ def _canon(el: etree._Element) -> bytes:
 
 
 class Styles:
-    def __init__(self, xml: bytes) -> None:
-        self.root = etree.fromstring(xml)
+    def __init__(self, xml: bytes, part: str = "xl/styles.xml") -> None:
+        self.root = parse(xml, part)
         self._xf_cache: dict[StyleSpec, int] = {}
         self._seed_defaults()
         self.changed = False  # seeding alone is no reason to rewrite the part
@@ -51,13 +52,13 @@ class Styles:
         }
         for name, items in defaults.items():
             sec = self._section(name)
-            if len(sec):
+            if element_list(sec):
                 continue
             for child in etree.fromstring(f'<w xmlns="{NS}">{"".join(items)}</w>'):
                 sec.append(child)
-            sec.set("count", str(len(sec)))
+            sec.set("count", str(len(element_list(sec))))
         styles = self._section("cellStyles")
-        if not len(styles):
+        if not element_list(styles):
             styles.append(etree.fromstring(f'<cellStyle xmlns="{NS}" name="Normal" xfId="0" builtinId="0"/>'))
             styles.set("count", "1")
 
@@ -68,8 +69,8 @@ class Styles:
             idx = _ORDER.index(name)
             pos = 0
             for i, child in enumerate(self.root):
-                local = etree.QName(child).localname
-                if local in _ORDER and _ORDER.index(local) < idx:
+                name_i = local(child)
+                if name_i in _ORDER and _ORDER.index(name_i) < idx:
                     pos = i + 1
             self.root.insert(pos, el)
             self.changed = True
@@ -78,13 +79,14 @@ class Styles:
     def _find_or_add(self, section: str, el: etree._Element) -> int:
         sec = self._section(section)
         want = _canon(el)
-        for i, child in enumerate(sec):
+        children = element_list(sec)
+        for i, child in enumerate(children):
             if _canon(child) == want:
                 return i
         sec.append(el)
-        sec.set("count", str(len(sec)))
+        sec.set("count", str(len(children) + 1))
         self.changed = True
-        return len(sec) - 1
+        return len(children)
 
     def num_fmt(self, code: str | None) -> int:
         if not code:
@@ -93,19 +95,19 @@ class Styles:
             return BUILTIN_FMTS[code]
         sec = self._section("numFmts")
         ids = [164]
-        for nf in sec:
+        for nf in elements(sec):
             if nf.get("formatCode") == code:
                 return int(nf.get("numFmtId"))
             ids.append(int(nf.get("numFmtId")) + 1)
         nid = max(ids)
         etree.SubElement(sec, _q("numFmt"), numFmtId=str(nid), formatCode=code)
-        sec.set("count", str(len(sec)))
+        sec.set("count", str(len(element_list(sec))))
         self.changed = True
         return nid
 
     def _font(self, spec: StyleSpec) -> int:
-        fonts = self._section("fonts")
-        base = deepcopy(fonts[0]) if len(fonts) else _el("font")
+        first = next(elements(self._section("fonts")), None)
+        base = deepcopy(first) if first is not None else _el("font")
         for tag in ("b", "i"):
             for e in base.findall(_q(tag)):
                 base.remove(e)
@@ -195,5 +197,6 @@ class Styles:
         return self._find_or_add("dxfs", dxf)
 
     def to_bytes(self) -> bytes:
-        etree.cleanup_namespaces(self.root)
-        return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        # no namespace clean-up: a prefix named only in mc:Ignorable (x14ac x16r2 xr) looks unused
+        # to lxml, and dropping its declaration makes Excel report the workbook as damaged
+        return to_bytes(self.root)

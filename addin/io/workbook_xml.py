@@ -5,36 +5,39 @@ from lxml import etree
 
 from ..cells import sheet_ref
 from .opc import DOC_REL_NS
+from .xml_parts import element_list, local, parse, to_bytes
+
+PART = "xl/workbook.xml"
 
 
-def sheet_entries(xml: bytes) -> list[tuple[str, str]]:
+def sheet_entries(xml: bytes, part: str = PART) -> list[tuple[str, str]]:
     """(tab name, relationship Id) of every sheet, in tab order."""
     out = []
-    for el in etree.fromstring(xml).iter():
-        if isinstance(el.tag, str) and etree.QName(el).localname == "sheet":
+    for el in parse(xml, part).iter():
+        if local(el) == "sheet":
             out.append((el.get("name"), el.get(f"{{{DOC_REL_NS}}}id")))
     return out
 
 
-def with_sheet(xml: bytes, name: str, rid: str) -> bytes:
+def with_sheet(xml: bytes, name: str, rid: str, part: str = PART) -> bytes:
     """workbook.xml with a sheet entry appended (the next free sheetId)."""
-    root = etree.fromstring(xml)
+    root = parse(xml, part)
     main = etree.QName(root).namespace
     sheets = root.find(f"{{{main}}}sheets")
-    ids = [int(el.get("sheetId", "0")) for el in sheets]
+    ids = [int(el.get("sheetId", "0")) for el in element_list(sheets)]
     el = etree.SubElement(sheets, f"{{{main}}}sheet", nsmap={"r": DOC_REL_NS})
     el.set("name", name)
     el.set("sheetId", str(max(ids, default=0) + 1))
     el.set(f"{{{DOC_REL_NS}}}id", rid)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return to_bytes(root)
 
 
-def with_sheet_state(xml: bytes, name: str, hidden: bool) -> bytes | None:
+def with_sheet_state(xml: bytes, name: str, hidden: bool, part: str = PART) -> bytes | None:
     """workbook.xml with the tab shown or hidden (None: it already is). A hidden tab is never the
     active one (Excel would show it)."""
-    root = etree.fromstring(xml)
+    root = parse(xml, part)
     main = etree.QName(root).namespace
-    sheets = list(root.find(f"{{{main}}}sheets"))
+    sheets = element_list(root.find(f"{{{main}}}sheets"))
     el = next(e for e in sheets if e.get("name") == name)
     if (el.get("state") == "hidden") == hidden:
         return None
@@ -47,7 +50,7 @@ def with_sheet_state(xml: bytes, name: str, hidden: bool) -> bytes | None:
             view.set("activeTab", str(visible[0] if visible else 0))
     else:
         del el.attrib["state"]
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return to_bytes(root)
 
 
 def defined_names(root: etree._Element) -> etree._Element:
@@ -75,16 +78,17 @@ def _unquoted(ref: str | None) -> str | None:
     return sheet.replace("''", "'") + "!" + cells
 
 
-def with_print_area(xml: bytes, name: str, ref: str | None, defined: str = "_xlnm.Print_Area") -> bytes | None:
+def with_print_area(xml: bytes, name: str, ref: str | None, defined: str = "_xlnm.Print_Area",
+                    part: str = PART) -> bytes | None:
     """workbook.xml with the tab's print area (``_xlnm.Print_Area``) — or another built-in name of
     the sheet, such as its print titles (``_xlnm.Print_Titles``) — set to ``ref`` (None: removed);
     None when nothing changes."""
-    root = etree.fromstring(xml)
+    root = parse(xml, part)
     main = etree.QName(root).namespace
-    sheets = [e.get("name") for e in root.find(f"{{{main}}}sheets")]
+    sheets = [e.get("name") for e in element_list(root.find(f"{{{main}}}sheets"))]
     local = str(sheets.index(name))
     names = root.find(f"{{{main}}}definedNames")
-    old = [] if names is None else [e for e in names if e.get("name") == defined
+    old = [] if names is None else [e for e in element_list(names) if e.get("name") == defined
                                     and e.get("localSheetId") == local]
     want = None if ref is None else sheet_ref(name, ref)
     if [_unquoted(e.text) for e in old] == ([_unquoted(want)] if want else []):
@@ -95,4 +99,4 @@ def with_print_area(xml: bytes, name: str, ref: str | None, defined: str = "_xln
         names = defined_names(root)
         el = etree.SubElement(names, f"{{{main}}}definedName", name=defined, localSheetId=local)
         el.text = want
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return to_bytes(root)

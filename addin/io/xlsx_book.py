@@ -144,7 +144,7 @@ class XlsxBook:
             part = self.pkg.part_of_type(STYLES_REL)
             if part is None:
                 raise PackageError("workbook has no styles part")
-            self._styles = Styles(self.pkg.read(part))
+            self._styles = Styles(self.pkg.read(part), part)
         return self._styles
 
     def style(self, name: str) -> int:
@@ -223,14 +223,15 @@ class XlsxBook:
         wb = self.pkg.workbook_part
         edits = []
         if sheet.hidden:  # a tab the user hid or showed is otherwise left as it is
-            edits.append(lambda x: with_sheet_state(x, sheet.name, True))
+            edits.append(lambda x: with_sheet_state(x, sheet.name, True, self.pkg.workbook_part))
         if sheet.print_area:
             r1, c1, r2, c2 = sheet.print_area
             area = f"${col_letter(c1)}${r1}:${col_letter(c2)}${r2}"
-            edits.append(lambda x: with_print_area(x, sheet.name, area))
+            edits.append(lambda x: with_print_area(x, sheet.name, area, part=self.pkg.workbook_part))
         if sheet.repeat_rows:
             first, last = sheet.repeat_rows
-            edits.append(lambda x: with_print_area(x, sheet.name, f"${first}:${last}", "_xlnm.Print_Titles"))
+            edits.append(lambda x: with_print_area(x, sheet.name, f"${first}:${last}", "_xlnm.Print_Titles",
+                                                   part=self.pkg.workbook_part))
         for edit in edits:
             xml = edit(self.pkg.read(wb))
             if xml is not None:

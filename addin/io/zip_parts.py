@@ -20,6 +20,10 @@ def damaged(name: str) -> Iterator[None]:
         yield
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise PackageError(f"the part {name} is damaged ({exc}); open the file in Excel to repair it") from None
+    except KeyError:
+        where = "outside the package" if name.startswith("../") else "missing"
+        raise PackageError(f"a relationship names the part {name}, which is {where}; "
+                           "open the file in Excel to repair it") from None
 
 
 BIG_PART = 1 << 20

@@ -12,11 +12,13 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, delete, select
 
+from ..io.package import PackageError, read_regular, regular_file
 from . import schema as T
 from .extract import Extract, Unreadable, extract, file_hash
 
@@ -64,18 +66,30 @@ def workbooks(args: Iterable[str | Path]) -> list[Path]:
     seen: set[str] = set()
     unique = []
     for p in out:
-        key = str(p.resolve())
+        key = _key(p)
         if key not in seen:
             seen.add(key)
             unique.append(p)
     return unique
 
 
+def _key(p: Path) -> str:
+    """A workbook's identity in the database: its real path (a symlink loop keeps its own)."""
+    try:
+        return str(p.resolve())
+    except (OSError, RuntimeError):
+        return str(p.absolute())
+
+
 def _read(job: tuple[str, dt.date | None]) -> Extract | Unreadable:
+    """One workbook's extract, or why it cannot be read — always a plain, picklable value: an
+    exception object from a worker (lxml's carry an unpicklable error log) would abort the run."""
     try:
         return extract(job[0], job[1])
     except Unreadable as exc:
-        return exc
+        return Unreadable(str(exc))
+    except Exception as exc:  # noqa: BLE001 - any failure of one workbook skips that workbook only
+        return Unreadable(f"cannot be read ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})")
 
 
 def _unchanged(src, digest: str, as_of: dt.date | None, today: dt.date) -> bool:
@@ -90,8 +104,21 @@ def _results(jobs: list[tuple[str, dt.date | None]], workers: int) -> Iterator[E
     if workers <= 1 or len(jobs) <= 1:
         yield from map(_read, jobs)
         return
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        yield from pool.map(_read, jobs)  # in order: sources get their ids in the order named
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            for got in pool.map(_read, jobs):  # in order: sources get their ids in the order named
+                done += 1
+                yield got
+    except BrokenProcessPool:
+        # a worker died (killed, out of memory): every workbook not yet read gets a process of its
+        # own, so only the one that kills its reader is skipped
+        for job in jobs[done:]:
+            try:
+                with ProcessPoolExecutor(max_workers=1) as alone:
+                    yield alone.submit(_read, job).result()
+            except BrokenProcessPool:
+                yield Unreadable("the reader process died on this workbook (out of memory?)")
 
 
 def collect(engine: Engine, args: Iterable[str | Path], *, as_of: dt.date | None = None, reassign: bool = False,
@@ -107,12 +134,11 @@ def collect(engine: Engine, args: Iterable[str | Path], *, as_of: dt.date | None
     outcomes: dict[str, Outcome] = {}
     jobs: list[tuple[str, dt.date | None]] = []
     for p in paths:
-        key = str(p.resolve())
+        key = _key(p)
         try:
-            digest = file_hash(p.read_bytes())
-        except OSError as exc:
-            outcomes[key] = Outcome(key, "skipped", "file not found" if isinstance(exc, FileNotFoundError)
-                                    else exc.strerror or str(exc))
+            digest = file_hash(read_regular(regular_file(p)))
+        except PackageError as exc:
+            outcomes[key] = Outcome(key, "skipped", str(exc))
             done(outcomes[key])
             continue
         src = known.get(key)
@@ -127,7 +153,7 @@ def collect(engine: Engine, args: Iterable[str | Path], *, as_of: dt.date | None
         else:
             outcomes[key] = store(engine, got, known.get(key), reassign)
         done(outcomes[key])
-    return Report([outcomes[str(p.resolve())] for p in paths])
+    return Report([outcomes[_key(p)] for p in paths])
 
 
 def store(engine: Engine, ex: Extract, src, reassign: bool) -> Outcome:

@@ -1,6 +1,9 @@
 """Open the team database (SQLite file or PostgreSQL URL) and bring its schema up to date."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -30,13 +33,18 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def open_db(url: str) -> Engine:
-    """A connected engine whose schema is at :data:`schema.LATEST`; raises Unreachable."""
+def open_db(url: str, *, create: bool = True) -> Engine:
+    """A connected engine whose schema is at :data:`schema.LATEST`; raises Unreachable.
+
+    A new SQLite file is created readable by its owner only (0600: it holds customers and
+    receivables); with ``create=False`` a missing SQLite file is Unreachable, never created."""
     try:
         u = engine_url(url)
     except ArgumentError as exc:
         raise Unreachable(f"not a database URL: {url!r} ({exc})") from None
     shown = u.render_as_string(hide_password=True)
+    if u.get_backend_name() == "sqlite" and u.database and u.database != ":memory:":
+        _sqlite_file(Path(u.database), create)
     kw: dict = {}
     if u.get_backend_name() == "postgresql":
         kw["connect_args"] = {"connect_timeout": 10}
@@ -54,6 +62,19 @@ def open_db(url: str) -> Engine:
         engine.dispose()
         raise Unreachable(f"cannot use database {shown}: {_first_line(exc)}") from None
     return engine
+
+
+def _sqlite_file(path: Path, create: bool) -> None:
+    if path.exists():
+        return
+    if not create:
+        raise Unreachable(f"{path}: no team database there; run crm collect first, or name one with --db")
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise Unreachable(f"cannot create the database {path}: {exc.strerror or exc}") from None
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
