@@ -166,8 +166,8 @@ DORMANT = SheetSpec(
 
 
 #: every sheet of a rep's workbook''')
-    scratch.edit("sheets_schema/outputs.py", "AGING, STATEMENT, DASHBOARD, CHANGELOG,",
-                 "AGING, STATEMENT, DASHBOARD, DORMANT, CHANGELOG,")
+    scratch.edit("sheets_schema/outputs.py", "AGING, STATEMENT, DUNNING_LOG, DASHBOARD, CHANGELOG,",
+                 "AGING, STATEMENT, DUNNING_LOG, DASHBOARD, DORMANT, CHANGELOG,")
     # 2. its step: the customers nobody contacted for 90 days, from the contact history
     scratch.create("addin/steps/dormant.py", '''
         """沉睡客户: customers not contacted for 90 days (never contacted: listed without a date)."""
