@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 from ..cells import col_letter, sheet_ref
 from ..io.render import render_sheet
 from ..io.styles_xml import NS, Styles
-from ..writes import STYLES, OutputSheet, fit_widths
+from ..writes import STYLES, OutputSheet
 from .aging_export import ExportError, require_soffice
 
 #: files per LibreOffice run: one start-up per batch, and the progress bar moves per batch
@@ -104,7 +104,6 @@ def sheet_xlsx(sheet: OutputSheet, out: Path, logo: Logo | None = None) -> None:
     """A workbook holding only ``sheet``, rendered as the add-in renders its output sheets (with
     ``logo`` at the top left of the letterhead)."""
     styles = Styles(f'<styleSheet xmlns="{NS}"/>'.encode())
-    sheet = fit_widths(sheet)
     xml = render_sheet(sheet, lambda name: styles.xf(STYLES[name]), drawing="rId1" if logo else None)
     name = sheet.name.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     names = []
