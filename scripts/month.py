@@ -169,18 +169,22 @@ def workbook(v: Variant, scale: float, tmp: Path) -> tuple[Path, int]:
     return path, quota
 
 
-def run(v: Variant, scale: float, seed: int, verbose: bool) -> list[dict]:
-    rng = random.Random(seed)
-    tmp = Path(tempfile.mkdtemp())
+def first_day(v: Variant, scale: float, tmp: Path):
+    """The month's opening, the same for both engines: the variant's workbook, its working days
+    (at most 22), the first refresh, and what crm plan forecast and the reps' habit were that day."""
     path, quota = workbook(v, scale, tmp)
     days = working_days(v.start, month_end(v.start), OFFICIAL)[:22]
     t0 = time.perf_counter()
     first = refresh(path, days[v.first_day])
     facts = first.facts[CALLS]
-    settings = first.loaded.settings
-    forecast = project(list(facts.people), days[v.first_day], settings, None, facts.replan)
-    habit = habits(facts.people, facts.replan)
+    forecast = project(list(facts.people), days[v.first_day], first.loaded.settings, None, facts.replan)
     fc = forecast.days[-1].coverage if forecast.days else {}
+    return path, quota, days, t0, first, facts, habits(facts.people, facts.replan), fc
+
+
+def run(v: Variant, scale: float, seed: int, verbose: bool) -> list[dict]:
+    rng = random.Random(seed)
+    path, quota, days, t0, first, facts, habit, fc = first_day(v, scale, Path(tempfile.mkdtemp()))
     grade_of = {c.customer_id: c.grade for c in facts.people}
     owner_of = {c.customer_id: c.owner for c in facts.people}
     reps = sorted({c.owner for c in facts.people})
@@ -247,16 +251,8 @@ def run_core(v: Variant, scale: float, seed: int, verbose: bool) -> list[dict]:
     without the workbook round trip, fast enough for every variant at full size. Collections stay
     as they were on the first day (no payments arrive)."""
     rng = random.Random(seed)
-    tmp = Path(tempfile.mkdtemp())
-    path, quota = workbook(v, scale, tmp)
-    days = working_days(v.start, month_end(v.start), OFFICIAL)[:22]
-    t0 = time.perf_counter()
-    first = refresh(path, days[v.first_day])
-    facts = first.facts[CALLS]
+    path, quota, days, t0, first, facts, habit, fc = first_day(v, scale, Path(tempfile.mkdtemp()))
     s = first.loaded.settings
-    forecast = project(list(facts.people), days[v.first_day], s, None, facts.replan)
-    habit = habits(facts.people, facts.replan)
-    fc = forecast.days[-1].coverage if forecast.days else {}
     state = {c.customer_id: c for c in facts.people}
     reps = sorted({c.owner for c in facts.people})
     book: dict[str, set] = defaultdict(set)
