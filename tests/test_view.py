@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from helpers import CUSTOMERS, FUNNEL, sheets, write_book
 
 import sheets_schema as S
 from addin.io.xlsx_book import XlsxBook
@@ -15,7 +16,6 @@ from addin.loader import DataError, load
 from addin.table import read_table
 from addin.validate.rules import validate
 from addin.view import sheet
-from helpers import CUSTOMERS, FUNNEL, sheets, write_book
 
 AS_OF = dt.date(2026, 11, 24)
 

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 import sheets_schema as S
+
 from ..core import parse as p
 from ..issues import Issue
 from ..messages import message
