@@ -38,6 +38,7 @@ _CODE_NAME = re.compile(rb'<(?:\w+:)?sheetPr\b[^>]*?\bcodeName="([^"]*)"')
 class _Pending:
     updates: dict[int, dict[int, tuple[object, int | None]]] = field(default_factory=dict)  # single cells
     blocks: list[tuple[Any, list[int]]] = field(default_factory=list)  # (row → updates, rows)
+    columns: list[tuple[int, dict[int, list[Any]]]] = field(default_factory=list)  # each block as (first row, columns)
     defaults: dict[int, int] = field(default_factory=dict)
     last_row: int | None = None
     last_col: int | None = None
@@ -59,8 +60,10 @@ class _Pending:
             return out or None
 
         order = sorted({r for _, rs in blocks for r in rs} | set(single))
+        bulk = self.columns[0] if len(self.columns) == 1 else None  # one block: encoded in bulk
         return Edits(rows=rows, update_rows=order, defaults=self.defaults, grow=self.grow,
-                     highlights=self.highlights, last_row=self.last_row, last_col=self.last_col)
+                     highlights=self.highlights, last_row=self.last_row, last_col=self.last_col,
+                     bulk=bulk, bulk_skip=set(single))
 
 
 class XlsxBook:
@@ -172,7 +175,9 @@ class XlsxBook:
             pending.last_col = max(pending.last_col or 0, *(b.col for b in blocks))
             pending.last_row = max(pending.last_row or 0, *(b.first_row + len(b.values) - 1 for b in blocks))
         for first in sorted({b.first_row for b in blocks}):
-            pending.blocks.append(column_updates(first, {b.col: b.values for b in blocks if b.first_row == first}))
+            columns = {b.col: b.values for b in blocks if b.first_row == first}
+            pending.blocks.append(column_updates(first, columns))
+            pending.columns.append((first, columns))
 
     def append_rows(self, name: str, rows: AppendRows) -> None:
         if not rows.rows:
