@@ -107,7 +107,7 @@ def test_column_blocks_encoded_in_bulk_give_the_bytes_written_cell_by_cell():
     """The engine encodes computed column blocks in bulk; every shape of row must come out as the
     cell-by-cell path writes it: cells appended after the last, already there (same or other value,
     a user's style, a formula), rows missing or implicit, cells right of the block, odd values."""
-    from addin.io.sheet_xml import column_cells, cell_str
+    from addin.io.sheet_xml import cell_str, column_cells
 
     values = [1.5, 2.0, -0.0, 3, 10 ** 16, float("nan"), float("inf"), None, "", "a<b & c", " lead", "x\ny",
               "\x01", dt.date(2025, 3, 5), dt.datetime(2025, 3, 5, 12), True, 123456789.125, 1e20, -7]

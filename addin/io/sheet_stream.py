@@ -9,13 +9,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from itertools import zip_longest
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
-from .sheet_xml import (_R_ATTR, _SPANS, _edit_row, _extend_dimension, _Patterns, _tail_cells, _with_ref, cell_str,
-                        column_cells, column_updates, highlight_tail, prefix_of, row_xml, s_attr)
 from ..cells import col_letter
 from .shared_formulas import plain_children
+from .sheet_xml import (
+    _R_ATTR,
+    _SPANS,
+    _edit_row,
+    _extend_dimension,
+    _Patterns,
+    _tail_cells,
+    _with_ref,
+    cell_str,
+    column_cells,
+    column_updates,
+    highlight_tail,
+    prefix_of,
+    row_xml,
+    s_attr,
+)
 from .tables import grow_sheet_ranges
 
 Updates = dict[int, tuple[object, int | None]]  # col → (value, style or None = keep / default)
