@@ -132,3 +132,43 @@ def test_column_blocks_encoded_in_bulk_give_the_bytes_written_cell_by_cell():
     assert bulk == set_columns(xml, 2, columns, {3: 5, 4: 6}, bulk=False)
     assert bulk[1]  # the formula overwritten is reported
     assert b'<row r="5"><c r="A5"><v>1</v></c><c r="C5" s="5"><v>4</v></c>' in bulk[0]
+
+
+def test_output_sheet_cells_written_as_cell_str_writes_each():
+    """render.sheet_data encodes numbers, texts and dates without a call per cell; every value comes
+    out as cell_str writes it, styles are taken in the order the cells first use them, and an empty
+    cell is written only when it has a style."""
+    from addin.cells import col_letter
+    from addin.io.render import sheet_data
+    from addin.io.sheet_xml import cell_str, s_attr
+    from addin.writes import OutputSheet, Styled
+
+    odd = [1.5, 2.0, -0.0, 3, 10 ** 16, float("nan"), float("-inf"), None, "", "a<b & c", " lead", "x\ny", "\x01",
+           dt.date(2025, 3, 5), dt.datetime(2025, 3, 5, 12), True, 123456789.125, 1e20, -7, "a<b & c", dt.date(2025, 3, 5)]
+    rows = [odd, [Styled(v, "bold") for v in odd], [Styled(None, "money"), None, "x"], []]
+    sheet = OutputSheet("k", "s", rows, column_styles=["text", "money", "pct"] + ["int"] * 17, row_heights={2: 20.0})
+    used: list[str] = []
+
+    def style_index(name: str) -> int:
+        if name not in used:
+            used.append(name)
+        return used.index(name) * 2  # the first style used gets index 0: no s attribute
+
+    expected = []
+    seen: list[str] = []
+    for r, row in enumerate(rows, start=1):
+        expected.append(f'<row r="{r}" ht="20" customHeight="1">' if r == 2 else f'<row r="{r}">')
+        for c, v in enumerate(row):
+            name = v.style if isinstance(v, Styled) else (sheet.column_styles[c] if c < 20 else "text")
+            v = v.value if isinstance(v, Styled) else v
+            if name not in seen:
+                seen.append(name)
+            s = s_attr(seen.index(name) * 2)
+            if v is None or v == "":
+                expected.append(f'<c r="{col_letter(c + 1)}{r}"{s}/>' if s else "")
+            else:
+                expected.append(cell_str(f"{col_letter(c + 1)}{r}", v, s))
+        expected.append("</row>")
+    assert sheet_data(sheet, style_index) == "".join(expected)
+    assert used == seen
+

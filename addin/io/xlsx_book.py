@@ -213,6 +213,7 @@ class XlsxBook:
     def replace_sheet(self, sheet: OutputSheet) -> None:
         if self.date1904:
             sheet = replace(sheet, rows=[self._dates(row) for row in sheet.rows])
+        old = None
         if sheet.name in self.sheet_names():
             if sheet.name in self.chart_sheets():
                 raise PackageError(f"'{sheet.name}' is a chart sheet; it is never written as a worksheet")
@@ -226,7 +227,9 @@ class XlsxBook:
             part = self.pkg.add_sheet(sheet.name, b"")
             code_name = None
         drawing = charts.graft(self.pkg, part, sheet)
-        self.pkg.write(part, render_sheet(sheet, self.style, code_name, drawing))
+        xml = render_sheet(sheet, self.style, code_name, drawing)
+        if xml != old:  # an output sheet whose figures did not move keeps its part as it was, bytes and all
+            self.pkg.write(part, xml)
         marks.mark(self.pkg, sheet.key, sheet.name)
         self._sheet_setup(sheet)
 
