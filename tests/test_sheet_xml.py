@@ -172,3 +172,16 @@ def test_output_sheet_cells_written_as_cell_str_writes_each():
     assert sheet_data(sheet, style_index) == "".join(expected)
     assert used == seen
 
+
+def test_rows_after_the_last_edit_are_copied_and_numbered():
+    """Past the last edited row the rest of the stream is copied as it is — unless a row there
+    lacks its number, which it gets (a cell reference counts rows from there on)."""
+    tail = b'<row r="3"><c r="A3"><v>3</v></c></row><row r="4" spans="1:1"><c r="A4"><v>4</v></c></row>'
+    xml = b'<worksheet><sheetData><row r="2"><c r="A2"><v>1</v></c></row>' + tail + b"</sheetData></worksheet>"
+    out, _ = edit_cells(xml, {2: {2: (5.0, None)}})
+    assert out == xml.replace(b'<row r="2"><c r="A2"><v>1</v></c></row>',
+                              b'<row r="2"><c r="A2"><v>1</v></c><c r="B2"><v>5</v></c></row>')
+    implicit = xml.replace(b'<row r="4" spans="1:1">', b"<row>")
+    out, _ = edit_cells(implicit, {2: {2: (5.0, None)}})
+    assert b'<row r="4"><c r="A4"><v>4</v></c></row>' in out
+    assert b'<row r="3"><c r="A3"><v>3</v></c></row>' in out

@@ -144,7 +144,21 @@ class _RowEditor:
         out: list[bytes] = []
         pos = scan = 0
         n = len(frag)
+        order = self.e.update_rows
+        numbered = self.open + b' r="'
+        looked = False
         while True:
+            if not looked and self.k >= len(order) and not self.e.shared:  # no more edits: the rest is copied…
+                looked = True
+                last = frag.rfind(numbered, scan)
+                if last < 0:
+                    if frag.find(self.open, scan) < 0:
+                        break
+                elif frag.count(self.open, scan) == frag.count(numbered, scan):  # …when every row has its number
+                    digits = frag[last + len(numbered):frag.find(b'"', last + len(numbered))]
+                    if digits.isdigit():
+                        self.rownum = int(digits)
+                        break
             a = frag.find(self.open, scan)
             if a < 0:
                 break
@@ -161,7 +175,6 @@ class _RowEditor:
             self.rownum = int(m.group(2)) if explicit else self.rownum + 1
             before: list[bytes] = []
             self._insert_before(self.rownum, before)
-            order = self.e.update_rows
             upd = None
             text = None
             if self.k < len(order) and order[self.k] == self.rownum:
