@@ -706,13 +706,13 @@ def plan(path: Path = typer.Argument(..., help="The workbook."), owner: Optional
     facts = result.facts[CALLS]
     settings = result.loaded.settings
     day0 = result.loaded.as_of
-    proj = project(list(facts.people), day0, settings, owner, facts.replan)
+    proj = project(list(facts.people), day0, settings, owner, facts.replan, facts.pace)
     days = proj.days
     reps = sorted({rep for d in days for rep in d.calls}) or sorted(facts.months)
     cal_days = working_days(day0, month_end(day0), settings.calendar)
     left = days_left(day0, settings)
     for line in plan_lines(days, reps, proj.missed, facts.months, facts.replan, settings, day0, len(cal_days),
-                           left, GRADE_KEYS):
+                           left, GRADE_KEYS, facts.pace):
         out.print(line, markup=False)
     if missed:
         out.print("")
@@ -723,10 +723,18 @@ def plan(path: Path = typer.Argument(..., help="The workbook."), owner: Optional
     raise typer.Exit(0)
 
 
-def plan_lines(days, reps, missed, months, replan, settings, day0, cal_days, left, grades) -> list[str]:
+def plan_lines(days, reps, missed, months, replan, settings, day0, cal_days, left, grades, pace=None) -> list[str]:
     """`crm plan`'s report, every line within 80 columns."""
+    from .core.calls import calls_made
+
+    pace = pace or {}
+    slow = ", ".join(f"{r} {calls_made(settings.daily_quota, pace[r])}" for r in reps if pace.get(r, 1.0) < 1)
     lines = [f"plan from {day0} · quota {settings.daily_quota}/day",
-             f"working days left: {left} (calendar {cal_days}, 每月工作日 {settings.working_days})"]
+             f"working days left: {left} (calendar {cal_days}, 每月工作日 {settings.working_days})",
+             "assumes: " + (f"calls/day as on the last list ({slow}), the rest the quota" if slow else
+                            "every listed call made (the last list was worked in full)"),
+             "  and replanning as in the last 4 weeks; it cannot know of absences,",
+             "  new customers or calls nobody answers"]
     lines.append(f"{'rep':8} {'book':>5} {'now':>5} {'end':>5}  {'missed A/B/C':>14} {'replan':>12}  closes")
     for rep in reps:
         m = months.get(rep)

@@ -267,6 +267,33 @@ def test_plan_projects_the_month_and_writes_nothing(tmp_path):
     assert cli("plan", path, "--month", "2026/12").exit_code == 2
 
 
+def _title(path, day):
+    assert cli("refresh", path, "--as-of", day).exit_code == 0
+    return read_sheet(path, "今日拨打")[0][0]
+
+
+def test_plan_and_the_list_go_at_the_pace_of_the_last_list_worked(tmp_path):
+    """A rep who typed results for 3 of the 4 calls listed yesterday: `crm plan` counts 3 calls a day
+    and says so; the month is judged short at that pace (the title says it), not at the quota."""
+    data = {"customers": [cust(f"C{i:02d}", 1000 * (20 - i)) for i in range(20)]}
+    path = build_workbook(tmp_path / "p.xlsx", data=data, settings={"daily_quota": 4})
+    assert cli("refresh", path, "--as-of", "2026-11-24").exit_code == 0
+    first = list(_list(path))
+    assert len(first) == 4
+    res = cli("plan", path, "--as-of", "2026-11-24")
+    assert "every listed call made" in res.output and "every book closes" in res.output  # 5 days × 4
+    _type_results(path, {cid: ("已沟通", None) for cid in first[:3]})
+    res = cli("plan", path, "--as-of", "2026-11-25")
+    assert res.exit_code == 0, res.output
+    assert "calls/day as on the last list (张伟 3)" in res.output
+    lines = res.output.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines)
+    # 4 working days left from the 25th at 3 a day: 12 calls, the first the one left undone
+    assert [line.split()[1] for line in lines if line.startswith("2026-11-")] == ["3"] * 4
+    assert "does not close: 张伟 5" in res.output  # 3 reached + 4 × 3 of 20
+    assert "名额不足" in _title(path, "2026-11-25")
+
+
 def test_demo_with_reps_gives_each_rep_their_book(tmp_path):
     path = tmp_path / "d.xlsm"
     res = cli("demo", "--reps", 3, "--per-rep", 40, "--out", path, "--as-of", "2026-11-24")
