@@ -1,9 +1,9 @@
 """The ribbon's actions: ids (the only ones addin.ribbon.dispatch runs), labels, screentips."""
 from __future__ import annotations
 
-from .i18n import word
-
 from sheets_schema import Lang
+
+from .i18n import word
 
 #: id → (zh label, zh screentip, en label, en screentip)
 ACTIONS: dict[str, tuple[str, str, str, str]] = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -13,13 +12,13 @@ from rich.table import Table as RichTable
 import sheets_schema as S
 
 from . import jobs
-from .steps import AGING, CALLS, GRADES, ORDERS
 from .core.parse import ParseError, parse_date
 from .io import guard
 from .io.package import PackageError, check_readable
 from .io.xlsx_book import XlsxBook
-from .table import UnusableInput
 from .issues import Issue
+from .steps import AGING, CALLS, GRADES, ORDERS
+from .table import UnusableInput
 from .validate.report import summary_counts
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
@@ -37,7 +36,7 @@ def unusable(path: Path | str, reason: str) -> typer.Exit:
     return typer.Exit(EXIT_UNUSABLE)
 
 
-def parse_as_of(value: Optional[str]) -> Optional[dt.date]:
+def parse_as_of(value: str | None) -> dt.date | None:
     if value is None:
         return None
     try:
@@ -114,7 +113,7 @@ def refuse_overwrite(target: Path, force: bool, workbook: Path | None = None) ->
 
 @app.command()
 def validate(path: Path = typer.Argument(..., help="The workbook (.xlsm or .xlsx)."),
-             as_of: Optional[str] = AsOf) -> None:
+             as_of: str | None = AsOf) -> None:
     """Check every input sheet; write 校验结果 and highlight offending cells.
 
     Exit 0 without errors (warnings allowed), 1 when errors were found, 2 when the
@@ -166,8 +165,8 @@ def print_aging(report, lang: str) -> None:
 
 
 @app.command()
-def refresh(path: Path = typer.Argument(..., help="The workbook."), as_of: Optional[str] = AsOf,
-            owner: Optional[str] = Owner) -> None:
+def refresh(path: Path = typer.Argument(..., help="The workbook."), as_of: str | None = AsOf,
+            owner: str | None = Owner) -> None:
     """Validate and run every job: grades, funnel, call lists (after harvesting results).
 
     Rows with errors are left out and listed in 校验结果; exit 1 if errors were found.
@@ -180,8 +179,8 @@ def refresh(path: Path = typer.Argument(..., help="The workbook."), as_of: Optio
 
 
 @app.command()
-def calls(path: Path = typer.Argument(..., help="The workbook."), owner: Optional[str] = Owner,
-          as_of: Optional[str] = AsOf) -> None:
+def calls(path: Path = typer.Argument(..., help="The workbook."), owner: str | None = Owner,
+          as_of: str | None = AsOf) -> None:
     """Write today's call list (今日拨打) and print it."""
     t0 = time.perf_counter()
     result = run_job(path, jobs.refresh, as_of=parse_as_of(as_of), owner=owner, steps=(GRADES, CALLS))
@@ -206,7 +205,7 @@ def calls(path: Path = typer.Argument(..., help="The workbook."), owner: Optiona
 @app.command("credit-form")
 def credit_form(path: Path = typer.Argument(..., help="The workbook."),
                 customer_id: str = typer.Argument(..., help="客户编号 of the customer."),
-                as_of: Optional[str] = AsOf) -> None:
+                as_of: str | None = AsOf) -> None:
     """Fill 授信申请 for one customer from the latest survey (a printable A4 form).
 
     Exit 1 with nothing written when the customer is unknown or has no valid survey.
@@ -223,8 +222,8 @@ def credit_form(path: Path = typer.Argument(..., help="The workbook."),
 
 
 @app.command()
-def aging(path: Path = typer.Argument(..., help="The workbook."), as_of: Optional[str] = AsOf,
-          export_to: Optional[Path] = typer.Option(None, "--export", help="Write the report to OUT "
+def aging(path: Path = typer.Argument(..., help="The workbook."), as_of: str | None = AsOf,
+          export_to: Path | None = typer.Option(None, "--export", help="Write the report to OUT "
                                                    "(.xlsx, .csv or .pdf) instead of into the workbook."),
           force: bool = typer.Option(False, "--force", help="Overwrite an existing export file.")) -> None:
     """Refresh 账龄分析, or export the aging report without touching the workbook.
@@ -254,7 +253,7 @@ def aging(path: Path = typer.Argument(..., help="The workbook."), as_of: Optiona
 
 
 @app.command("check-orders")
-def check_orders(path: Path = typer.Argument(..., help="The workbook."), as_of: Optional[str] = AsOf) -> None:
+def check_orders(path: Path = typer.Argument(..., help="The workbook."), as_of: str | None = AsOf) -> None:
     """Check every open order of 订单 against the customer's credit (信用检查, 检查说明).
 
     通过 / 超额度 / 逾期暂停 / 需审批 with the approver by the excess; prints the held orders.
@@ -298,7 +297,7 @@ To = typer.Option(None, "--to", "--as-of", help="Last day of the period and the 
 @app.command()
 def statement(path: Path = typer.Argument(..., help="The workbook."),
               customer_id: str = typer.Argument(..., help="客户编号 of the customer."),
-              start: Optional[str] = From, end: Optional[str] = To) -> None:
+              start: str | None = From, end: str | None = To) -> None:
     """Fill 对账单 for one customer and a period: opening balance, every invoice, payment and credit
     with a running balance, closing balance, open items, remittance details and a reply slip.
 
@@ -317,10 +316,10 @@ def statement(path: Path = typer.Argument(..., help="The workbook."),
 @app.command()
 def statements(path: Path = typer.Argument(..., help="The workbook."),
                pdf: Path = typer.Option(..., "--pdf", help="Folder for the PDFs (one per customer)."),
-               owner: Optional[str] = typer.Option(None, "--owner", help="Only this rep's customers (业务员)."),
-               min_overdue: Optional[int] = typer.Option(None, "--min-overdue", min=0,
+               owner: str | None = typer.Option(None, "--owner", help="Only this rep's customers (业务员)."),
+               min_overdue: int | None = typer.Option(None, "--min-overdue", min=0,
                                                          help="Only customers at least this many days overdue."),
-               start: Optional[str] = From, end: Optional[str] = To,
+               start: str | None = From, end: str | None = To,
                force: bool = typer.Option(False, "--force", help="Overwrite PDFs already in the folder.")) -> None:
     """Write one statement PDF per customer who owes something (through LibreOffice); the
     workbook is not changed."""
@@ -353,10 +352,10 @@ def statements(path: Path = typer.Argument(..., help="The workbook."),
 @app.command()
 def letters(path: Path = typer.Argument(..., help="The workbook."),
             pdf: Path = typer.Option(..., "--pdf", help="Folder for the PDFs (one letter per customer)."),
-            level: Optional[int] = typer.Option(None, "--level", min=1, help="Only customers at this dunning "
+            level: int | None = typer.Option(None, "--level", min=1, help="Only customers at this dunning "
                                                 "level (1 提醒函, 2 催告函, 3 最后通知函 with the default 催款分级)."),
-            owner: Optional[str] = typer.Option(None, "--owner", help="Only this rep's customers (业务员)."),
-            as_of: Optional[str] = AsOf,
+            owner: str | None = typer.Option(None, "--owner", help="Only this rep's customers (业务员)."),
+            as_of: str | None = AsOf,
             force: bool = typer.Option(False, "--force", help="Overwrite PDFs already in the folder.")) -> None:
     """Write one dunning letter PDF per overdue customer at its level (提醒函 / 催告函 / 最后通知函),
     with its open items attached (through LibreOffice); the workbook is not changed."""
@@ -394,15 +393,15 @@ def letters(path: Path = typer.Argument(..., help="The workbook."),
 def send(path: Path = typer.Argument(..., help="The workbook."),
          statements_: bool = typer.Option(False, "--statements", help="Send each customer's statement (对账单)."),
          letters_: bool = typer.Option(False, "--letters", help="Send each overdue customer's dunning letter."),
-         smtp: Optional[str] = typer.Option(None, "--smtp", help="smtp://user@host:587 (STARTTLS) or "
+         smtp: str | None = typer.Option(None, "--smtp", help="smtp://user@host:587 (STARTTLS) or "
                                             "smtps://user@host:465 (SSL); password from CRM_SMTP_PASSWORD or the "
                                             "keyring. Without it, .eml files are written."),
-         outbox: Optional[Path] = typer.Option(None, "--out", help="Folder for the .eml files (default: "
+         outbox: Path | None = typer.Option(None, "--out", help="Folder for the .eml files (default: "
                                                "WORKBOOK-outbox beside the workbook)."),
          dry_run: bool = typer.Option(False, "--dry-run", help="List what would be sent; send and write nothing."),
-         owner: Optional[str] = typer.Option(None, "--owner", help="Only this rep's customers (业务员)."),
-         level: Optional[int] = typer.Option(None, "--level", min=1, help="Letters: only this dunning level."),
-         as_of: Optional[str] = AsOf) -> None:
+         owner: str | None = typer.Option(None, "--owner", help="Only this rep's customers (业务员)."),
+         level: int | None = typer.Option(None, "--level", min=1, help="Letters: only this dunning level."),
+         as_of: str | None = AsOf) -> None:
     """E-mail each statement or letter as a PDF to the 邮箱 on the customer's card (or write .eml
     files) and append every send to 催款记录. A document already sent (same send id) is skipped."""
     import smtplib
@@ -456,7 +455,7 @@ def send(path: Path = typer.Argument(..., help="The workbook."),
               + (f" ({', '.join(no_email[:10])}{' …' if len(no_email) > 10 else ''})" if no_email else ""),
               markup=False)
     if dry_run:
-        for d, sid, to, _ in todo:
+        for d, _sid, to, _ in todo:
             out.print(f"  would send {d.title} {d.customer_id} {d.amount:,.2f} to {to}", markup=False)
         raise typer.Exit(0)
     if todo:
@@ -541,7 +540,7 @@ MAIL_TEXT = {
 }
 
 
-def _mail_text(doc, customer: Optional[str], company: Optional[str], contact: Optional[str], when: dt.date,
+def _mail_text(doc, customer: str | None, company: str | None, contact: str | None, when: dt.date,
                lang: str) -> tuple[str, str]:
     zs, zb, es, eb = MAIL_TEXT[doc.kind]
     subject, body = (zs, zb) if lang == "zh" else (es, eb)
@@ -580,7 +579,8 @@ def new(path: Path = typer.Argument(..., help="Where to create the workbook (.xl
 
 
 def _setup(path: Path, lang: str, *, force: bool) -> None:
-    from .build.upgrade import CONF_SHEET, setup as add_conf
+    from .build.upgrade import CONF_SHEET
+    from .build.upgrade import setup as add_conf
 
     try:
         values, done = add_conf(path, lang, force=force)  # type: ignore[arg-type]
@@ -617,8 +617,8 @@ def _guarded(path: Path):
 
 
 def _lang_of(path: Path) -> str:
-    from .loader import detect_lang, find_tabs
     from .io.package import Package
+    from .loader import detect_lang, find_tabs
 
     pkg = Package(path)
     try:
@@ -664,7 +664,7 @@ def setup(path: Path = typer.Argument(..., help="The macro workbook (.xlsm)."),
 
 
 @app.command()
-def doctor(path: Optional[Path] = typer.Argument(None, help="The workbook to check (optional)."),
+def doctor(path: Path | None = typer.Argument(None, help="The workbook to check (optional)."),
            live: bool = typer.Option(False, "--live", help="Open a scratch copy of the workbook in Excel "
                                      "through xlwings and run every ribbon button on it, one line per button "
                                      "with its time (the workbook itself is not touched).")) -> None:
@@ -682,9 +682,9 @@ def doctor(path: Optional[Path] = typer.Argument(None, help="The workbook to che
 
 
 @app.command()
-def plan(path: Path = typer.Argument(..., help="The workbook."), owner: Optional[str] = Owner,
-         as_of: Optional[str] = AsOf,
-         month: Optional[str] = typer.Option(None, "--month", help="YYYY-MM: project that month from its first "
+def plan(path: Path = typer.Argument(..., help="The workbook."), owner: str | None = Owner,
+         as_of: str | None = AsOf,
+         month: str | None = typer.Option(None, "--month", help="YYYY-MM: project that month from its first "
                                                                     "working day (default: from the as-of date)."),
          missed: bool = typer.Option(False, "--missed", help="Also list the customers the month will not reach.")
          ) -> None:
@@ -701,7 +701,7 @@ def plan(path: Path = typer.Argument(..., help="The workbook."), owner: Optional
             start = dt.date.fromisoformat(month + "-01")
         except ValueError:
             err.print(f"--month: '{month}' is not YYYY-MM", markup=False)
-            raise typer.Exit(2)
+            raise typer.Exit(2) from None
     result = run_job(path, jobs.refresh, write=False, as_of=start, owner=owner, steps=(GRADES, CALLS))
     facts = result.facts[CALLS]
     settings = result.loaded.settings
@@ -781,11 +781,11 @@ def _fit(line: str, width: int = 80) -> str:
 
 @app.command()
 def demo(customers: int = typer.Option(1000, "--customers", min=1, help="How many customers (without --reps)."),
-         reps: Optional[int] = typer.Option(None, "--reps", min=1, max=200,
+         reps: int | None = typer.Option(None, "--reps", min=1, max=200,
                                             help="How many reps, each with --per-rep customers."),
          per_rep: int = typer.Option(1000, "--per-rep", min=1, help="Customers per rep (with --reps)."),
          out_path: Path = typer.Option(Path("crm-demo.xlsm"), "--out", help="Where to write the demo workbook."),
-         as_of: Optional[str] = typer.Option(None, "--as-of", help="Anchor date of the data (default today)."),
+         as_of: str | None = typer.Option(None, "--as-of", help="Anchor date of the data (default today)."),
          seed: int = typer.Option(7, "--seed"),
          lang: str = typer.Option("zh", "--lang"),
          force: bool = typer.Option(False, "--force", help="Overwrite an existing file.")) -> None:
@@ -815,7 +815,7 @@ Db = typer.Option(None, "--db", help="Team database: a SQLite file (default crm-
                   "postgresql://user@host/dbname.")
 
 
-def open_team_db(url: Optional[str], create: bool = True):
+def open_team_db(url: str | None, create: bool = True):
     from .team.db import DEFAULT_DB, Unreachable, open_db
 
     try:
@@ -827,10 +827,10 @@ def open_team_db(url: Optional[str], create: bool = True):
 
 @app.command()
 def collect(paths: list[Path] = typer.Argument(..., help="Reps' workbooks, or folders holding them."),
-            db: Optional[str] = Db, as_of: Optional[str] = AsOf,
+            db: str | None = Db, as_of: str | None = AsOf,
             reassign: bool = typer.Option(False, "--reassign", help="Accept a workbook whose customers now "
                                           "belong to another rep than when it was last collected."),
-            workers: Optional[int] = typer.Option(None, "--jobs", min=1, help="Workbooks read at once "
+            workers: int | None = typer.Option(None, "--jobs", min=1, help="Workbooks read at once "
                                                   "(default: one per CPU).")) -> None:
     """Collect reps' workbooks into the team database (one transaction per workbook).
 
@@ -871,11 +871,11 @@ def collect(paths: list[Path] = typer.Argument(..., help="Reps' workbooks, or fo
 
 
 @app.command()
-def team(db: Optional[str] = Db,
+def team(db: str | None = Db,
          out_path: Path = typer.Option(..., "--out", help="The manager's workbook to write (.xlsx)."),
-         as_of: Optional[str] = typer.Option(None, "--as-of", help="As-of date (default: the latest as-of date "
+         as_of: str | None = typer.Option(None, "--as-of", help="As-of date (default: the latest as-of date "
                                              "collected)."),
-         since: Optional[str] = typer.Option(None, "--since", help="Start of the funnel conversion (default: "
+         since: str | None = typer.Option(None, "--since", help="Start of the funnel conversion (default: "
                                              "the snapshot date before the latest)."),
          lang: str = typer.Option("zh", "--lang", help="zh (default) or en."),
          force: bool = typer.Option(False, "--force", help="Overwrite an existing file.")) -> None:

@@ -16,15 +16,15 @@ from typing import Any
 import sheets_schema as S
 from sheets_schema.settings import scoped
 
-from .writes import AppendRows, ColumnBlock, OutputSheet, fit_widths
 from .io.model import Book
+from .issues import Issue
 from .loader import Loaded, load
+from .sheets.report import report_sheet
 from .steps import AGING, CREDIT, DEFAULT, ORDERS, Context, Facts, Step, order
 from .table import UnusableInput
-from .issues import Issue
-from .sheets.report import report_sheet
 from .validate.report import highlights, ordered
 from .validate.rules import validate_tables
+from .writes import AppendRows, ColumnBlock, OutputSheet, fit_widths
 
 
 @dataclass

@@ -9,12 +9,12 @@ from sheets_schema import Lang, Record, SheetSpec, fold
 from sheets_schema.settings import DAY_KIND, HOLIDAY_HEADER, PARAMS_BY_KEY
 
 from .core import parse as p
+from .core.harvest import harvest, listed
 from .core.settings import Settings, default_text, lookup_param, out_of_order, parse_param
 from .io.model import Book
-from .core.harvest import harvest, listed
-from .table import Table, UnusableInput, find_header, read_table
 from .issues import Issue
 from .messages import message
+from .table import Table, UnusableInput, find_header, read_table
 
 #: sheets without which no job can run
 REQUIRED = ("customers",)

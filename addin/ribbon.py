@@ -10,17 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import jobs
-from .steps import AGING, CALLS, GRADES, ORDERS
 from .actions import ACTIONS
 from .export.aging_export import ExportError, export
 from .i18n import pick, word
 from .io.live import LiveBook
 from .io.package import PackageError
 from .loader import detect_lang, find_tabs
+from .steps import AGING, CALLS, GRADES, ORDERS
 from .table import UnusableInput, find_header
 
 TEXT = {

@@ -5,8 +5,8 @@ from typing import Any
 
 from sheets_schema import Kind, Lang
 
-from .writes import ColumnBlock
 from .table import Table
+from .writes import ColumnBlock
 
 
 def label(column: Any, value: Any, lang: Lang) -> Any:

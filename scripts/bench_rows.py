@@ -27,8 +27,8 @@ import datetime as dt
 import gc
 import sys
 import time
-from dataclasses import make_dataclass
 import tracemalloc
+from dataclasses import make_dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -44,7 +44,7 @@ FIELDS = ("customer_id", "owner", "annual_sales", "gross_margin", "payment_terms
 
 def pydantic_model(spec):
     """The frozen pydantic model the project generated per sheet until the records replaced it."""
-    from typing import Any, Optional
+    from typing import Any
 
     from pydantic import BaseModel, ConfigDict, create_model
 
@@ -52,7 +52,7 @@ def pydantic_model(spec):
         model_config = ConfigDict(frozen=True, extra="ignore")
 
     return create_model(spec.key.title() + "Row", __base__=Row,
-                        **{c.key: (Optional[Any], None) for c in spec.columns})
+                        **{c.key: (Any | None, None) for c in spec.columns})
 
 
 def table(n: int):

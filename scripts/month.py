@@ -48,12 +48,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from addin import jobs  # noqa: E402
-from addin.steps import CALLS  # noqa: E402
 from addin.build.demo_data import generate  # noqa: E402
 from addin.build.workbook import build_workbook  # noqa: E402
 from addin.core.calls import DEAL_STAGES, Customer, pace_of, project, schedule  # noqa: E402
 from addin.core.workdays import OFFICIAL, add_working, month_end, working_days  # noqa: E402
 from addin.io.xlsx_book import XlsxBook  # noqa: E402
+from addin.steps import CALLS  # noqa: E402
 
 DECEMBER = dt.date(2026, 12, 1)
 

@@ -4,9 +4,9 @@ One module per sheet; this package is the single source the template builder,
 the reader, the validator and both engines use.
 """
 from . import contacts, credit_survey, customers, funnel, orders, outputs, payments, receivables, settings
+from .base import COMPUTED_NOTE, LANGS, Choice, Column, Kind, Lang, SheetSpec, fold
 from .outputs import aging_columns, bucket_columns
 from .records import Record, blank, record, record_type
-from .base import COMPUTED_NOTE, LANGS, Choice, Column, Kind, Lang, SheetSpec, fold
 
 SETTINGS = settings.SHEET
 CUSTOMERS = customers.SHEET

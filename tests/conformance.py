@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
@@ -50,12 +50,12 @@ class NotConformant(AssertionError):
     pass
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(name: str) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(SCHEMAS / name), _PARSER))
 
 
-@lru_cache(maxsize=None)
+@cache
 def understood() -> frozenset[str]:
     """The namespaces a reader of the transitional schemas understands (the schemas' target
     namespaces), plus xml and markup compatibility itself."""
@@ -67,7 +67,7 @@ def understood() -> frozenset[str]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def sequence(complex_type: str) -> tuple[str, ...]:
     """The child elements of a complex type, in the order sml.xsd's sequence wants them."""
     root = etree.parse(str(SCHEMAS / "sml.xsd"), _PARSER).getroot()

@@ -10,8 +10,9 @@ import pytest  # noqa: E402
 def every_save_is_conformant(monkeypatch):
     """Every package the engine writes, in any test, passes the conformance check
     (tests/conformance.py): the parts it changed are checked against the ECMA-376 schemas."""
-    from addin.io.package import Package
     from conformance import assert_conformant
+
+    from addin.io.package import Package
 
     write_zip = Package._write_zip
 

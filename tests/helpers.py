@@ -190,7 +190,7 @@ def chart_series(path: Path, tab: str | None = None) -> dict[str, list[tuple[str
             chart = etree.fromstring(pkg.read(targets[rid]))
             series = []
             for ser in chart.iter(C_NS + "ser"):
-                def cells(tag):
+                def cells(tag, ser=ser):
                     f = ser.find(f"{C_NS}{tag}//{C_NS}f")
                     return values(grid, f.text, tab) if f is not None else []
                 series.append((ser.find(f"{C_NS}tx//{C_NS}v").text, cells("cat"), cells("val")))

@@ -27,7 +27,7 @@ class Cluster:
         if proc.returncode != 0:
             raise RuntimeError(f"{args[0]} failed: {proc.stderr.strip() or proc.stdout.strip()}")
 
-    def start(self) -> "Cluster":
+    def start(self) -> Cluster:
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                   "--locale=C", "-N")
         opts = f"-k {self.root} -c listen_addresses='' -c fsync=off -c full_page_writes=off"

@@ -4,14 +4,14 @@ import subprocess
 import zipfile
 
 import pytest
+from external import need, need_soffice
+from helpers import cli, digest, read_sheet, rec
 
+from addin.build.workbook import build_workbook
 from addin.core.aging import aging, bucket_of, recovery_rate
 from addin.core.ledger import Invoice, Party, items_as_of
 from addin.core.settings import Settings
-from addin.build.workbook import build_workbook
 from addin.export.aging_export import to_pdf
-from external import need, need_soffice
-from helpers import cli, digest, read_sheet, rec
 from sheets_schema import CUSTOMERS as C
 
 AS_OF = dt.date(2026, 11, 24)

@@ -1,10 +1,10 @@
 import openpyxl
 import pytest
+from helpers import cli, parts, read_sheet
 
 import sheets_schema as S
 from addin.build.workbook import build_workbook, sample_data
 from sheets_schema.settings import PARAMS
-from helpers import cli, parts, read_sheet
 
 
 @pytest.fixture(scope="module")

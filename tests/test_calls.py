@@ -1,11 +1,28 @@
 """The call-list scheduler (addin/core/calls.py): one test per ordering rule of docs/rules.md."""
 import datetime as dt
 
-from addin.core.calls import (AHEAD, COVERAGE, DUE, PLANNED, PRIORITY, Customer, Habit, Reason, assess, coverage,
-                              coverage_reserve, day_list, interval_due, pace_of, project, replanning, schedule)
+from addin.core.calls import (
+    AHEAD,
+    COVERAGE,
+    DUE,
+    PLANNED,
+    PRIORITY,
+    Customer,
+    Habit,
+    Reason,
+    assess,
+    coverage,
+    coverage_reserve,
+    day_list,
+    interval_due,
+    pace_of,
+    project,
+    replanning,
+    schedule,
+)
 from addin.core.collections import Collection, collection_weight, from_ledger
-from addin.core.ledger import Invoice, collections, items_as_of
 from addin.core.funnel import contact_stats, funnel_plan_entered, heat, latest_plan
+from addin.core.ledger import Invoice, collections, items_as_of
 from addin.core.settings import Settings
 from addin.core.workdays import add_working, left_in_month
 from addin.sheets.call_list import reason_text, reason_words

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
+from helpers import CONTACTS, FUNNEL, cli, sheets, write_book
 from python_calamine import CalamineWorkbook
 
 from addin.core.changes import LogRow, conversion, days_per_stage
-from helpers import CONTACTS, FUNNEL, cli, sheets, write_book
 
 
 def grid(path, tab):

@@ -2,12 +2,13 @@
 per customer first/last contact, count, plan and heat — the call list and the team extract read it."""
 import datetime as dt
 
+from helpers import cli
+from test_refresh import AS_OF, D, _type_results, small_book
+
 from addin import jobs
 from addin.io.xlsx_book import XlsxBook
 from addin.steps import CALLS, CONTACTS
 from addin.team.extract import extract
-from helpers import cli
-from test_refresh import AS_OF, D, _type_results, small_book
 
 
 def test_todays_results_count_in_the_history_before_they_are_written(tmp_path):

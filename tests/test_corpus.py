@@ -10,10 +10,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from addin.io.package import Package
 from external import need_soffice
 from helpers import cli, parts, rows_ascending, sheets, worksheet_xml, write_book
+
+from addin.io.package import Package
 
 CORPUS = Path(__file__).parent / "corpus"
 EXCEL = sorted(p.name for p in CORPUS.glob("calamine-*"))
@@ -122,8 +122,8 @@ def test_libreoffice_resaves_with_rep_edits(name, tmp_path):
     rows_ascending(path)
     # the same workbook before LibreOffice re-saved it gives the same results
     source = tmp_path / ("source" + path.suffix)
-    from addin.build.workbook import build_workbook
     from addin.build.demo_data import generate
+    from addin.build.workbook import build_workbook
 
     build_workbook(source, data=generate(30, as_of=make_corpus.AS_OF, seed=11), settings={"as_of": make_corpus.AS_OF})
     make_corpus.rep_edits(source)

@@ -1,10 +1,21 @@
 import pytest
 
-from addin.core.credit import (approval_amount, approver, assess, chain, grade, half_up, limit_action,
-                               management_points, ratio_points, ratios, suggested_limit)
+from addin.core.credit import (
+    approval_amount,
+    approver,
+    assess,
+    chain,
+    grade,
+    half_up,
+    limit_action,
+    management_points,
+    ratio_points,
+    ratios,
+    suggested_limit,
+)
 from addin.core.settings import Settings
-from sheets_schema import record
 from sheets_schema import SURVEY as SURVEY_SPEC
+from sheets_schema import record
 
 S = Settings()
 

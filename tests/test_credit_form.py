@@ -1,10 +1,11 @@
 import datetime as dt
 
-from addin.build.workbook import build_workbook
-from addin.export.aging_export import to_pdf
+from external import need_soffice
 from helpers import cli, digest, read_sheet
 from test_aging import pdf_text
-from external import need_soffice
+
+from addin.build.workbook import build_workbook
+from addin.export.aging_export import to_pdf
 
 AS_OF = dt.date(2026, 11, 24)
 SCORES = {k: 4 for k in ("s_principal", "s_scale", "s_sales", "s_know_how", "s_capital", "s_profit", "s_staff",

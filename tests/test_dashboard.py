@@ -10,14 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from external import need, need_pdftoppm, need_soffice
+from helpers import CUSTOMERS, FUNNEL, RECEIVABLES, chart_series, cli, parts, sheets, write_book
 from lxml import etree
 from python_calamine import CalamineWorkbook
 
 from addin.cells import col_index
 from addin.io import charts
 from addin.io.package import Package
-from external import need, need_pdftoppm, need_soffice
-from helpers import CUSTOMERS, FUNNEL, RECEIVABLES, chart_series, cli, parts, sheets, write_book
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 AS_OF = "2026-11-24"
@@ -182,8 +182,9 @@ def test_libreoffice_renders_one_landscape_a4_page(tmp_path, lang):
     need("pdfinfo", "apt-get install poppler-utils")
     sys.path.insert(0, str(Path(__file__).parents[1] / "scripts"))
     import render_dashboard
-    from addin.build.workbook import build_workbook
+
     from addin.build.demo_data import generate
+    from addin.build.workbook import build_workbook
 
     path = build_workbook(tmp_path / "demo.xlsx", lang=lang, data=generate(80, as_of=dt.date(2026, 11, 24), seed=3),
                           settings={"as_of": dt.date(2026, 11, 24)})
@@ -200,8 +201,8 @@ def test_a_libreoffice_resave_keeps_the_dashboards_charts_its_own(tmp_path):
     """LibreOffice re-saves the workbook (as a rep's colleague might); the next refreshes still
     know the 看板's charts by their crm_ names and replace them instead of piling up."""
     soffice = need_soffice()
-    from addin.build.workbook import build_workbook
     from addin.build.demo_data import generate
+    from addin.build.workbook import build_workbook
 
     path = build_workbook(tmp_path / "demo.xlsx", data=generate(60, as_of=dt.date(2026, 11, 24), seed=3))
     assert cli("refresh", path, "--as-of", "2026-11-24").exit_code in (0, 1)
@@ -223,9 +224,10 @@ def test_a_libreoffice_resave_keeps_the_dashboards_charts_its_own(tmp_path):
 
 
 def test_live_engine_writes_the_cells_and_points_excels_charts_at_them(tmp_path):
+    from fake_xlwings import FakeBook
+
     from addin import jobs, steps
     from addin.io.live import LiveBook
-    from fake_xlwings import FakeBook
 
     path = book(tmp_path)
     fake = FakeBook(path)

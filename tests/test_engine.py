@@ -1,6 +1,6 @@
 """The headless engine never harms what it does not own (issue 6)."""
-import errno
 import datetime as dt
+import errno
 import io
 import math
 import shutil
@@ -11,23 +11,23 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-import sheets_schema as S
 import xlsxwriter
-from hypothesis import HealthCheck, given, settings, strategies as st
+from external import need_soffice
+from helpers import cli, digest, part, parts
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+import sheets_schema as S
 from addin.build.demo_data import generate
 from addin.build.workbook import build_workbook
 from addin.io import package as package_mod
 from addin.io import sheet_stream
-from addin.writes import ColumnBlock
 from addin.io.package import Package
 from addin.io.styles_xml import Styles
 from addin.io.xlsx_book import XlsxBook
-from helpers import cli, digest, part, parts
+from addin.writes import ColumnBlock
 from sheets_schema import Kind
-from external import need_soffice
 
 AS_OF = dt.date(2026, 11, 24)
 

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import replace
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import olefile
+import pytest
+from fake_xlwings import FakeBook
+from helpers import cli, parts, read_sheet, write_parts
 
 from addin import doctor
 from addin.build import vba_read
-import pytest
-
 from addin.build.upgrade import CONF_SHEET, interpreters, setup
-from addin.build.xlwings_conf import comment, read_block
 from addin.build.vba_project import build_vba_project, modules_for, project_bytes, std_module
-from fake_xlwings import FakeBook
-from helpers import cli, parts, read_sheet, write_parts
+from addin.build.xlwings_conf import comment, read_block
 
 ROOT = Path(__file__).parents[1]
 

@@ -8,10 +8,9 @@ import re
 import zipfile
 
 import pytest
-from lxml import etree
-
 from conformance import MC, check
 from helpers import cli, parts, sheets, write_book, write_parts
+from lxml import etree
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 # the root elements Excel 2016–365 writes (Excel for Microsoft 365, build 16.0)

@@ -3,13 +3,13 @@ open items attached; wording built in or from 设置."""
 import subprocess
 
 import pytest
-
-from addin import jobs
-from addin.io.xlsx_book import XlsxBook
 from external import need_soffice
 from helpers import cli, digest
 from test_receivables import AS_OF, D, book, rec
 from test_statement import pdf_text
+
+from addin import jobs
+from addin.io.xlsx_book import XlsxBook
 
 # C1 30 days overdue (level 1), C2 31 days (level 2), C3 61 days (level 3), C4 not yet due (none)
 CUSTOMERS = [{"customer_id": f"C{k}", "name": name, "owner": owner, "phone": "13812345678", "key_person": "王总",
@@ -97,6 +97,7 @@ def test_letters_pdf_each_level(tmp_path):
         assert "Pages:           1" in info and "595.3" in info
         text = pdf_text(out / name)
         assert "杭州示例贸易有限公司" in text and "1202 0210 0900 0012 345" in text and "（公章）" in text
+        assert words.replace(" ", "") in "".join(text.split()), name  # the letter's own title
     assert cli("letters", path, "--pdf", out).exit_code == 2  # existing files need --force
     assert cli("letters", path, "--pdf", out, "--level", "3", "--force").exit_code == 0
 

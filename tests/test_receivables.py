@@ -3,14 +3,14 @@ per-invoice columns, dunning, finance figures, statements, credit edge cases, th
 import datetime as dt
 
 import pytest
+from helpers import cli, read_sheet
 
 from addin.build.workbook import build_workbook
 from addin.core import dunning
-from addin.core.aging import recovery_rate, aging
+from addin.core.aging import aging, recovery_rate
 from addin.core.credit import add_months, assess, ratio_points, ratios, resurvey_reasons
 from addin.core.ledger import Invoice, Party, Payment, collections, items_as_of, payments_by_invoice
 from addin.core.settings import Settings
-from helpers import cli, read_sheet
 
 AS_OF = dt.date(2026, 11, 24)
 D = dt.timedelta

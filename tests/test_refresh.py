@@ -2,10 +2,10 @@ import datetime as dt
 from collections import Counter
 
 import openpyxl
+from helpers import cli, parts, read_sheet, sheets, write_book
 from rich.cells import cell_len
 
 from addin.build.workbook import build_workbook
-from helpers import cli, parts, read_sheet, write_book, sheets
 
 AS_OF = dt.date(2026, 11, 24)
 D = dt.timedelta

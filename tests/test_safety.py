@@ -4,9 +4,8 @@ import re
 import zipfile
 
 import openpyxl
-from openpyxl.styles import PatternFill
-
 from helpers import cli, parts, read_sheet, rows_ascending, write_parts
+from openpyxl.styles import PatternFill
 from test_refresh import AS_OF, _type_results, small_book
 
 
@@ -205,8 +204,8 @@ def minimal_xlsx(path, sheet_rows, styles=b'<styleSheet xmlns="http://schemas.op
     """An .xlsx as minimal writers make it: inline strings, no s attributes, given styles.xml."""
     from xml.sax.saxutils import escape
 
-    from addin.io.sheet_xml import cell_xml
     from addin.cells import col_letter
+    from addin.io.sheet_xml import cell_xml
 
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -593,7 +592,7 @@ def test_shared_formula_group_over_a_computed_column_is_dissolved(tmp_path):
     part = _part_of(path, "客户资料卡")
     xml = items[part].decode()
     for r in (2, 3, 4):
-        xml = re.sub(rf'(<row r="{r}"[^>]*>.*?)(</row>)', lambda m: m.group(1) + cells[f"J{r}"] + cells[f"K{r}"]
+        xml = re.sub(rf'(<row r="{r}"[^>]*>.*?)(</row>)', lambda m, r=r: m.group(1) + cells[f"J{r}"] + cells[f"K{r}"]
                      + m.group(2), xml, count=1, flags=re.S)
     items[part] = xml.encode()
     write_parts(path, items)

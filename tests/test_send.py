@@ -5,9 +5,8 @@ import email.policy
 import socket
 
 import pytest
-
-from helpers import cli, digest, read_sheet
 from external import need_soffice
+from helpers import cli, digest, read_sheet
 from test_letters import CUSTOMERS, INVOICES
 from test_receivables import book
 

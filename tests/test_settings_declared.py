@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pydantic
 import pytest
+from helpers import read_sheet
 
 from addin.build.workbook import build_workbook
 from addin.core.settings import Settings, default_text, parse_param
-from helpers import read_sheet
 from sheets_schema.settings import ASCENDING, PARAMS, Params, Parser, scoped
 
 

@@ -6,12 +6,12 @@ import subprocess
 import zlib
 
 import pytest
-
-from addin.core.ledger import Invoice, Payment, items_as_of, payments_by_invoice
-from addin.core.statement import statement
 from external import need, need_soffice
 from helpers import cli, digest, read_sheet
 from test_receivables import AS_OF, COMPANY, PARTIES, D, book, rec
+
+from addin.core.ledger import Invoice, Payment, items_as_of, payments_by_invoice
+from addin.core.statement import statement
 
 LEVELS = (30, 60)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from addin.build.workbook import build_workbook
-from addin.export.statement_pdf import STEM_BYTES, pdf_names
 from external import need_soffice
 from helpers import cli
+
+from addin.build.workbook import build_workbook
+from addin.export.statement_pdf import STEM_BYTES, pdf_names
 
 AS_OF = dt.date(2026, 11, 24)
 LONG = "杭州恒瑞机电有限公司华东区第三分公司" * 5  # 90 CJK characters, 270 bytes of UTF-8

@@ -1,12 +1,13 @@
 """Job steps are pure, listed explicitly with their needs and fact types; jobs derives the order."""
 import typing
 
+from test_refresh import small_book
+
 from addin import jobs
 from addin.io.xlsx_book import XlsxBook
 from addin.steps import AGING, CALLS, CONTACTS, CREDIT, DEFAULT, GRADES, ORDERS, Context, Facts, order
 from addin.steps.calls import CallFacts
 from addin.steps.grades import GradeFacts
-from test_refresh import small_book
 
 
 def test_a_step_gets_what_it_needs_even_when_only_it_was_asked_for(tmp_path):

@@ -9,21 +9,21 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from external import need_postgres, pg_user
+from helpers import chart_series, cli, parts, read_sheet, sheets, write_book
+from pg_cluster import Cluster
 from sqlalchemy import select
+from team_books import AS_OF, add_customer, funnel_stage, rep_data, write
 
 import sheets_schema as S
 from addin import jobs
-from addin.steps import AGING, CALLS, DASHBOARD, GRADES
 from addin.core.dashboard import grade_share, pareto
 from addin.core.forecast import STAGE_PROBABILITY
 from addin.io.xlsx_book import XlsxBook
 from addin.loader import load
+from addin.steps import AGING, CALLS, DASHBOARD, GRADES
 from addin.team import schema as T
 from addin.team.db import open_db
-from external import need_postgres, pg_user
-from helpers import chart_series, cli, parts, read_sheet, sheets, write_book
-from pg_cluster import Cluster
-from team_books import AS_OF, add_customer, funnel_stage, rep_data, write
 
 D2 = AS_OF + dt.timedelta(days=7)
 REPS = (("张伟", "A", 1), ("李娜", "B", 2), ("王芳", "C", 3))

@@ -9,13 +9,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import olefile
+from helpers import cli, parts, write_parts
 from oletools.olevba import VBA_Parser
 
 from addin.build import vba_read
 from addin.build.vba_project import modules_for, project_bytes, std_module
 from addin.build.xlwings_conf import CONF_SHEET
 from addin.io import package
-from helpers import cli, parts, write_parts
 
 ROOT = Path(__file__).parents[1]
 OPEN = ("Private Sub Workbook_Open()\r\n"

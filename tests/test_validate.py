@@ -1,10 +1,22 @@
 import datetime as dt
 
+from helpers import (
+    CONTACTS,
+    CUSTOMERS,
+    FUNNEL,
+    RECEIVABLES,
+    SURVEY,
+    cli,
+    digest,
+    read_sheet,
+    sheets,
+    tab_xml,
+    write_book,
+)
+
 from addin import jobs
 from addin.io.sheet_xml import highlighted_cells
 from addin.io.xlsx_book import XlsxBook
-from helpers import CONTACTS, CUSTOMERS, FUNNEL, RECEIVABLES, SURVEY, cli, digest, read_sheet, sheets, tab_xml, \
-    write_book
 
 D = dt.date
 

@@ -6,16 +6,25 @@ import zipfile
 
 import olefile
 import pytest
+from external import need_soffice
+from helpers import cli, parts
 from lxml import etree
 from oletools.olevba import VBA_Parser, decompress_stream
 
 from addin.actions import ACTIONS
 from addin.build import cfb
-from addin.build.vba_project import (NO_PASSWORD, UNPROTECTED, VISIBLE, _encrypt, compress,
-                                     decrypt, modules_for, sources_dir, xlwings_sources)
+from addin.build.vba_project import (
+    NO_PASSWORD,
+    UNPROTECTED,
+    VISIBLE,
+    _encrypt,
+    compress,
+    decrypt,
+    modules_for,
+    sources_dir,
+    xlwings_sources,
+)
 from addin.build.workbook import RIBBON_PART, RIBBON_REL, build_workbook, sample_data
-from helpers import cli, parts
-from external import need_soffice
 
 CODES = tuple(f"Sheet{i}" for i in range(1, 11))
 

@@ -34,8 +34,15 @@ from typing import Any, NamedTuple
 
 from .collections import Collection, collection_weight
 from .settings import Settings
-from .workdays import (add_working, left_in_month, month_end, month_start, previous_working,
-                       working_between, working_days)
+from .workdays import (
+    add_working,
+    left_in_month,
+    month_end,
+    month_start,
+    previous_working,
+    working_between,
+    working_days,
+)
 
 NEVER = 10**6  # waiting days of a customer never contacted
 PLANNED, PRIORITY, COVERAGE, DUE, AHEAD = 4, 3, 2, 1, 0

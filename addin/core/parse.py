@@ -17,7 +17,6 @@ from sheets_schema.base import Choice, fold
 from ..cells import EXCEL_EPOCH, MAX_SERIAL
 
 
-
 class ParseError(ValueError):
     def __init__(self, code: str, detail: str = "", severity: str = "error") -> None:
         super().__init__(code)

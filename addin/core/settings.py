@@ -123,7 +123,8 @@ class _SettingsBase(BaseModel):
         return days
 
     def as_of_or_today(self) -> dt.date:
-        as_of: dt.date | None = getattr(self, "as_of")
+        # as_of is a generated field (from the Params), unknown to the base class the type checker sees
+        as_of: dt.date | None = getattr(self, "as_of")  # noqa: B009
         return as_of or dt.date.today()
 
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import csv
-import re
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -16,8 +16,8 @@ from sheets_schema import Kind, Lang
 
 from ..core.aging import AgingReport
 from ..i18n import word
-from ..writes import HEADER_FILL, NUM_FMT, fit_widths
 from ..sheets.aging_sheet import aging_sheet, aging_table
+from ..writes import HEADER_FILL, NUM_FMT, fit_widths
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

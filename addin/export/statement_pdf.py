@@ -10,7 +10,6 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-
 from xml.sax.saxutils import escape
 
 from ..cells import col_letter, sheet_ref
@@ -202,7 +201,7 @@ def statements_to_pdf(sheets: list[tuple[str, OutputSheet]], folder: Path,
         for start in range(0, len(sheets), BATCH):
             batch = sheets[start:start + BATCH]
             sources = []
-            for n, (cid, sheet) in enumerate(batch, start=start):
+            for n, (_cid, sheet) in enumerate(batch, start=start):
                 src = tmp / f"s{n:05d}.xlsx"
                 sheet_xlsx(sheet, src, image)
                 sources.append(src)

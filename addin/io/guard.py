@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .package import TEMP_PREFIX, TEMP_SUFFIX, PackageError
+
 LOCK_WAIT_SECONDS = 5.0
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from itertools import groupby
 from collections.abc import Callable
+from itertools import groupby
 from typing import Any
 
 from ..cells import MAX_CELL_TEXT, TRUNCATED, col_letter
-from ..writes import CHART_PREFIX, AppendRows, ColumnBlock, HIGHLIGHT_FILLS, NUM_FMT, OutputSheet, STYLES, StyleSpec
+from ..writes import CHART_PREFIX, HIGHLIGHT_FILLS, NUM_FMT, STYLES, AppendRows, ColumnBlock, OutputSheet, StyleSpec
 from .sheet_xml import HIGHLIGHT_MARKER, cell_runs
 
 XL_EXPRESSION = 2  # xlExpression, for FormatConditions.Add

@@ -18,11 +18,19 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-
 from .errors import PackageError
 from .limits import check_members, check_stream
-from .opc import (DOC_REL_NS, RELS_CT, relationships, with_default, rels_name, with_override, with_relationship, without_override,
-                  without_relationship_type)
+from .opc import (
+    DOC_REL_NS,
+    RELS_CT,
+    relationships,
+    rels_name,
+    with_default,
+    with_override,
+    with_relationship,
+    without_override,
+    without_relationship_type,
+)
 from .workbook_xml import sheet_entries, with_sheet
 from .xml_parts import parse, refuse_doctype
 from .zip_parts import BIG_PART, Deflated, copy_raw, damaged, finish, inflate, write_part

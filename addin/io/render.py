@@ -1,9 +1,8 @@
 """Render an OutputSheet as worksheet XML."""
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from collections.abc import Callable
+from xml.sax.saxutils import escape
 
 from ..cells import col_letter
 from ..writes import OutputSheet, Styled

@@ -11,10 +11,23 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .sheet_xml import (_R_ATTR, _SPANS, _edit_row, _extend_dimension, _Patterns, _tail_cells, _with_ref, cell_str,
-                        column_updates, highlight_tail, prefix_of, row_xml, s_attr)
 from ..cells import col_letter
 from .shared_formulas import plain_children
+from .sheet_xml import (
+    _R_ATTR,
+    _SPANS,
+    _edit_row,
+    _extend_dimension,
+    _Patterns,
+    _tail_cells,
+    _with_ref,
+    cell_str,
+    column_updates,
+    highlight_tail,
+    prefix_of,
+    row_xml,
+    s_attr,
+)
 from .tables import grow_sheet_ranges
 
 Updates = dict[int, tuple[object, int | None]]  # col → (value, style or None = keep / default)

@@ -9,15 +9,15 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
-from itertools import chain
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from python_calamine import CalamineWorkbook
 
 from ..cells import col_letter
-from ..writes import AppendRows, ColumnBlock, HIGHLIGHT_FILLS, OutputSheet, STYLES, Styled, kind_style
+from ..writes import HIGHLIGHT_FILLS, STYLES, AppendRows, ColumnBlock, OutputSheet, Styled, kind_style
 from . import charts, marks, tables
 from .extent import check_extent
 from .guard import check_writable, owner_file
@@ -25,10 +25,17 @@ from .package import STYLES_REL, Package, PackageError, check_readable
 from .render import render_sheet
 from .shared_formulas import dissolved
 from .sheet_stream import Edits, rewrite
-from .workbook_xml import with_print_area, with_sheet_state
-from .sheet_xml import HIGHLIGHT_MARKER, column_updates, flagged_cells, may_hold_flagged_cells, prefix_of, serials_1904, uses_1904
+from .sheet_xml import (
+    HIGHLIGHT_MARKER,
+    column_updates,
+    flagged_cells,
+    may_hold_flagged_cells,
+    prefix_of,
+    serials_1904,
+    uses_1904,
+)
 from .styles_xml import Styles
-
+from .workbook_xml import with_print_area, with_sheet_state
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CODE_NAME = re.compile(rb'<(?:\w+:)?sheetPr\b[^>]*?\bcodeName="([^"]*)"')

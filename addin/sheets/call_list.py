@@ -9,11 +9,11 @@ from sheets_schema import Lang
 
 from ..core.calls import MonthCoverage, Priority, Reason
 from ..i18n import pick
-from .order_check import held_text
-from .dunning_log import DOCUMENTS
-from .resurvey import resurvey_text
-from ..writes import OutputSheet, Styled, kind_style
 from ..writeback import label
+from ..writes import OutputSheet, Styled, kind_style
+from .dunning_log import DOCUMENTS
+from .order_check import held_text
+from .resurvey import resurvey_text
 
 TITLE = {"zh": "今日拨打清单 · {date}", "en": "Call list · {date}"}
 MONTH = {"zh": "本月已联系 {reps} · 剩余 {days} 个工作日", "en": "Contacted this month: {reps} · {days} working days left"}

@@ -10,8 +10,8 @@ from sheets_schema import Lang
 from ..core.aging import CustomerAging
 from ..core.credit import BENCHMARKS, SCORE_KEYS, Assessment, add_months, chain, half_up, ratio_points
 from ..i18n import pick
-from ..writes import OutputSheet, Styled
 from ..writeback import label
+from ..writes import OutputSheet, Styled
 from .aging_sheet import dunning_label
 from .resurvey import resurvey_text
 

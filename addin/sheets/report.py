@@ -4,8 +4,8 @@ from __future__ import annotations
 import sheets_schema as S
 from sheets_schema import Lang
 
-from ..writes import OutputSheet, Styled
 from ..issues import Issue
+from ..writes import OutputSheet, Styled
 
 
 def report_sheet(issues: list[Issue], lang: Lang, tab: str) -> OutputSheet:

@@ -14,9 +14,9 @@ from typing import Any, Generic, TypeVar
 from sheets_schema import Lang
 
 from ..core.settings import Settings
+from ..issues import Issue
 from ..loader import Loaded
 from ..table import Table
-from ..issues import Issue
 from ..writes import AppendRows, ColumnBlock, OutputSheet
 
 F = TypeVar("F")

@@ -8,19 +8,28 @@ from typing import Any
 import sheets_schema as S
 
 from ..core import dunning
-from ..core.calls import (Customer, Habit, MonthCoverage, Priority, Promise, Reason, pace_of, replanning,
-                          schedule)
-from ..core.dunning_log import last_letters
-from ..core.collections import from_ledger
-from ..core.ledger import collections
-from ..core.funnel import funnel_plan_entered, latest_plan
 from ..core import parse as p
+from ..core.calls import (
+    Customer,
+    Habit,
+    MonthCoverage,
+    Priority,
+    Promise,
+    Reason,
+    pace_of,
+    replanning,
+    schedule,
+)
+from ..core.collections import from_ledger
+from ..core.dunning_log import last_letters
+from ..core.funnel import funnel_plan_entered, latest_plan
+from ..core.ledger import collections
+from ..issues import Issue
+from ..messages import message
 from ..sheets.call_list import call_list_sheet, reason_text
 from ..sheets.dunning_log import log_entries
 from ..table import Table
 from ..writeback import computed_blocks
-from ..issues import Issue
-from ..messages import message
 from .aging import STEP as AGING
 from .base import Context, Output, Step
 from .contacts import STEP as CONTACTS

@@ -8,10 +8,18 @@ from typing import Any
 import sheets_schema as S
 
 from ..core.aging import dso
-from ..core.changes import Conversion, conversion, days_per_stage
 from ..core.calls import coverage as month_coverage
-from ..core.dashboard import (Coverage, ParetoPoint, forecast, funnel_counts, grade_share, pareto, pipeline,
-                              total_coverage)
+from ..core.changes import Conversion, conversion, days_per_stage
+from ..core.dashboard import (
+    Coverage,
+    ParetoPoint,
+    forecast,
+    funnel_counts,
+    grade_share,
+    pareto,
+    pipeline,
+    total_coverage,
+)
 from ..core.workdays import month_start
 from ..sheets.dashboard import dashboard_sheet
 from ..sheets.memory import daily_sheet

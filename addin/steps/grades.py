@@ -1,10 +1,10 @@
 """客户资料卡 computed columns: 销售占比, 累计占比, ABC等级, 客户类别, 交易类型."""
 from __future__ import annotations
 
-from ..core.grading import abc, deal_type, segment
-from ..writeback import computed_blocks
 from dataclasses import dataclass
 
+from ..core.grading import abc, deal_type, segment
+from ..writeback import computed_blocks
 from .base import Context, Output, Step
 
 

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import jobs
-from ..steps import AGING, CONTACTS, CREDIT, GRADES
 from ..core.forecast import in_pipeline, weighted
 from ..core.identity import name_key, phone_key
+from ..core.parse import as_text
 from ..io.package import PackageError, check_readable
 from ..io.xlsx_book import XlsxBook
-from ..core.parse import as_text
+from ..steps import AGING, CONTACTS, CREDIT, GRADES
 from ..steps.changelog import log_entries
 from ..table import Table, UnusableInput
 

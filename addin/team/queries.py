@@ -9,8 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import (Connection, and_, case, exists, func, literal, literal_column, null, or_,
-                        select, union_all)
+from sqlalchemy import Connection, and_, case, exists, func, literal, literal_column, null, or_, select, union_all
 
 from . import schema as T
 
