@@ -729,12 +729,15 @@ def plan_lines(days, reps, missed, months, replan, settings, day0, cal_days, lef
 
     pace = pace or {}
     slow = ", ".join(f"{r} {calls_made(settings.daily_quota, pace[r])}" for r in reps if pace.get(r, 1.0) < 1)
+    unanswered = [r for r in reps if r in replan and replan[r].unanswered]
     lines = [f"plan from {day0} · quota {settings.daily_quota}/day",
              f"working days left: {left} (calendar {cal_days}, 每月工作日 {settings.working_days})",
              "assumes: " + (f"calls/day as on the last list ({slow}), the rest the quota" if slow else
                             "every listed call made (the last list was worked in full)"),
-             "  and replanning as in the last 4 weeks; it cannot know of absences,",
-             "  new customers or calls nobody answers"]
+             "  and calls go as in the last 4 weeks (replanning"
+             + (", unanswered " + ", ".join(f"{r} {replan[r].unanswered:.0%}" for r in unanswered) if unanswered
+                else ", every call answered") + ");",
+             "  it cannot know of absences, new customers or a change of habit"]
     lines.append(f"{'rep':8} {'book':>5} {'now':>5} {'end':>5}  {'missed A/B/C':>14} {'replan':>12}  closes")
     for rep in reps:
         m = months.get(rep)

@@ -50,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from addin import jobs  # noqa: E402
 from addin.build.demo_data import generate  # noqa: E402
 from addin.build.workbook import build_workbook  # noqa: E402
-from addin.core.calls import DEAL_STAGES, Customer, pace_of, project, schedule  # noqa: E402
+from addin.core.calls import DEAL_STAGES, Customer, answered_of, pace_of, project, schedule  # noqa: E402
 from addin.core.workdays import OFFICIAL, add_working, month_end, working_days  # noqa: E402
 from addin.io.xlsx_book import XlsxBook  # noqa: E402
 from addin.steps import CALLS  # noqa: E402
@@ -70,6 +70,7 @@ class Variant:
     short_plans: float = 0.0  # share of stage 4–5 calls replanned 1–3 working days out
     first_day: int = 0  # index of the first working day the list is refreshed and worked
     no_answer: float = 0.0  # share of calls nobody answers
+    steady: bool = False  # the unanswered share was the same in the last 4 weeks (in 联系记录)
 
 
 VARIANTS = {v.key: v for v in (
@@ -82,6 +83,7 @@ VARIANTS = {v.key: v for v in (
     Variant("f", "first refresh on the 3rd working day", first_day=2),
     Variant("g", "October with 国庆", start=dt.date(2026, 10, 1)),
     Variant("h", "20 % of calls 未接通", no_answer=0.2),
+    Variant("i", "20 % 未接通, as in the last 4 weeks", no_answer=0.2, steady=True),
 )}
 
 
@@ -109,7 +111,7 @@ class Planner:
         return 0
 
 
-def deal_history(data: dict, start: dt.date, seed: int) -> None:
+def deal_history(data: dict, start: dt.date, seed: int, no_answer: float = 0.0) -> None:
     """The reps' last 4 weeks as they will work the month: every contact with a deal at stage 4–5
     got a next call 5–10 working days out (the demo's history plans half of its recent contacts
     3–30 days out, deals or not). `crm plan` learns the habit from these rows; a month that followed
@@ -119,7 +121,11 @@ def deal_history(data: dict, start: dt.date, seed: int) -> None:
     since = start - dt.timedelta(weeks=4)
     for row in data["contacts"]:
         d = row["date"]
-        if row["customer_id"] in deals and isinstance(d, dt.date) and since <= d < start:
+        if not (isinstance(d, dt.date) and since <= d < start):
+            continue
+        if rng.random() < no_answer:  # variant i: nobody answered, as in the month
+            row["outcome"], row["next_call"] = "未接通", None
+        elif row["customer_id"] in deals:
             row["next_call"] = add_working(d, rng.randint(5, 10))
 
 
@@ -181,11 +187,16 @@ def workbook(v: Variant, scale: float, tmp: Path) -> tuple[Path, int]:
         for row in rows:
             if "owner" in row and row.get("customer_id") in owner_of:
                 row["owner"] = owner_of[row["customer_id"]]
-    deal_history(data, v.start, 7)
+    deal_history(data, v.start, 7, v.no_answer if v.steady else 0.0)
     quota = max(1, round(60 * scale))
     path = tmp / f"month-{v.key}.xlsm"
     build_workbook(path, data=data, settings={"daily_quota": quota})
     return path, quota
+
+
+def end_of_month(forecast) -> dict[str, float]:
+    """Rep → the coverage a projection reaches on its last day."""
+    return forecast.days[-1].coverage if forecast.days else {}
 
 
 def first_day(v: Variant, scale: float, tmp: Path):
@@ -197,7 +208,7 @@ def first_day(v: Variant, scale: float, tmp: Path):
     first = refresh(path, days[v.first_day])
     facts = first.facts[CALLS]
     forecast = project(list(facts.people), days[v.first_day], first.loaded.settings, None, facts.replan, facts.pace)
-    fc = forecast.days[-1].coverage if forecast.days else {}
+    fc = end_of_month(forecast)
     planners = {rep: Planner(facts.replan.get(rep)) for rep in {c.owner for c in facts.people}}
     return path, quota, days, t0, first, facts, planners, fc
 
@@ -213,6 +224,7 @@ def run(v: Variant, scale: float, seed: int, verbose: bool) -> list[dict]:
         if c.heat != "denial":
             book[c.owner].add(c.customer_id)
     listed: dict[dt.date, dict[str, str]] = {}
+    fc2: dict[str, float] = {}
     calls: Counter[str] = Counter()  # calls made (answered or not)
     asked: Counter[str] = Counter()  # calls a plan asked for (listed as 计划今日回访)
     again: Counter[str] = Counter()  # rep → calls a plan asked for to a customer reached earlier in the month
@@ -232,7 +244,10 @@ def run(v: Variant, scale: float, seed: int, verbose: bool) -> list[dict]:
                 grade_of[cid], owner_of[cid] = "C", rep
             type_results(path, {}, new)
         if n != v.first_day:
-            refresh(path, day)
+            res = refresh(path, day)
+            if n == v.first_day + 1:  # crm plan on the second morning: the rep's pace is known
+                f2 = res.facts[CALLS]
+                fc2 = end_of_month(project(list(f2.people), day, res.loaded.settings, None, f2.replan, f2.pace))
         rows = read_list(path)
         listed[day] = {cid: reasons for _, cid, _, reasons in rows}
         typed = {}
@@ -264,7 +279,7 @@ def run(v: Variant, scale: float, seed: int, verbose: bool) -> list[dict]:
             print(f"  {v.key} {day} " + " ".join(f"{r} {done.get(r, 0)}" for r in reps), flush=True)
     elapsed = time.perf_counter() - t0
     return stats(v, reps, book, grade_of, owner_of, reached, tries, calls, asked, again, plans, listed, days, quota,
-                 fc, elapsed)
+                 fc, fc2, elapsed)
 
 
 def run_core(v: Variant, scale: float, seed: int, verbose: bool) -> list[dict]:
@@ -276,6 +291,7 @@ def run_core(v: Variant, scale: float, seed: int, verbose: bool) -> list[dict]:
     path, quota, days, t0, first, facts, planner, fc = first_day(v, scale, Path(tempfile.mkdtemp()))
     s = first.loaded.settings
     pace = dict(facts.pace)
+    fc2: dict[str, float] = {}
     state = {c.customer_id: c for c in facts.people}
     reps = sorted({c.owner for c in facts.people})
     book: dict[str, set] = defaultdict(set)
@@ -297,7 +313,9 @@ def run_core(v: Variant, scale: float, seed: int, verbose: bool) -> list[dict]:
                 cid = f"N{i:05d}"
                 state[cid] = Customer(cid, reps[0], "C")
                 book[reps[0]].add(cid)
-        lists, _, _ = schedule(state.values(), day, s, None, pace)
+        if n == v.first_day + 1:  # crm plan on the second morning: the rep's pace is known
+            fc2 = end_of_month(project(list(state.values()), day, s, None, facts.replan, pace))
+        lists, _, _ = schedule(state.values(), day, s, None, pace, answered_of(facts.replan))
         listed[day] = {p.customer_id for entries in lists.values() for p in entries}
         for cid, c in state.items():
             if c.undone:
@@ -333,11 +351,11 @@ def run_core(v: Variant, scale: float, seed: int, verbose: bool) -> list[dict]:
     elapsed = time.perf_counter() - t0
     return stats(v, reps, book, {c.customer_id: c.grade for c in state.values()},
                  {c.customer_id: c.owner for c in state.values()}, reached, tries, calls, asked, again, plans,
-                 {d: dict.fromkeys(ids, "") for d, ids in listed.items()}, days, quota, fc, elapsed)
+                 {d: dict.fromkeys(ids, "") for d, ids in listed.items()}, days, quota, fc, fc2, elapsed)
 
 
 def stats(v, reps, book, grade_of, owner_of, reached, tries, calls, asked, again, plans, listed, days, quota, fc,
-          elapsed) -> list[dict]:
+          fc2, elapsed) -> list[dict]:
     last = days[-1]
     in_month = [p for p in plans if p[2] <= last]
     out = []
@@ -356,7 +374,7 @@ def stats(v, reps, book, grade_of, owner_of, reached, tries, calls, asked, again
             "coverage": len(got) / len(mine) if mine else 1.0, "plans": (kept, len(rep_plans)),
             "max_calls": max(counts), "max_unasked": max(unasked),
             "attempts": sum(tries[c] for c in mine), "reached": sum(1 for c in mine if c in reached),
-            "forecast": fc.get(rep, 0.0), "days": len(days), "seconds": elapsed,
+            "forecast": fc.get(rep, 0.0), "forecast2": fc2.get(rep), "days": len(days), "seconds": elapsed,
             # the book fits when it and the calls the rep's own plans asked for again fit the calls made
             "load": (len(mine) + again[rep]) / max(1, sum(calls[c] for c in mine)),
             "replan": sum(1 for p in plans if owner_of.get(p[0]) == rep) / max(1, sum(calls[c] for c in mine)),
@@ -370,14 +388,17 @@ def pct(a: int, b: int) -> str:
 
 def table(rows: list[dict]) -> str:
     lines = [f"{'var':4} {'rep':6} {'book':>5} {'A':>5} {'B':>5} {'C':>5} {'all':>6} {'plans kept':>15} "
-             f"{'max':>4} {'unasked':>7} {'tries':>5} {'reached':>7} {'load':>5} {'day-1 fc':>8} {'Δ':>5}"]
+             f"{'max':>4} {'unasked':>7} {'tries':>5} {'reached':>7} {'load':>5} {'day-1 fc':>8} {'Δ':>5} "
+             f"{'day-2 fc':>8} {'Δ':>5}"]
     for r in rows:
         kept, typed = r["plans"]
         lines.append(
             f"{r['variant']:4} {r['rep']:6} {r['book']:5} {pct(*r['A']):>5} {pct(*r['B']):>5} {pct(*r['C']):>5} "
             f"{r['coverage']:6.1%} {pct(kept, typed):>6} ({kept}/{typed}) {r['max_calls']:4} {r['max_unasked']:7} "
             f"{r['attempts']:5} {r['reached']:7} {r['load']:5.0%} {r['forecast']:8.1%} "
-            f"{100 * (r['forecast'] - r['coverage']):+5.1f}")
+            f"{100 * (r['forecast'] - r['coverage']):+5.1f} " + (
+                f"{r['forecast2']:8.1%} {100 * (r['forecast2'] - r['coverage']):+5.1f}" if r["forecast2"] is not None
+                else f"{'—':>8} {'':>5}"))
     return "\n".join(lines)
 
 
@@ -402,7 +423,8 @@ def main() -> None:
     print(f"engine {args.engine}, scale {args.scale:g}; A/B/C/all: customers reached in the month (or tried 3 times) ÷ book; plans kept: "
           "listed on their day; max: most calls to one customer; unasked: most calls without a plan asking; "
           "tries: unanswered calls; load: (book + calls the rep's plans asked for again) ÷ calls made — above 100 % "
-          "the book does not fit; day-1 fc: crm plan's forecast of the month's end on day 1 (Δ points)")
+          "the book does not fit; day-1 fc / day-2 fc: crm plan's forecast of the month's end on the first / second "
+          "morning (Δ points)")
     for key in args.variants.split(","):
         print(f"({key}) {VARIANTS[key.strip()].label}")
     print(table(rows))

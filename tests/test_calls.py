@@ -411,6 +411,25 @@ def test_replanning_counts_deals_apart_and_the_projection_follows_each():
     assert 40 + 4 * 4 <= calls < average
 
 
+def test_calls_nobody_answers_count_in_the_habit_the_month_and_the_projection():
+    """A rep whose calls went unanswered one time in five over the last 4 weeks: crm plan projects
+    one call in five as an attempt (no coverage), and the list judges the month at the calls that
+    reach someone — 5 days × 10 × 80 % = 40 can be reached of 45, so A comes first today."""
+    day = dt.date(2026, 11, 2)
+    rows = [(f"X{i}", day, None, i % 5 == 0) for i in range(20)]
+    habit = replanning(rows, {f"X{i}": "张伟" for i in range(20)}, dt.date(2026, 11, 24), S)["张伟"]
+    assert habit.unanswered == 0.2 and habit.rate == 0.0
+    people = ([cust(f"A{i}", grade="A", last_contact=dt.date(2026, 10, 20)) for i in range(5)]
+              + [cust(f"C{i:02d}", grade="C", last_contact=dt.date(2026, 10, 1)) for i in range(40)])
+    s = Settings(daily_quota=10)
+    assert not schedule(people, AS_OF, s)[1]["张伟"].short
+    lists, months, _ = schedule(people, AS_OF, s, answered={"张伟": 0.8})
+    assert months["张伟"].short and [p.grade for p in lists["张伟"][:5]] == ["A"] * 5
+    every = project(people, AS_OF, s).days[-1].coverage["张伟"]
+    tried = project(people, AS_OF, s, replan={"张伟": habit}).days[-1].coverage["张伟"]
+    assert every == 1.0 and tried < 0.9
+
+
 # ------------------------------------------------------------- undone calls and outcomes (issue 21)
 def test_undone_calls_come_back_the_next_working_day_before_coverage():
     """Yesterday's listed calls left without a result were not contacts: they return first."""

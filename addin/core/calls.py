@@ -421,15 +421,17 @@ def planned_later(c: Customer, as_of: dt.date, end: dt.date) -> bool:
     return c.plan is not None and as_of < c.plan <= end
 
 
-def day_list(customers: list[Customer], as_of: dt.date, s: Settings, pace: float = 1.0
+def day_list(customers: list[Customer], as_of: dt.date, s: Settings, pace: float = 1.0, answered: float = 1.0
              ) -> tuple[list[Priority], MonthCoverage, dict[str, Priority]]:
     """One rep's list for ``as_of``: (entries in order, the month so far, every customer's priority).
     ``pace`` is the share of the last list the rep worked (calls_made): the month is judged short
-    at the calls the rep makes, not at the quota."""
+    at the calls the rep makes, not at the quota — and at the share of them that reach someone
+    (``answered``: 1 − the rep's unanswered share over the last 4 weeks)."""
     quota = s.daily_quota
     prio = {c.customer_id: assess(c, as_of, s) for c in customers}
     undone = sum(1 for c in customers if c.undone)
-    month = coverage(customers, as_of, s, planned_load(customers, as_of), undone, calls_made(quota, pace))
+    month = coverage(customers, as_of, s, planned_load(customers, as_of), undone,
+                     math.floor(calls_made(quota, pace) * answered))
     by_id = {c.customer_id: c for c in customers}
     chosen: list[Priority] = []
     taken: set[str] = set()
@@ -495,12 +497,18 @@ def pace_of(listed: dict[str, int], done: dict[str, int]) -> dict[str, float]:
     return {rep: min(1.0, done.get(rep, 0) / n) for rep, n in listed.items() if n and done.get(rep, 0)}
 
 
+def answered_of(replan: dict[str, Habit]) -> dict[str, float]:
+    """Rep → the share of calls that reached someone over the last 4 weeks (reps who had no
+    unanswered call left out)."""
+    return {rep: 1 - h.unanswered for rep, h in replan.items() if h.unanswered}
+
+
 def schedule(customers: Iterable[Customer], as_of: dt.date, s: Settings, owner: str | None = None,
-             pace: dict[str, float] | None = None
+             pace: dict[str, float] | None = None, answered: dict[str, float] | None = None
              ) -> tuple[dict[str, list[Priority]], dict[str, MonthCoverage], dict[str, Priority]]:
     """Per rep (every rep, or ``owner``): the day's list, the month so far; and every customer's
     priority (for the funnel's 优先分 and 优先原因). ``pace``: rep → share of the last list worked
-    (pace_of; 1 when unknown)."""
+    (pace_of; 1 when unknown); ``answered``: rep → share of calls that reach someone (1 when unknown)."""
     by_owner: dict[str, list[Customer]] = {}
     for c in customers:
         by_owner.setdefault(c.owner, []).append(c)
@@ -508,7 +516,8 @@ def schedule(customers: Iterable[Customer], as_of: dt.date, s: Settings, owner: 
     months: dict[str, MonthCoverage] = {}
     every: dict[str, Priority] = {}
     for rep in sorted(by_owner):
-        entries, month, prio = day_list(by_owner[rep], as_of, s, (pace or {}).get(rep, 1.0))
+        entries, month, prio = day_list(by_owner[rep], as_of, s, (pace or {}).get(rep, 1.0),
+                                        (answered or {}).get(rep, 1.0))
         every.update(prio)
         if owner is None or rep == owner:
             lists[rep], months[rep] = entries, month
@@ -539,17 +548,19 @@ def project(customers: list[Customer], start: dt.date, s: Settings, owner: str |
     """The rest of ``start``'s month, day by day, assuming each rep makes the calls of each day's
     list at their ``pace`` (rep → share of the last list worked; all of it when unknown; the calls
     left over come back the next day, undone), that a call fulfils the customer's plan, and that
-    each rep keeps planning as they did (``replan``: rep → their Habit over the last 4 weeks). What
-    the workbook cannot know — an absence, new customers, calls nobody answers — is not in it."""
+    each rep's calls go as they did (``replan``: rep → their Habit over the last 4 weeks: as many
+    unanswered, each kind of customer planned as often and as far ahead). What the workbook cannot
+    know — an absence, new customers, a change of habit — is not in it."""
     turns: dict[tuple[str, bool], int] = {}
-    made_k: dict[tuple[str, bool], int] = {}
+    made_k: dict[tuple[str, bool | None], int] = {}
     cal = s.calendar
     pace = pace or {}
+    answered = answered_of(replan or {})
     state = {c.customer_id: c._replace(undone=False) for c in customers}
     out = []
     days = working_days(start, month_end(start), cal)[:days_left(start, s)]
     for d in days:
-        lists, _, _ = schedule(state.values(), d, s, owner, pace)
+        lists, _, _ = schedule(state.values(), d, s, owner, pace, answered)
         for cid, c in state.items():
             if c.undone:
                 state[cid] = c._replace(undone=False)
@@ -561,6 +572,11 @@ def project(customers: list[Customer], start: dt.date, s: Settings, owner: str |
             lists[rep] = entries = entries[:made]
             for p in entries:
                 c = state[p.customer_id]
+                if habit and habit.unanswered:
+                    k = made_k[(rep, None)] = made_k.get((rep, None), -1) + 1
+                    if replan_after(k, habit.unanswered):  # nobody answers: an attempt, retried later
+                        state[p.customer_id] = c._replace(last_try=d, tries=c.tries + 1 if c.last_try else 1)
+                        continue
                 plan = None if c.plan and c.plan <= d else c.plan
                 if habit:
                     # spread as the rep spread them, deals apart: the lags of the last 4 weeks in turn
@@ -592,14 +608,16 @@ DEAL_STAGES = ("4", "5")
 
 
 class Habit(NamedTuple):
-    """A rep's planning habit: 下次拨打 typed per contact, and how far ahead each was (working days);
-    and the same for the calls to deals at stage 4–5 and to the other customers (None: no such call
-    in the weeks counted) — a rep plans a hot deal's next call more often and sooner."""
+    """A rep's habits over the last weeks of 联系记录: 下次拨打 typed per call that reached the
+    customer, and how far ahead each was (working days); the same for the calls to deals at stage
+    4–5 and to the other customers (None: no such call in the weeks counted) — a rep plans a hot
+    deal's next call more often and sooner; and the share of calls nobody answered (未接通 / 拒接)."""
 
     rate: float
     lags: tuple[int, ...]
     deals: tuple[float, tuple[int, ...]] | None = None
     others: tuple[float, tuple[int, ...]] | None = None
+    unanswered: float = 0.0
 
     @property
     def lag(self) -> int:
@@ -615,25 +633,30 @@ class Habit(NamedTuple):
 
 def replanning(contacts: Iterable[tuple[Any, ...]], owner_of: dict[str, str], as_of: dt.date, s: Settings,
                deals: frozenset[str] | set[str] = frozenset()) -> dict[str, Habit]:
-    """Each rep's planning habit over the last REPLAN_WEEKS weeks of 联系记录 before ``as_of``.
-    ``contacts`` are (customer_id, date, next_call, …) rows; ``deals`` the customers at stage 4–5
-    now (their calls are counted apart)."""
+    """Each rep's habits over the last REPLAN_WEEKS weeks of 联系记录 before ``as_of``. ``contacts``
+    are (customer_id, date, next_call, attempt) rows; ``deals`` the customers at stage 4–5 now
+    (their calls are counted apart)."""
     since = as_of - dt.timedelta(weeks=REPLAN_WEEKS)
-    calls: dict[tuple[str, bool], int] = {}
+    calls: dict[tuple[str, bool], int] = {}  # calls that reached the customer
     lags: dict[tuple[str, bool], list[int]] = {}
-    for cid, date, nxt, *_ in contacts:
+    tried: dict[str, int] = {}  # calls nobody answered
+    for cid, date, nxt, *rest in contacts:
         rep = owner_of.get(cid)
         if rep is None or date is None or not since <= date < as_of:
+            continue
+        if rest and rest[0]:
+            tried[rep] = tried.get(rep, 0) + 1
             continue
         key = (rep, cid in deals)
         calls[key] = calls.get(key, 0) + 1
         if isinstance(nxt, dt.date) and nxt > date:
             lags.setdefault(key, []).append(max(1, working_between(date, nxt, s.calendar)))
     out: dict[str, Habit] = {}
-    for rep in sorted({rep for rep, _ in calls}):
+    for rep in sorted({rep for rep, _ in calls} | set(tried)):
         part = {deal: (len(lags.get((rep, deal), [])) / calls[(rep, deal)], tuple(lags.get((rep, deal), [])))
                 for deal in (True, False) if calls.get((rep, deal))}
         n = sum(calls.get((rep, deal), 0) for deal in (True, False))
         every = tuple(x for deal in (True, False) for x in lags.get((rep, deal), []))
-        out[rep] = Habit(len(every) / n, every, part.get(True), part.get(False))
+        out[rep] = Habit(len(every) / n if n else 0.0, every, part.get(True), part.get(False),
+                         tried.get(rep, 0) / (n + tried.get(rep, 0)))
     return out

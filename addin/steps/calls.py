@@ -16,6 +16,7 @@ from ..core.calls import (
     Priority,
     Promise,
     Reason,
+    answered_of,
     pace_of,
     replanning,
     schedule,
@@ -186,7 +187,9 @@ def run(r: Context) -> tuple[Output, CallFacts]:
                 listed_n[rep] = listed_n.get(rep, 0) + 1
                 done_n[rep] = done_n.get(rep, 0) + (cid not in undone)
         pace = pace_of(listed_n, done_n)
-    lists, months, every = schedule(people, as_of, s, r.owner, pace)
+    replan = replanning(logged, {c.customer_id: c.owner for c in people}, as_of, s,
+                        {c.customer_id for c in people if c.stage in ("4", "5")})
+    lists, months, every = schedule(people, as_of, s, r.owner, pace, answered_of(replan))
     lists, every = letters_sent(r, lists, every)
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
                                                          "reasons")}
@@ -206,8 +209,6 @@ def run(r: Context) -> tuple[Output, CallFacts]:
 
     out.outputs.append(call_list_sheet(lists, cards, funnel, months, as_of, lang, r.loaded.tab(S.CALL_LIST)))
     listed = {q.customer_id for entries in lists.values() for q in entries}
-    replan = replanning(logged, {c.customer_id: c.owner for c in people}, as_of, s,
-                        {c.customer_id for c in people if c.stage in ("4", "5")})
     return out, CallFacts(len(fresh), lists, {cid: cards[cid] for cid in listed}, months, tuple(people), heats,
                           replan, {cid: c.name or "" for cid, c in cards.items()}, pace)
 
