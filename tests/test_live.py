@@ -315,3 +315,24 @@ def test_a_list_longer_than_excel_takes_is_left_out_live(tmp_path):
                                                                           ((1, 1, 2, 1), ("x", "y"))])
     LiveBook(book, platform="win32").replace_sheet(out)
     assert [v["choices"] for v in book.sheets["今日拨打"].validations] == [("x", "y")]
+
+
+def test_a_promise_typed_live_adds_the_log_columns_an_older_workbook_lacks(tmp_path):
+    from helpers import CONTACTS, sheets, write_book
+
+    path = write_book(tmp_path / "old.xlsx", sheets(contacts=[list(r) for r in CONTACTS]))
+    book = FakeBook(path)
+    assert ribbon.dispatch("calls", book), book.app.alerts
+    calls = book.sheets[S.CALL_LIST.zh]
+    head = {calls.cells.get((2, c)): c for c in range(1, 30)}
+    cid = calls.cells[(3, head["客户编号"])]
+    calls.cells[(3, head["结果"])] = "承诺付款"
+    calls.cells[(3, head["承诺金额"])] = 8000
+    calls.cells[(3, head["承诺日期"])] = dt.datetime(2026, 11, 30)
+    assert ribbon.dispatch("calls", book), book.app.alerts
+    log = book.sheets["联系记录"]
+    assert [log.cells.get((1, c)) for c in range(1, 10)] == ["日期", "客户编号", "方式", "联系人", "结果", "下次拨打",
+                                                             "业务员", "承诺金额", "承诺日期"]
+    row = next(r for (r, c), v in log.cells.items() if c == 2 and v == cid and r > 2)
+    assert (log.cells[(row, 5)], log.cells[(row, 8)], log.cells[(row, 9)]) == ("承诺付款", 8000,
+                                                                               dt.datetime(2026, 11, 30))

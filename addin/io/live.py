@@ -136,6 +136,12 @@ class LiveBook:
         if not rows.rows:
             return
         sheet = self.book.sheets[name]
+        if rows.headers and rows.header_row is not None:  # declared columns the sheet lacked
+            for run in _consecutive(sorted(rows.headers), lambda c: c):
+                rng = sheet.range((rows.header_row, run[0]), (rows.header_row, run[-1]))
+                rng.number_format = GENERAL
+                rng.value = [[_plain(rows.headers[c]) for c in run]]
+                self._style(rng, STYLES["header"])
         last = rows.first_row + len(rows.rows) - 1
         pairs = sorted(zip(rows.columns, range(len(rows.columns))))
         for run in _consecutive(pairs, lambda p: p[0]):
