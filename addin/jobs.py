@@ -18,12 +18,11 @@ from sheets_schema.settings import scoped
 
 from .io.model import Book
 from .issues import Issue
-from .loader import Loaded, load
+from .loader import DataError, Loaded, load
 from .sheets.report import report_sheet
 from .steps import AGING, CREDIT, DEFAULT, ORDERS, Context, Facts, Step, order
 from .table import UnusableInput
 from .validate.report import highlights, ordered
-from .validate.rules import validate_tables
 from .writes import AppendRows, ColumnBlock, OutputSheet, fit_widths
 
 
@@ -109,17 +108,12 @@ def finish_validation(loaded: Loaded, plan: Plan, found: list[Issue] | None = No
 
 def validate(book: Book, *, as_of: dt.date | None = None) -> Result:
     timer = Timer()
-    loaded = load(book, as_of=as_of)
-    timer.lap("read")
-    validate_tables(loaded.tables, loaded.as_of, loaded.lang)
+    loaded = load(book, as_of=as_of, timings=timer.phases)
+    timer.t = time.perf_counter()
     plan = Plan()
     issues = finish_validation(loaded, plan)
     timer.lap("validate")
     return Result(loaded, issues, plan, timings=timer.phases)
-
-
-class DataError(Exception):
-    """A job cannot do what was asked because of the data (exit 1, nothing written)."""
 
 
 ALL_STEPS = DEFAULT
@@ -131,22 +125,15 @@ def refresh(book: Book, *, as_of: dt.date | None = None, owner: str | None = Non
     """Validate, then run the steps asked for (and those they need) in their declared order;
     rows with errors are left out and listed in 校验结果."""
     timer = Timer()
-    loaded = load(book, as_of=as_of)
-    timer.lap("read")
-    if owner is not None:
-        known = sorted({c.owner for c in loaded.customer_cards().values() if c.owner})
-        if owner not in known:
-            raise DataError(f"no customers of 业务员 '{owner}' in sheet '{loaded.tab(S.CUSTOMERS)}'; known: "
-                            + ("、".join(known) or "none"))
-    validate_tables(loaded.tables, loaded.as_of, loaded.lang)
-    timer.lap("validate")
+    loaded = load(book, as_of=as_of, owner=owner, timings=timer.phases)
+    timer.t = time.perf_counter()
     plan = Plan()
     facts = Facts()
     found: list[Issue] = []
     step_timings: dict[str, float] = {}
     for step in order(steps):
         t0 = time.perf_counter()
-        out, fact = step.run(Context(loaded, facts, owner))
+        out, fact = step.run(Context(loaded, facts))
         step_timings[step.name] = time.perf_counter() - t0
         facts = facts.add(step, fact)
         for sheet, blocks in out.columns.items():
@@ -379,11 +366,11 @@ def aging_errors(result: Result, params: tuple[str, ...] = AGING_PARAMS) -> list
 
     loaded = result.loaded
     tabs = {loaded.tab(S.BY_KEY[k]) for k in AGING_SHEETS}
-    customers = loaded.tables["customers"]
-    billed = set(v for v in loaded.tables["receivables"].values.get("customer_id", []) if v is not None)
-    billed_rows = {customers.rows[i] for i, v in enumerate(customers.values.get("customer_id", [])) if v in billed}
-    settings = loaded.tables["settings"]
-    aging_rows = {settings.rows[i] for i, label in enumerate(settings.raw.get("parameter", []))
+    customers = loaded.sheet("customers")
+    billed = {r.customer_id for r in loaded.sheet("receivables").records(with_errors=True) if r.customer_id is not None}
+    billed_rows = {r.row for r in customers.records(with_errors=True) if r.customer_id in billed}
+    settings = loaded.sheet("settings")
+    aging_rows = {settings.rows[i] for i, label in enumerate(settings.as_typed("parameter"))
                   if (p := lookup_param(label)) is not None and p.key in params}
     out = []
     for x in result.issues:
@@ -417,9 +404,9 @@ def check_orders(book: Book, *, as_of: dt.date | None = None) -> Result:
     result.plan = Plan(columns={k: v for k, v in plan.columns.items() if k == tab},
                        outputs=[o for o in plan.outputs if o.name == validation], highlights=plan.highlights)
     # the cards of customers with orders (their 授信额度), besides the aging's rows and parameters
-    cards = loaded.tables["customers"]
-    ordering = set(loaded.tables["orders"].values.get("customer_id", []))
-    card_rows = {cards.rows[i] for i, v in enumerate(cards.values.get("customer_id", [])) if v in ordering}
+    cards = loaded.sheet("customers")
+    ordering = {r.customer_id for r in loaded.sheet("orders").records(with_errors=True)}
+    card_rows = {r.row for r in cards.records(with_errors=True) if r.customer_id in ordering}
     found = aging_errors(result, AGING_PARAMS + scoped("orders"))
     result.scope = found + [x for x in result.issues if x.is_error and x not in found
                             and (x.sheet == tab or (x.sheet == cards.name and x.row in card_rows))]

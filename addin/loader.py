@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 
 import sheets_schema as S
@@ -15,57 +16,69 @@ from .io.model import Book
 from .issues import Issue
 from .messages import message
 from .table import Table, UnusableInput, find_header, read_table
+from .validate.rules import validate
+from .view import Sheet, sheet
 
 #: sheets without which no job can run
 REQUIRED = ("customers",)
 
 
-@dataclass
+class DataError(Exception):
+    """A job cannot do what was asked because of the data (exit 1, nothing written)."""
+
+
+@dataclass(frozen=True, eq=False)
 class Loaded:
+    """The workbook as the steps see it: read once, validated, not changed afterwards.
+
+    Every input sheet is a validated :class:`~addin.view.Sheet` (an absent one empty); the
+    settings, the date and the rep the run is for are resolved here, once."""
+
     label: str
     lang: Lang
     tabs: dict[str, str]  # sheet key → tab name as found in the workbook
-    tables: dict[str, Table]
+    sheets: dict[str, Sheet]  # input sheet key → the sheet, validated
     settings: Settings
     #: the date the run is as of: --as-of, else 设置's 基准日期, else today — resolved once, in load
     as_of: dt.date
-    issues: list[Issue] = field(default_factory=list)  # settings and sheet-level issues
+    #: the 业务员 the run is for (crm refresh --owner; None: everyone), checked against the cards
+    owner: str | None = None
+    #: every issue of reading and validation: the workbook's (sheets missing, output names taken),
+    #: then each sheet's
+    issues: tuple[Issue, ...] = ()
     out_tabs: dict[str, str] = field(default_factory=dict)  # output key → tab to write (may not exist yet)
     call_results: list[dict] = field(default_factory=list)  # results typed in 今日拨打, to harvest
-    memory: dict[str, Table] = field(default_factory=dict)  # the add-in's own sheets it reads back, by key
+    memory: dict[str, Sheet] = field(default_factory=dict)  # the add-in's own sheets it reads back, by key
     #: the current 今日拨打: the day it was made for and every customer on it (undone calls)
     call_listed: tuple[dt.date | None, tuple[str, ...]] = (None, ())
-    _cards: dict[str, Record] | None = field(default=None, repr=False)
+    _cards: dict[str, Record] = field(default_factory=dict, repr=False)
 
     def tab(self, spec: SheetSpec) -> str:
         """The tab name to use for a sheet: the existing one, else one in the workbook's language
         (for an output sheet, a free one when a user's sheet has that name)."""
         return self.tabs.get(spec.key) or self.out_tabs.get(spec.key) or spec.name(self.lang)
 
+    def sheet(self, key: str) -> Sheet:
+        return self.sheets[key]
+
     def customer_cards(self) -> dict[str, Record]:
         """Customer ID → card values, for every row with a usable ID (the first of duplicates;
         rows with errors elsewhere included, their invalid cells blank). Built once."""
-        if self._cards is None:
-            cards: dict[str, Record] = {}
-            for row in self.tables["customers"].records(good_only=False):
+        if not self._cards:
+            for row in self.sheets["customers"].records(with_errors=True):
                 cid = row.customer_id
-                if cid is not None and cid not in cards:
-                    cards[cid] = row
-            self._cards = cards
+                if cid is not None and cid not in self._cards:
+                    self._cards[cid] = row
         return self._cards
 
     def release(self) -> None:
         """Drop the typed tables once the plan is built (the write phase does not need them)."""
-        for t in self.tables.values():
-            t.raw.clear()
-            t.values.clear()
-        self._cards = None
+        for t in self.sheets.values():
+            t.release()
+        self._cards.clear()
 
     def all_issues(self) -> list[Issue]:
-        out = list(self.issues)
-        for t in self.tables.values():
-            out.extend(t.issues)
-        return out
+        return list(self.issues)
 
 
 def find_tabs(names: list[str]) -> dict[str, str]:
@@ -152,9 +165,12 @@ def empty_table(spec: SheetSpec, lang: Lang) -> Table:
 
 
 def read_settings(table: Table) -> tuple[Settings, list[Issue]]:
+    """设置 as typed → the settings, and the issues of the rows that fall back to their defaults
+    (bad settings do not exclude any data row)."""
     values: dict[str, object] = {}
     rows: dict[str, int] = {}  # parameter key → data row it was read from
     holidays: dict[dt.date, bool] = {}
+    issues: list[Issue] = []
     day_kind = p.ChoiceMatcher(DAY_KIND)
     header = {fold(h) for h in HOLIDAY_HEADER}
     for i, label in enumerate(table.raw.get("parameter", [])):
@@ -166,10 +182,10 @@ def read_settings(table: Table) -> tuple[Settings, list[Issue]]:
                 try:
                     holidays[day] = day_kind(raw) == "work"
                 except p.ParseError:
-                    table.issue(i, "value", "holiday_kind", allowed="放假、上班" if table.lang == "zh"
-                                else "Day off, Working day")
+                    issues.append(table.issue_at(i, "value", "holiday_kind", allowed="放假、上班" if table.lang == "zh"
+                                                 else "Day off, Working day"))
             elif fold(p.as_text(label) or "") not in header:
-                table.issue(i, "parameter", "unknown_parameter", "warning")
+                issues.append(table.issue_at(i, "parameter", "unknown_parameter", "warning"))
             continue
         if p.is_blank(raw):
             continue
@@ -178,19 +194,18 @@ def read_settings(table: Table) -> tuple[Settings, list[Issue]]:
             rows[param.key] = i
         except p.ParseError as err:
             code = "parameter_not_ascending" if err.code == "ascending" else "parameter_default"
-            table.issue(i, "value", code, default=default_text(param, table.lang) or "—",
-                        label=param.label(table.lang))
+            issues.append(table.issue_at(i, "value", code, default=default_text(param, table.lang) or "—",
+                                         label=param.label(table.lang)))
     for group in out_of_order(values):
         # cut-offs and approval limits must rise: the whole group falls back to its defaults
         typed = [k for k in group if k in rows]
         labels = "、".join(PARAMS_BY_KEY[k].label(table.lang) for k in group)
         defaults = "、".join(default_text(PARAMS_BY_KEY[k], table.lang) for k in group)
-        table.issue(rows[typed[-1]] if typed else None, "value", "settings_order", labels=labels, defaults=defaults)
+        issues.append(table.issue_at(rows[typed[-1]] if typed else None, "value", "settings_order", labels=labels,
+                                     defaults=defaults))
         for k in group:
             values.pop(k, None)
-    # bad settings fall back to defaults; they do not exclude any data row
-    table.bad_rows.clear()
-    return Settings(**values, holidays=tuple(sorted(holidays.items()))), []
+    return Settings(**values, holidays=tuple(sorted(holidays.items()))), issues
 
 
 def holiday_date(label: object) -> dt.date | None:
@@ -216,7 +231,14 @@ def no_bank_account(table: Table) -> Issue:
                  message("no_bank_account", table.lang))
 
 
-def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:
+def load(book: Book, *, as_of: dt.date | None = None, owner: str | None = None,
+         timings: dict[str, float] | None = None) -> Loaded:
+    """Read every sheet once, validate, and resolve the date and the rep: the view the steps get.
+
+    Raises UnusableInput (exit 2) when the workbook cannot be used, DataError when ``owner``
+    names no 业务员 of the cards. ``timings`` (the bench) receives the seconds spent reading
+    ("read") and validating ("validate")."""
+    t0 = time.perf_counter()
     names = book.sheet_names()
     tabs = find_tabs(names)
     lang = detect_lang(tabs)
@@ -237,25 +259,41 @@ def load(book: Book, *, as_of: dt.date | None = None) -> Loaded:
                                     message("sheet_missing", lang)))
             continue
         tables[spec.key] = read_table(book.read_rows(name), spec, name, lang)
-    settings, _ = read_settings(tables["settings"])
+    settings, settings_issues = read_settings(tables["settings"])
     if settings.company_account is None and len(tables["receivables"]):
         issues.append(no_bank_account(tables["settings"]))
     if as_of is not None:
         settings = settings.model_copy(update={"as_of": as_of})
     day = settings.as_of_or_today()  # once: "today" is looked up when 设置 leaves it blank
+    t1 = time.perf_counter()
+    found = validate(tables, day, lang)
+    sheets = {key: sheet(t, found.get(key, ())) for key, t in tables.items()}
+    # bad settings fall back to their defaults: they exclude no data row
+    sheets["settings"] = Sheet(tables["settings"], frozenset(), (*tables["settings"].issues, *settings_issues))
+    t2 = time.perf_counter()
     results, on_list = read_call_results(book, tabs.get("calls"), day)
-    return Loaded(book.label, lang, tabs, tables, settings, day, issues + out_issues, out_tabs, results,
-                  read_memory(book, tabs, lang), on_list)
+    every = tuple(issues + out_issues) + tuple(x for s in sheets.values() for x in s.issues)
+    loaded = Loaded(book.label, lang, tabs, sheets, settings, day, owner, every, out_tabs, results,
+                    read_memory(book, tabs, lang), on_list)
+    if timings is not None:
+        timings["read"] = timings.get("read", 0.0) + (t1 - t0) + (time.perf_counter() - t2)
+        timings["validate"] = timings.get("validate", 0.0) + (t2 - t1)
+    if owner is not None:
+        known = sorted({c.owner for c in loaded.customer_cards().values() if c.owner})
+        if owner not in known:
+            raise DataError(f"no customers of 业务员 '{owner}' in sheet '{loaded.tab(S.CUSTOMERS)}'; known: "
+                            + ("、".join(known) or "none"))
+    return loaded
 
 
-def read_memory(book: Book, tabs: dict[str, str], lang: Lang) -> dict[str, Table]:
+def read_memory(book: Book, tabs: dict[str, str], lang: Lang) -> dict[str, Sheet]:
     """The add-in's memory sheets that exist (变更记录, the snapshot, the daily figures). One whose
     header is gone is no memory: the next refresh starts it again."""
-    out: dict[str, Table] = {}
+    out: dict[str, Sheet] = {}
     for spec in S.MEMORY_SHEETS:
         if spec.key in tabs:
             try:
-                out[spec.key] = read_table(book.read_rows(tabs[spec.key]), spec, tabs[spec.key], lang)
+                out[spec.key] = Sheet(read_table(book.read_rows(tabs[spec.key]), spec, tabs[spec.key], lang))
             except UnusableInput:
                 continue
     return out

@@ -8,7 +8,8 @@ nothing here touches a file.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+import math
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import Any
@@ -30,8 +31,13 @@ class UnusableInput(Exception):
     """Input the tool cannot use (exit 2): one line naming the file/sheet and the reason."""
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Table:
+    """One sheet as the reader parsed it: typed values per column, the cells as typed, and the
+    issues of reading (cells that could not be parsed, a bound broken, a repeated header). Nothing
+    changes it after :func:`read_table`; steps see it through the validated view
+    (:class:`addin.view.Sheet`), which knows the rows with errors."""
+
     spec: SheetSpec
     name: str  # tab name as in the workbook
     lang: Lang
@@ -41,8 +47,7 @@ class Table:
     rows: list[int] = field(default_factory=list)  # Excel row number per data row
     raw: dict[str, list[Any]] = field(default_factory=dict)
     values: dict[str, list[Any]] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
-    bad_rows: set[int] = field(default_factory=set)  # indexes of rows with errors
+    issues: list[Issue] = field(default_factory=list)  # of reading, in the order found
     width: int = 0  # last used column index of the sheet
     last_row: int = 0  # last Excel row holding anything (data or stale computed values)
 
@@ -52,18 +57,9 @@ class Table:
     def has(self, key: str) -> bool:
         return key in self.columns
 
-    def issue(self, i: int | None, key: str | None, code: str, severity: str = "error",
-              value: Any = None, **kw: Any) -> Issue:
-        """Record an issue at data row ``i`` (None = sheet level), column ``key`` (while reading)."""
-        iss = self.new_issue(i, key, code, severity, value, **kw)
-        self.issues.append(iss)
-        if severity == "error" and i is not None:
-            self.bad_rows.add(i)
-        return iss
-
-    def new_issue(self, i: int | None, key: str | None, code: str, severity: str = "error",
-                  value: Any = None, **kw: Any) -> Issue:
-        """An issue at data row ``i``, column ``key``, without recording it (what a job step returns)."""
+    def issue_at(self, i: int | None, key: str | None, code: str, severity: str = "error",
+                 value: Any = None, **kw: Any) -> Issue:
+        """An issue at data row ``i`` (None = sheet level), column ``key``: a value, recorded nowhere."""
         col = self.columns.get(key) if key else None
         row = self.rows[i] if i is not None else None
         if value is None and i is not None and key in self.raw:
@@ -72,32 +68,23 @@ class Table:
         return Issue(severity, self.name, row, col, header, p.display(value), code,  # type: ignore[arg-type]
                      message(code, self.lang, **kw))
 
-    def records(self, *, good_only: bool = True) -> list[Record]:
-        """Typed rows (``sheets_schema.records``): one field per column key, ``i`` and ``row``."""
+    def records(self, skip: Collection[int] = ()) -> list[Record]:
+        """Typed rows (``sheets_schema.records``): one field per column key, ``i`` and ``row``;
+        the data rows in ``skip`` left out."""
         make = record_type(self.spec)
         n = len(self.rows)
         cols = [self.values.get(c.key) or [None] * n for c in self.spec.columns]
-        bad = self.bad_rows if good_only else ()
-        return [make(*vals, i, r) for i, (r, *vals) in enumerate(zip(self.rows, *cols)) if i not in bad]
+        return [make(*vals, i, r) for i, (r, *vals) in enumerate(zip(self.rows, *cols)) if i not in skip]
 
-    def tuples(self, keys: list[str], *, good_only: bool = True) -> Iterator[tuple[Any, ...]]:
-        """Typed values of ``keys`` per row, lightest form for big passes."""
-        n = len(self.rows)
-        cols = [self.values.get(k) or [None] * n for k in keys]
-        bad = self.bad_rows if good_only else ()
-        for i, vals in enumerate(zip(*cols)):
-            if i not in bad:
-                yield vals
-
-    def frame(self, keys: list[str] | None = None, *, good_only: bool = True) -> pd.DataFrame:
+    def frame(self, keys: list[str] | None = None, skip: Collection[int] = ()) -> pd.DataFrame:
         """Typed values as a DataFrame; ``_row`` is the Excel row, ``_i`` the data-row index."""
         keys = keys or [c.key for c in self.spec.columns]
         data = {k: self.values.get(k, [None] * len(self.rows)) for k in keys}
         df = pd.DataFrame(data, dtype=object)
         df["_row"] = self.rows
         df["_i"] = range(len(self.rows))
-        if good_only and self.bad_rows:
-            df = df[~df["_i"].isin(self.bad_rows)]
+        if skip:
+            df = df[~df["_i"].isin(skip)]
         return df
 
 
@@ -257,10 +244,6 @@ def read_table(rows: Iterable[list[Any]], spec: SheetSpec, name: str, lang: Lang
     if r < 0 or missing:
         wanted = "、".join(c.header(lang) for c in (missing or spec.columns[:1]))
         raise UnusableInput(f"sheet '{name}': required header missing: {wanted}")
-    table = Table(spec, name, lang, r + 1, columns, headers)
-    for key in dups:
-        table.issue(None, key, "duplicate_header", "warning", value=headers[key])
-
     input_cols = [columns[c.key] - 1 for c in spec.columns if not c.computed and c.key in columns]
     keep = [(c.key, columns[c.key] - 1) for c in spec.columns if c.key in columns]
     raw: dict[str, list[Any]] = {key: [] for key, _ in keep}
@@ -270,6 +253,7 @@ def read_table(rows: Iterable[list[Any]], spec: SheetSpec, name: str, lang: Lang
     excel_rows: list[int] = []
     width = max((len(row) for row in head), default=0)
     last = 0
+    repeated: list[int] = []
     repeats_header = _header_repeat(spec, columns)
     for i, row in enumerate(chain(head[r + 1:], it), start=r + 2):
         n = len(row)
@@ -278,8 +262,7 @@ def read_table(rows: Iterable[list[Any]], spec: SheetSpec, name: str, lang: Lang
         if _has_value(row, input_cols):
             if repeats_header(row):
                 last = i
-                table.issues.append(Issue("warning", name, i, None, "", "", "repeated_header",  # type: ignore[arg-type]
-                                          message("repeated_header", lang)))
+                repeated.append(i)
                 continue
             excel_rows.append(i)
             last = i
@@ -288,21 +271,63 @@ def read_table(rows: Iterable[list[Any]], spec: SheetSpec, name: str, lang: Lang
                 append(share(v, v) if v.__class__ in _SHARED else v)
         elif any(not _blank(v) for v in row):
             last = i
-    table.rows = excel_rows
-    table.width = width
-    table.last_row = last
 
+    table = Table(spec, name, lang, r + 1, columns, headers, excel_rows, width=width, last_row=last)
+    issues = table.issues  # filled here, while reading; nothing adds to them afterwards
+    for key in dups:
+        issues.append(table.issue_at(None, key, "duplicate_header", "warning", value=headers[key]))
+    issues.extend(Issue("warning", name, i, None, "", "", "repeated_header", message("repeated_header", lang))
+                  for i in repeated)
     for column in spec.columns:
         if column.key not in columns:
             continue
         table.raw[column.key] = raw[column.key]
-        if column.computed:
+        if column.computed and not column.memory:
             continue
         values, errors = parse_column(column, raw[column.key])
+        table.values[column.key] = values
+        if column.computed:  # a memory column: what the add-in wrote last time, read back quietly
+            continue
         for i, err in errors:
             kw = {"allowed": _choice_list(column, lang)} if err.code == "choice" else {}
             if err.code == "error_value":
                 kw = {"error": err.detail}
-            table.issue(i, column.key, err.code, err.severity, **kw)
-        table.values[column.key] = values
+            issues.append(table.issue_at(i, column.key, err.code, err.severity, **kw))
+        if not spec.output:  # the add-in's own sheets read back are not checked against the input contract
+            issues.extend(out_of_bounds(table, column, values))
     return table
+
+
+NUMERIC = (Kind.MONEY, Kind.NUMBER, Kind.INT, Kind.PERCENT)
+
+
+def out_of_bounds(table: Table, column: Column, values: list[Any]) -> list[Issue]:
+    """A number outside its column's declared bounds is an error, and its cell counts as blank
+    wherever its row is still used (the value is dropped as it is read)."""
+    if column.kind not in NUMERIC or (column.min is None and column.max is None):
+        return []
+    lo = -math.inf if column.min is None else column.min
+    hi = math.inf if column.max is None else column.max
+    out = []
+    for i in [i for i, v in enumerate(values) if v is not None and not lo <= v <= hi]:
+        out.append(table.issue_at(i, column.key, _bound_code(column, values[i]), min=_num(column.min),
+                                  max=_num(column.max)))
+        values[i] = None
+    return out
+
+
+def _num(x: float | None) -> str:
+    return "" if x is None else f"{x:,.0f}" if abs(x) >= 1e6 else f"{x:g}"
+
+
+def _bound_code(column: Column, v: float) -> str:
+    lo = column.min
+    if lo is not None and v < lo:
+        if column.kind == Kind.MONEY and lo == 0:
+            return "negative"
+        if column.kind == Kind.PERCENT:
+            return "percent_range"
+        return "score_range" if column.key.startswith("s_") else "below_min"
+    if column.kind == Kind.PERCENT:
+        return "percent_range"
+    return "score_range" if column.key.startswith("s_") else "above_max"

@@ -5,7 +5,7 @@ from typing import Any
 
 from sheets_schema import Kind, Lang
 
-from .table import Table
+from .view import Sheet
 from .writes import ColumnBlock
 
 
@@ -18,7 +18,7 @@ def label(column: Any, value: Any, lang: Lang) -> Any:
     return value
 
 
-def computed_blocks(table: Table, values: dict[str, dict[int, Any]], lang: Lang) -> list[ColumnBlock]:
+def computed_blocks(table: Sheet, values: dict[str, dict[int, Any]], lang: Lang) -> list[ColumnBlock]:
     """``values`` maps a computed column key to {data-row index: value}.
 
     Every row between the header and the sheet's last used row is written, so values
@@ -28,7 +28,7 @@ def computed_blocks(table: Table, values: dict[str, dict[int, Any]], lang: Lang)
     first = table.header_row + 1
     n = max(table.last_row, table.rows[-1] if table.rows else 0) - first + 1
     n = max(n, 0)
-    next_new = table.width + 1
+    next_new = table.table.width + 1
     blocks = []
     for column in table.spec.computed_columns:
         if column.key not in values:

@@ -135,7 +135,7 @@ def main() -> None:
         return s
 
     def by_record():
-        return t.records(good_only=False)
+        return t.records()
 
     def by_construct():
         return [Model.model_construct(**dict(zip(keys, vals))) for vals in zip(*cols)]

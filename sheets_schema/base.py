@@ -59,6 +59,9 @@ class Column:
     kind: Kind = Kind.TEXT
     required: bool = False
     computed: bool = False
+    #: a computed column whose previous values the add-in reads back (its memory between refreshes):
+    #: the reader parses it by its kind, quietly (a cell that is not a value of that kind is None)
+    memory: bool = False
     unique: bool = False
     choices: tuple[Choice, ...] = ()
     min: float | None = None

@@ -55,7 +55,8 @@ SHEET = SheetSpec(
         col("heat", "热度", "熱度", "Heat", Kind.CHOICE, choices=HEAT, computed=True, width=8),
         col("priority", "优先分", "優先分", "Priority Score", Kind.INT, computed=True, width=8),
         col("reasons", "优先原因", "優先原因", "Reasons", computed=True, width=60),
-        col("plan_seen", "已读下次拨打", "已讀下次撥打", "Next Call Seen", Kind.DATE, computed=True, width=11),
-        col("plan_entered", "计划登记日", "計劃登記日", "Plan Entered", Kind.DATE, computed=True, width=11),
+        col("plan_seen", "已读下次拨打", "已讀下次撥打", "Next Call Seen", Kind.DATE, computed=True, memory=True,
+            width=11),
+        col("plan_entered", "计划登记日", "計劃登記日", "Plan Entered", Kind.DATE, computed=True, memory=True, width=11),
     ),
 )

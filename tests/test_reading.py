@@ -14,7 +14,7 @@ EN = ["Customer ID", "Name", "Owner", "Phone", "Email", "Annual Sales", "Credit 
 
 def customers_of(path):
     loaded = load(XlsxBook(path))
-    return loaded, loaded.tables["customers"]
+    return loaded, loaded.sheet("customers").table
 
 
 @pytest.mark.parametrize("header", [CUSTOMERS[0], HANT, EN], ids=["zh-Hans", "zh-Hant", "en"])
@@ -67,8 +67,8 @@ def test_xlsm_and_xlsx_alike(tmp_path):
     a = build_workbook(tmp_path / "a.xlsm", data=sample_data())
     b = build_workbook(tmp_path / "b.xlsx", data=sample_data())
     la, lb = load(XlsxBook(a)), load(XlsxBook(b))
-    assert la.tables["customers"].values == lb.tables["customers"].values
-    assert len(la.tables["customers"]) == 30
+    assert la.sheet("customers").table.values == lb.sheet("customers").table.values
+    assert len(la.sheet("customers").table) == 30
 
 
 def test_english_workbook(tmp_path):
@@ -78,8 +78,8 @@ def test_english_workbook(tmp_path):
     loaded = load(XlsxBook(path))
     assert loaded.lang == "en"
     assert loaded.tabs["customers"] == "Customers"
-    assert loaded.tables["funnel"].values["stage"][:3] == load(
-        XlsxBook(build_workbook(tmp_path / "zh.xlsm", data=sample_data()))).tables["funnel"].values["stage"][:3]
+    assert loaded.sheet("funnel").table.values["stage"][:3] == load(
+        XlsxBook(build_workbook(tmp_path / "zh.xlsm", data=sample_data()))).sheet("funnel").table.values["stage"][:3]
 
 
 def test_required_header_missing_is_unusable(tmp_path):
@@ -103,6 +103,7 @@ def test_settings_read(tmp_path):
 def test_records_are_one_immutable_row_type_whatever_the_header_language():
     import sheets_schema as S
     from addin.table import read_table
+    from addin.view import sheet
 
     grids = {
         "zh": [["客户编号", "客户名称", "业务员", "年销售额", "企业性质", "生日"],
@@ -113,8 +114,8 @@ def test_records_are_one_immutable_row_type_whatever_the_header_language():
                ["C1", "甲", "Li", 1.5, "State-owned"], ["C2", "乙", "Na", "abc", None]],
     }
     for lang, grid in grids.items():
-        t = read_table(grid, S.CUSTOMERS, "客户卡", "zh")
-        good, every = t.records(), t.records(good_only=False)
+        t = sheet(read_table(grid, S.CUSTOMERS, "客户卡", "zh"))
+        good, every = t.records(), t.records(with_errors=True)
         assert type(good[0]) is S.record_type(S.CUSTOMERS) and isinstance(good[0], S.Record), lang
         assert [(r.customer_id, r.annual_sales, r.ownership, r.i, r.row) for r in good] == \
             [("C1", 1.5, "state", 0, 2)], lang  # C2's invalid 年销售额 is an error: left out

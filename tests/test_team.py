@@ -281,16 +281,17 @@ def own_figures(path: Path, tmp_path: Path) -> dict:
     assert cli("refresh", copy_).exit_code in (0, 1)
     result = jobs.refresh(XlsxBook(copy_, writable=False), steps=(GRADES, AGING, CALLS))
     loaded = load(XlsxBook(copy_, writable=False))
-    f = loaded.tables["funnel"]
+    f = loaded.sheet("funnel")
     denial = S.FUNNEL.col("heat").choice("denial").label("zh")
     pipeline = forecast = 0.0
-    for stage, amount, heat in zip(f.values["stage"], f.values["expected_amount"], f.raw["heat"]):
+    for r, heat in zip(f.records(with_errors=True), f.as_typed("heat")):
+        stage, amount = r.stage, r.expected_amount
         if amount is None or heat == denial:
             continue
         pipeline += amount if stage in ("4", "5") else 0.0
         forecast += round(amount * STAGE_PROBABILITY[stage], 2)
-    month = [(cid, d, str(o or "")) for cid, d, o in loaded.tables["contacts"].tuples(["customer_id", "date", "outcome"])
-             if d is not None and AS_OF.replace(day=1) <= d <= AS_OF]
+    month = [(r.customer_id, r.date, str(r.outcome or "")) for r in loaded.sheet("contacts").records()
+             if (d := r.date) is not None and AS_OF.replace(day=1) <= d <= AS_OF]
     tries = [m for m in month if m[2].startswith(("未接通", "拒接"))]
     customers = len(loaded.customer_cards())
     a = result.facts[AGING]

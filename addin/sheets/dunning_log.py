@@ -60,11 +60,11 @@ def log_entries(t: Any) -> tuple[list[list[Any]], list[Entry]]:
     keys = [c.key for c in S.DUNNING_LOG.columns]
     rows: list[list[Any]] = []
     read: list[Entry] = []
-    n = len(t.rows)
-    for i in range(n):
-        raw = [t.raw[k][i] if k in t.raw else None for k in keys]
+    typed = [t.as_typed(k) for k in keys]
+    for rec in t.records(with_errors=True):
+        raw = [col[rec.i] if col else None for col in typed]
         rows.append([None if v == "" else v for v in raw])
-        v = {k: t.values.get(k, [None] * n)[i] for k in keys}
+        v = rec.fields()
         doc = _document(raw[keys.index("document")])
         if v["date"] is None or v["customer_id"] is None or doc is None:
             continue

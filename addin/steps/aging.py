@@ -22,29 +22,19 @@ def parties(loaded: Loaded) -> dict[str, Party]:
             for cid, c in loaded.customer_cards().items()}
 
 
-def _column(t: Any, key: str) -> list[Any]:
-    return t.values.get(key) or [None] * len(t)
-
-
 def invoices(loaded: Loaded) -> list[Invoice]:
     """The valid 应收账款 rows (rows with errors are left out and listed in 校验结果)."""
-    t = loaded.tables["receivables"]
-    keys = ("invoice_no", "customer_id", "invoice_date", "due_date", "amount", "paid", "last_payment", "owner")
-    cols = [_column(t, k) for k in keys]
-    out = []
-    for i, (no, cid, inv_date, due, amount, paid, last, owner) in enumerate(zip(*cols)):
-        if i in t.bad_rows or cid is None or inv_date is None or amount is None:
-            continue
-        out.append(Invoice(no, cid, inv_date, due, float(amount), paid, last, owner, i))
-    return out
+    return [Invoice(r.invoice_no, r.customer_id, r.invoice_date, r.due_date, float(r.amount), r.paid, r.last_payment,
+                    r.owner, r.i)
+            for r in loaded.sheet("receivables").records()
+            if r.customer_id is not None and r.invoice_date is not None and r.amount is not None]
 
 
 def payments(loaded: Loaded) -> dict[str, list[Payment]]:
     """The valid 收款记录 rows by 单据号."""
-    t = loaded.tables["payments"]
-    cols = [_column(t, k) for k in ("pay_date", "invoice_no", "amount")]
-    return payments_by_invoice(Payment(d, no, float(a)) for i, (d, no, a) in enumerate(zip(*cols))
-                               if i not in t.bad_rows and d is not None and no is not None and a is not None)
+    return payments_by_invoice(Payment(r.pay_date, r.invoice_no, float(r.amount))
+                               for r in loaded.sheet("payments").records()
+                               if r.pay_date is not None and r.invoice_no is not None and r.amount is not None)
 
 
 def ledger(loaded: Loaded, as_of: dt.date) -> tuple[list[Item], dict[str, Party]]:
@@ -77,7 +67,7 @@ def run(r: Context) -> tuple[Output, AgingReport]:
     items, p = ledger(r.loaded, r.as_of)
     report = aging(items, p, r.as_of, r.settings)
     out = Output(outputs=[aging_sheet(report, r.lang, r.loaded.tab(S.AGING))])
-    t = r.table("receivables")
+    t = r.sheet("receivables")
     if t.columns:
         out.columns[t.name] = computed_blocks(t, invoice_columns(items, r), r.lang)
     return out, report

@@ -16,7 +16,7 @@ from sheets_schema import Lang
 from ..core.settings import Settings
 from ..issues import Issue
 from ..loader import Loaded
-from ..table import Table
+from ..view import Sheet
 from ..writes import AppendRows, ColumnBlock, OutputSheet
 
 F = TypeVar("F")
@@ -58,9 +58,16 @@ class Facts:
 
 @dataclass(frozen=True)
 class Context:
+    """What a step is given: the validated workbook (read once, not changed) and the facts of the
+    steps it needs."""
+
     loaded: Loaded
     facts: Facts
-    owner: str | None = None
+
+    @property
+    def owner(self) -> str | None:
+        """The 业务员 the run is for (None: everyone), resolved in load."""
+        return self.loaded.owner
 
     @property
     def as_of(self) -> dt.date:
@@ -74,8 +81,9 @@ class Context:
     def settings(self) -> Settings:
         return self.loaded.settings
 
-    def table(self, key: str) -> Table:
-        return self.loaded.tables[key]
+    def sheet(self, key: str) -> Sheet:
+        """An input sheet, validated: ``ctx.sheet("funnel").records()``."""
+        return self.loaded.sheets[key]
 
 
 @dataclass

@@ -1,14 +1,12 @@
 """销售漏斗 computed columns and the 今日拨打 list, after harvesting the rep's results."""
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 import sheets_schema as S
 
 from ..core import dunning
-from ..core import parse as p
 from ..core.calls import (
     Customer,
     Habit,
@@ -29,7 +27,7 @@ from ..issues import Issue
 from ..messages import message
 from ..sheets.call_list import call_list_sheet, reason_text
 from ..sheets.dunning_log import log_entries
-from ..table import Table
+from ..view import Sheet
 from ..writeback import computed_blocks
 from .aging import STEP as AGING
 from .base import Context, Output, Step
@@ -60,7 +58,7 @@ class CallFacts:
 NO_FUNNEL = S.blank(S.FUNNEL)  # a customer without a funnel row
 
 
-def problem_columns(t: Table) -> dict[int, tuple[str, ...]]:
+def problem_columns(t: Sheet) -> dict[int, tuple[str, ...]]:
     """Data row index → its error cells as "sheet.column" keys (what a listed customer's reasons name)."""
     key_of = {c: k for k, c in t.columns.items()}
     index = {row: i for i, row in enumerate(t.rows)}
@@ -72,18 +70,6 @@ def problem_columns(t: Table) -> dict[int, tuple[str, ...]]:
             if key not in keys:
                 keys.append(key)
     return {i: tuple(k) for i, k in out.items()}
-
-
-def _date(v: Any) -> dt.date | None:
-    """A date the add-in wrote into one of its own columns (read back raw, quietly)."""
-    if v.__class__ is dt.datetime:  # what the reader gives for a date cell: the fast path
-        return v.date()
-    if v is None or v.__class__ is dt.date:
-        return v
-    try:
-        return p.parse_date(v)
-    except p.ParseError:
-        return None
 
 
 def _hold(held: tuple[str, float, Any] | None) -> tuple[str, float, str | None, int] | None:
@@ -124,10 +110,10 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     typed = {x["customer_id"] for x in r.loaded.call_results}
     undone = set(on_list) - typed if list_day is not None and list_day < as_of else set()
 
-    ct = r.table("customers")
-    ft = r.table("funnel")
+    ct = r.sheet("customers")
+    ft = r.sheet("funnel")
     funnel: dict[str, S.Record] = {}
-    for row in ft.records(good_only=False):  # a funnel row with a bad cell still counts (cell blank)
+    for row in ft.records(with_errors=True):  # a funnel row with a bad cell still counts (cell blank)
         if row.customer_id is not None and row.customer_id not in funnel:
             funnel[row.customer_id] = row
     grades = r.facts[GRADES].grades
@@ -138,9 +124,8 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     owed = from_ledger(collections(r.facts[AGING].items, s.remind_days), as_of)
     resurvey = r.facts[CREDIT].resurvey
     held = r.facts[ORDERS].held
-    seen_raw = ft.raw.get("plan_seen", [])
-    entered_raw = ft.raw.get("plan_entered", [])
-    first_run = not any(v is not None and v != "" for v in seen_raw)
+    # 已读下次拨打 and 计划登记日 are the add-in's memory columns, typed by the reader
+    first_run = not any(v is not None and v != "" for v in ft.as_typed("plan_seen"))
 
     heats: dict[str, str] = {}
     plan_cols: dict[str, dict[int, Any]] = {"plan_seen": {}, "plan_entered": {}}
@@ -155,9 +140,7 @@ def run(r: Context) -> tuple[Output, CallFacts]:
         entered = None
         if cid in funnel:
             i = f.i
-            entered = funnel_plan_entered(f.next_call, _date(seen_raw[i]) if i < len(seen_raw) else None,
-                                          _date(entered_raw[i]) if i < len(entered_raw) else None, last, as_of,
-                                          first_run)
+            entered = funnel_plan_entered(f.next_call, f.plan_seen, f.plan_entered, last, as_of, first_run)
             plan_cols["plan_seen"][i] = f.next_call
             plan_cols["plan_entered"][i] = entered
         plan = latest_plan(f.next_call, entered, st.log_next_call if st else None,

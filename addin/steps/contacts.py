@@ -16,7 +16,8 @@ from ..core.outcomes import ATTEMPTS, CallHistory, call_history
 from ..core.parse import as_text
 from ..issues import Issue
 from ..messages import message
-from ..table import Table, UnusableInput
+from ..table import UnusableInput
+from ..view import Sheet
 from ..writes import AppendRows
 from .base import Context, Output, Step
 
@@ -44,7 +45,7 @@ PROMISE_FIELDS = ("promise_amount", "promise_date")
 KEY_FIELDS = ("date", "customer_id", "outcome", "next_call")
 
 
-def harvest_results(r: Context, log: Table, out: Output) -> list[dict[str, Any]]:
+def harvest_results(r: Context, log: Sheet, out: Output) -> list[dict[str, Any]]:
     """The results typed in the current 今日拨打 that are not in 联系记录 yet, and their append."""
     records = r.loaded.call_results
     if not records:
@@ -61,12 +62,12 @@ def harvest_results(r: Context, log: Table, out: Output) -> list[dict[str, Any]]
     lacking = [k for k in PROMISE_FIELDS if k not in t.columns]
     # every logged result, rows with errors included, a 下次拨打 that is not a date as typed
     # (as the harvest keeps it): a result already logged is never appended again
-    typed = log.raw.get("next_call", [])
+    typed = log.as_typed("next_call")
     seen = set()
-    for i, vals in enumerate(log.tuples(list(KEY_FIELDS), good_only=False)):
-        rec = dict(zip(KEY_FIELDS, vals))
-        if rec["next_call"] is None and i < len(typed):
-            rec["next_call"] = as_text(typed[i])
+    for row in log.records(with_errors=True):
+        rec = {k: getattr(row, k) for k in KEY_FIELDS}
+        if rec["next_call"] is None and row.i < len(typed):
+            rec["next_call"] = as_text(typed[row.i])
         seen.add(contact_key(rec))
     fresh = []
     for rec in records:
@@ -74,7 +75,7 @@ def harvest_results(r: Context, log: Table, out: Output) -> list[dict[str, Any]]
             seen.add(contact_key(rec))
             fresh.append(rec)
     if lacking and any(rec.get(k) is not None for rec in fresh for k in PROMISE_FIELDS):
-        added = {k: t.width + n for n, k in enumerate(lacking, start=1)}
+        added = {k: t.table.width + n for n, k in enumerate(lacking, start=1)}
         names = "、".join(S.CONTACTS.col(k).header(r.lang) for k in lacking)
         out.issues.append(Issue("warning", t.name, t.header_row, added[lacking[0]], "", names, "columns_added",
                                 message("columns_added", r.lang, columns=names, sheet=tab)))
@@ -124,13 +125,12 @@ def outcome_matcher() -> Callable[[Any], str | None]:
 
 
 def run(r: Context) -> tuple[Output, ContactHistory]:
-    log = r.table("contacts")
+    log = r.sheet("contacts")
     out = Output()
     fresh = harvest_results(r, log, out)
     key_of = outcome_matcher()
     cols = ["customer_id", "date", "next_call", "outcome", "promise_amount", "promise_date"]
-    have = [k for k in cols if k in log.columns or k in ("customer_id", "date", "next_call")]
-    rows = [dict(zip(have, v)) for v in log.tuples(have)]
+    rows = [{k: getattr(row, k) for k in cols} for row in log.records()]
     typed_only = ("next_call", "promise_amount", "promise_date")  # kept as typed in the log: no value here
     rows += [{k: (None if k in typed_only and isinstance(x.get(k), str) else x.get(k)) for k in cols}
              for x in fresh]
@@ -141,7 +141,7 @@ def run(r: Context) -> tuple[Output, ContactHistory]:
     calls = call_history(((x["customer_id"], x["date"], x["key"], x.get("promise_amount"), x.get("promise_date"))
                           for x in rows), r.as_of)
     heats: dict[str, str] = {}
-    for f in r.table("funnel").records(good_only=False):  # a funnel row with a bad cell still counts (cell blank)
+    for f in r.sheet("funnel").records(with_errors=True):  # a funnel row with a bad cell still counts (cell blank)
         cid = f.customer_id
         if cid is None or cid in heats:
             continue

@@ -28,7 +28,7 @@ RATIO_NAME = {"quick_ratio": ("速动比率", "Quick ratio"), "debt_ratio": ("�
               "asset_turnover": ("总资产周转率", "Asset turnover"), "net_margin": ("销售净利率", "Net margin")}
 
 def run(r: Context) -> tuple[Output, CreditFacts]:
-    t = r.table("survey")
+    t = r.sheet("survey")
     cards = r.loaded.customer_cards()
     keys = ("quick_ratio", "debt_ratio", "asset_turnover", "net_margin", "credit_score", "credit_grade",
             "suggested_limit", "limit_action", "approver", "resurvey")
@@ -48,10 +48,10 @@ def run(r: Context) -> tuple[Output, CreditFacts]:
         values["limit_action"][i] = a.action
         values["approver"][i] = a.approver
         for ratio in a.ratios.zero_denominators:
-            out.issues.append(t.new_issue(i, DENOMINATOR[ratio], "zero_denominator", "warning",
+            out.issues.append(t.issue_at(i, DENOMINATOR[ratio], "zero_denominator", "warning",
                                           ratio=pick(RATIO_NAME, ratio, r.lang)))
         if a.cap == "insolvent":
-            out.issues.append(t.new_issue(i, "total_liabilities", "insolvent", "warning"))
+            out.issues.append(t.issue_at(i, "total_liabilities", "insolvent", "warning"))
         key = (row.survey_date, i)
         cid = row.customer_id
         if cid not in latest or key > latest[cid][:2]:
@@ -67,7 +67,7 @@ def run(r: Context) -> tuple[Output, CreditFacts]:
             resurvey[cid] = reasons
             values["resurvey"][i] = resurvey_text(reasons, months, r.lang)
         if "stale" in reasons:
-            out.issues.append(t.new_issue(i, "survey_date", "stale_survey", "warning", date=date.isoformat(),
+            out.issues.append(t.issue_at(i, "survey_date", "stale_survey", "warning", date=date.isoformat(),
                                           months=months))
     if t.columns:
         out.columns[t.name] = computed_blocks(t, values, r.lang)

@@ -87,7 +87,7 @@ def figures(r: Context, owner: str | None) -> tuple[DashboardFacts, dict[str | N
     mine = {cid for cid, o in owners.items() if owner is None or o == owner}
     grades = r.facts[GRADES].grades
     sales = [(grades.get(cid), cards[cid].annual_sales) for cid in mine]
-    funnel = [f for f in r.table("funnel").tuples(["customer_id", "stage", "abandoned", "expected_amount"])]
+    funnel = [(f.customer_id, f.stage, f.abandoned, f.expected_amount) for f in r.sheet("funnel").records()]
     # the month's coverage as the call list counts it (its book leaves dropped customers out; the
     # results harvested this refresh count): one computation, core.calls.coverage
     books: dict[str, list[Any]] = {}
@@ -138,8 +138,7 @@ def figures(r: Context, owner: str | None) -> tuple[DashboardFacts, dict[str | N
 def daily_rows(r: Context, today: dict[str | None, tuple[float, float, float, float]]) -> list[list[Any]]:
     """The kept daily rows of other dates and this refresh's rows (replacing the same date's)."""
     t = r.loaded.memory.get("daily")
-    keys = [c.key for c in S.DAILY.columns]
-    rows = [list(v) for v in t.tuples(keys, good_only=False)] if t is not None else []
+    rows = [list(v[:-2]) for v in t.records(with_errors=True)] if t is not None else []  # each column, without i, row
     rows = [row for row in rows if isinstance(row[0], dt.date) and row[0] != r.as_of]
     rows += [[r.as_of, rep or None, *vals] for rep, vals in today.items()]
     return sorted(rows, key=lambda row: (row[0], row[1] or ""))

@@ -17,9 +17,9 @@ class GradeFacts:
 def run(r: Context) -> tuple[Output, GradeFacts]:
     """Every row of Loaded.customer_cards (a usable ID, the first of duplicates) is graded; rows
     with other errors too: an invalid number counts as blank / zero."""
-    t = r.table("customers")
+    t = r.sheet("customers")
     cards = list(r.loaded.customer_cards().values())
-    stages = {f.customer_id: f.stage for f in r.table("funnel").records()}
+    stages = {f.customer_id: f.stage for f in r.sheet("funnel").records()}
     graded = abc([(c.customer_id, c.annual_sales) for c in cards], r.settings)
     values: dict[str, dict[int, object]] = {k: {} for k in ("sales_share", "cum_share", "abc", "segment",
                                                             "deal_type")}

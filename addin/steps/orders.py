@@ -27,7 +27,7 @@ class OrderFacts:
 
 
 def run(r: Context) -> tuple[Output, OrderFacts]:
-    t = r.table("orders")
+    t = r.sheet("orders")
     records = [row for row in t.records() if row.date is not None and row.customer_id is not None
                and row.amount is not None]
     orders = [Order(row.i, row.date, row.customer_id, float(row.amount), row.status) for row in records]

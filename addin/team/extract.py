@@ -23,7 +23,8 @@ from ..io.xlsx_book import XlsxBook
 from ..steps import AGING, CONTACTS, CREDIT, GRADES
 from ..steps.changelog import log_entries
 from ..steps.contacts import outcome_matcher
-from ..table import Table, UnusableInput
+from ..table import UnusableInput
+from ..view import Sheet
 
 
 class Unreadable(Exception):
@@ -43,9 +44,9 @@ class Extract:
     snapshot: list[dict[str, Any]] = field(default_factory=list)
 
 
-def records(table: Table, keys: list[str]) -> list[dict[str, Any]]:
+def records(sheet: Sheet, keys: list[str]) -> list[dict[str, Any]]:
     """The valid rows of an input sheet, as {key: typed value}."""
-    return [dict(zip(keys, vals)) for vals in table.tuples(keys)]
+    return [{k: getattr(row, k) for k in keys} for row in sheet.records()]
 
 
 def file_hash(data: bytes) -> str:
@@ -95,7 +96,7 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
         "payment_terms": c.payment_terms, "abc": grades.get(cid),
     } for cid, c in cards.items()]
 
-    contacts = records(loaded.tables["contacts"], ["date", "customer_id", "channel", "contact", "outcome",
+    contacts = records(loaded.sheet("contacts"), ["date", "customer_id", "channel", "contact", "outcome",
                                                    "next_call", "owner"])
     key_of = outcome_matcher()  # 未接通 / 拒接 (and `未接通，关机`) are attempts, as the rep's list counts them
     out.rows["contacts"] = [{"seq": n, **r, "attempt": key_of(r["outcome"]) in ATTEMPTS}
@@ -104,7 +105,7 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
 
     funnel = []
     heats: dict[str, str] = {}
-    for r in records(loaded.tables["funnel"], ["customer_id", "stage", "contract_status", "intent", "abandoned",
+    for r in records(loaded.sheet("funnel"), ["customer_id", "stage", "contract_status", "intent", "abandoned",
                                                "contract_end", "expected_amount", "next_call"]):
         cid = r["customer_id"]
         if cid in heats:
@@ -136,7 +137,7 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
         "suggested_limit": a.suggested, "approver": a.approver,
     } for n, (cid, (row, a)) in enumerate(sorted(facts[CREDIT].latest.items()), start=1)]
 
-    payments = records(loaded.tables["payments"], ["pay_date", "invoice_no", "customer_id", "amount", "method",
+    payments = records(loaded.sheet("payments"), ["pay_date", "invoice_no", "customer_id", "amount", "method",
                                                    "note"])
     out.rows["payments"] = [{"seq": n, **r} for n, r in enumerate(payments, start=1)]
     out.rows["changelog"] = changelog_rows(loaded.memory.get("changelog"))
@@ -151,7 +152,7 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
     return out
 
 
-def changelog_rows(t: Table | None) -> list[dict[str, Any]]:
+def changelog_rows(t: Sheet | None) -> list[dict[str, Any]]:
     """变更记录 as the workbook holds it, every row in order: its cells as text (the date as a
     date), and the field and values as keys where the row can be read."""
     out = []

@@ -6,17 +6,16 @@ found while reading (:mod:`addin.table`); these rules see typed values.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 import sheets_schema as S
-from sheets_schema import Kind
 
 from ..core import parse as p
+from ..issues import Issue
 from ..messages import message
 from ..table import Table  # the tables the reader made (the reader knows nothing of validation)
 
@@ -171,90 +170,75 @@ def future_created(df: pd.DataFrame, ctx: Ctx) -> Mask:
 
 
 # ------------------------------------------------------------ per column
-def column_rules(table: Table) -> None:
-    """Required, bounds and uniqueness, from the schema's column declarations."""
-    numeric = (Kind.MONEY, Kind.NUMBER, Kind.INT, Kind.PERCENT)
+def column_rules(table: Table) -> list[Issue]:
+    """Required and uniqueness, from the schema's column declarations (bounds are the reader's:
+    a number out of bounds is dropped as it is read, :func:`addin.table.out_of_bounds`)."""
+    out: list[Issue] = []
     for column in table.spec.input_columns:
         key = column.key
-        if key not in table.columns:
-            continue
-        bounded = column.kind in numeric and (column.min is not None or column.max is not None)
-        if not (column.required or bounded or column.unique):
+        if key not in table.columns or not (column.required or column.unique):
             continue
         raw, vals = table.raw[key], table.values[key]
-        failed = {iss.row for iss in table.issues if iss.col == table.columns[key] and iss.is_error}
         if column.required:
+            failed = {iss.row for iss in table.issues if iss.col == table.columns[key] and iss.is_error}
             for i in [i for i, v in enumerate(vals) if v is None]:
                 if table.rows[i] not in failed and p.is_blank(raw[i]):
-                    table.issue(i, key, "required")
-        if bounded:
-            lo = -math.inf if column.min is None else column.min
-            hi = math.inf if column.max is None else column.max
-            for i in [i for i, v in enumerate(vals) if v is not None and not lo <= v <= hi]:
-                table.issue(i, key, _bound_code(column, vals[i]), min=_num(column.min), max=_num(column.max))
-                vals[i] = None  # an invalid cell counts as blank wherever its row is still used
+                    out.append(table.issue_at(i, key, "required"))
         if column.unique:
             first: dict[str, int] = {}
             for i, v in enumerate(vals):
                 if v is None:
                     continue
                 if v in first:
-                    table.issue(i, key, "duplicate", column=table.headers[key], first=first[v])
+                    out.append(table.issue_at(i, key, "duplicate", column=table.headers[key], first=first[v]))
                 else:
                     first[v] = table.rows[i]
+    return out
 
 
-def _num(x: float | None) -> str:
-    return "" if x is None else f"{x:,.0f}" if abs(x) >= 1e6 else f"{x:g}"
-
-
-def _bound_code(column: Any, v: float) -> str | None:
-    lo, hi = column.min, column.max
-    if lo is not None and v < lo:
-        if column.kind == Kind.MONEY and lo == 0:
-            return "negative"
-        if column.kind == Kind.PERCENT:
-            return "percent_range"
-        return "score_range" if column.key.startswith("s_") else "below_min"
-    if hi is not None and v > hi:
-        if column.kind == Kind.PERCENT:
-            return "percent_range"
-        return "score_range" if column.key.startswith("s_") else "above_max"
-    return None
-
-
-def ref_rule(table: Table, ctx: Ctx) -> None:
+def ref_rule(table: Table, ctx: Ctx) -> list[Issue]:
+    out: list[Issue] = []
     for column in table.spec.input_columns:
         if column.ref != "customers" or column.key not in table.values:
             continue
         for i, v in enumerate(table.values[column.key]):
             if v is not None and v not in ctx.customer_ids:
-                table.issue(i, column.key, "unknown_customer", sheet=ctx.customers_tab)
+                out.append(table.issue_at(i, column.key, "unknown_customer", sheet=ctx.customers_tab))
+    return out
 
 
-def row_checks(table: Table, ctx: Ctx) -> None:
+def row_checks(table: Table, ctx: Ctx) -> list[Issue]:
     checks = [c for c in CHECKS if c.sheet == table.spec.key]
     if not checks or not len(table):
-        return
+        return []
     needed = sorted({k for c in checks for k in (*c.needs, c.column) if k in table.columns})
-    df = table.frame(needed, good_only=False)
+    df = table.frame(needed)
     for key in needed:  # as typed, for rules about blanks
         df[f"{key}__raw"] = table.raw[key]
+    out: list[Issue] = []
     for c in checks:
         if not all(k in table.columns for k in c.needs):
             continue
         hits = df[c.mask(df, ctx).fillna(False).astype(bool)]
         for _, row in hits.iterrows():
             kw = c.kwargs(row, ctx) if c.kwargs else {}
-            table.issue(int(row["_i"]), c.column, c.code, c.severity, **kw)
+            out.append(table.issue_at(int(row["_i"]), c.column, c.code, c.severity, **kw))
+    return out
 
 
-def payment_rules(payments: Table, receivables: Table) -> None:
+def error_rows(table: Table, issues: Iterable[Issue]) -> set[int]:
+    """The data rows of ``table`` that ``issues`` find an error in (the rows left out of the jobs)."""
+    index = {row: i for i, row in enumerate(table.rows)}
+    return {index[x.row] for x in issues if x.is_error and x.sheet == table.name and x.row in index}
+
+
+def payment_rules(payments: Table, receivables: Table, bad: set[int]) -> list[Issue]:
     """收款记录 against 应收账款: a payment naming no invoice is an error; payments adding up to more
     than the invoice's 金额 are a warning on the payment that goes over (the excess is a credit);
-    a 客户编号 other than the invoice's is a warning (the payment applies to the invoice)."""
+    a 客户编号 other than the invoice's is a warning (the payment applies to the invoice). The
+    payments in ``bad`` (rows with errors) are not looked at."""
     if not len(payments) or "invoice_no" not in payments.values:
-        return
+        return []
     n = len(receivables)
     invoices: dict[str, tuple[Any, Any]] = {}
     for no, cid, amount in zip(*(receivables.values.get(k) or [None] * n for k in ("invoice_no", "customer_id", "amount"))):
@@ -262,34 +246,42 @@ def payment_rules(payments: Table, receivables: Table) -> None:
             invoices.setdefault(no, (cid, amount))
     m = len(payments)
     paid: dict[str, float] = {}
+    out: list[Issue] = []
     cols = (payments.values.get(k) or [None] * m for k in ("invoice_no", "customer_id", "amount"))
     for i, (no, cid, amount) in enumerate(zip(*cols)):
-        if no is None or i in payments.bad_rows:
+        if no is None or i in bad:
             continue
         if no not in invoices:
-            payments.issue(i, "invoice_no", "unknown_invoice", sheet=receivables.name)
+            out.append(payments.issue_at(i, "invoice_no", "unknown_invoice", sheet=receivables.name))
             continue
         inv_cid, inv_amount = invoices[no]
         if cid is not None and inv_cid is not None and cid != inv_cid:
-            payments.issue(i, "customer_id", "payment_customer", "warning", invoice=no, customer=inv_cid)
+            out.append(payments.issue_at(i, "customer_id", "payment_customer", "warning", invoice=no,
+                                         customer=inv_cid))
         before = paid.get(no, 0.0)
         paid[no] = before + (amount or 0.0)
         if inv_amount is not None and paid[no] > max(inv_amount, 0.0) + 1e-9 >= before:
-            payments.issue(i, "amount", "payments_over_amount", "warning", invoice=no, amount=_fmt_money(inv_amount))
+            out.append(payments.issue_at(i, "amount", "payments_over_amount", "warning", invoice=no,
+                                         amount=_fmt_money(inv_amount)))
+    return out
 
 
-def validate_tables(tables: dict[str, Table], as_of: dt.date, lang: str) -> None:
+def validate(tables: Mapping[str, Table], as_of: dt.date, lang: str) -> dict[str, list[Issue]]:
+    """The issues the rules find in the parsed tables, by sheet key (the reading issues not
+    repeated). A pure function: the tables are not changed."""
     customers = tables["customers"]
     ids = frozenset(v for v in customers.values.get("customer_id", []) if v is not None)
     ctx = Ctx(as_of, ids, customers.name, lang)
+    found: dict[str, list[Issue]] = {}
     for key, table in tables.items():
         if key == "settings":
             continue
-        column_rules(table)
-        ref_rule(table, ctx)
-        row_checks(table, ctx)
+        found[key] = column_rules(table) + ref_rule(table, ctx) + row_checks(table, ctx)
     if "payments" in tables and "receivables" in tables:
-        payment_rules(tables["payments"], tables["receivables"])
+        payments = tables["payments"]
+        bad = error_rows(payments, [*payments.issues, *found["payments"]])
+        found["payments"] += payment_rules(payments, tables["receivables"], bad)
+    return found
 
 
-__all__ = ["CHECKS", "Ctx", "message", "validate_tables"]
+__all__ = ["CHECKS", "Ctx", "error_rows", "message", "validate"]
