@@ -21,7 +21,7 @@ from addin.core.dashboard import grade_share, pareto
 from addin.core.forecast import STAGE_PROBABILITY
 from addin.io.xlsx_book import XlsxBook
 from addin.loader import load
-from addin.steps import AGING, CALLS, DASHBOARD, GRADES
+from addin.steps import AGING, CALLS, CONTACTS, DASHBOARD, GRADES
 from addin.team import schema as T
 from addin.team.db import open_db
 
@@ -280,8 +280,9 @@ def own_figures(path: Path, tmp_path: Path) -> dict:
             continue
         pipeline += amount if stage in ("4", "5") else 0.0
         forecast += round(amount * STAGE_PROBABILITY[stage], 2)
-    month = [(r.customer_id, r.date) for r in loaded.sheet("contacts").records()
-             if (d := r.date) is not None and AS_OF.replace(day=1) <= d <= AS_OF]
+    # the month's contacts as the rep's contact history counts them: an unanswered call is none
+    month = [(cid, d) for cid, d, _, attempt in result.facts[CONTACTS].logged
+             if not attempt and d is not None and AS_OF.replace(day=1) <= d <= AS_OF]
     customers = len(loaded.customer_cards())
     a = result.facts[AGING]
     return {"customers": customers, "a": result.facts[GRADES].counts["A"],
@@ -311,6 +312,31 @@ def test_per_rep_numbers_equal_each_workbooks_own(db_url, books, tmp_path):
         assert own["outstanding"] > 0 and own["overdue"] > 0 and own["a"] > 0 and own["contacts"] > 0
     total = next(r for r in rows_after_header(wb["团队概览"]) if r[0] == "合计")
     assert total[3] == sum(r[3] for r in overview.values())
+
+
+def test_unanswered_calls_are_tries_not_contacts_for_the_team_too(db_url, datasets, tmp_path):
+    """未接通 / 拒接 rows count neither as contacts nor as reaching the customer — unless there are
+    MAX_TRIES of them in the month, as the rep's own call list counts it."""
+    data = copy.deepcopy(datasets["A"])
+    in_month = [c for c in data["contacts"] if isinstance(c["date"], dt.date)]
+    month = [c for c in in_month if AS_OF.replace(day=1) <= c["date"] <= AS_OF]
+    for c, outcome in zip(month[:4], ("未接通", "拒接", "未接通，关机", "No answer"), strict=True):
+        c["outcome"] = outcome
+    reached = {c["customer_id"] for c in month}
+    quiet = next(c["customer_id"] for c in data["customers"] if c["customer_id"] not in reached)
+    data["contacts"] += [{"date": AS_OF - dt.timedelta(days=d), "customer_id": quiet, "channel": "phone",
+                          "outcome": "未接通", "owner": "张伟"} for d in (1, 2, 3)]
+    path = write(tmp_path / "张伟.xlsx", data)
+    own = own_figures(path, tmp_path)
+    assert 0 < own["contacts"] <= len(data["contacts"]) - 7  # the seven attempts are not contacts
+    assert collect(db_url, path).exit_code == 0
+    row = next(r for r in rows_after_header(team_workbook(db_url, tmp_path / "m.xlsx")["团队概览"]) if r[0] == "张伟")
+    assert row[5:7] == (pytest.approx(own["coverage"]), own["contacts"])
+    engine = open_db(db_url)
+    with engine.connect() as conn:
+        tries = conn.execute(select(T.contacts.c.customer_id).where(T.contacts.c.attempt.is_(True))).all()
+    engine.dispose()
+    assert sorted(tries) == sorted([(c["customer_id"],) for c in month[:4]] + [(quiet,)] * 3)
 
 
 def expected_moves(before: list[dict], after: list[dict]) -> dict[str, int]:
@@ -554,7 +580,7 @@ def test_a_version_1_database_migrates_and_keeps_its_rows(db_url, books, logged,
         C.collect(engine, [books["B"], logged[0]], workers=1)
         engine.dispose()
     engine = open_db(db_url)  # migrates
-    assert current_version(engine) == T.LATEST == 2
+    assert current_version(engine) == T.LATEST == 3
     engine.dispose()
     migrated = dump(db_url)
     assert migrated["payments"] == [] and migrated["changelog"] == []

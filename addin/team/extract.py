@@ -94,10 +94,16 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
         "payment_terms": c.payment_terms, "abc": grades.get(cid),
     } for cid, c in cards.items()]
 
-    contacts = records(loaded.sheet("contacts"), ["date", "customer_id", "channel", "contact", "outcome",
-                                                   "next_call", "owner"])
-    out.rows["contacts"] = [{"seq": n, **r} for n, r in enumerate(contacts, start=1)]
     history = facts[CONTACTS]  # the log and the results typed in 今日拨打, as the rep's refresh counts them
+    keys = ["date", "customer_id", "channel", "contact", "outcome", "next_call", "owner"]
+    contacts = records(loaded.sheet("contacts"), keys)
+    # today's results count as the rep's refresh counts them: appended to the log (a 下次拨打 that is
+    # not a date is kept as typed there; here it is none)
+    contacts += [{k: None if k == "next_call" and not isinstance(rec.get(k), dt.date) else rec.get(k) for k in keys}
+                 for rec in history.harvested]
+    # the fact's contacts are those very rows, in that order: whether each was an unanswered call
+    out.rows["contacts"] = [{"seq": n, **r, "attempt": c[3]}
+                            for n, (r, c) in enumerate(zip(contacts, history.logged, strict=True), start=1)]
 
     funnel = []
     heats: dict[str, str] = {}

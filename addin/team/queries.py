@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, and_, case, exists, func, literal, literal_column, null, or_, select, union_all
 
+from ..core.calls import MAX_TRIES
 from . import schema as T
 
 C, F, K, INV, SN, SRC = T.customers.c, T.funnel.c, T.contacts.c, T.invoices.c, T.snapshots.c, T.sources.c
@@ -114,11 +115,16 @@ def rep_figures(conn: Connection, srcs: dict[int, Source], as_of: dt.date) -> li
     not_dropped = ~exists().where(dropped.c.source_id == C.source_id, dropped.c.customer_id == C.customer_id)
     book = dict(conn.execute(select(C.source_id, func.count()).where(not_dropped).group_by(C.source_id)).all())
     in_month = and_(K.date >= month, K.date <= as_of)
+    contact, attempt = K.attempt.is_not(True), K.attempt.is_(True)  # an unanswered call is no contact
     cont = dict((r[0], r[1:]) for r in conn.execute(
-        select(K.source_id, func.count()).where(in_month).group_by(K.source_id)))
+        select(K.source_id, func.count()).where(in_month, contact).group_by(K.source_id)))
+    # reached this month as the rep's call list counts it: a contact, or MAX_TRIES unanswered calls
+    tries = (select(func.count()).where(K.source_id == C.source_id, K.customer_id == C.customer_id, in_month,
+                                        attempt).scalar_subquery())
     reached = dict(conn.execute(
         select(C.source_id, func.count())
-        .where(not_dropped, exists().where(K.source_id == C.source_id, K.customer_id == C.customer_id, in_month))
+        .where(not_dropped, or_(exists().where(K.source_id == C.source_id, K.customer_id == C.customer_id,
+                                               in_month, contact), tries >= MAX_TRIES))
         .group_by(C.source_id)).all())
     fun = dict((r[0], r[1:]) for r in conn.execute(
         select(F.source_id, func.sum(case((F.in_pipeline, F.expected_amount), else_=0.0)),
@@ -180,8 +186,8 @@ def disputes(conn: Connection, srcs: dict[int, Source]) -> list[Dispute]:
     flags = [func.max(case((found.c.rule == r, 1), else_=0)).label(r) for r in ("id", "name", "phone")]
     grouped = (select(found.c.sa, found.c.ca, found.c.sb, found.c.cb, *flags)
                .group_by(found.c.sa, found.c.ca, found.c.sb, found.c.cb).subquery())
-    last = select(K.source_id, K.customer_id, func.max(K.date).label("last")).group_by(K.source_id,
-                                                                                       K.customer_id).subquery()
+    last = (select(K.source_id, K.customer_id, func.max(K.date).label("last")).where(K.attempt.is_not(True))
+            .group_by(K.source_id, K.customer_id).subquery())  # the last contact: an unanswered call is none
     ca, cb = T.customers.alias("ca"), T.customers.alias("cb")
     la, lb = last.alias("la"), last.alias("lb")
     q = (select(grouped, ca.c.name.label("name_a"), ca.c.annual_sales.label("sales_a"), la.c.last.label("last_a"),
