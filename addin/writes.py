@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import unicodedata
 from dataclasses import dataclass, field, replace
+from itertools import repeat, zip_longest
 from typing import Any
 
 from sheets_schema import Kind
@@ -225,35 +226,84 @@ def text_width(text: str) -> int:
 WIDTH_PAD = 2.5
 
 
+def _widest(values: list[Any], spec: StyleSpec | None) -> int:
+    """The most characters any of ``values`` (numbers of one type) shows in ``spec``'s format: the
+    largest :func:`_shown` of them. In a fixed-decimals format the length only grows with the
+    magnitude (a minus sign adds one, also to -0.0), so only the largest, the smallest and a
+    negative zero are formatted; "General" and a column holding NaN or infinity format each."""
+    fmt = spec.num_fmt if spec else None
+    form = _FIXED.get(fmt)  # type: ignore[arg-type]
+    if form is None:
+        return max(_shown(v, fmt) for v in values)
+    if values[0].__class__ is not int and not math.isfinite(sum(values)):
+        return max(_shown(v, fmt) for v in values)
+    hi, lo = max(values), min(values)
+    picks = [hi, lo]
+    if lo == 0 and min(map(math.copysign, repeat(1.0), values)) < 0:  # no negatives: a sign is a -0.0
+        picks.append(-0.0)
+    return max(len(form(v)) for v in picks)
+
+
+_FIXED = {"#,##0.00": "{:,.2f}".format, "0.0%": lambda v: f"{v * 100:.1f}%", "0": "{:.0f}".format,
+          "0.00": "{:.2f}".format}
+
+
+def _measure_styled(cell: Styled, c: int, plain: list[StyleSpec | None], need: dict[int, float]) -> None:
+    """A Styled cell's width into ``need`` (its own style; a number in an unknown style takes the
+    column's)."""
+    spec, v = STYLES.get(cell.style), cell.value
+    if v is None or isinstance(v, bool) or not isinstance(v, (str, int, float, dt.date)):
+        return
+    if isinstance(v, str):  # text is measured in totals only ("超额度 50 户"): a label, not data
+        if spec is None or spec.num_fmt is not None or not spec.bold or spec.border != "top":
+            return
+        width = math.ceil(text_width(v) * 1.1) + WIDTH_PAD
+    else:
+        if spec is None:
+            spec = plain[c] if c < len(plain) else None
+        n = _shown(v, spec.num_fmt if spec else None)
+        scale = (1.1 if spec is not None and spec.bold else 1.0) * ((spec.size or 11) / 11 if spec else 1.0)
+        width = math.ceil(n * scale) + WIDTH_PAD
+    if width > need.get(c, 0):
+        need[c] = width
+
+
 def fit_widths(sheet: OutputSheet) -> OutputSheet:
     """``sheet`` with every column at least as wide as its widest number or date as formatted
     (bold and larger type counted), so no total ever shows "###". Text is not measured: it runs
     into the next cell or is cut, never "###". A cell merged across columns is left out.
     A landscape sheet fitted to its width whose printed columns are wider than A4 prints readably
     (:data:`A4_LANDSCAPE_CHARS`) is set on A3."""
-    merged = {(r, c) for r1, c1, r2, c2 in sheet.merges if c2 > c1 for r in range(r1, r2 + 1)
-              for c in range(c1, c2 + 1)}
+    merged: dict[int, set[int]] = {}  # 0-based column → rows of cells merged across columns
+    for r1, c1, r2, c2 in sheet.merges:
+        if c2 > c1:
+            for c in range(c1, c2 + 1):
+                merged.setdefault(c - 1, set()).update(range(r1, r2 + 1))
     need: dict[int, float] = {}
     plain = [STYLES.get(x) for x in sheet.column_styles]
-    for r, row in enumerate(sheet.rows, start=1):
-        for c, v in enumerate(row):
-            spec = None
-            if isinstance(v, Styled):
-                spec, v = STYLES.get(v.style), v.value
-            if v is None or isinstance(v, bool) or not isinstance(v, (str, int, float, dt.date)):
+    # column by column: the plain numbers of a column share its format, so only their widest
+    # formatted length is needed (one C-level pass); a Styled cell is measured on its own
+    for c, col in enumerate(zip_longest(*sheet.rows)):
+        skip = merged.get(c)
+        if skip:
+            col = list(col)  # type: ignore[assignment]
+            for r in skip:
+                if r <= len(col):
+                    col[r - 1] = None  # type: ignore[index]
+        kinds = set(map(type, col))
+        n = -1
+        for k in kinds:
+            if issubclass(k, Styled):
+                for v in [v for v in col if v.__class__ is k]:
+                    _measure_styled(v, c, plain, need)
+            elif issubclass(k, bool):
                 continue
-            if merged and (r, c + 1) in merged:
-                continue
-            if isinstance(v, str):  # text is measured in totals only ("超额度 50 户"): a label, not data
-                if spec is None or spec.num_fmt is not None or not spec.bold or spec.border != "top":
-                    continue
-                width = math.ceil(text_width(v) * 1.1) + WIDTH_PAD
-                if width > need.get(c, 0):
-                    need[c] = width
-                continue
-            if spec is None:
-                spec = plain[c] if c < len(plain) else None
-            n = _shown(v, spec.num_fmt if spec else None)
+            elif issubclass(k, dt.date):
+                n = max(n, 10)
+            elif issubclass(k, (int, float)):
+                n = max(n, _widest([v for v in col if v.__class__ is k], plain[c] if c < len(plain) else None))
+        if n >= 0:
+            spec = plain[c] if c < len(plain) else None
             scale = (1.1 if spec is not None and spec.bold else 1.0) * ((spec.size or 11) / 11 if spec else 1.0)
             width = math.ceil(n * scale) + WIDTH_PAD
             if width > need.get(c, 0):

@@ -286,3 +286,27 @@ def test_fit_widths_grows_columns_to_their_widest_number_only():
     assert w[3] == 10  # text in a data row is not measured
     assert w[0] == 8  # the merged cell across A:B is left out; "合计" (4) fits
     assert fit_widths(sheet).paper_a3 is False
+
+
+def test_fit_widths_measures_a_whole_column_as_each_of_its_numbers():
+    """A column's plain numbers are measured by their extremes in a fixed-decimals format: the
+    width must still be that of the number showing the most characters — a long negative, a
+    negative zero ("-0.00"), a large positive — and a column with NaN or infinity, or in General
+    format, is measured number by number."""
+    import math
+    import random
+
+    from addin.writes import STYLES, WIDTH_PAD, OutputSheet, _shown, fit_widths
+
+    random.seed(7)
+    styles = ["money", "percent", "int", "text"]
+    columns = [[1.0, 0.0, -0.0], [0.0, 99.5], [-1234567.5, 99.0], [float("nan"), 12345678.9], [float("-inf"), 5.0],
+               [1e-7, 123.4567891234], [0.999, 0.994, -0.005], [3, -40000, 7]]
+    columns += [[random.choice([0.0, -0.0, 1.0]) * random.uniform(-1e7, 1e7) for _ in range(50)] for _ in range(40)]
+    for values in columns:
+        for style in styles:
+            sheet = OutputSheet("k", "t", [[v] for v in values], widths=[0.0], column_styles=[style])
+            spec = STYLES[style]
+            n = max(_shown(v, spec.num_fmt) for v in values)
+            scale = (1.1 if spec.bold else 1.0) * (spec.size or 11) / 11
+            assert fit_widths(sheet).widths == [math.ceil(n * scale) + WIDTH_PAD], (values, style)

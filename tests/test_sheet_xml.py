@@ -101,3 +101,87 @@ def test_clearing_highlights_keeps_a_user_rule_grouped_on_the_same_range():
     assert b'<conditionalFormatting sqref="C2">' + user_rule + b"</conditionalFormatting>" in cleared
     replaced = set_highlights(grouped, {"warning": [(5, 1)]}, {"warning": 5})
     assert user_rule in replaced and highlighted_cells(replaced) == {"warning": ["A5"]}
+
+
+def test_column_blocks_encoded_in_bulk_give_the_bytes_written_cell_by_cell():
+    """The engine encodes computed column blocks in bulk; every shape of row must come out as the
+    cell-by-cell path writes it: cells appended after the last, already there (same or other value,
+    a user's style, a formula), rows missing or implicit, cells right of the block, odd values."""
+    from addin.io.sheet_xml import cell_str, column_cells
+
+    values = [1.5, 2.0, -0.0, 3, 10 ** 16, float("nan"), float("inf"), None, "", "a<b & c", " lead", "x\ny",
+              "\x01", dt.date(2025, 3, 5), dt.datetime(2025, 3, 5, 12), True, 123456789.125, 1e20, -7]
+    rows = [str(r) for r in range(2, 2 + len(values))]
+    for p in ("", "x:"):
+        assert column_cells("C", rows, values, ' s="5"', p) == [
+            cell_str(f"C{r}", v, ' s="5"', p) for r, v in zip(rows, values)]
+        assert column_cells("AB", rows, values, "", p) == [cell_str(f"AB{r}", v, "", p) for r, v in zip(rows, values)]
+
+    xml = (b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>h</t></is></c></row>'
+           b'<row r="2" spans="1:3"><c r="A2"><v>1</v></c></row>'  # appended
+           b'<row r="3"><c r="A3"><v>2</v></c><c r="C3" s="9"><f>1+1</f><v>2</v></c></row>'  # a formula, a style
+           b'<row r="5"><c r="A5"><v>1</v></c><c r="C5" s="5"><v>4</v></c><c r="D5" s="6" t="inlineStr">'
+           b'<is><t>q</t></is></c></row>'  # already holds these values: keeps its bytes
+           b'<row r="6"><c r="A6"><v>1</v></c><c r="C6" s="5"><v>1</v></c><c r="D6" s="6"/></row>'  # other values
+           b'<row><c><v>1</v></c></row>'  # implicit row 7 and cell refs
+           b'<row r="8"><c r="A8"><v>1</v></c><c r="F8"><v>user</v></c></row>'  # a cell right of the block
+           b'<row r="9"/>'
+           b'<row r="12"><c r="A12"><v>3</v></c></row></sheetData></worksheet>')
+    columns = {3: [1.5, None, 7.0, 4.0, 2.0, 5, 6, None, 1, 2], 4: ["x", "y", None, "q", "r", "s", "t", "u", "v"]}
+    bulk = set_columns(xml, 2, columns, {3: 5, 4: 6})
+    assert bulk == set_columns(xml, 2, columns, {3: 5, 4: 6}, bulk=False)
+    assert bulk[1]  # the formula overwritten is reported
+    assert b'<row r="5"><c r="A5"><v>1</v></c><c r="C5" s="5"><v>4</v></c>' in bulk[0]
+
+
+def test_output_sheet_cells_written_as_cell_str_writes_each():
+    """render.sheet_data encodes numbers, texts and dates without a call per cell; every value comes
+    out as cell_str writes it, styles are taken in the order the cells first use them, and an empty
+    cell is written only when it has a style."""
+    from addin.cells import col_letter
+    from addin.io.render import sheet_data
+    from addin.io.sheet_xml import cell_str, s_attr
+    from addin.writes import OutputSheet, Styled
+
+    odd = [1.5, 2.0, -0.0, 3, 10 ** 16, float("nan"), float("-inf"), None, "", "a<b & c", " lead", "x\ny", "\x01",
+           dt.date(2025, 3, 5), dt.datetime(2025, 3, 5, 12), True, 123456789.125, 1e20, -7, "a<b & c", dt.date(2025, 3, 5)]
+    rows = [odd, [Styled(v, "bold") for v in odd], [Styled(None, "money"), None, "x"], []]
+    sheet = OutputSheet("k", "s", rows, column_styles=["text", "money", "pct"] + ["int"] * 17, row_heights={2: 20.0})
+    used: list[str] = []
+
+    def style_index(name: str) -> int:
+        if name not in used:
+            used.append(name)
+        return used.index(name) * 2  # the first style used gets index 0: no s attribute
+
+    expected = []
+    seen: list[str] = []
+    for r, row in enumerate(rows, start=1):
+        expected.append(f'<row r="{r}" ht="20" customHeight="1">' if r == 2 else f'<row r="{r}">')
+        for c, v in enumerate(row):
+            name = v.style if isinstance(v, Styled) else (sheet.column_styles[c] if c < 20 else "text")
+            v = v.value if isinstance(v, Styled) else v
+            if name not in seen:
+                seen.append(name)
+            s = s_attr(seen.index(name) * 2)
+            if v is None or v == "":
+                expected.append(f'<c r="{col_letter(c + 1)}{r}"{s}/>' if s else "")
+            else:
+                expected.append(cell_str(f"{col_letter(c + 1)}{r}", v, s))
+        expected.append("</row>")
+    assert sheet_data(sheet, style_index) == "".join(expected)
+    assert used == seen
+
+
+def test_rows_after_the_last_edit_are_copied_and_numbered():
+    """Past the last edited row the rest of the stream is copied as it is — unless a row there
+    lacks its number, which it gets (a cell reference counts rows from there on)."""
+    tail = b'<row r="3"><c r="A3"><v>3</v></c></row><row r="4" spans="1:1"><c r="A4"><v>4</v></c></row>'
+    xml = b'<worksheet><sheetData><row r="2"><c r="A2"><v>1</v></c></row>' + tail + b"</sheetData></worksheet>"
+    out, _ = edit_cells(xml, {2: {2: (5.0, None)}})
+    assert out == xml.replace(b'<row r="2"><c r="A2"><v>1</v></c></row>',
+                              b'<row r="2"><c r="A2"><v>1</v></c><c r="B2"><v>5</v></c></row>')
+    implicit = xml.replace(b'<row r="4" spans="1:1">', b"<row>")
+    out, _ = edit_cells(implicit, {2: {2: (5.0, None)}})
+    assert b'<row r="4"><c r="A4"><v>4</v></c></row>' in out
+    assert b'<row r="3"><c r="A3"><v>3</v></c></row>' in out

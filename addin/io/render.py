@@ -1,12 +1,13 @@
 """Render an OutputSheet as worksheet XML."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from xml.sax.saxutils import escape
 
 from ..cells import col_letter
 from ..writes import OutputSheet, Styled
-from .sheet_xml import cell_str, s_attr
+from .sheet_xml import _INF, _INT_MAX, cell_str, s_attr
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -95,6 +96,7 @@ def sheet_data(sheet: OutputSheet, style_index: Callable[[str], int]) -> str:
     styles = sheet.column_styles
     col_attr: list[str | None] = [None] * width  # resolved on first use: a style no cell takes is never added
     heights = sheet.row_heights
+    rests: dict[tuple[str, object], str] = {}  # (style attribute, text or date) → the cell after its r="…
     out: list[str] = []
     add = out.append
     for r, row in enumerate(sheet.rows, start=1):
@@ -102,17 +104,33 @@ def sheet_data(sheet: OutputSheet, style_index: Callable[[str], int]) -> str:
         height = heights.get(r) if heights else None
         add(f'<row r="{rs}" ht="{height:g}" customHeight="1">' if height else f'<row r="{rs}">')
         for c, v in enumerate(row):
-            if v.__class__ is Styled:
+            cls = v.__class__
+            if cls is Styled:
                 s = attr(v.style)
                 v = v.value
+                cls = v.__class__
             else:
                 s = col_attr[c]  # type: ignore[assignment]
                 if s is None:
                     s = col_attr[c] = attr(styles[c] if c < len(styles) else "text")
-            if v is None or v == "":
+            # as cell_str writes it, without a call per cell: numbers inline, texts and dates once each
+            if cls is float and v == v and v not in _INF:
+                add(f'<c r="{letters[c]}{rs}"{s}><v>'
+                    f'{str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)}</v></c>')
+            elif cls is int and -_INT_MAX < v < _INT_MAX:
+                add(f'<c r="{letters[c]}{rs}"{s}><v>{v}</v></c>')
+            elif v is None or v == "":
                 if s:
                     add(f'<c r="{letters[c]}{rs}"{s}/>')
-                continue
-            add(cell_str(letters[c] + rs, v, s))
+            elif cls is str or cls is dt.date:
+                rest = rests.get((s, v))
+                if rest is None:
+                    rest = rests[(s, v)] = cell_str("", v, s)[_SKIP:]
+                add(f'<c r="{letters[c]}{rs}{rest}')
+            else:
+                add(cell_str(letters[c] + rs, v, s))
         add("</row>")
     return "".join(out)
+
+
+_SKIP = len('<c r="')

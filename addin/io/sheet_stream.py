@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from ..cells import col_letter
 from .shared_formulas import plain_children
@@ -22,6 +23,7 @@ from .sheet_xml import (
     _tail_cells,
     _with_ref,
     cell_str,
+    column_cells,
     column_updates,
     highlight_tail,
     prefix_of,
@@ -47,6 +49,11 @@ class Edits:
     removed_formula: bool = False
     shared: dict = field(default_factory=dict)  # si → dissolved shared-formula group (shared_formulas)
     grow: tuple[int, int] | None = None  # (old last data row, new last row): ranges over the data follow
+    # Column blocks from one first row down (first row, col → values), every cell taking its
+    # column's default style: the rows they cover, except ``bulk_skip``, are encoded in bulk
+    # (:class:`_BulkRows`) — the same bytes the cell-by-cell path writes, at a fraction of the cost.
+    bulk: tuple[int, dict[int, list[object]]] | None = None
+    bulk_skip: set[int] = field(default_factory=set)
 
 
 def _new_row(r: int, cells: Updates, defaults: dict[int, int], pfx: bytes) -> bytes:
@@ -55,6 +62,41 @@ def _new_row(r: int, cells: Updates, defaults: dict[int, int], pfx: bytes) -> by
 
 def _has_values(cells: Updates) -> bool:
     return any(v is not None for v, _ in cells.values())
+
+
+class _BulkRows:
+    """The new cells of the rows a column block covers, encoded a chunk of rows at a time (memory
+    stays bounded by the chunk): ``text(r)`` is what :meth:`_RowEditor._appended` would write for
+    row ``r`` after its last cell, or None when the row is not the block's alone."""
+
+    CHUNK = 4096
+
+    def __init__(self, edits: Edits, p: str) -> None:
+        first, columns = edits.bulk  # type: ignore[misc]
+        self.first, self.skip, self.p = first, edits.bulk_skip, p
+        self.cols = sorted(columns)
+        self.values = [columns[c] for c in self.cols]
+        self.n = max((len(v) for v in self.values), default=0)
+        self.letters = [col_letter(c) for c in self.cols]
+        self.attrs = [s_attr(edits.defaults.get(c)) for c in self.cols]
+        self.min_col = self.cols[0] if self.cols else 0
+        self.chunk = -1
+        self.texts: list[bytes] = []
+
+    def text(self, r: int) -> bytes | None:
+        i = r - self.first
+        if not 0 <= i < self.n or r in self.skip:
+            return None
+        k = i // self.CHUNK
+        if k != self.chunk:
+            lo = k * self.CHUNK
+            hi = min(lo + self.CHUNK, self.n)
+            rows = [str(x) for x in range(self.first + lo, self.first + hi)]
+            cols = [column_cells(letter, rows, v[lo:hi], a, self.p)
+                    for letter, v, a in zip(self.letters, self.values, self.attrs)]
+            self.texts = ["".join(t).encode() for t in zip_longest(*cols, fillvalue="")]
+            self.chunk = k
+        return self.texts[i - k * self.CHUNK]
 
 
 class _RowEditor:
@@ -68,6 +110,7 @@ class _RowEditor:
         self.p = pfx.decode()
         self.attrs: dict[int | None, str] = {}  # style → its pre-encoded attribute
         self.letters: dict[int, str] = {}
+        self.bulk = _BulkRows(edits, self.p) if edits.bulk is not None else None
 
     def _appended(self, upd: Updates) -> bytes:
         """The cells of ``upd`` as text, for a row where they all go after its last cell."""
@@ -101,7 +144,21 @@ class _RowEditor:
         out: list[bytes] = []
         pos = scan = 0
         n = len(frag)
+        order = self.e.update_rows
+        numbered = self.open + b' r="'
+        looked = False
         while True:
+            if not looked and self.k >= len(order) and not self.e.shared:  # no more edits: the rest is copied…
+                looked = True
+                last = frag.rfind(numbered, scan)
+                if last < 0:
+                    if frag.find(self.open, scan) < 0:
+                        break
+                elif frag.count(self.open, scan) == frag.count(numbered, scan):  # …when every row has its number
+                    digits = frag[last + len(numbered):frag.find(b'"', last + len(numbered))]
+                    if digits.isdigit():
+                        self.rownum = int(digits)
+                        break
             a = frag.find(self.open, scan)
             if a < 0:
                 break
@@ -118,16 +175,33 @@ class _RowEditor:
             self.rownum = int(m.group(2)) if explicit else self.rownum + 1
             before: list[bytes] = []
             self._insert_before(self.rownum, before)
-            order = self.e.update_rows
             upd = None
+            text = None
             if self.k < len(order) and order[self.k] == self.rownum:
-                upd = self.e.rows(self.rownum)
                 self.k += 1
+                if self.bulk is not None:
+                    text = self.bulk.text(self.rownum)
+                if text is None:
+                    upd = self.e.rows(self.rownum)
             patch = self.e.shared and any(g.first_row <= self.rownum <= g.last_row for g in self.e.shared.values())
+            if text is not None:  # the bulk path: the new cells go after the row's last, or are there already
+                min_col = self.bulk.min_col  # type: ignore[union-attr]
+                if body.endswith(text) and (found := _tail_cells(body[:len(body) - len(text)], self.pfx, min_col)) \
+                        is not None and not found[1]:  # ("<" only starts markup: the suffix is whole cells)
+                    if explicit and not before and not patch:
+                        continue  # its computed cells already hold these values: the row keeps its bytes
+                    new_body = body
+                    upd = True  # type: ignore[assignment]
+                elif (found := _tail_cells(body, self.pfx, min_col)) is not None and not found[1]:
+                    new_body = body + text
+                    upd = True  # type: ignore[assignment]
+                else:
+                    upd = self.e.rows(self.rownum)
+                    text = None
             if not upd and explicit and not before and not patch:
                 continue  # untouched: stays in the copied span
             element = frag[a:b_end]
-            if upd:
+            if upd and text is None:
                 found = _tail_cells(body, self.pfx, min(upd))
                 if found is not None and not found[1]:
                     new_body = body + self._appended(upd)
@@ -136,6 +210,7 @@ class _RowEditor:
                     if new_body == body and explicit and not before and not patch:
                         continue  # its computed cells already hold these values: the row keeps its bytes
                     self.e.removed_formula |= formula
+            if upd:
                 attrs = frag[a + len(self.open):tag_end].rstrip(b"/")
                 attrs = _SPANS.sub(b"", attrs)
                 if not explicit:
@@ -235,10 +310,12 @@ def append_rows(xml: bytes, first_row: int, rows: list[list[tuple[int, object, i
 
 
 def set_columns(xml: bytes, first_row: int, columns: dict[int, list[object]],
-                default_style: dict[int, int] | None = None) -> tuple[bytes, bool]:
+                default_style: dict[int, int] | None = None, *, bulk: bool = True) -> tuple[bytes, bool]:
     """Write whole column blocks: ``columns`` maps a column index to its values from
-    ``first_row`` down (None clears a cell, keeping its style)."""
+    ``first_row`` down (None clears a cell, keeping its style). ``bulk``: encode the rows in bulk,
+    as the engine does (False: cell by cell; the two give the same bytes)."""
     rows, order = column_updates(first_row, columns)
-    edits = Edits(rows=rows, update_rows=order, defaults=default_style or {})
+    edits = Edits(rows=rows, update_rows=order, defaults=default_style or {},
+                  bulk=(first_row, columns) if bulk else None)
     out = b"".join(rewrite([xml], edits))
     return out, edits.removed_formula

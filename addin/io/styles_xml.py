@@ -35,6 +35,7 @@ class Styles:
     def __init__(self, xml: bytes, part: str = "xl/styles.xml") -> None:
         self.root = parse(xml, part)
         self._xf_cache: dict[StyleSpec, int] = {}
+        self._known: dict[str, dict[bytes, int]] = {}  # section → canonical entry → its index
         self._seed_defaults()
         self.changed = False  # seeding alone is no reason to rewrite the part
 
@@ -79,14 +80,19 @@ class Styles:
     def _find_or_add(self, section: str, el: etree._Element) -> int:
         sec = self._section(section)
         want = _canon(el)
-        children = element_list(sec)
-        for i, child in enumerate(children):
-            if _canon(child) == want:
-                return i
+        known = self._known.get(section)
+        if known is None:  # each entry canonicalised once, not once per lookup (the first of equals wins)
+            known = self._known[section] = {}
+            for i, child in enumerate(element_list(sec)):
+                known.setdefault(_canon(child), i)
+        if want in known:
+            return known[want]
+        n = len(element_list(sec))
         sec.append(el)
-        sec.set("count", str(len(children) + 1))
+        sec.set("count", str(n + 1))
         self.changed = True
-        return len(children)
+        known[want] = n
+        return n
 
     def num_fmt(self, code: str | None) -> int:
         if not code:

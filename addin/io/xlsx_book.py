@@ -45,6 +45,7 @@ _CODE_NAME = re.compile(rb'<(?:\w+:)?sheetPr\b[^>]*?\bcodeName="([^"]*)"')
 class _Pending:
     updates: dict[int, dict[int, tuple[object, int | None]]] = field(default_factory=dict)  # single cells
     blocks: list[tuple[Any, list[int]]] = field(default_factory=list)  # (row → updates, rows)
+    columns: list[tuple[int, dict[int, list[Any]]]] = field(default_factory=list)  # each block as (first row, columns)
     defaults: dict[int, int] = field(default_factory=dict)
     last_row: int | None = None
     last_col: int | None = None
@@ -66,8 +67,10 @@ class _Pending:
             return out or None
 
         order = sorted({r for _, rs in blocks for r in rs} | set(single))
+        bulk = self.columns[0] if len(self.columns) == 1 else None  # one block: encoded in bulk
         return Edits(rows=rows, update_rows=order, defaults=self.defaults, grow=self.grow,
-                     highlights=self.highlights, last_row=self.last_row, last_col=self.last_col)
+                     highlights=self.highlights, last_row=self.last_row, last_col=self.last_col,
+                     bulk=bulk, bulk_skip=set(single))
 
 
 class XlsxBook:
@@ -179,7 +182,9 @@ class XlsxBook:
             pending.last_col = max(pending.last_col or 0, *(b.col for b in blocks))
             pending.last_row = max(pending.last_row or 0, *(b.first_row + len(b.values) - 1 for b in blocks))
         for first in sorted({b.first_row for b in blocks}):
-            pending.blocks.append(column_updates(first, {b.col: b.values for b in blocks if b.first_row == first}))
+            columns = {b.col: b.values for b in blocks if b.first_row == first}
+            pending.blocks.append(column_updates(first, columns))
+            pending.columns.append((first, columns))
 
     def append_rows(self, name: str, rows: AppendRows) -> None:
         if not rows.rows:
@@ -208,6 +213,7 @@ class XlsxBook:
     def replace_sheet(self, sheet: OutputSheet) -> None:
         if self.date1904:
             sheet = replace(sheet, rows=[self._dates(row) for row in sheet.rows])
+        old = None
         if sheet.name in self.sheet_names():
             if sheet.name in self.chart_sheets():
                 raise PackageError(f"'{sheet.name}' is a chart sheet; it is never written as a worksheet")
@@ -221,7 +227,9 @@ class XlsxBook:
             part = self.pkg.add_sheet(sheet.name, b"")
             code_name = None
         drawing = charts.graft(self.pkg, part, sheet)
-        self.pkg.write(part, render_sheet(sheet, self.style, code_name, drawing))
+        xml = render_sheet(sheet, self.style, code_name, drawing)
+        if xml != old:  # an output sheet whose figures did not move keeps its part as it was, bytes and all
+            self.pkg.write(part, xml)
         marks.mark(self.pkg, sheet.key, sheet.name)
         self._sheet_setup(sheet)
 
