@@ -16,11 +16,13 @@ from typing import Any
 from .. import jobs
 from ..core.forecast import in_pipeline, weighted
 from ..core.identity import name_key, phone_key
+from ..core.outcomes import ATTEMPTS
 from ..core.parse import as_text
 from ..io.package import PackageError, check_readable
 from ..io.xlsx_book import XlsxBook
 from ..steps import AGING, CONTACTS, CREDIT, GRADES
 from ..steps.changelog import log_entries
+from ..steps.contacts import outcome_matcher
 from ..table import UnusableInput
 from ..view import Sheet
 
@@ -94,16 +96,12 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
         "payment_terms": c.payment_terms, "abc": grades.get(cid),
     } for cid, c in cards.items()]
 
+    contacts = records(loaded.sheet("contacts"), ["date", "customer_id", "channel", "contact", "outcome",
+                                                   "next_call", "owner"])
+    key_of = outcome_matcher()  # 未接通 / 拒接 (and `未接通，关机`) are attempts, as the rep's list counts them
+    out.rows["contacts"] = [{"seq": n, **r, "attempt": key_of(r["outcome"]) in ATTEMPTS}
+                            for n, r in enumerate(contacts, start=1)]
     history = facts[CONTACTS]  # the log and the results typed in 今日拨打, as the rep's refresh counts them
-    keys = ["date", "customer_id", "channel", "contact", "outcome", "next_call", "owner"]
-    contacts = records(loaded.sheet("contacts"), keys)
-    # today's results count as the rep's refresh counts them: appended to the log (a 下次拨打 that is
-    # not a date is kept as typed there; here it is none)
-    contacts += [{k: None if k == "next_call" and not isinstance(rec.get(k), dt.date) else rec.get(k) for k in keys}
-                 for rec in history.harvested]
-    # the fact's contacts are those very rows, in that order: whether each was an unanswered call
-    out.rows["contacts"] = [{"seq": n, **r, "attempt": c[3]}
-                            for n, (r, c) in enumerate(zip(contacts, history.logged, strict=True), start=1)]
 
     funnel = []
     heats: dict[str, str] = {}

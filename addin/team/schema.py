@@ -96,8 +96,7 @@ contacts = Table(
     Column("outcome", Text),
     Column("next_call", Date),
     Column("owner", String(200)),
-    #: an unanswered call (结果 未接通 / 拒接): a try, not a contact (None: collected before version 3)
-    Column("attempt", Boolean),
+    Column("attempt", Boolean),  # 结果 未接通 / 拒接: a call that reached nobody (version 3)
     Index("ix_contacts_customer", "source_id", "customer_id"),
 )
 
@@ -183,10 +182,9 @@ def _v2(conn: Connection) -> None:
 
 
 def _v3(conn: Connection) -> None:
-    """联系记录's attempts: each contact row says whether it was an unanswered call, which the
-    team's counts leave out as the rep's own do. Every source is read again on the next collect
-    (its content hash cleared) to fill it; a database made at version 1 by this release has it."""
-    if "attempt" not in {c["name"] for c in inspect(conn).get_columns("contacts")}:
+    """contacts.attempt: an unanswered call (未接通 / 拒接) is an attempt, not a contact. Every source
+    is read again at the next collect (its content hash cleared), so old rows get the flag."""
+    if "attempt" not in {c["name"] for c in inspect(conn).get_columns("contacts")}:  # a new database has it
         conn.execute(text("ALTER TABLE contacts ADD COLUMN attempt BOOLEAN"))
     conn.execute(sources.update().values(content_hash=""))
 
