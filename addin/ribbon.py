@@ -14,14 +14,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import jobs
+from . import commands, jobs
 from .actions import ACTIONS
 from .export.aging_export import ExportError, export
 from .i18n import pick, word
 from .io.live import LiveBook
 from .io.package import PackageError
 from .loader import detect_lang, find_tabs
-from .steps import AGING, CALLS, GRADES, ORDERS
+from .report import RunReport
+from .report_text import summary_lines
+from .runner import Stop, report_of
+from .steps import AGING, GRADES, Step
 from .table import UnusableInput, find_header
 
 TEXT = {
@@ -30,17 +33,6 @@ TEXT = {
     "done": ("{label}完成。", "{label} done."),
     "issues": ("发现 {errors} 个错误、{warnings} 个警告，详见“校验结果”表。",
                "{errors} errors and {warnings} warnings; see the Validation sheet."),
-    "calls": ("拨打清单：{sizes}。已从清单记入联系记录 {harvested} 条。",
-              "Call lists: {sizes}. Results saved to the contact log: {harvested}."),
-    "abc": ("ABC 分级：A {A} 户，B {B} 户，C {C} 户。", "ABC grades: A {A}, B {B}, C {C}."),
-    "aging": ("未收余额 {outstanding:,.2f}，逾期 {overdue:,.2f}，超额度客户 {over} 户。",
-              "Outstanding {outstanding:,.2f}, overdue {overdue:,.2f}, over-limit customers: {over}."),
-    "form": ("已为 {cid} 填写授信申请：得分 {score:g}，等级 {grade}，建议额度 {suggested:,.0f}，{action}，审批人 {approver}。",
-             "Credit form filled for {cid}: score {score:g}, grade {grade}, suggested {suggested:,.0f}, {action}, "
-             "approver {approver}."),
-    "orders": ("订单信用检查：通过 {pass_} 张，超额度 {over} 张，逾期暂停 {hold} 张，需审批 {approve} 张。",
-               "Order check: {pass_} pass, {over} over the limit, {hold} on overdue hold, {approve} need approval."),
-    "exported": ("账龄报告已导出：{path}", "Aging report exported: {path}"),
     "no_customer": ("请先选中某个客户所在行的单元格（客户资料卡、销售漏斗或信用调查）。",
                     "Select a cell in a customer's row first (Customers, Funnel or Credit Survey)."),
     "no_path": ("工作簿尚未保存到本地文件夹，无法导出。", "Save the workbook to a local folder first."),
@@ -72,27 +64,28 @@ def _lang(book: Any) -> str:
     return detect_lang(find_tabs([s.name for s in book.sheets]))
 
 
-def _summary(result: jobs.Result, lang: str) -> list[str]:
-    facts = result.facts
-    lines = []
-    if GRADES in facts:
-        lines.append(t("abc", lang, **facts[GRADES].counts))
-    if CALLS in facts:
-        sizes = ", ".join(f"{rep} {n}" for rep, n in facts[CALLS].sizes.items()) or "—"
-        lines.append(t("calls", lang, sizes=sizes, harvested=facts[CALLS].harvested))
-    if AGING in facts:
-        r = facts[AGING]
-        lines.append(t("aging", lang, outstanding=r.total.outstanding, overdue=r.total.overdue,
-                       over=r.over_limit_count))
-    if result.errors or result.warnings:
-        lines.append(t("issues", lang, errors=result.errors, warnings=result.warnings))
-    return lines
+def message(report: RunReport, label: str) -> str:
+    """The message box at the end of an action: done, the run report's lines (the same the CLI
+    prints for the same run, addin.report_text), and how many problems 校验结果 lists."""
+    lines = [t("done", report.lang, label=label), *summary_lines(report)]
+    if report.errors or report.warnings:
+        lines.append(t("issues", report.lang, errors=report.errors, warnings=report.warnings))
+    return "\n".join(lines)
 
 
-def _run(live: LiveBook, book: Any, steps: tuple[str, ...] | None) -> list[str]:
+def _name(book: Any) -> str:
+    return str(getattr(book, "name", "") or "")
+
+
+def _run(live: LiveBook, book: Any, command: str, steps: tuple[Step[object], ...] | None) -> RunReport:
     result = jobs.validate(live) if steps is None else jobs.refresh(live, steps=steps)
     jobs.apply(live, result.plan)
-    return _summary(result, result.loaded.lang)
+    if command == "calls":
+        return commands.calls_report(_name(book), result)
+    if command == "aging":
+        result.scope = jobs.aging_errors(result)
+        return commands.aging_report(_name(book), result)
+    return report_of(command, _name(book), result, steps=steps)
 
 
 def _selected_customer(book: Any, live: LiveBook) -> str | None:
@@ -115,54 +108,41 @@ def _selected_customer(book: Any, live: LiveBook) -> str | None:
     return as_text(value)
 
 
-def _credit_form(live: LiveBook, book: Any) -> list[str]:
-    import sheets_schema as S
-
-    lang = _lang(book)
+def _credit_form(live: LiveBook, book: Any) -> RunReport:
     cid = _selected_customer(book, live)
     if cid is None:
-        raise jobs.DataError(t("no_customer", lang))
+        raise jobs.DataError(t("no_customer", _lang(book)))
     result = jobs.credit_form(live, cid)
     jobs.apply(live, result.plan)
-    _, a = result.form
-    approver = S.SURVEY.col("approver").choice(a.approver).label(result.loaded.lang)
-    action = S.SURVEY.col("limit_action").choice(a.action).label(result.loaded.lang)
-    return [t("form", lang, cid=cid, score=a.score, grade=a.grade, suggested=a.suggested, action=action,
-              approver=approver)]
+    return commands.credit_form_report(_name(book), result)
 
 
-def _check_orders(live: LiveBook, book: Any) -> list[str]:
+def _check_orders(live: LiveBook, book: Any) -> RunReport:
     result = jobs.check_orders(live)
     jobs.apply(live, result.plan)
-    n = result.facts[ORDERS].counts()
-    lang = result.loaded.lang
-    lines = [t("orders", lang, pass_=n.get("pass", 0), over=n.get("over_limit", 0), hold=n.get("overdue_hold", 0),
-               approve=n.get("needs_approval", 0))]
-    if result.errors or result.warnings:
-        lines.append(t("issues", lang, errors=result.errors, warnings=result.warnings))
-    return lines
+    return commands.check_orders_report(_name(book), result)
 
 
-def _export_aging(live: LiveBook, book: Any) -> list[str]:
+def _export_aging(live: LiveBook, book: Any) -> RunReport:
     lang = _lang(book)
     full = Path(str(getattr(book, "fullname", "")))
     if not full.parent.is_dir():
         raise jobs.DataError(t("no_path", lang))
-    result = jobs.refresh(live, steps=(AGING,))
-    report = result.facts[AGING]
+    result = jobs.aging(live)
+    aging = result.facts[AGING]
     stem = word(lang, "账龄分析", "aging")
-    out = full.with_name(f"{full.stem}-{stem}-{report.as_of:%Y%m%d}.xlsx")
-    export(report, result.loaded.lang, out)
-    return [t("exported", lang, path=str(out))] + _summary(result, result.loaded.lang)
+    out = full.with_name(f"{full.stem}-{stem}-{aging.as_of:%Y%m%d}.xlsx")
+    export(aging, result.loaded.lang, out)
+    return commands.aging_report(_name(book), result, exported=out)
 
 
-HANDLERS: dict[str, Callable[[LiveBook, Any], list[str]]] = {
-    "validate": lambda live, book: _run(live, book, None),
-    "grades": lambda live, book: _run(live, book, (GRADES,)),
-    "calls": lambda live, book: _run(live, book, (GRADES, CALLS)),
+HANDLERS: dict[str, Callable[[LiveBook, Any], RunReport]] = {
+    "validate": lambda live, book: _run(live, book, "validate", None),
+    "grades": lambda live, book: _run(live, book, "grades", (GRADES,)),
+    "calls": lambda live, book: _run(live, book, "calls", commands.CALL_STEPS),
     "credit_form": _credit_form,
     "check_orders": _check_orders,
-    "aging": lambda live, book: _run(live, book, (AGING,)),
+    "aging": lambda live, book: _run(live, book, "aging", (AGING,)),
     "export_aging": _export_aging,
 }
 assert HANDLERS.keys() == ACTIONS.keys()
@@ -182,8 +162,8 @@ def dispatch(action_id: str, book: Any = None, platform: str = sys.platform) -> 
     app.screen_updating = False
     app.status_bar = t("working", lang, label=label)
     try:
-        lines = HANDLERS[action_id](live, book)
-    except (UnusableInput, PackageError, ExportError, jobs.DataError) as exc:
+        report = HANDLERS[action_id](live, book)
+    except (UnusableInput, PackageError, ExportError, jobs.DataError, Stop) as exc:
         app.alert(t("failed", lang, reason=str(exc)), title=title, mode="critical")
         return False
     except Exception as exc:  # a bug: say so plainly and keep the details for support
@@ -197,5 +177,5 @@ def dispatch(action_id: str, book: Any = None, platform: str = sys.platform) -> 
     finally:
         app.screen_updating = True
         app.status_bar = False  # hands the status bar back to Excel (None would be VT_NULL through COM)
-    app.alert("\n".join([t("done", lang, label=label)] + lines), title=title, mode="info")
+    app.alert(message(report, label), title=title, mode="info")
     return True

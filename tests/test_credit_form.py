@@ -57,7 +57,7 @@ def test_credit_form_uses_latest_survey_and_ledger(tmp_path):
     path = credit_book(tmp_path)
     res = cli("credit-form", path, "C1")
     assert res.exit_code == 0, res.output
-    assert "下调, approver 直销部经理 (by 100,000)" in res.output
+    assert "下调，审批人 直销部经理（按金额 100,000）" in res.output
     rows = read_sheet(path, "授信申请")
     flat = [v for row in rows for v in row if v is not None]
     assert flat[0] == "客户授信申请表"

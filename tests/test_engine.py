@@ -223,9 +223,13 @@ def test_crash_while_streaming_a_sheet_leaves_the_file_intact(tmp_path, monkeypa
 
     monkeypatch.setattr(sheet_stream._RowEditor, "rows", rows)
     monkeypatch.setattr(package_mod, "BIG_PART", 0)
-    with pytest.raises(MemoryError):
-        cli("refresh", path)
-    assert digest(path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["c.xlsx"]
+    monkeypatch.setattr(Path, "home", lambda: tmp_path / "home")
+    (tmp_path / "home").mkdir()
+    res = cli("refresh", path)
+    # one line, no traceback (the details go to the support log)
+    assert res.exit_code == 2 and res.stderr.startswith("crm: internal error (MemoryError): simulated crash mid-sheet")
+    assert "Traceback" not in res.output and (tmp_path / "home" / "crm-addin-error.log").exists()
+    assert digest(path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["c.xlsx", "home"]
 
 
 def test_crash_while_writing_the_zip_leaves_the_file_intact(tmp_path, monkeypatch):

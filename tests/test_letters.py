@@ -89,7 +89,7 @@ def test_letters_pdf_each_level(tmp_path):
     out = tmp_path / "letters"
     res = cli("letters", path, "--pdf", out)
     assert res.exit_code == 0, res.output
-    assert "3 letters as of 2026-11-24" in res.output and "1 提醒函, 1 催告函, 1 最后通知函" in res.output
+    assert "3 封催款函（截至 2026-11-24）" in res.output and "1 提醒函、1 催告函、1 最后通知函" in res.output
     assert sorted(p.name for p in out.iterdir()) == ["C1-提醒函.pdf", "C2-催告函.pdf", "C3-最后通知函.pdf"]
     assert digest(path) == before
     for name, words in (("C1-提醒函.pdf", "提 醒 函"), ("C3-最后通知函.pdf", "最 后 通 知 函")):

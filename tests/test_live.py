@@ -196,7 +196,7 @@ def test_credit_form_for_the_active_row(tmp_path):
     cid = survey.cells[(2, 1)]
     book.select("信用调查", 2, 5)
     assert ribbon.dispatch("credit_form", book), book.app.alerts
-    assert f"已为 {cid} 填写授信申请" in book.app.alerts[-1][1]
+    assert f"“授信申请”已为 {cid} 填写" in book.app.alerts[-1][1]
     form = book.sheets["授信申请"].grid()
     assert form[0][0] == "客户授信申请表" and cid in form[3]
     book.select("设置", 3)

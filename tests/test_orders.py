@@ -105,7 +105,7 @@ def test_check_orders_writes_the_two_columns_and_nothing_else(tmp_path):
     before = {s: read_sheet(path, s) for s in ("客户资料卡", "应收账款", "账龄分析", "今日拨打")}
     res = cli("check-orders", path)
     assert res.exit_code == 0, res.output
-    assert "4 open orders of 5 as of 2026-11-24: 通过 1  超额度 1  逾期暂停 1  需审批 1" in res.output
+    assert "订单信用检查：未发货订单 4 张（共 5 张）：通过 1  超额度 1  逾期暂停 1  需审批 1" in res.output
     rows = read_sheet(path, "订单")
     assert rows[0][-2:] == ("信用检查", "检查说明")
     assert [r[-2:] for r in rows[1:]] == [
@@ -177,6 +177,6 @@ def test_bad_order_rows_are_errors_and_exit_1(tmp_path):
 def test_ribbon_button(tmp_path):
     book = FakeBook(orders_book(tmp_path))
     assert ribbon.dispatch("check_orders", book), book.app.alerts
-    assert "订单信用检查：通过 1 张，超额度 1 张，逾期暂停 1 张，需审批 1 张。" in book.app.alerts[-1][1]
+    assert "订单信用检查：未发货订单 4 张（共 5 张）：通过 1  超额度 1  逾期暂停 1  需审批 1" in book.app.alerts[-1][1]
     grid = book.sheets["订单"].grid()
     assert grid[2][6] == "超额度"

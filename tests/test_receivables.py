@@ -289,7 +289,7 @@ def test_aging_export_exit_ignores_errors_in_rows_it_did_not_use(tmp_path):
                 funnel=[{"customer_id": "C9", "stage": "1"}])  # unknown customer: an error
     res = cli("aging", path, "--export", tmp_path / "a.csv")
     assert res.exit_code == 0, res.output
-    assert "the aging is complete: the 2 errors are in rows it did not use" in res.output
+    assert "账龄完整：2 个错误都在账龄未使用的行中" in res.output
     assert "联系记录!A2" in res.output and "销售漏斗!A2" in res.output  # still listed
     bad = book(tmp_path, [rec("I1", "C1", AS_OF - D(40), 100.0, due=AS_OF - D(50))], contacts=contacts)
     assert cli("aging", bad, "--export", tmp_path / "b.csv").exit_code == 1

@@ -140,7 +140,7 @@ def abc(''')
                  "        values[\"deal_type\"][c.i] = deal\n"
                  "        first = r.facts[CONTACTS].of(c.customer_id)\n"
                  "        values[\"customer_years\"][c.i] = customer_years(first and first.first_contact, r.as_of)\n")
-    scratch.edit("addin/steps/grades.py", 'STEP = Step("grades", run)', 'STEP = Step("grades", run, needs=(CONTACTS,))')
+    scratch.edit("addin/steps/grades.py", 'STEP = Step("grades", run,', 'STEP = Step("grades", run, needs=(CONTACTS,),')
     assert scratch.touched == {"sheets_schema/customers.py", "addin/core/grading.py", "addin/steps/grades.py"}
     got = refresh(scratch)
     head, *rows = got["customers"]

@@ -39,7 +39,7 @@ def test_refresh_fills_computed_columns(tmp_path):
     path = small_book(tmp_path)
     res = cli("refresh", path)
     assert res.exit_code == 0, res.output
-    assert "ABC: A 2 (40%)  B 1 (20%)  C 2 (40%)" in res.output
+    assert "ABC 分级：A 2 户（40%），B 1 户（20%），C 2 户（40%）" in res.output
     rows = read_sheet(path, "客户资料卡")
     head = rows[0]
     col = {h: i for i, h in enumerate(head)}
@@ -96,7 +96,7 @@ def test_harvest_then_idempotent(tmp_path):
     _type_results(path, {"C1": ("  客户同意签约，明早回传合同 ", dt.datetime(2026, 11, 27)), "C3": ("没人接", None),
                          "C5": (None, "下周一")})
     res = cli("refresh", path)
-    assert "results harvested into the contact log: 3" in res.output
+    assert "已从拨打清单记入联系记录 3 条" in res.output
     log = read_sheet(path, "联系记录")
     assert len(log) == 1 + 2 + 3
     new = log[3:]
@@ -112,7 +112,7 @@ def test_harvest_then_idempotent(tmp_path):
     cli("refresh", path)
     first = parts(path)
     res = cli("refresh", path)
-    assert "harvested" not in res.output or "contact log: 0" in res.output
+    assert "记入联系记录 0 条" in res.output
     assert parts(path) == first
     assert len(read_sheet(path, "联系记录")) == 6
 
@@ -183,7 +183,7 @@ def test_calls_command_prints_the_list(tmp_path):
     path = small_book(tmp_path)
     res = cli("calls", path, "--owner", "张伟")
     assert res.exit_code == 0
-    assert "call lists: 张伟 2" in res.output and "C1" in res.output and "C5" not in res.output
+    assert "拨打清单：张伟 2" in res.output and "C1" in res.output and "C5" not in res.output
     assert [r[2] for r in read_sheet(path, "今日拨打")[2:]] == ["C1", "C3"]
 
 

@@ -73,7 +73,7 @@ def test_send_letters_over_smtp_refused_recipient_and_no_rerun(tmp_path, smtp_se
     url = smtp_server(handler)
     res = cli("send", path, "--letters", "--smtp", url)
     assert res.exit_code == 1, res.output  # one refused
-    assert "failed C2 refuse@example.cn: 550 5.1.1 mailbox unavailable" in res.output
+    assert "发送失败 C2 refuse@example.cn：550 5.1.1 mailbox unavailable" in res.output
     got = {m["To"]: m for m in handler.messages}
     assert sorted(got) == ["c1@example.cn", "c3@example.cn"]
     m = got["c3@example.cn"]
@@ -89,7 +89,7 @@ def test_send_letters_over_smtp_refused_recipient_and_no_rerun(tmp_path, smtp_se
     assert rows[0][8] == "letter-3:C3:2026-11-24"
     # a rerun sends only what failed; the log keeps every earlier row
     res = cli("send", path, "--letters", "--smtp", url)
-    assert "1 letters to send, 2 already sent" in res.output
+    assert "待发送 1 份催款函，已发送过 2 份" in res.output
     assert len(handler.messages) == 2 and len(log(path)) == 4 and log(path)[:3] == rows
 
 
@@ -99,7 +99,7 @@ def test_connection_dropped_mid_batch_then_rerun_sends_each_once(tmp_path, smtp_
     handler = Handler(drop_at=2)
     url = smtp_server(handler)
     res = cli("send", path, "--statements", "--smtp", url)
-    assert res.exit_code == 1 and "connection lost after 1 sent" in res.output, res.output
+    assert res.exit_code == 1 and "已发送 1 份后连接中断" in res.output, res.output
     first = [m["To"] for m in handler.messages]
     assert len(first) == 1
     assert "C4" in res.output  # no 邮箱: reported
@@ -118,7 +118,7 @@ def test_eml_without_smtp_and_dry_run(tmp_path):
     path = workbook(tmp_path)
     before = digest(path)
     res = cli("send", path, "--statements", "--dry-run")
-    assert res.exit_code == 0 and "would send 对账单 C1" in res.output and digest(path) == before
+    assert res.exit_code == 0 and "将发送 对账单 C1" in res.output and digest(path) == before
     out = tmp_path / "outbox"
     res = cli("send", path, "--statements", "--out", out)
     assert res.exit_code == 1  # C4 has no 邮箱
@@ -128,7 +128,7 @@ def test_eml_without_smtp_and_dry_run(tmp_path):
     assert msg["To"] == "c1@example.cn" and msg["X-CRM-Send-ID"] == "statement:C1:2026-11-24"
     assert [r[7] for r in log(path) if r[1] == "C1"] == ["已生成邮件文件：C1-对账单-2026-11-24.eml"]
     res = cli("send", path, "--statements", "--out", out)
-    assert "0 statements to send, 3 already sent" in res.output
+    assert "待发送 0 份对账单，已发送过 3 份" in res.output
 
 
 def test_refusals_before_anything_is_sent(tmp_path, monkeypatch):

@@ -41,4 +41,4 @@ def test_every_customer_gets_a_pdf_and_the_count_is_what_was_written(tmp_path):
     assert res.exit_code == 0 and "Traceback" not in res.output, res.output
     files = sorted(p.name for p in out.iterdir())
     assert len(files) == len(ids) and "_CON.pdf" in files and "A_1~3.pdf" in files
-    assert f"{len(ids)} statements" in res.output
+    assert f"{len(ids)} 份对账单" in res.output

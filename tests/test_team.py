@@ -119,12 +119,12 @@ def collect(url: str, *paths, args=()) -> object:
 def test_collect_is_idempotent(db_url, books):
     first = collect(db_url, *books.values())
     assert first.exit_code == 0, first.output
-    assert "3 workbooks: 3 collected" in first.output
+    assert "3 个工作簿：3 collected" in first.output
     before = dump(db_url)
     assert len(before["sources"]) == 3
     assert len(before["customers"]) == sum(len(rep_data(r, p, n, seed=n)["customers"]) for r, p, n in REPS) + 4
     again = collect(db_url, *books.values())
-    assert again.exit_code == 0 and "3 workbooks: 3 unchanged" in again.output, again.output
+    assert again.exit_code == 0 and "3 个工作簿：3 unchanged" in again.output, again.output
     assert dump(db_url) == before
 
 
@@ -180,8 +180,8 @@ def test_unreadable_workbooks_are_listed_and_skipped(db_url, books, tmp_path):
     (folder / "~$张伟.xlsx").write_bytes(b"Excel's owner file")
     res = collect(db_url, folder)
     assert res.exit_code == 1
-    assert "skipped    坏文件.xlsx: not an Excel workbook" in res.output
-    assert "skipped    无客户表.xlsx: required sheet missing: 客户资料卡" in res.output
+    assert "skipped    坏文件.xlsx：not an Excel workbook" in res.output
+    assert "skipped    无客户表.xlsx：required sheet missing: 客户资料卡" in res.output
     assert "~$" not in res.output and "1 collected, 2 skipped" in res.output
     assert [s.owner for s in dump(db_url)["sources"]] == ["张伟"]
 
@@ -216,8 +216,8 @@ def test_hostile_workbooks_are_skipped_with_their_reason_by_parallel_workers(db_
     res = collect(db_url, folder, args=("--jobs", "2"))
     assert res.exit_code == 1 and "Traceback" not in res.output, res.output
     assert "outside the package" in res.output and "b-outside.xlsx" in res.output
-    assert re.search(r"skipped +c-bomb.xlsx: .*DOCTYPE", res.output)
-    assert re.search(r"skipped +d-broken.xlsx: .*xl/workbook.xml.*not well-formed", res.output)
+    assert re.search(r"skipped +c-bomb.xlsx：.*DOCTYPE", res.output)
+    assert re.search(r"skipped +d-broken.xlsx：.*xl/workbook.xml.*not well-formed", res.output)
     assert "e-pipe.xlsx" not in res.output or "not a regular file" in res.output  # a folder walk skips it
     res2 = collect(db_url, folder / "e-pipe.xlsx")
     assert res2.exit_code == 1 and "not a regular file" in res2.output
@@ -231,7 +231,7 @@ def test_a_workbook_under_another_owner_is_reported_not_moved(db_url, datasets, 
     write(path, rep_data("赵六", "A", 1, seed=1))
     res = collect(db_url, path)
     assert res.exit_code == 1
-    assert "refused    book.xlsx: collected before as 张伟's workbook, now its customers are 赵六's" in res.output
+    assert "refused    book.xlsx：collected before as 张伟's workbook, now its customers are 赵六's" in res.output
     assert dump(db_url) == before
     res = collect(db_url, path, args=("--reassign",))
     assert res.exit_code == 0 and "moved from 张伟 to 赵六" in res.output

@@ -154,7 +154,7 @@ def test_code_that_cannot_be_carried_is_refused_without_force(tmp_path):
     assert res.exit_code == 2 and path.read_bytes() == before
     assert "Sheet99" in res.stderr and "MyMacros" in res.stderr and "--force" in res.stderr
     res = cli("update-vba", path, "--force")
-    assert res.exit_code == 0 and "dropped (--force): MyMacros, Sheet99" in res.output
+    assert res.exit_code == 0 and "已删除（--force）：MyMacros, Sheet99" in res.output
     assert "Sheet99" not in olevba_modules(path)
 
 

@@ -88,7 +88,7 @@ def test_cli_writes_report_and_highlights(tmp_path):
     path = bad_book(tmp_path)
     res = cli("validate", path)
     assert res.exit_code == 1
-    assert "17 errors, 1 warnings" in res.output
+    assert "17 个错误，1 个警告" in res.output
     rows = read_sheet(path, "校验结果")
     assert rows[0] == ("严重性", "工作表", "单元格", "列", "值", "问题")
     assert rows[1] == ("错误", "客户资料卡", "D3", "电话", "12345", rows[1][5])

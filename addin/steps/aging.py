@@ -73,4 +73,14 @@ def run(r: Context) -> tuple[Output, AgingReport]:
     return out, report
 
 
-STEP = Step("aging", run)
+def summary(report: AgingReport) -> dict[str, Any]:
+    t = report.total
+    return {"as_of": report.as_of.isoformat(), "basis": report.basis, "bounds": list(report.bounds),
+            "outstanding": round(t.outstanding, 2), "not_due": round(t.not_due, 2),
+            "overdue": round(t.overdue, 2), "buckets": [round(b, 2) for b in t.buckets],
+            "recoverable": round(t.recoverable, 2), "allowance": round(t.allowance, 2),
+            "customers": len(report.customers), "over_limit": report.over_limit_count,
+            "dso": None if report.dso is None else round(report.dso, 1)}
+
+
+STEP = Step("aging", run, summary=summary)

@@ -24,11 +24,14 @@ F = TypeVar("F")
 
 @dataclass(frozen=True, eq=False)
 class Step(Generic[F]):
-    """A step: its name (the run report's and the timings' word for it), what it needs, and its run."""
+    """A step: its name (the run report's and the timings' word for it), what it needs, its run, and
+    what it contributes to the run report (``summary``: the fact's figures as plain JSON values, or
+    None for a step that reports nothing of its own)."""
 
     name: str
     run: Callable[[Context], tuple[Output, F]]
     needs: tuple[Step[Any], ...] = ()
+    summary: Callable[[F], dict[str, Any]] | None = None
 
 
 class Facts:
@@ -50,6 +53,10 @@ class Facts:
 
     def __contains__(self, step: Step[Any]) -> bool:
         return step.name in self._found
+
+    def names(self) -> list[str]:
+        """The steps that ran, in the order they ran."""
+        return list(self._found)
 
     def add(self, step: Step[F], fact: F) -> Facts:
         """A copy with ``step``'s fact (the facts a step is given never change)."""

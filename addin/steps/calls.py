@@ -171,4 +171,10 @@ def run(r: Context) -> tuple[Output, CallFacts]:
                           replan, {cid: c.name or "" for cid, c in cards.items()})
 
 
-STEP = Step("calls", run, needs=(GRADES, CREDIT, AGING, CONTACTS, ORDERS))
+def summary(f: CallFacts) -> dict[str, Any]:
+    return {"harvested": f.harvested, "lists": f.sizes,
+            "month": {rep: {"contacted": m.contacted, "book": m.book, "days_left": m.days_left, "undone": m.undone,
+                            "missed": dict(m.missed)} for rep, m in f.months.items()}}
+
+
+STEP = Step("calls", run, needs=(GRADES, CREDIT, AGING, CONTACTS, ORDERS), summary=summary)

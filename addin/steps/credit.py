@@ -74,4 +74,5 @@ def run(r: Context) -> tuple[Output, CreditFacts]:
     return out, CreditFacts({cid: (row, a) for cid, (_, _, row, a) in latest.items()}, resurvey)
 
 
-STEP = Step("credit", run, needs=(AGING,))
+STEP = Step("credit", run, needs=(AGING,),
+            summary=lambda f: {"assessed": len(f.latest), "resurvey_due": len(f.resurvey)})

@@ -50,4 +50,10 @@ def run(r: Context) -> tuple[Output, OrderFacts]:
     return out, OrderFacts(checks, held_by_customer(waiting, checks), tuple(orders), {r.i: r.row for r in records})
 
 
-STEP = Step("orders", run, needs=(AGING,))
+def summary(f: OrderFacts) -> dict[str, Any]:
+    n = f.counts()
+    return {"orders": len(f.orders), "open": len(f.checks),
+            "checks": {k: n.get(k, 0) for k in ("pass", "over_limit", "overdue_hold", "needs_approval")}}
+
+
+STEP = Step("orders", run, needs=(AGING,), summary=summary)

@@ -1,0 +1,82 @@
+"""Statements and dunning letters as PDFs, one per customer, through LibreOffice; the workbook is
+not changed. Each returns the run report; ``advance(n)`` is told as pages are made."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from . import jobs
+from .report import RunReport
+from .runner import report_of, run_job, unusable
+
+Advance = Callable[[int], object]
+
+
+def _ready(pdf: Path) -> None:
+    from .export.aging_export import ExportError, require_soffice
+
+    try:
+        require_soffice()
+    except ExportError as exc:
+        raise unusable(pdf, str(exc)) from None
+    if pdf.exists() and not pdf.is_dir():
+        raise unusable(pdf, "is a file, not a folder")
+
+
+def _write(pages: list, pdf: Path, advance: Advance, logo: str | None) -> list[Path]:
+    from .export.aging_export import ExportError
+    from .export.statement_pdf import statements_to_pdf
+
+    try:
+        return statements_to_pdf(pages, pdf, advance, logo)
+    except ExportError as exc:
+        raise unusable(pdf, str(exc)) from None
+
+
+def statements(path: Path, pdf: Path, *, owner: str | None = None, min_overdue: int | None = None,
+               as_of: dt.date | None = None, start: dt.date | None = None, force: bool = False,
+               advance: Advance = lambda n: None, on_count: Callable[[int], object] = lambda n: None) -> RunReport:
+    from .export.statement_pdf import pdf_names
+
+    _ready(pdf)
+    result = run_job(path, jobs.statements, write=False, owner=owner, min_overdue=min_overdue, as_of=as_of,
+                     start=start)
+    sheets = result.statements
+    clash = [name for name in pdf_names([cid for cid, _ in sheets]) if (pdf / name).exists()]
+    if clash and not force:
+        raise unusable(pdf / clash[0], "already exists (use --force to overwrite)")
+    on_count(len(sheets))
+    written = _write(sheets, pdf, advance, result.loaded.settings.company_logo)
+    report = report_of("statements", path, result, wrote=False)
+    report.exit_code = 0
+    report.steps = []
+    report.wrote("folder", str(pdf), count=len(written))
+    return report.say("statements", n=len(written), as_of=result.loaded.as_of.isoformat(), folder=str(pdf))
+
+
+def letters(path: Path, pdf: Path, *, owner: str | None = None, level: int | None = None,
+            as_of: dt.date | None = None, force: bool = False, advance: Advance = lambda n: None,
+            on_count: Callable[[int], object] = lambda n: None) -> RunReport:
+    from .export.statement_pdf import pdf_name
+    from .i18n import join
+
+    _ready(pdf)
+    result = run_job(path, jobs.letters, write=False, owner=owner, level=level, as_of=as_of)
+    pages = [(f"{d.customer_id}-{d.title}", d.sheet) for d in result.documents]
+    clash = [name for name, _ in pages if (pdf / pdf_name(name)).exists()]
+    if clash and not force:
+        raise unusable(pdf / pdf_name(clash[0]), "already exists (use --force to overwrite)")
+    on_count(len(pages))
+    written = _write(pages, pdf, advance, result.loaded.settings.company_logo)
+    counts: dict[str, int] = {}
+    for d in sorted(result.documents, key=lambda d: d.level or 0):
+        counts[d.title] = counts.get(d.title, 0) + 1
+    report = report_of("letters", path, result, wrote=False)
+    report.exit_code = 0
+    report.steps = []
+    report.wrote("folder", str(pdf), count=len(written))
+    lang = result.loaded.lang
+    titles = join([f"{n} {title}" for title, n in counts.items()], lang) or ("无" if lang == "zh" else "none")
+    return report.say("letters", n=len(written), as_of=result.loaded.as_of.isoformat(), folder=str(pdf),
+                      titles=titles, by_title=counts)
