@@ -34,18 +34,24 @@ def _write(pages: list, pdf: Path, advance: Advance, logo: str | None) -> list[P
         raise unusable(pdf, str(exc)) from None
 
 
+def _refuse_clash(pdf: Path, stems: list[str], force: bool) -> None:
+    """Refuse (exit 2) when a file the batch would write is already in ``pdf`` — named exactly as
+    statements_to_pdf will name it, ``~2`` suffixes included — unless ``force``."""
+    from .export.statement_pdf import pdf_names
+
+    clash = [name for name in pdf_names(stems) if (pdf / name).exists()]
+    if clash and not force:
+        raise unusable(pdf / clash[0], "already exists (use --force to overwrite)")
+
+
 def statements(path: Path, pdf: Path, *, owner: str | None = None, min_overdue: int | None = None,
                as_of: dt.date | None = None, start: dt.date | None = None, force: bool = False,
                advance: Advance = lambda n: None, on_count: Callable[[int], object] = lambda n: None) -> RunReport:
-    from .export.statement_pdf import pdf_names
-
     _ready(pdf)
     result = run_job(path, jobs.statements, write=False, owner=owner, min_overdue=min_overdue, as_of=as_of,
                      start=start)
     sheets = result.statements
-    clash = [name for name in pdf_names([cid for cid, _ in sheets]) if (pdf / name).exists()]
-    if clash and not force:
-        raise unusable(pdf / clash[0], "already exists (use --force to overwrite)")
+    _refuse_clash(pdf, [cid for cid, _ in sheets], force)
     on_count(len(sheets))
     written = _write(sheets, pdf, advance, result.loaded.settings.company_logo)
     report = report_of("statements", path, result, wrote=False)
@@ -58,15 +64,12 @@ def statements(path: Path, pdf: Path, *, owner: str | None = None, min_overdue: 
 def letters(path: Path, pdf: Path, *, owner: str | None = None, level: int | None = None,
             as_of: dt.date | None = None, force: bool = False, advance: Advance = lambda n: None,
             on_count: Callable[[int], object] = lambda n: None) -> RunReport:
-    from .export.statement_pdf import pdf_name
     from .i18n import join
 
     _ready(pdf)
     result = run_job(path, jobs.letters, write=False, owner=owner, level=level, as_of=as_of)
     pages = [(f"{d.customer_id}-{d.title}", d.sheet) for d in result.documents]
-    clash = [name for name, _ in pages if (pdf / pdf_name(name)).exists()]
-    if clash and not force:
-        raise unusable(pdf / pdf_name(clash[0]), "already exists (use --force to overwrite)")
+    _refuse_clash(pdf, [name for name, _ in pages], force)
     on_count(len(pages))
     written = _write(pages, pdf, advance, result.loaded.settings.company_logo)
     counts: dict[str, int] = {}

@@ -57,6 +57,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "This row repeats the header (a second header row); skipped, not data"),
     "holiday_kind": ("节假日表的值应为：{allowed}；该日按官方日历计算",
                      "A holiday row's value must be one of: {allowed}; the official calendar applies to the day"),
+    "columns_added": ("已在表头末尾添加 {columns} 列，用于保存“{sheet}”中填写的承诺付款",
+                      "Added the columns {columns} at the end of the header row to keep the promises to pay typed "
+                      "in '{sheet}'"),
     "calendar_unknown_year": ("官方节假日日历不含 {years} 年：这些年份按周一至周五计算工作日，请在设置的节假日表中填入放假/上班日",
                               "The official holiday calendar does not cover {years}: working days are Monday to "
                               "Friday there; add the year's days off and make-up working days to the holiday table "

@@ -33,7 +33,7 @@ def plan(path: Path, *, as_of: dt.date | None = None, owner: str | None = None, 
     facts = result.facts[CALLS]
     settings = result.loaded.settings
     day0 = result.loaded.as_of
-    proj = project(list(facts.people), day0, settings, owner, facts.replan)
+    proj = project(list(facts.people), day0, settings, owner, facts.replan, facts.pace)
     days = proj.days
     reps = sorted({rep for d in days for rep in d.calls}) or sorted(facts.months)
     cal_days = working_days(day0, month_end(day0), settings.calendar)
@@ -42,7 +42,7 @@ def plan(path: Path, *, as_of: dt.date | None = None, owner: str | None = None, 
     report.steps = []
     report.exit_code = 0
     for line in plan_lines(days, reps, proj.missed, facts.months, facts.replan, settings, day0, len(cal_days),
-                           left, GRADE_KEYS):
+                           left, GRADE_KEYS, facts.pace):
         report.say("text", text=line)
     report.tables.append(TableData(key="plan_days", columns=["date", "rep", "calls", "coverage"],
                                    rows=[[d.date.isoformat(), r, d.calls.get(r, 0), round(d.coverage.get(r, 0.0), 4)]
@@ -57,10 +57,21 @@ def plan(path: Path, *, as_of: dt.date | None = None, owner: str | None = None, 
     return report
 
 
-def plan_lines(days, reps, missed, months, replan, settings, day0, cal_days, left, grades) -> list[str]:
+def plan_lines(days, reps, missed, months, replan, settings, day0, cal_days, left, grades, pace=None) -> list[str]:
     """`crm plan`'s report, every line within 80 columns."""
+    from .core.calls import calls_made
+
+    pace = pace or {}
+    slow = ", ".join(f"{r} {calls_made(settings.daily_quota, pace[r])}" for r in reps if pace.get(r, 1.0) < 1)
+    unanswered = [r for r in reps if r in replan and replan[r].unanswered]
     lines = [f"plan from {day0} · quota {settings.daily_quota}/day",
-             f"working days left: {left} (calendar {cal_days}, 每月工作日 {settings.working_days})"]
+             f"working days left: {left} (calendar {cal_days}, 每月工作日 {settings.working_days})",
+             "assumes: " + (f"calls/day as on the last list ({slow}), the rest the quota" if slow else
+                            "every listed call made (the last list was worked in full)"),
+             "  and calls go as in the last 4 weeks (replanning"
+             + (", unanswered " + ", ".join(f"{r} {replan[r].unanswered:.0%}" for r in unanswered) if unanswered
+                else ", every call answered") + ");",
+             "  it cannot know of absences, new customers or a change of habit"]
     lines.append(f"{'rep':8} {'book':>5} {'now':>5} {'end':>5}  {'missed A/B/C':>14} {'replan':>12}  closes")
     for rep in reps:
         m = months.get(rep)

@@ -199,6 +199,10 @@ class AppendRows:
     columns: list[int]  # 1-based column index of each value
     kinds: list[Kind]
     rows: list[list[Any]]
+    #: headers of declared columns the sheet lacked, added after its last used column (1-based
+    #: column → header text), written at ``header_row`` in the input header style
+    headers: dict[int, str] = field(default_factory=dict)
+    header_row: int | None = None
 
 
 def _shown(v: Any, fmt: str | None) -> int:

@@ -15,6 +15,7 @@ TEAM_OVERVIEW = SheetSpec(
         col("a_customers", "A类客户数", "A類客戶數", "A Customers", Kind.INT, width=9),
         col("coverage", "本月覆盖率", "本月覆蓋率", "Coverage This Month", Kind.PERCENT, width=10),
         col("contacts", "本月联系次数", "本月聯繫次數", "Contacts This Month", Kind.INT, width=10),
+        col("attempts", "本月未接通", "本月未接通", "Unanswered", Kind.INT, width=11),
         col("pipeline", "阶段4-5预计金额", "階段4-5預計金額", "Stage 4-5 Pipeline", Kind.MONEY, width=14),
         col("forecast", "加权预测", "加權預測", "Weighted Forecast", Kind.MONEY, width=14),
         col("outstanding", "未收余额", "未收餘額", "Outstanding", Kind.MONEY, width=14),

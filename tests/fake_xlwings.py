@@ -4,7 +4,9 @@ Only the subset listed in docs/live-excel.md: Book.sheets / app / selection / fu
 Sheets.add, Sheet.range / used_range / clear / visible / charts / api.Cells.FormatConditions,
 Charts.add / [name] / iteration, Chart.name / chart_type / set_source_data / delete, Range.left / top,
 Range.value / options / number_format / color / font / merge / column_width /
-row_height / api.FormatConditions, App.alert / screen_updating / status_bar.
+row_height / api.FormatConditions / api.Validation, Sheet.api.Cells.Validation / PageSetup /
+HPageBreaks / ResetAllPageBreaks, App.alert / screen_updating / status_bar / api.International /
+api.PrintCommunication.
 """
 from __future__ import annotations
 
@@ -157,6 +159,104 @@ class FakeConditions:
         return bar
 
 
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+class FakeValidation:
+    """Range.Validation (COM) over ``area`` (None: every cell of the sheet). As Excel: Add fails on a
+    cell that has a validation already (error 1004: Delete first); a list typed into Formula1 is
+    split at the interface language's list separator and may not exceed 255 characters; Type,
+    AlertStyle and Operator must be Excel's constants."""
+
+    def __init__(self, sheet: FakeSheet, area: tuple[int, int, int, int] | None) -> None:
+        object.__setattr__(self, "_sheet", sheet)
+        object.__setattr__(self, "_area", area)
+
+    def Add(self, Type: int, AlertStyle: int = 1, Operator: int = 1, Formula1: Any = None,
+            Formula2: Any = None) -> None:
+        sheet, area = self._sheet, self._area
+        if area is None:
+            raise FakeComError("Validation.Add on every cell of a sheet: not what the add-in does")
+        if Type not in range(0, 8) or AlertStyle not in (1, 2, 3) or Operator not in range(1, 9):
+            raise FakeComError(f"Validation.Add: bad constant (Type={Type}, AlertStyle={AlertStyle}, "
+                               f"Operator={Operator})")
+        if any(_overlap(area, v["area"]) for v in sheet.validations):
+            raise FakeComError("Application-defined or object-defined error (1004): the cells have a validation")
+        if Type == 3:
+            if not isinstance(Formula1, str) or not Formula1:
+                raise FakeComError("Validation.Add: a list needs Formula1")
+            if len(Formula1) > 255:
+                raise FakeComError(f"Validation.Add: Formula1 is {len(Formula1)} characters (at most 255)")
+        choices = tuple(Formula1.split(sheet.book.list_separator)) if Type == 3 else ()
+        sheet.validations.append({"area": area, "type": Type, "alert": AlertStyle, "operator": Operator,
+                                  "formula1": Formula1, "choices": choices})
+        sheet.log.append(("validation_add", sheet.name, area, Formula1))
+
+    def Delete(self) -> None:
+        sheet = self._sheet
+        sheet.validations[:] = [v for v in sheet.validations
+                                if self._area is not None and not _overlap(self._area, v["area"])]
+        sheet.log.append(("validation_delete", sheet.name, self._area))
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        if key not in ("IgnoreBlank", "InCellDropdown", "ShowError", "ShowInput", "ErrorMessage",
+                       "InputMessage", "ErrorTitle", "InputTitle"):
+            raise AttributeError(f"Validation has no property {key}")
+        mine = [v for v in self._sheet.validations if v["area"] == self._area]
+        if not mine:
+            raise FakeComError(f"Validation.{key}: no validation on these cells (Add first)")
+        mine[-1][key] = value
+
+
+#: PageSetup properties the adapter may set, and what Excel accepts for each
+_PAGE_SETUP = {
+    "Orientation": lambda v: v in (1, 2),
+    "PaperSize": lambda v: isinstance(v, int) and v > 0,
+    "Zoom": lambda v: v is False or (isinstance(v, int) and 10 <= v <= 400),
+    "FitToPagesWide": lambda v: v is False or (isinstance(v, int) and v >= 1),
+    "FitToPagesTall": lambda v: v is False or (isinstance(v, int) and v >= 1),
+    "PrintTitleRows": lambda v: v == "" or re.fullmatch(r"\$\d+:\$\d+", v) is not None,
+    "PrintArea": lambda v: v == "" or re.fullmatch(r"\$[A-Z]+\$\d+:\$[A-Z]+\$\d+", v) is not None,
+    "CenterHorizontally": lambda v: isinstance(v, bool),
+    **{m: lambda v: isinstance(v, (int, float)) and v >= 0 for m in (
+        "LeftMargin", "RightMargin", "TopMargin", "BottomMargin", "HeaderMargin", "FooterMargin")},
+}
+
+
+class FakePageSetup:
+    def __init__(self, sheet: FakeSheet) -> None:
+        object.__setattr__(self, "_sheet", sheet)
+
+    def __getattr__(self, key: str) -> Any:
+        return self._sheet.page_setup.get(key)
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        check = _PAGE_SETUP.get(key)
+        if check is None:
+            raise AttributeError(f"PageSetup has no property {key}")
+        if not check(value):
+            raise FakeComError(f"Unable to set the {key} property of the PageSetup class: {value!r}")
+        self._sheet.page_setup[key] = value
+        self._sheet.log.append(("page_setup", self._sheet.name, key, value))
+
+
+class FakePageBreaks:
+    def __init__(self, sheet: FakeSheet) -> None:
+        self.sheet = sheet
+
+    def Add(self, Before: Any) -> None:
+        row = getattr(Before, "Row", None)
+        if not isinstance(row, int) or row < 2:
+            raise FakeComError(f"HPageBreaks.Add needs a Range below row 1, got {Before!r}")
+        self.sheet.row_breaks.append(row - 1)  # the page breaks after the row above
+        self.sheet.log.append(("page_break", self.sheet.name, row))
+
+    @property
+    def Count(self) -> int:
+        return len(self.sheet.row_breaks)
+
+
 class FakeRange:
     def __init__(self, sheet: FakeSheet, r1: int, c1: int, r2: int, c2: int, address: str | None = None) -> None:
         self.sheet, self.r1, self.c1, self.r2, self.c2 = sheet, r1, c1, r2, c2
@@ -251,7 +351,9 @@ class FakeRange:
     def api(self) -> Any:
         if self.sheet.book.mac:
             raise AttributeError("'AppscriptRange' object has no attribute 'FormatConditions'")
-        return type("RangeApi", (), {"FormatConditions": FakeConditions(self.sheet, self.address)})()
+        return type("RangeApi", (), {"FormatConditions": FakeConditions(self.sheet, self.address),
+                                     "Validation": FakeValidation(self.sheet, (self.r1, self.c1, self.r2, self.c2)),
+                                     "Row": self.r1})()
 
 
 class FakeChart:
@@ -294,6 +396,9 @@ class FakeSheet:
         self.formats: dict[tuple[int, int], str] = {}  # number formats set through the API (else General)
         self.written: set[tuple[int, int]] = set()
         self.conditions: list[FakeCondition] = []
+        self.validations: list[dict[str, Any]] = []  # kept by clear(), as the strictest reading of Excel
+        self.page_setup: dict[str, Any] = {}
+        self.row_breaks: list[int] = []
         for r, row in enumerate(grid or [], start=1):
             for c, v in enumerate(row, start=1):
                 if v not in (None, ""):
@@ -328,8 +433,16 @@ class FakeSheet:
     def api(self) -> Any:
         if self.book.mac:  # appscript's sheet object: no COM Cells / FormatConditions
             raise AttributeError("'AppscriptSheet' object has no attribute 'Cells'")
-        cells = type("Cells", (), {"FormatConditions": FakeConditions(self)})()
-        return type("SheetApi", (), {"Cells": cells})()
+        cells = type("Cells", (), {"FormatConditions": FakeConditions(self), "Validation": FakeValidation(self, None)})()
+        sheet = self
+
+        def reset_breaks() -> None:
+            sheet.row_breaks.clear()
+            sheet.log.append(("page_breaks_reset", sheet.name))
+
+        return type("SheetApi", (), {"Cells": cells, "PageSetup": FakePageSetup(self),
+                                     "HPageBreaks": FakePageBreaks(self),
+                                     "ResetAllPageBreaks": staticmethod(reset_breaks)})()
 
     def grid(self) -> list[list[Any]]:
         if not self.cells:
@@ -356,10 +469,37 @@ class FakeSheets:
         return sheet
 
 
+class FakeAppApi:
+    """Application through COM: International(xlListSeparator) and PrintCommunication."""
+
+    def __init__(self, app: FakeApp, separator: str) -> None:
+        object.__setattr__(self, "_app", app)
+        object.__setattr__(self, "_separator", separator)
+        object.__setattr__(self, "PrintCommunication", True)
+
+    def International(self, index: int) -> Any:
+        if index != 5:
+            raise FakeComError(f"International({index}): the fake knows xlListSeparator (5) only")
+        return self._separator
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        if key != "PrintCommunication" or not isinstance(value, bool):
+            raise AttributeError(f"Application.{key} = {value!r}")
+        self._app.log.append(("app_api", key, value))
+        object.__setattr__(self, key, value)
+
+
 class FakeApp:
-    def __init__(self, log: Log) -> None:
+    def __init__(self, log: Log, separator: str = ",") -> None:
         object.__setattr__(self, "log", log)
         object.__setattr__(self, "alerts", [])
+        object.__setattr__(self, "_separator", separator)
+
+    @property
+    def api(self) -> FakeAppApi:
+        if getattr(self, "_api", None) is None:
+            object.__setattr__(self, "_api", FakeAppApi(self, self._separator))
+        return self._api
 
     def __setattr__(self, key: str, value: Any) -> None:
         if key == "status_bar" and value is None:
@@ -375,10 +515,13 @@ class FakeApp:
 
 
 class FakeBook:
-    def __init__(self, path: Path, mac: bool = False) -> None:
+    """``list_separator``: the interface language's (";" in a German or French Excel)."""
+
+    def __init__(self, path: Path, mac: bool = False, list_separator: str = ",") -> None:
         self.mac = mac
+        self.list_separator = list_separator
         self.log = Log()
-        self.app = FakeApp(self.log)
+        self.app = FakeApp(self.log, list_separator)
         self.sheets = FakeSheets(self)
         self.fullname = str(path)
         self.name = path.name

@@ -8,13 +8,16 @@ from addin.core.calls import (
     PLANNED,
     PRIORITY,
     Customer,
+    Habit,
     Reason,
     assess,
     coverage,
     coverage_reserve,
     day_list,
     interval_due,
+    pace_of,
     project,
+    replanning,
     schedule,
 )
 from addin.core.collections import Collection, collection_weight, from_ledger
@@ -363,6 +366,68 @@ def test_a_customers_first_when_the_month_is_short():
     # with room in the month, the longest-waiting come first, whatever the grade
     roomy = day_list(people[:100] + people[250:300], AS_OF, S)
     assert not roomy[1].short and roomy[0][0].grade == "C"
+
+
+def test_the_month_is_judged_at_the_calls_the_rep_makes():
+    """A rep who worked 45 of the last list's 60 calls: 5 days × 45 less what is owed cannot reach
+    the 230 not reached yet, though 5 × 60 could — A first from now on, not when it is too late."""
+    people = ([cust(f"A{i:03d}", grade="A", last_contact=dt.date(2026, 10, 20)) for i in range(30)]
+              + [cust(f"C{i:03d}", grade="C", last_contact=dt.date(2026, 10, 1)) for i in range(200)])
+    entries, month, _ = day_list(people, AS_OF, Settings(daily_quota=60))
+    assert not month.short and entries[0].grade == "C"  # at the quota the month closes: longest wait first
+    pace = pace_of({"张伟": 60, "李娜": 60}, {"张伟": 45})
+    assert pace == {"张伟": 0.75}  # 李娜 typed nothing: a day off, not a pace
+    lists, months, _ = schedule(people, AS_OF, Settings(daily_quota=60), pace=pace)
+    assert months["张伟"].short and months["张伟"].missed == {"A": 0, "B": 0, "C": 5}
+    assert [p.grade for p in lists["张伟"][:30]] == ["A"] * 30
+    # crm plan at that pace: 45 calls a day, the 15 left over come back the next day ahead of coverage
+    proj = project(people, AS_OF, Settings(daily_quota=60), pace=pace)
+    assert [d.calls["张伟"] for d in proj.days] == [45] * 5
+    assert len(proj.missed["张伟"]) == 5 and {c.grade for c in proj.missed["张伟"]} == {"C"}
+
+
+def test_replanning_counts_deals_apart_and_the_projection_follows_each():
+    """A rep who plans every stage 4–5 call 5 working days out and one other call in four 15 out:
+    the projection plans deals as deals and the rest as the rest, not the average for both."""
+    day = dt.date(2026, 11, 2)
+    rows = []
+    for i in range(8):  # 8 calls to deals, each planned
+        rows.append((f"D{i}", day, add_working(day, 5)))
+    for i in range(8):  # 8 calls to others, 2 planned
+        rows.append((f"O{i}", day, add_working(day, 15) if i < 2 else None))
+    owner = {cid: "张伟" for cid, *_ in rows}
+    habit = replanning(rows, owner, dt.date(2026, 11, 24), S, {f"D{i}" for i in range(8)})["张伟"]
+    assert habit.rate == 10 / 16 and habit.of("4") == (1.0, (5,) * 8) and habit.of("1") == (0.25, (15, 15))
+    assert Habit(0.5, (3,)).of("5") == (0.5, (3,))  # no call of the kind in the 4 weeks: the rep's overall
+    start = dt.date(2026, 12, 1)
+    people = ([cust(f"H{i}", grade="A", stage="5", heat="hot") for i in range(4)]
+              + [cust(f"C{i:02d}", grade="C") for i in range(40)])
+    calls = sum(d.calls["张伟"] for d in project(people, start, Settings(daily_quota=10),
+                                                replan={"张伟": habit}).days)
+    average = sum(d.calls["张伟"] for d in project(people, start, Settings(daily_quota=10),
+                                                  replan={"张伟": Habit(habit.rate, habit.lags)}).days)
+    # the 4 deals come back every 5 working days (4 calls each at least); the other 40 are planned
+    # at a quarter, not at the average's 62 %
+    assert 40 + 4 * 4 <= calls < average
+
+
+def test_calls_nobody_answers_count_in_the_habit_the_month_and_the_projection():
+    """A rep whose calls went unanswered one time in five over the last 4 weeks: crm plan projects
+    one call in five as an attempt (no coverage), and the list judges the month at the calls that
+    reach someone — 5 days × 10 × 80 % = 40 can be reached of 45, so A comes first today."""
+    day = dt.date(2026, 11, 2)
+    rows = [(f"X{i}", day, None, i % 5 == 0) for i in range(20)]
+    habit = replanning(rows, {f"X{i}": "张伟" for i in range(20)}, dt.date(2026, 11, 24), S)["张伟"]
+    assert habit.unanswered == 0.2 and habit.rate == 0.0
+    people = ([cust(f"A{i}", grade="A", last_contact=dt.date(2026, 10, 20)) for i in range(5)]
+              + [cust(f"C{i:02d}", grade="C", last_contact=dt.date(2026, 10, 1)) for i in range(40)])
+    s = Settings(daily_quota=10)
+    assert not schedule(people, AS_OF, s)[1]["张伟"].short
+    lists, months, _ = schedule(people, AS_OF, s, answered={"张伟": 0.8})
+    assert months["张伟"].short and [p.grade for p in lists["张伟"][:5]] == ["A"] * 5
+    every = project(people, AS_OF, s).days[-1].coverage["张伟"]
+    tried = project(people, AS_OF, s, replan={"张伟": habit}).days[-1].coverage["张伟"]
+    assert every == 1.0 and tried < 0.9
 
 
 # ------------------------------------------------------------- undone calls and outcomes (issue 21)

@@ -107,3 +107,18 @@ def test_letter_level_boundaries(tmp_path, days, level):
     path = book(tmp_path, [rec("I1", "C1", AS_OF - D(90), 100.0, due=AS_OF - D(days))], customers=CUSTOMERS[:1])
     docs = letters_of(path)
     assert [d.level for d in docs] == ([level] if level else [])
+
+
+def test_letters_refuse_a_file_the_batch_would_overwrite_under_a_suffixed_name(tmp_path):
+    # "A/1" and "A:1" both become "A_1": the second letter is written as "A_1-提醒函~2.pdf", and a
+    # file of the user's by that name is refused before any conversion, not overwritten
+    twins = [dict(CUSTOMERS[0], customer_id="A/1"), dict(CUSTOMERS[1], customer_id="A:1")]
+    path = book(tmp_path, [rec("I1", "A/1", AS_OF - D(60), 1000.0, due=AS_OF - D(30)),
+                           rec("I2", "A:1", AS_OF - D(60), 900.0, due=AS_OF - D(30))], customers=twins)
+    out = tmp_path / "letters"
+    out.mkdir()
+    mine = out / "A_1-提醒函~2.pdf"
+    mine.write_text("mine")
+    res = cli("letters", path, "--pdf", out)
+    assert res.exit_code == 2 and "A_1-提醒函~2.pdf" in res.stderr and "already exists" in res.stderr
+    assert mine.read_text() == "mine" and sorted(p.name for p in out.iterdir()) == [mine.name]

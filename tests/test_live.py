@@ -254,3 +254,85 @@ def test_live_cells_never_exceed_excels_text_limit(tmp_path):
     cells = book.sheets["销售漏斗"].cells
     # the input Excel takes is at most 32,767 characters, the apostrophe that keeps it text included
     assert len(cells[(2, 20)]) == 32766 and cells[(2, 20)].endswith(TRUNCATED) and cells[(3, 20)] == "短"
+
+
+def _headless_call_list(tmp_path, path):
+    copy = tmp_path / "headless.xlsx"
+    shutil.copy(path, copy)
+    result = jobs.refresh(XlsxBook(copy), steps=(GRADES, CALLS))
+    return next(o for o in result.plan.outputs if o.key == S.CALL_LIST.key)
+
+
+@pytest.mark.parametrize("separator", [",", ";"])
+def test_the_call_list_gets_the_outcome_drop_down_and_print_setup_live(tmp_path, separator):
+    """今日拨打 in Excel as in the file: 结果 offers the outcomes (information alert: other text is
+    kept), one rep per printed page with the title and header rows on each — in an English Excel
+    and in a German one, whose list separator is ";"."""
+    path = demo_book(tmp_path, 120)
+    out = _headless_call_list(tmp_path, path)
+    assert len(out.row_breaks) >= 1  # the demo has several reps
+    book = FakeBook(path, list_separator=separator)
+    for _ in range(2):  # a second click replaces the drop-down (Validation.Add refuses cells that have one)
+        assert ribbon.dispatch("calls", book), book.app.alerts
+    sheet = book.sheets[S.CALL_LIST.zh]
+    col = [c.key for c in S.CALL_LIST.columns].index("outcome") + 1
+    (area, choices), = out.lists
+    assert [v["area"] for v in sheet.validations] == [area] and area[1] == area[3] == col
+    v = sheet.validations[0]
+    assert v["choices"] == choices == ("已沟通", "未接通", "拒接", "承诺付款", "已下单", "其他")
+    assert v["type"] == 3 and v["alert"] == 3 and v["IgnoreBlank"] and v["InCellDropdown"] and v["ShowError"]
+    ps = sheet.page_setup
+    assert ps["Orientation"] == 2 and ps["PaperSize"] == 9 and ps["Zoom"] == out.print_scale
+    assert ps["PrintTitleRows"] == "$1:$2" and ps["PrintArea"] == ""
+    assert sheet.row_breaks == out.row_breaks  # a page starts after the same rows as in the file
+    assert book.app.api.PrintCommunication is True  # handed back after the page setup
+
+
+def test_the_fake_refuses_what_excel_refuses_for_a_drop_down(tmp_path):
+    from fake_xlwings import FakeComError
+
+    book = FakeBook(demo_book(tmp_path, 5))
+    sheet = book.sheets["客户资料卡"]
+    v = sheet.range((2, 3), (9, 3)).api.Validation
+    with pytest.raises(FakeComError):
+        v.Add(Type=3, AlertStyle=3, Operator=1, Formula1=",".join(["选项很长的一项"] * 40))  # > 255 characters
+    v.Add(Type=3, AlertStyle=3, Operator=1, Formula1="a,b")
+    with pytest.raises(FakeComError):  # cells with a validation: Delete first
+        sheet.range((5, 3), (5, 3)).api.Validation.Add(Type=3, AlertStyle=3, Operator=1, Formula1="c")
+    with pytest.raises(FakeComError):
+        sheet.api.PageSetup.Zoom = 5  # Excel prints at 10–400 %
+    sheet.api.Cells.Validation.Delete()
+    assert sheet.validations == []
+
+
+def test_a_list_longer_than_excel_takes_is_left_out_live(tmp_path):
+    from addin.io.live import LiveBook
+    from addin.writes import OutputSheet
+
+    book = FakeBook(demo_book(tmp_path, 5))
+    long = tuple(f"选项{i:03d}" for i in range(60))  # 359 characters joined
+    out = OutputSheet("calls", "今日拨打", [["a", None], ["b", None]], lists=[((1, 2, 2, 2), long),
+                                                                          ((1, 1, 2, 1), ("x", "y"))])
+    LiveBook(book, platform="win32").replace_sheet(out)
+    assert [v["choices"] for v in book.sheets["今日拨打"].validations] == [("x", "y")]
+
+
+def test_a_promise_typed_live_adds_the_log_columns_an_older_workbook_lacks(tmp_path):
+    from helpers import CONTACTS, sheets, write_book
+
+    path = write_book(tmp_path / "old.xlsx", sheets(contacts=[list(r) for r in CONTACTS]))
+    book = FakeBook(path)
+    assert ribbon.dispatch("calls", book), book.app.alerts
+    calls = book.sheets[S.CALL_LIST.zh]
+    head = {calls.cells.get((2, c)): c for c in range(1, 30)}
+    cid = calls.cells[(3, head["客户编号"])]
+    calls.cells[(3, head["结果"])] = "承诺付款"
+    calls.cells[(3, head["承诺金额"])] = 8000
+    calls.cells[(3, head["承诺日期"])] = dt.datetime(2026, 11, 30)
+    assert ribbon.dispatch("calls", book), book.app.alerts
+    log = book.sheets["联系记录"]
+    assert [log.cells.get((1, c)) for c in range(1, 10)] == ["日期", "客户编号", "方式", "联系人", "结果", "下次拨打",
+                                                             "业务员", "承诺金额", "承诺日期"]
+    row = next(r for (r, c), v in log.cells.items() if c == 2 and v == cid and r > 2)
+    assert (log.cells[(row, 5)], log.cells[(row, 8)], log.cells[(row, 9)]) == ("承诺付款", 8000,
+                                                                               dt.datetime(2026, 11, 30))

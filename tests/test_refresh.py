@@ -2,7 +2,7 @@ import datetime as dt
 from collections import Counter
 
 import openpyxl
-from helpers import cli, parts, read_sheet, sheets, write_book
+from helpers import CONTACTS, cli, parts, read_sheet, sheets, write_book
 from rich.cells import cell_len
 
 from addin.build.workbook import build_workbook
@@ -267,6 +267,33 @@ def test_plan_projects_the_month_and_writes_nothing(tmp_path):
     assert cli("plan", path, "--month", "2026/12").exit_code == 2
 
 
+def _title(path, day):
+    assert cli("refresh", path, "--as-of", day).exit_code == 0
+    return read_sheet(path, "今日拨打")[0][0]
+
+
+def test_plan_and_the_list_go_at_the_pace_of_the_last_list_worked(tmp_path):
+    """A rep who typed results for 3 of the 4 calls listed yesterday: `crm plan` counts 3 calls a day
+    and says so; the month is judged short at that pace (the title says it), not at the quota."""
+    data = {"customers": [cust(f"C{i:02d}", 1000 * (20 - i)) for i in range(20)]}
+    path = build_workbook(tmp_path / "p.xlsx", data=data, settings={"daily_quota": 4})
+    assert cli("refresh", path, "--as-of", "2026-11-24").exit_code == 0
+    first = list(_list(path))
+    assert len(first) == 4
+    res = cli("plan", path, "--as-of", "2026-11-24")
+    assert "every listed call made" in res.output and "every book closes" in res.output  # 5 days × 4
+    _type_results(path, {cid: ("已沟通", None) for cid in first[:3]})
+    res = cli("plan", path, "--as-of", "2026-11-25")
+    assert res.exit_code == 0, res.output
+    assert "calls/day as on the last list (张伟 3)" in res.output
+    lines = res.output.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines)
+    # 4 working days left from the 25th at 3 a day: 12 calls, the first the one left undone
+    assert [line.split()[1] for line in lines if line.startswith("2026-11-")] == ["3"] * 4
+    assert "does not close: 张伟 5" in res.output  # 3 reached + 4 × 3 of 20
+    assert "名额不足" in _title(path, "2026-11-25")
+
+
 def test_demo_with_reps_gives_each_rep_their_book(tmp_path):
     path = tmp_path / "d.xlsm"
     res = cli("demo", "--reps", 3, "--per-rep", 40, "--out", path, "--as-of", "2026-11-24")
@@ -333,3 +360,56 @@ def test_call_list_prints_one_rep_per_page_with_its_header_on_each(tmp_path):
     # printed at a scale (Excel ignores manual breaks on a sheet printed "fit to"), every column on the page
     assert ws.page_setup.scale == 38 and not ws.sheet_properties.pageSetUpPr.fitToPage
     assert [r[7] for r in read_sheet(path, "今日拨打")[2:]] == ["热", None, None]  # 热度 never reads as A/B/C
+
+
+def test_a_log_from_before_the_promise_columns_gets_them_when_a_promise_is_typed(tmp_path):
+    """An older workbook: 联系记录 has no 承诺金额 / 承诺日期 (and a note of the rep's own in column I).
+    A promise typed in today's list adds the two headers after the last used column — no user cell
+    moves or changes — keeps the promise there and says so in 校验结果; without a promise typed
+    nothing is added."""
+    contacts = [list(r) for r in CONTACTS]
+    contacts[0] += [None, "我的备注"]  # H empty, I a header of the rep's own
+    contacts[1] += [None, "老客户"]
+    path = write_book(tmp_path / "old.xlsx", sheets(contacts=contacts))
+    before = read_sheet(path, "联系记录")
+    assert cli("refresh", path, "--as-of", "2026-11-24").exit_code in (0, 1)
+    listed = [r[2] for r in read_sheet(path, "今日拨打")[2:]]
+    _type_results(path, {listed[0]: ("已沟通", None)})
+    assert cli("refresh", path, "--as-of", "2026-11-25").exit_code in (0, 1)
+    log = read_sheet(path, "联系记录")
+    assert len(log[0]) == 9 and log[:2] == before  # a result without a promise: no column added
+    listed = [r[2] for r in read_sheet(path, "今日拨打")[2:]]
+    _type_results(path, {listed[0]: ("承诺付款", None, 8000, dt.datetime(2026, 11, 30))})
+    res = cli("refresh", path, "--as-of", "2026-11-26")
+    assert res.exit_code in (0, 1), res.output
+    log = read_sheet(path, "联系记录")
+    assert log[0] == (*before[0], "承诺金额", "承诺日期")  # J and K, after the rep's own column I
+    assert [tuple(r[:9]) for r in log[:len(before)]] == [tuple(r) for r in before]  # every user cell where it was
+    row = next(r for r in log if r[4] == "承诺付款")
+    assert (row[1], row[9], row[10].date()) == (listed[0], 8000, dt.date(2026, 11, 30))
+    issues = read_sheet(path, "校验结果")
+    added = [r for r in issues if any("已在表头末尾添加 承诺金额、承诺日期" in str(v) for v in r if v)]
+    assert len(added) == 1 and added[0][0] == "警告" and added[0][2] == "J1"
+    # the next run reads the columns as the log's own: the promise holds the customer's collections
+    assert cli("refresh", path, "--as-of", "2026-11-27").exit_code in (0, 1)
+    assert read_sheet(path, "联系记录")[0] == (*before[0], "承诺金额", "承诺日期")
+    assert not any("已在表头末尾添加" in str(v) for r in read_sheet(path, "校验结果") for v in r if v)
+
+
+def test_an_old_call_list_without_the_promise_columns_is_harvested_and_replaced(tmp_path):
+    path = small_book(tmp_path)
+    assert cli("refresh", path).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    ws = wb["今日拨打"]
+    assert ws.cell(2, 16).value == "承诺金额"
+    ws.delete_cols(16, 2)  # the list as an older add-in wrote it: 结果 then 下次拨打
+    ws.cell(3, 15).value, ws.cell(3, 16).value = "已沟通", dt.datetime(2026, 11, 30)
+    cid = ws.cell(3, 3).value
+    wb.save(path)
+    res = cli("refresh", path)
+    assert res.exit_code == 0, res.output
+    log = read_sheet(path, "联系记录")
+    head = {h: i for i, h in enumerate(log[0])}
+    assert any(r[1] == cid and r[head["结果"]] == "已沟通" and r[head["下次拨打"]].date() == dt.date(2026, 11, 30)
+               for r in log[1:])
+    assert tuple(read_sheet(path, "今日拨打")[1][15:17]) == ("承诺金额", "承诺日期")

@@ -56,6 +56,16 @@ def datasets():
     phone = b["customers"][9]["phone"]  # B00010
     add_customer(c, "C90002", "天津另一家测试有限公司", f"+86 {phone[:3]} {phone[3:7]} {phone[7:]}")
     add_customer(a, "A90001", a["customers"][1]["name"], None)  # same name, same rep: no dispute
+    # 张伟's calls nobody answered this month: attempts, not contacts; three for one customer count
+    # as reaching them (by attempt), as the rep's own list counts it
+    month = [r for r in a["contacts"] if isinstance(r["date"], dt.date) and AS_OF.replace(day=1) <= r["date"]]
+    for r in month[:2]:
+        r["outcome"], r["next_call"] = "未接通，关机", None
+    tried = next(c["customer_id"] for c in a["customers"]
+                 if c["customer_id"] not in {r["customer_id"] for r in a["contacts"]})
+    for k in range(3):
+        a["contacts"].append(dict(month[0], customer_id=tried, outcome="拒接", next_call=None,
+                                  date=AS_OF.replace(day=2 + k)))
     return data
 
 
@@ -280,13 +290,15 @@ def own_figures(path: Path, tmp_path: Path) -> dict:
             continue
         pipeline += amount if stage in ("4", "5") else 0.0
         forecast += round(amount * STAGE_PROBABILITY[stage], 2)
-    month = [(r.customer_id, r.date) for r in loaded.sheet("contacts").records()
+    month = [(r.customer_id, r.date, str(r.outcome or "")) for r in loaded.sheet("contacts").records()
              if (d := r.date) is not None and AS_OF.replace(day=1) <= d <= AS_OF]
+    tries = [m for m in month if m[2].startswith(("未接通", "拒接"))]
     customers = len(loaded.customer_cards())
     a = result.facts[AGING]
     return {"customers": customers, "a": result.facts[GRADES].counts["A"],
             # the month's coverage as the rep's own call list counts it (its book leaves Denial out)
-            "coverage": next(iter(result.facts[CALLS].months.values())).share, "contacts": len(month),
+            "coverage": next(iter(result.facts[CALLS].months.values())).share, "contacts": len(month) - len(tries),
+            "attempts": len(tries),
             "pipeline": pipeline, "forecast": forecast, "outstanding": a.total.outstanding,
             "overdue": a.total.overdue, "over_limit": a.over_limit_count,
             "buckets": a.total.buckets, "not_due": a.total.not_due}
@@ -302,15 +314,17 @@ def test_per_rep_numbers_equal_each_workbooks_own(db_url, books, tmp_path):
         own = own_figures(books[prefix], tmp_path)
         row = overview[rep]
         assert row[1] == books[prefix].name and row[2].date() == AS_OF
-        assert row[3:7] == (own["customers"], own["a"], pytest.approx(own["coverage"]), own["contacts"])
-        assert row[7:11] == pytest.approx((own["pipeline"], own["forecast"], own["outstanding"], own["overdue"]),
+        assert row[3:8] == (own["customers"], own["a"], pytest.approx(own["coverage"]), own["contacts"],
+                            own["attempts"])
+        assert row[8:12] == pytest.approx((own["pipeline"], own["forecast"], own["outstanding"], own["overdue"]),
                                           abs=0.005)
-        assert row[11] == own["over_limit"]
+        assert row[12] == own["over_limit"]
         assert aging[rep][1:3 + len(own["buckets"])] == pytest.approx(
             (own["outstanding"], own["not_due"], *own["buckets"]), abs=0.005)
         assert own["outstanding"] > 0 and own["overdue"] > 0 and own["a"] > 0 and own["contacts"] > 0
     total = next(r for r in rows_after_header(wb["团队概览"]) if r[0] == "合计")
     assert total[3] == sum(r[3] for r in overview.values())
+    assert overview["张伟"][7] == 5 and total[7] == 5  # the attempts typed above, and only those
 
 
 def expected_moves(before: list[dict], after: list[dict]) -> dict[str, int]:
@@ -410,7 +424,7 @@ def test_team_dashboard_sums_each_workbooks_own(db_url, books, tmp_path):
     assert kpi[2] == pytest.approx(grade_share(sales))
     assert kpi[4] == pytest.approx(sum(c.contacted for f in facts for c in f.coverage)
                                    / sum(c.customers for f in facts for c in f.coverage))
-    assert kpi[6:9:2] == pytest.approx(total[7:9], abs=0.005)  # pipeline and forecast: 团队概览's 合计
+    assert kpi[6:9:2] == pytest.approx(total[8:10], abs=0.005)  # pipeline and forecast: 团队概览's 合计
     assert kpi[10] == pytest.approx(sum(f.outstanding for f in facts), abs=0.005)
     assert kpi[12] == pytest.approx(sum(f.overdue for f in facts) / sum(f.outstanding for f in facts))
     assert wb["看板"][0][0] == f"销售看板 · 截至 {AS_OF} · 全团队 · 3 个工作簿"
@@ -554,7 +568,7 @@ def test_a_version_1_database_migrates_and_keeps_its_rows(db_url, books, logged,
         C.collect(engine, [books["B"], logged[0]], workers=1)
         engine.dispose()
     engine = open_db(db_url)  # migrates
-    assert current_version(engine) == T.LATEST == 2
+    assert current_version(engine) == T.LATEST == 3
     engine.dispose()
     migrated = dump(db_url)
     assert migrated["payments"] == [] and migrated["changelog"] == []
@@ -568,3 +582,26 @@ def test_a_version_1_database_migrates_and_keeps_its_rows(db_url, books, logged,
         assert after[t.name] == migrated[t.name]
     assert after["payments"] and after["changelog"]
     assert [s.id for s in after["sources"]] == [s.id for s in migrated["sources"]]
+
+
+def test_a_version_2_database_gets_the_attempt_flag_and_reads_every_workbook_again(db_url, books, tmp_path):
+    from sqlalchemy import text
+
+    from addin.team.db import current_version
+
+    assert collect(db_url, books["A"]).exit_code == 0
+    engine = open_db(db_url)
+    with engine.begin() as conn:  # the database as version 2 left it: contacts without attempt
+        conn.execute(text("ALTER TABLE contacts DROP COLUMN attempt"))
+        conn.execute(T.version.update().values(version=2))
+    engine.dispose()
+    engine = open_db(db_url)  # migrates
+    assert current_version(engine) == 3
+    with engine.connect() as conn:
+        assert conn.execute(select(T.sources.c.content_hash)).scalars().all() == [""]
+        assert conn.execute(select(T.contacts.c.attempt).distinct()).scalars().all() == [None]
+    engine.dispose()
+    res = collect(db_url, books["A"])  # unchanged, but read again: the rows get the flag
+    assert res.exit_code == 0 and "1 collected" in res.output, res.output
+    overview = {r[0]: r for r in rows_after_header(team_workbook(db_url, tmp_path / "m.xlsx")["团队概览"])}
+    assert overview["张伟"][7] == 5

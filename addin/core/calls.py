@@ -369,11 +369,11 @@ def reached_this_month(c: Customer, as_of: dt.date) -> bool:
 
 
 def coverage(customers: Iterable[Customer], as_of: dt.date, s: Settings, planned: int = 0,
-             undone: int = 0) -> MonthCoverage:
+             undone: int = 0, per_day: int | None = None) -> MonthCoverage:
     """One rep's month so far (customers dropped — Denial — are not part of the book), and what
-    the month can still reach: the calls left (working days left × quota, less ``planned`` calls
-    the rep's plans already take) against the customers not reached yet; the shortfall falls on C,
-    then B, then A."""
+    the month can still reach: the calls left (working days left × the calls the rep makes a day —
+    ``per_day``, else the quota — less ``planned`` calls the rep's plans already take) against the
+    customers not reached yet; the shortfall falls on C, then B, then A."""
     book = [c for c in customers if c.heat != "denial"]
     uncovered = dict.fromkeys(GRADES, 0)
     contacted = 0
@@ -385,7 +385,7 @@ def coverage(customers: Iterable[Customer], as_of: dt.date, s: Settings, planned
             uncovered[g] += 1
     owner = book[0].owner if book else ""
     left = days_left(as_of, s)
-    room = max(0, left * s.daily_quota - planned)
+    room = max(0, left * (s.daily_quota if per_day is None else per_day) - planned)
     short = max(0, sum(uncovered.values()) - room)
     missed = dict.fromkeys(GRADES, 0)
     for g in reversed(GRADES):
@@ -416,13 +416,22 @@ def planned_load(customers: Iterable[Customer], as_of: dt.date) -> int:
                and reached_this_month(c, as_of))
 
 
-def day_list(customers: list[Customer], as_of: dt.date, s: Settings) -> tuple[list[Priority], MonthCoverage,
-                                                                               dict[str, Priority]]:
-    """One rep's list for ``as_of``: (entries in order, the month so far, every customer's priority)."""
+def planned_later(c: Customer, as_of: dt.date, end: dt.date) -> bool:
+    """An open plan of the rep's falls after today and within the month."""
+    return c.plan is not None and as_of < c.plan <= end
+
+
+def day_list(customers: list[Customer], as_of: dt.date, s: Settings, pace: float = 1.0, answered: float = 1.0
+             ) -> tuple[list[Priority], MonthCoverage, dict[str, Priority]]:
+    """One rep's list for ``as_of``: (entries in order, the month so far, every customer's priority).
+    ``pace`` is the share of the last list the rep worked (calls_made): the month is judged short
+    at the calls the rep makes, not at the quota — and at the share of them that reach someone
+    (``answered``: 1 − the rep's unanswered share over the last 4 weeks)."""
     quota = s.daily_quota
     prio = {c.customer_id: assess(c, as_of, s) for c in customers}
     undone = sum(1 for c in customers if c.undone)
-    month = coverage(customers, as_of, s, planned_load(customers, as_of), undone)
+    month = coverage(customers, as_of, s, planned_load(customers, as_of), undone,
+                     math.floor(calls_made(quota, pace) * answered))
     by_id = {c.customer_id: c for c in customers}
     chosen: list[Priority] = []
     taken: set[str] = set()
@@ -438,7 +447,11 @@ def day_list(customers: list[Customer], as_of: dt.date, s: Settings) -> tuple[li
 
     listable = [p for p in prio.values() if p.tier is not None]
     take(sorted((p for p in listable if p.tier == PLANNED), key=_order), quota)
-    uncovered = [p for p in listable if p.tier != PLANNED and not reached_this_month(by_id[p.customer_id], as_of)]
+    end = month_end(as_of)
+    # not reached yet, and no plan of the rep's will reach them later this month (that plan is their
+    # coverage: calling them now as well would spend two calls on one customer)
+    uncovered = [p for p in listable if p.tier != PLANNED and not reached_this_month(by_id[p.customer_id], as_of)
+                 and not planned_later(by_id[p.customer_id], as_of, end)]
     reserve = coverage_reserve(month, as_of, s)
     # value first, as far as the day holds beside the coverage reserve
     take(sorted((p for p in listable if p.tier == PRIORITY), key=_order), quota - len(chosen) - reserve)
@@ -452,13 +465,15 @@ def day_list(customers: list[Customer], as_of: dt.date, s: Settings) -> tuple[li
         p = chosen[k]
         n = len(p.reasons) - (1 if p.reasons and p.reasons[-1].code == "problems" else 0)
         extra = () if any(r.code == "never" for r in p.reasons) else (_r("month_uncovered"),)
-        chosen[k] = p._replace(score=COVERAGE * 100 + min(99, p.waiting),
+        # when the month is short the score keeps A above B above C (a rep who stops early leaves C)
+        part = (33 * (2 - min(2, GRADE_RANK.get(p.grade, 2))) + min(32, p.waiting) if month.short
+                else min(99, p.waiting))
+        chosen[k] = p._replace(score=COVERAGE * 100 + part,
                                reasons=(*p.reasons[:n], *extra, *p.reasons[n:]))
     rest = sorted((p for p in listable if p.customer_id not in taken and p.tier != AHEAD), key=_order)
     take(rest, quota)
     chosen.sort(key=lambda p: -p.score)  # in 优先分 order (stable: ties keep the order they were chosen in)
     # levelling: the calls due later this month, spread over its working days left
-    end = month_end(as_of)
     ahead = sorted((p for p in listable if p.customer_id not in taken and p.tier == AHEAD), key=_order)
     later = sum(1 for p in ahead if p.due is not None and p.due <= end)
     level = math.ceil((len(chosen) + later) / max(1, month.days_left))
@@ -471,10 +486,29 @@ def day_list(customers: list[Customer], as_of: dt.date, s: Settings) -> tuple[li
     return chosen, month, prio
 
 
-def schedule(customers: Iterable[Customer], as_of: dt.date, s: Settings, owner: str | None = None
+def calls_made(quota: int, pace: float) -> int:
+    """The calls a day a rep who worked ``pace`` of the last list makes of a full one."""
+    return quota if pace >= 1 else max(1, round(quota * pace))
+
+
+def pace_of(listed: dict[str, int], done: dict[str, int]) -> dict[str, float]:
+    """Rep → the share of the last list they worked (calls with a result typed ÷ calls listed), for
+    the reps who worked it at all: a list nobody touched is a day off (or no list), not a pace."""
+    return {rep: min(1.0, done.get(rep, 0) / n) for rep, n in listed.items() if n and done.get(rep, 0)}
+
+
+def answered_of(replan: dict[str, Habit]) -> dict[str, float]:
+    """Rep → the share of calls that reached someone over the last 4 weeks (reps who had no
+    unanswered call left out)."""
+    return {rep: 1 - h.unanswered for rep, h in replan.items() if h.unanswered}
+
+
+def schedule(customers: Iterable[Customer], as_of: dt.date, s: Settings, owner: str | None = None,
+             pace: dict[str, float] | None = None, answered: dict[str, float] | None = None
              ) -> tuple[dict[str, list[Priority]], dict[str, MonthCoverage], dict[str, Priority]]:
     """Per rep (every rep, or ``owner``): the day's list, the month so far; and every customer's
-    priority (for the funnel's 优先分 and 优先原因)."""
+    priority (for the funnel's 优先分 and 优先原因). ``pace``: rep → share of the last list worked
+    (pace_of; 1 when unknown); ``answered``: rep → share of calls that reach someone (1 when unknown)."""
     by_owner: dict[str, list[Customer]] = {}
     for c in customers:
         by_owner.setdefault(c.owner, []).append(c)
@@ -482,7 +516,8 @@ def schedule(customers: Iterable[Customer], as_of: dt.date, s: Settings, owner: 
     months: dict[str, MonthCoverage] = {}
     every: dict[str, Priority] = {}
     for rep in sorted(by_owner):
-        entries, month, prio = day_list(by_owner[rep], as_of, s)
+        entries, month, prio = day_list(by_owner[rep], as_of, s, (pace or {}).get(rep, 1.0),
+                                        (answered or {}).get(rep, 1.0))
         every.update(prio)
         if owner is None or rep == owner:
             lists[rep], months[rep] = entries, month
@@ -509,26 +544,48 @@ def replan_after(k: int, rate: float) -> bool:
 
 
 def project(customers: list[Customer], start: dt.date, s: Settings, owner: str | None = None,
-            replan: dict[str, Habit] | None = None) -> Projection:
-    """The rest of ``start``'s month, day by day, assuming every listed call happens that day (a
-    call fulfils the customer's plan) and each rep keeps planning as they did (``replan``: rep →
-    their Habit over the last 4 weeks)."""
-    turns: dict[str, int] = {}
+            replan: dict[str, Habit] | None = None, pace: dict[str, float] | None = None) -> Projection:
+    """The rest of ``start``'s month, day by day, assuming each rep makes the calls of each day's
+    list at their ``pace`` (rep → share of the last list worked; all of it when unknown; the calls
+    left over come back the next day, undone), that a call fulfils the customer's plan, and that
+    each rep's calls go as they did (``replan``: rep → their Habit over the last 4 weeks: as many
+    unanswered, each kind of customer planned as often and as far ahead). What the workbook cannot
+    know — an absence, new customers, a change of habit — is not in it."""
+    turns: dict[tuple[str, bool], int] = {}
+    made_k: dict[tuple[str, bool | None], int] = {}
     cal = s.calendar
+    pace = pace or {}
+    answered = answered_of(replan or {})
     state = {c.customer_id: c._replace(undone=False) for c in customers}
     out = []
     days = working_days(start, month_end(start), cal)[:days_left(start, s)]
     for d in days:
-        lists, _, _ = schedule(state.values(), d, s, owner)
+        lists, _, _ = schedule(state.values(), d, s, owner, pace, answered)
+        for cid, c in state.items():
+            if c.undone:
+                state[cid] = c._replace(undone=False)
         for rep, entries in lists.items():
             habit = (replan or {}).get(rep)
-            for k, p in enumerate(entries):
+            made = calls_made(s.daily_quota, pace.get(rep, 1.0))
+            for p in entries[made:]:
+                state[p.customer_id] = state[p.customer_id]._replace(undone=True)
+            lists[rep] = entries = entries[:made]
+            for p in entries:
                 c = state[p.customer_id]
+                if habit and habit.unanswered:
+                    k = made_k[(rep, None)] = made_k.get((rep, None), -1) + 1
+                    if replan_after(k, habit.unanswered):  # nobody answers: an attempt, retried later
+                        state[p.customer_id] = c._replace(last_try=d, tries=c.tries + 1 if c.last_try else 1)
+                        continue
                 plan = None if c.plan and c.plan <= d else c.plan
-                if habit and habit.lags and replan_after(k, habit.rate):
-                    # spread as the rep spread them: the lags of the last 4 weeks in turn
-                    plan = add_working(d, habit.lags[turns.get(rep, 0) % len(habit.lags)], cal)
-                    turns[rep] = turns.get(rep, 0) + 1
+                if habit:
+                    # spread as the rep spread them, deals apart: the lags of the last 4 weeks in turn
+                    key = (rep, c.stage in DEAL_STAGES)
+                    rate, lags = habit.of(c.stage)
+                    k = made_k[key] = made_k.get(key, -1) + 1
+                    if lags and replan_after(k, rate):
+                        plan = add_working(d, lags[turns.get(key, 0) % len(lags)], cal)
+                        turns[key] = turns.get(key, 0) + 1
                 state[p.customer_id] = c._replace(last_contact=d, plan=plan, last_try=None, tries=0, promise=None)
         books: dict[str, list[Customer]] = {}  # grouped once a day, not filtered once per rep
         for c in state.values():
@@ -547,11 +604,20 @@ def project(customers: list[Customer], start: dt.date, s: Settings, owner: str |
 REPLAN_WEEKS = 4
 
 
+DEAL_STAGES = ("4", "5")
+
+
 class Habit(NamedTuple):
-    """A rep's planning habit: 下次拨打 typed per contact, and how far ahead each was (working days)."""
+    """A rep's habits over the last weeks of 联系记录: 下次拨打 typed per call that reached the
+    customer, and how far ahead each was (working days); the same for the calls to deals at stage
+    4–5 and to the other customers (None: no such call in the weeks counted) — a rep plans a hot
+    deal's next call more often and sooner; and the share of calls nobody answered (未接通 / 拒接)."""
 
     rate: float
     lags: tuple[int, ...]
+    deals: tuple[float, tuple[int, ...]] | None = None
+    others: tuple[float, tuple[int, ...]] | None = None
+    unanswered: float = 0.0
 
     @property
     def lag(self) -> int:
@@ -559,19 +625,38 @@ class Habit(NamedTuple):
         ahead = sorted(self.lags)
         return ahead[len(ahead) // 2] if ahead else 0
 
+    def of(self, stage: str | None) -> tuple[float, tuple[int, ...]]:
+        """(rate, lags) for a call to a customer at ``stage``: its kind's, else the rep's overall."""
+        part = self.deals if stage in DEAL_STAGES else self.others
+        return part if part is not None else (self.rate, self.lags)
 
-def replanning(contacts: Iterable[tuple[Any, ...]], owner_of: dict[str, str], as_of: dt.date, s: Settings
-               ) -> dict[str, Habit]:
-    """Each rep's planning habit over the last REPLAN_WEEKS weeks of 联系记录 before ``as_of``.
-    ``contacts`` are (customer_id, date, next_call, …) rows."""
+
+def replanning(contacts: Iterable[tuple[Any, ...]], owner_of: dict[str, str], as_of: dt.date, s: Settings,
+               deals: frozenset[str] | set[str] = frozenset()) -> dict[str, Habit]:
+    """Each rep's habits over the last REPLAN_WEEKS weeks of 联系记录 before ``as_of``. ``contacts``
+    are (customer_id, date, next_call, attempt) rows; ``deals`` the customers at stage 4–5 now
+    (their calls are counted apart)."""
     since = as_of - dt.timedelta(weeks=REPLAN_WEEKS)
-    calls: dict[str, int] = {}
-    lags: dict[str, list[int]] = {}
-    for cid, date, nxt, *_ in contacts:
+    calls: dict[tuple[str, bool], int] = {}  # calls that reached the customer
+    lags: dict[tuple[str, bool], list[int]] = {}
+    tried: dict[str, int] = {}  # calls nobody answered
+    for cid, date, nxt, *rest in contacts:
         rep = owner_of.get(cid)
         if rep is None or date is None or not since <= date < as_of:
             continue
-        calls[rep] = calls.get(rep, 0) + 1
+        if rest and rest[0]:
+            tried[rep] = tried.get(rep, 0) + 1
+            continue
+        key = (rep, cid in deals)
+        calls[key] = calls.get(key, 0) + 1
         if isinstance(nxt, dt.date) and nxt > date:
-            lags.setdefault(rep, []).append(max(1, working_between(date, nxt, s.calendar)))
-    return {rep: Habit(len(lags.get(rep, [])) / n, tuple(lags.get(rep, []))) for rep, n in calls.items()}
+            lags.setdefault(key, []).append(max(1, working_between(date, nxt, s.calendar)))
+    out: dict[str, Habit] = {}
+    for rep in sorted({rep for rep, _ in calls} | set(tried)):
+        part = {deal: (len(lags.get((rep, deal), [])) / calls[(rep, deal)], tuple(lags.get((rep, deal), [])))
+                for deal in (True, False) if calls.get((rep, deal))}
+        n = sum(calls.get((rep, deal), 0) for deal in (True, False))
+        every = tuple(x for deal in (True, False) for x in lags.get((rep, deal), []))
+        out[rep] = Habit(len(every) / n if n else 0.0, every, part.get(True), part.get(False),
+                         tried.get(rep, 0) / (n + tried.get(rep, 0)))
+    return out

@@ -20,6 +20,14 @@ from .sheet_xml import HIGHLIGHT_MARKER, cell_runs
 
 XL_EXPRESSION = 2  # xlExpression, for FormatConditions.Add
 MAX_ADDRESS = 250  # Excel's limit for a multi-area address is 255 characters
+# Validation.Add: a list (xlValidateList) whose alert is the information style (any other value is
+# kept once the user clicks OK), as the file engine's errorStyle="information"
+XL_VALIDATE_LIST, XL_VALID_ALERT_INFORMATION, XL_BETWEEN = 3, 3, 1
+MAX_LIST_FORMULA = 255  # Excel refuses a list typed into Formula1 longer than this
+XL_LIST_SEPARATOR = 5  # Application.International(xlListSeparator): "," or ";" (German, French…)
+XL_LANDSCAPE, XL_PORTRAIT = 2, 1
+XL_PAPER = {"a4": 9, "a3": 8}
+INCH = 72.0  # points
 
 
 def neutral_formula(severity: str) -> str:
@@ -128,6 +136,12 @@ class LiveBook:
         if not rows.rows:
             return
         sheet = self.book.sheets[name]
+        if rows.headers and rows.header_row is not None:  # declared columns the sheet lacked
+            for run in _consecutive(sorted(rows.headers), lambda c: c):
+                rng = sheet.range((rows.header_row, run[0]), (rows.header_row, run[-1]))
+                rng.number_format = GENERAL
+                rng.value = [[_plain(rows.headers[c]) for c in run]]
+                self._style(rng, STYLES["header"])
         last = rows.first_row + len(rows.rows) - 1
         pairs = sorted(zip(rows.columns, range(len(rows.columns))))
         for run in _consecutive(pairs, lambda p: p[0]):
@@ -179,8 +193,63 @@ class LiveBook:
         for r, height in out.row_heights.items():
             sheet.range((r, 1)).row_height = height
         self._charts(sheet, out)
+        if self.highlights:  # drop-downs and page setup go through COM (Windows), as the highlights
+            self._lists(sheet, out)
+            self._print_setup(sheet, out)
         if out.hidden:
             sheet.visible = False
+
+    def _lists(self, sheet: Any, out: OutputSheet) -> None:
+        """The output sheet's drop-down lists (今日拨打's 结果), as the file engine writes them: a
+        list, blank allowed, an information alert (free text is kept). Validation.Add fails on a
+        cell that has one already, so the sheet's own are deleted first (Sheet.clear keeps them).
+        Formula1 is parsed like typed input: the choices are joined by the interface language's
+        list separator; a list longer than Excel's 255 characters is left out (text still goes in)."""
+        sheet.api.Cells.Validation.Delete()
+        sep = str(self.book.app.api.International(XL_LIST_SEPARATOR) or ",")
+        for (r1, c1, r2, c2), choices in out.lists:
+            formula = sep.join(choices)
+            if len(formula) > MAX_LIST_FORMULA or any(sep in c for c in choices):
+                continue
+            v = sheet.range((r1, c1), (r2, c2)).api.Validation
+            v.Add(Type=XL_VALIDATE_LIST, AlertStyle=XL_VALID_ALERT_INFORMATION, Operator=XL_BETWEEN,
+                  Formula1=formula)
+            v.IgnoreBlank = True
+            v.InCellDropdown = True
+            v.ShowError = True
+
+    def _print_setup(self, sheet: Any, out: OutputSheet) -> None:
+        """The file engine's <pageSetup>, print titles and manual row breaks through PageSetup (one
+        rep per printed page of 今日拨打, the title and header rows on every page). Printer talk is
+        paused while the properties are set (PrintCommunication), as Excel's own macros do."""
+        app = self.book.app.api
+        app.PrintCommunication = False
+        try:
+            ps = sheet.api.PageSetup
+            ps.Orientation = XL_LANDSCAPE if out.landscape else XL_PORTRAIT
+            if out.paper_a3 or out.paper_a4:
+                ps.PaperSize = XL_PAPER["a3" if out.paper_a3 else "a4"]
+            ps.LeftMargin = ps.RightMargin = 0.5 * INCH
+            ps.TopMargin = ps.BottomMargin = 0.6 * INCH
+            ps.HeaderMargin = ps.FooterMargin = 0.3 * INCH
+            ps.CenterHorizontally = True
+            if out.print_scale:
+                ps.Zoom = out.print_scale
+            elif out.fit_width:
+                ps.Zoom = False  # FitToPages* count only with Zoom off
+                ps.FitToPagesWide = 1
+                ps.FitToPagesTall = 1 if out.fit_page else False
+            ps.PrintTitleRows = f"${out.repeat_rows[0]}:${out.repeat_rows[1]}" if out.repeat_rows else ""
+            if out.print_area:
+                r1, c1, r2, c2 = out.print_area
+                ps.PrintArea = f"${col_letter(c1)}${r1}:${col_letter(c2)}${r2}"
+            else:
+                ps.PrintArea = ""
+        finally:
+            app.PrintCommunication = True
+        sheet.api.ResetAllPageBreaks()
+        for r in out.row_breaks:  # a new page starts after row r
+            sheet.api.HPageBreaks.Add(Before=sheet.range((r + 1, 1)).api)
 
     @staticmethod
     def _charts(sheet: Any, out: OutputSheet) -> None:

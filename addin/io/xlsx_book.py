@@ -193,6 +193,10 @@ class XlsxBook:
         # exist there (empty rows a user or LibreOffice formatted keep their style), and missing
         # rows are inserted in order, so <row r> stays strictly ascending.
         pending = self._for(name)
+        if rows.headers and rows.header_row is not None:  # declared columns the sheet lacked
+            header = self.style("header")
+            pending.updates.setdefault(rows.header_row, {}).update({c: (h, header) for c, h in rows.headers.items()})
+            pending.last_col = max(pending.last_col or 0, *rows.headers)
         for c, k in zip(rows.columns, rows.kinds):
             pending.defaults.setdefault(c, self.style(kind_style(k)))
         for i, row in enumerate(rows.rows):

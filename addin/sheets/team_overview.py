@@ -36,12 +36,12 @@ def overview_sheet(reps: list[RepFigures], as_of: dt.date, lang: Lang) -> Output
     rows = title_rows(pick(WORDS, "title", lang, date=as_of.isoformat()), spec, lang)
     for r in reps:
         rows.append([r.source.owner, r.source.workbook, r.source.as_of, r.customers, r.a_customers, r.coverage,
-                     r.contacts, r.pipeline, r.forecast, r.outstanding, r.overdue, r.over_limit])
+                     r.contacts, r.attempts, r.pipeline, r.forecast, r.outstanding, r.overdue, r.over_limit])
     customers = sum(r.customers for r in reps)
     total = [pick(WORDS, "total", lang), pick(WORDS, "books", lang, n=len(reps)), None, customers,
              sum(r.a_customers for r in reps),
              sum(r.covered for r in reps) / book if (book := sum(r.book for r in reps)) else None,
-             sum(r.contacts for r in reps), *(round(sum(getattr(r, k) for r in reps), 2)
+             sum(r.contacts for r in reps), sum(r.attempts for r in reps), *(round(sum(getattr(r, k) for r in reps), 2)
                                               for k in ("pipeline", "forecast", "outstanding", "overdue")),
              sum(r.over_limit for r in reps)]
     rows.append([Styled(v, total_style(styles[i])) for i, v in enumerate(total)])

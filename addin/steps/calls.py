@@ -7,7 +7,18 @@ from typing import Any
 import sheets_schema as S
 
 from ..core import dunning
-from ..core.calls import Customer, Habit, MonthCoverage, Priority, Promise, Reason, replanning, schedule
+from ..core.calls import (
+    Customer,
+    Habit,
+    MonthCoverage,
+    Priority,
+    Promise,
+    Reason,
+    answered_of,
+    pace_of,
+    replanning,
+    schedule,
+)
 from ..core.collections import from_ledger
 from ..core.dunning_log import last_letters
 from ..core.funnel import funnel_plan_entered, latest_plan
@@ -37,6 +48,8 @@ class CallFacts:
     #: rep → plans typed per contact and how far ahead, over the last 4 weeks (`crm plan`)
     replan: dict[str, Habit] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # customer ID → 客户名称, every card (`crm plan --missed`)
+    #: rep → share of the last list they worked (results typed ÷ calls listed; reps who typed none left out)
+    pace: dict[str, float] = field(default_factory=dict)
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -146,7 +159,20 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     if unknown:  # Monday to Friday there: said, not guessed
         out.issues.append(Issue("warning", r.loaded.tab(S.SETTINGS), None, None, "", "", "calendar_unknown_year",
                                 message("calendar_unknown_year", lang, years="、".join(map(str, unknown)))))
-    lists, months, every = schedule(people, as_of, s, r.owner)
+    pace: dict[str, float] = {}
+    if undone:  # the last list, worked in part: the month is judged at the calls the rep makes
+        owner_of = {c.customer_id: c.owner for c in people}
+        listed_n: dict[str, int] = {}
+        done_n: dict[str, int] = {}
+        for cid in on_list:
+            rep = owner_of.get(cid)
+            if rep is not None:
+                listed_n[rep] = listed_n.get(rep, 0) + 1
+                done_n[rep] = done_n.get(rep, 0) + (cid not in undone)
+        pace = pace_of(listed_n, done_n)
+    replan = replanning(logged, {c.customer_id: c.owner for c in people}, as_of, s,
+                        {c.customer_id for c in people if c.stage in ("4", "5")})
+    lists, months, every = schedule(people, as_of, s, r.owner, pace, answered_of(replan))
     lists, every = letters_sent(r, lists, every)
     values: dict[str, dict[int, Any]] = {k: {} for k in ("last_contact", "follow_ups", "heat", "priority",
                                                          "reasons")}
@@ -166,9 +192,8 @@ def run(r: Context) -> tuple[Output, CallFacts]:
 
     out.outputs.append(call_list_sheet(lists, cards, funnel, months, as_of, lang, r.loaded.tab(S.CALL_LIST)))
     listed = {q.customer_id for entries in lists.values() for q in entries}
-    replan = replanning(logged, {c.customer_id: c.owner for c in people}, as_of, s)
     return out, CallFacts(len(fresh), lists, {cid: cards[cid] for cid in listed}, months, tuple(people), heats,
-                          replan, {cid: c.name or "" for cid, c in cards.items()})
+                          replan, {cid: c.name or "" for cid, c in cards.items()}, pace)
 
 
 def summary(f: CallFacts) -> dict[str, Any]:

@@ -56,11 +56,10 @@ def harvest_results(r: Context, log: Sheet, out: Output) -> list[dict[str, Any]]
     if missing:
         names = "、".join(S.CONTACTS.col(k).header(r.lang) for k in missing)
         raise UnusableInput(f"sheet '{t.name}' lacks {names}: the results in '{tab}' cannot be saved")
+    # a log from before the promise columns: a typed promise adds them after its last used column
+    # (header cells that were empty; no user cell moves), and 校验结果 says so
+    added: dict[str, int] = {}
     lacking = [k for k in PROMISE_FIELDS if k not in t.columns]
-    if lacking and any(rec.get(k) is not None for rec in records for k in PROMISE_FIELDS):
-        names = "、".join(S.CONTACTS.col(k).header(r.lang) for k in lacking)
-        raise UnusableInput(f"sheet '{t.name}' lacks {names}: the promises to pay typed in '{tab}' cannot be "
-                            "saved (add the columns to the log)")
     # every logged result, rows with errors included, a 下次拨打 that is not a date as typed
     # (as the harvest keeps it): a result already logged is never appended again
     typed = log.as_typed("next_call")
@@ -75,19 +74,26 @@ def harvest_results(r: Context, log: Sheet, out: Output) -> list[dict[str, Any]]
         if contact_key(rec) not in seen:
             seen.add(contact_key(rec))
             fresh.append(rec)
+    if lacking and any(rec.get(k) is not None for rec in fresh for k in PROMISE_FIELDS):
+        added = {k: t.table.width + n for n, k in enumerate(lacking, start=1)}
+        names = "、".join(S.CONTACTS.col(k).header(r.lang) for k in lacking)
+        out.issues.append(Issue("warning", t.name, t.header_row, added[lacking[0]], "", names, "columns_added",
+                                message("columns_added", r.lang, columns=names, sheet=tab)))
     if fresh:
-        keys = [k for k in CONTACT_FIELDS if k in t.columns]
+        where = {**t.columns, **added}
+        keys = [k for k in CONTACT_FIELDS if k in where]
         channel = S.CONTACTS.col("channel").choice("phone").label(r.lang)
         rows = [[channel if k == "channel" else rec.get(k) for k in keys] for rec in fresh]
         first = max(t.last_row, t.header_row) + 1
-        out.appends[t.name] = AppendRows(first, [t.columns[k] for k in keys],
-                                            [S.CONTACTS.col(k).kind for k in keys], rows)
+        out.appends[t.name] = AppendRows(first, [where[k] for k in keys], [S.CONTACTS.col(k).kind for k in keys],
+                                         rows, {c: S.CONTACTS.col(k).header(r.lang) for k, c in added.items()},
+                                         t.header_row)
         # a 下次拨打 that is not a date is kept as typed, and reported now, at the row it lands in
         # (the next run would report it there anyway)
         for n, rec in enumerate(fresh):
             for key, code in (("next_call", "date"), ("promise_date", "date"), ("promise_amount", "number")):
-                if isinstance(rec.get(key), str) and key in t.columns:
-                    out.issues.append(Issue("error", t.name, first + n, t.columns[key],
+                if isinstance(rec.get(key), str) and key in where:
+                    out.issues.append(Issue("error", t.name, first + n, where[key],
                                             t.headers.get(key, S.CONTACTS.col(key).header(r.lang)), rec[key], code,
                                             message(code, r.lang)))
     return fresh

@@ -16,11 +16,13 @@ from typing import Any
 from .. import jobs
 from ..core.forecast import in_pipeline, weighted
 from ..core.identity import name_key, phone_key
+from ..core.outcomes import ATTEMPTS
 from ..core.parse import as_text
 from ..io.package import PackageError, check_readable
 from ..io.xlsx_book import XlsxBook
 from ..steps import AGING, CONTACTS, CREDIT, GRADES
 from ..steps.changelog import log_entries
+from ..steps.contacts import outcome_matcher
 from ..table import UnusableInput
 from ..view import Sheet
 
@@ -96,7 +98,9 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
 
     contacts = records(loaded.sheet("contacts"), ["date", "customer_id", "channel", "contact", "outcome",
                                                    "next_call", "owner"])
-    out.rows["contacts"] = [{"seq": n, **r} for n, r in enumerate(contacts, start=1)]
+    key_of = outcome_matcher()  # 未接通 / 拒接 (and `未接通，关机`) are attempts, as the rep's list counts them
+    out.rows["contacts"] = [{"seq": n, **r, "attempt": key_of(r["outcome"]) in ATTEMPTS}
+                            for n, r in enumerate(contacts, start=1)]
     history = facts[CONTACTS]  # the log and the results typed in 今日拨打, as the rep's refresh counts them
 
     funnel = []

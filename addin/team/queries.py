@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, and_, case, exists, func, literal, literal_column, null, or_, select, union_all
 
+from ..core.calls import MAX_TRIES
 from . import schema as T
 
 C, F, K, INV, SN, SRC = T.customers.c, T.funnel.c, T.contacts.c, T.invoices.c, T.snapshots.c, T.sources.c
@@ -37,6 +38,7 @@ class RepFigures:
     overdue: float
     over_limit: int
     book: int = 0  # customers not dropped (热度 拒绝): the month's book, as the rep's call list counts it
+    attempts: int = 0  # calls this month nobody answered (未接通 / 拒接): not in ``contacts``
 
     @property
     def coverage(self) -> float | None:
@@ -114,11 +116,19 @@ def rep_figures(conn: Connection, srcs: dict[int, Source], as_of: dt.date) -> li
     not_dropped = ~exists().where(dropped.c.source_id == C.source_id, dropped.c.customer_id == C.customer_id)
     book = dict(conn.execute(select(C.source_id, func.count()).where(not_dropped).group_by(C.source_id)).all())
     in_month = and_(K.date >= month, K.date <= as_of)
+    # 未接通 / 拒接 are attempts, not contacts (NULL: collected before version 3, read as a contact);
+    # a customer tried MAX_TRIES times this month counts as reached by attempt, as on the rep's list
+    tried = func.coalesce(K.attempt, False)
     cont = dict((r[0], r[1:]) for r in conn.execute(
-        select(K.source_id, func.count()).where(in_month).group_by(K.source_id)))
+        select(K.source_id, func.sum(case((tried, 0), else_=1)), func.sum(case((tried, 1), else_=0)))
+        .where(in_month).group_by(K.source_id)))
+    by_attempt = (select(K.source_id, K.customer_id).where(in_month, tried)
+                  .group_by(K.source_id, K.customer_id).having(func.count() >= MAX_TRIES)).subquery()
     reached = dict(conn.execute(
         select(C.source_id, func.count())
-        .where(not_dropped, exists().where(K.source_id == C.source_id, K.customer_id == C.customer_id, in_month))
+        .where(not_dropped, or_(
+            exists().where(K.source_id == C.source_id, K.customer_id == C.customer_id, in_month, ~tried),
+            exists().where(by_attempt.c.source_id == C.source_id, by_attempt.c.customer_id == C.customer_id)))
         .group_by(C.source_id)).all())
     fun = dict((r[0], r[1:]) for r in conn.execute(
         select(F.source_id, func.sum(case((F.in_pipeline, F.expected_amount), else_=0.0)),
@@ -138,11 +148,12 @@ def rep_figures(conn: Connection, srcs: dict[int, Source], as_of: dt.date) -> li
     out = []
     for sid, src in srcs.items():
         n, a = cust.get(sid, (0, 0))
-        contacts, = cont.get(sid, (0,))
+        contacts, attempts = cont.get(sid, (0, 0))
         pipeline, forecast = fun.get(sid, (0, 0))
         outstanding, overdue = inv.get(sid, (0, 0))
-        out.append(RepFigures(src, n, int(a or 0), reached.get(sid, 0), contacts, money(pipeline), money(forecast),
-                              money(outstanding), money(overdue), over.get(sid, 0), book.get(sid, 0)))
+        out.append(RepFigures(src, n, int(a or 0), reached.get(sid, 0), int(contacts or 0), money(pipeline),
+                              money(forecast), money(outstanding), money(overdue), over.get(sid, 0), book.get(sid, 0),
+                              int(attempts or 0)))
     return out
 
 

@@ -23,6 +23,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    inspect,
+    text,
 )
 
 metadata = MetaData()
@@ -94,6 +96,7 @@ contacts = Table(
     Column("outcome", Text),
     Column("next_call", Date),
     Column("owner", String(200)),
+    Column("attempt", Boolean),  # 结果 未接通 / 拒接: a call that reached nobody (version 3)
     Index("ix_contacts_customer", "source_id", "customer_id"),
 )
 
@@ -178,6 +181,14 @@ def _v2(conn: Connection) -> None:
     conn.execute(sources.update().values(content_hash=""))
 
 
+def _v3(conn: Connection) -> None:
+    """contacts.attempt: an unanswered call (未接通 / 拒接) is an attempt, not a contact. Every source
+    is read again at the next collect (its content hash cleared), so old rows get the flag."""
+    if "attempt" not in {c["name"] for c in inspect(conn).get_columns("contacts")}:  # a new database has it
+        conn.execute(text("ALTER TABLE contacts ADD COLUMN attempt BOOLEAN"))
+    conn.execute(sources.update().values(content_hash=""))
+
+
 #: version → the step that reaches it from the version before
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
 LATEST = max(MIGRATIONS)
