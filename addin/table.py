@@ -11,7 +11,8 @@ import datetime as dt
 import math
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from functools import partial
+from itertools import chain, islice, repeat
 from typing import Any
 
 import pandas as pd
@@ -71,10 +72,13 @@ class Table:
     def records(self, skip: Collection[int] = ()) -> list[Record]:
         """Typed rows (``sheets_schema.records``): one field per column key, ``i`` and ``row``;
         the data rows in ``skip`` left out."""
-        make = record_type(self.spec)
         n = len(self.rows)
-        cols = [self.values.get(c.key) or [None] * n for c in self.spec.columns]
-        return [make(*vals, i, r) for i, (r, *vals) in enumerate(zip(self.rows, *cols)) if i not in skip]
+        cols = [self.values.get(c.key) or repeat(None, n) for c in self.spec.columns]
+        # the tuples are zipped in C and each becomes a record without a Python-level __new__ per row
+        # (a record type has no fields of its own to set: __slots__ = ())
+        make = partial(tuple.__new__, record_type(self.spec))
+        rows = list(map(make, zip(*cols, range(n), self.rows)))
+        return [rows[i] for i in range(n) if i not in skip] if skip else rows
 
     def frame(self, keys: list[str] | None = None, skip: Collection[int] = ()) -> pd.DataFrame:
         """Typed values as a DataFrame; ``_row`` is the Excel row, ``_i`` the data-row index."""

@@ -35,6 +35,7 @@ class Sheet:
     #: the sheet's issues, of reading then of validation
     issues: tuple[Issue, ...] = ()
     _records: dict[bool, tuple[Record, ...]] = field(default_factory=dict, repr=False)
+    _unreadable: dict[str, frozenset[int]] = field(default_factory=dict, repr=False)
 
     @property
     def spec(self) -> SheetSpec:
@@ -94,9 +95,15 @@ class Sheet:
         """The cells of a column as typed (every data row; empty when the sheet lacks the column)."""
         return self.table.raw.get(key, ())
 
-    def unreadable(self, i: int, key: str) -> bool:
-        """Whether data row ``i`` holds something in column ``key`` that could not be read."""
-        return self.table.values[key][i] is None and not p.is_blank(self.table.raw[key][i])
+    def unreadable(self, key: str) -> frozenset[int]:
+        """The data rows holding something in column ``key`` that could not be read (its value
+        None). Found once per column."""
+        got = self._unreadable.get(key)
+        if got is None:
+            values, typed = self.table.values.get(key, ()), self.table.raw.get(key, ())
+            got = self._unreadable[key] = frozenset(i for i, (v, x) in enumerate(zip(values, typed))
+                                                    if v is None and not p.is_blank(x))
+        return got
 
     def issue_at(self, i: int | None, key: str | None, code: str, severity: str = "error",
                  value: Any = None, **kw: Any) -> Issue:
@@ -108,6 +115,7 @@ class Sheet:
         self.table.raw.clear()
         self.table.values.clear()
         self._records.clear()
+        self._unreadable.clear()
 
 
 def sheet(table: Table, issues: Sequence[Issue] = ()) -> Sheet:

@@ -40,3 +40,17 @@ def test_the_team_extract_counts_todays_results_as_the_reps_refresh_does(tmp_pat
     after = {r["customer_id"]: r for r in extract(path).rows["funnel"]}
     assert {k: (r["last_contact"], r["follow_ups"], r["heat"]) for k, r in after.items()} == \
         {k: (r["last_contact"], r["follow_ups"], r["heat"]) for k, r in funnel.items()}
+
+
+def test_unanswered_calls_are_follow_ups_but_neither_first_nor_last_contact():
+    from addin.core.funnel import contact_stats
+
+    day = dt.date(2026, 11, 24)
+    rows = [("C1", day - dt.timedelta(days=20), None, True),  # 未接通: a try
+            ("C1", day - dt.timedelta(days=10), None, False),
+            ("C1", day - dt.timedelta(days=2), None, True),  # 拒接: a try
+            ("C2", day - dt.timedelta(days=3), None, True)]
+    st = contact_stats(rows)
+    assert (st["C1"].first_contact, st["C1"].last_contact, st["C1"].follow_ups) == \
+        (day - dt.timedelta(days=10), day - dt.timedelta(days=10), 3)
+    assert (st["C2"].first_contact, st["C2"].last_contact, st["C2"].follow_ups) == (None, None, 1)

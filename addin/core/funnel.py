@@ -22,7 +22,7 @@ def contact_stats(contacts: Iterable[tuple[Any, ...]]) -> dict[str, ContactStats
     """Per customer: first and latest contact date, number of contacts, the latest plan and when it was made.
 
     ``contacts`` are valid 联系记录 rows as (customer_id, date, next_call[, attempt]), in log order;
-    an attempt (未接通 / 拒接) counts as a follow-up but is not the last contact. The
+    an attempt (未接通 / 拒接) counts as a follow-up but is neither the first nor the last contact. The
     latest plan is the one entered last — the most recent contact date, then the lower log row —
     whether its day is earlier or later than the plans before it."""
     out: dict[str, ContactStats] = {}
@@ -36,7 +36,7 @@ def contact_stats(contacts: Iterable[tuple[Any, ...]]) -> dict[str, ContactStats
         attempt = len(row) > 3 and row[3]  # an unanswered call: a follow-up, not a contact
         if not attempt and date is not None and (cid not in last or date > last[cid]):
             last[cid] = date
-        if date is not None and (cid not in first or date < first[cid]):
+        if not attempt and date is not None and (cid not in first or date < first[cid]):
             first[cid] = date
         if nxt is not None:
             made = date or dt.date.min

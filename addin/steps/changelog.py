@@ -28,7 +28,7 @@ class ChangeFacts:
 
 def cell(t: Sheet, row: Record, key: str) -> Any:
     """A typed value; UNREAD when the column is missing or its cell could not be read."""
-    if key not in t.columns or t.unreadable(row.i, key):
+    if key not in t.columns or row.i in t.unreadable(key):
         return UNREAD
     return getattr(row, key)
 

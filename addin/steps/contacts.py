@@ -129,17 +129,14 @@ def run(r: Context) -> tuple[Output, ContactHistory]:
     out = Output()
     fresh = harvest_results(r, log, out)
     key_of = outcome_matcher()
-    cols = ["customer_id", "date", "next_call", "outcome", "promise_amount", "promise_date"]
-    rows = [{k: getattr(row, k) for k in cols} for row in log.records()]
+    cols = ("customer_id", "date", "next_call", "outcome", "promise_amount", "promise_date")
+    rows = [(x.customer_id, x.date, x.next_call, x.outcome, x.promise_amount, x.promise_date) for x in log.records()]
     typed_only = ("next_call", "promise_amount", "promise_date")  # kept as typed in the log: no value here
-    rows += [{k: (None if k in typed_only and isinstance(x.get(k), str) else x.get(k)) for k in cols}
-             for x in fresh]
-    for x in rows:
-        x["key"] = key_of(x.get("outcome"))
-    logged = [(x["customer_id"], x["date"], x["next_call"], x["key"] in ATTEMPTS) for x in rows]
+    rows += [tuple(None if k in typed_only and isinstance(x.get(k), str) else x.get(k) for k in cols) for x in fresh]
+    keys = [key_of(x[3]) for x in rows]  # each 结果 as its choice key
+    logged = [(x[0], x[1], x[2], k in ATTEMPTS) for x, k in zip(rows, keys, strict=True)]
     stats = contact_stats(logged)
-    calls = call_history(((x["customer_id"], x["date"], x["key"], x.get("promise_amount"), x.get("promise_date"))
-                          for x in rows), r.as_of)
+    calls = call_history(((x[0], x[1], k, x[4], x[5]) for x, k in zip(rows, keys, strict=True)), r.as_of)
     heats: dict[str, str] = {}
     for f in r.sheet("funnel").records(with_errors=True):  # a funnel row with a bad cell still counts (cell blank)
         cid = f.customer_id
