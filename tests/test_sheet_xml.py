@@ -133,6 +133,24 @@ def test_column_blocks_encoded_in_bulk_give_the_bytes_written_cell_by_cell():
     assert bulk[1]  # the formula overwritten is reported
     assert b'<row r="5"><c r="A5"><v>1</v></c><c r="C5" s="5"><v>4</v></c>' in bulk[0]
 
+    # the next day: yesterday's figures replaced, in place — unless a cell has a formula, a style of
+    # the user's or a neighbour right of the block
+    yesterday = (b'<worksheet><sheetData>'
+                 b'<row r="2"><c r="A2"><v>1</v></c><c r="C2" s="5"><v>4</v></c><c r="D2" s="6"/></row>'
+                 b'<row r="3"><c r="A3"><v>1</v></c><c r="C3"><v>4</v></c><c r="D3" s="6" t="inlineStr">'
+                 b'<is><t>q</t></is></c></row>'  # no style: the column's is taken
+                 b'<row r="4"><c r="A4"><v>1</v></c><c r="C4" s="9"><v>4</v></c><c r="D4" s="6"/></row>'
+                 b'<row r="5"><c r="C5" s="5"><f>A5</f><v>4</v></c></row>'
+                 b'<row r="6"><c r="A6"><v>1</v></c><c r="D6" s="6"/><c r="E6"><v>7</v></c></row>'
+                 b'<row r="7"><c r="A7"><v>1</v></c><c r="D7" s="6"/></row>'
+                 b'</sheetData></worksheet>')
+    today = {3: [5.0, 6.0, 7.0, 8.0, 9.0, 10.0], 4: ["a", None, "b", "c", "d", "e"]}
+    bulk = set_columns(yesterday, 2, today, {3: 5, 4: 6})
+    assert bulk == set_columns(yesterday, 2, today, {3: 5, 4: 6}, bulk=False)
+    assert b'<row r="2"><c r="A2"><v>1</v></c><c r="C2" s="5"><v>5</v></c><c r="D2" s="6" t="inlineStr">' in bulk[0]
+    assert b'<row r="4"><c r="A4"><v>1</v></c><c r="C4" s="9"><v>7</v></c>' in bulk[0]
+    assert bulk[1]
+
 
 def test_output_sheet_cells_written_as_cell_str_writes_each():
     """render.sheet_data encodes numbers, texts and dates without a call per cell; every value comes

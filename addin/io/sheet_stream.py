@@ -23,8 +23,10 @@ from .sheet_xml import (
     _tail_cells,
     _with_ref,
     cell_str,
+    cell_style,
     column_cells,
     column_updates,
+    has_formula,
     highlight_tail,
     prefix_of,
     row_xml,
@@ -80,8 +82,30 @@ class _BulkRows:
         self.letters = [col_letter(c) for c in self.cols]
         self.attrs = [s_attr(edits.defaults.get(c)) for c in self.cols]
         self.min_col = self.cols[0] if self.cols else 0
+        self.uniform = all(len(v) == self.n for v in self.values)  # every row's text holds every column
+        self.styles = {c: edits.defaults.get(c) or 0 for c in self.cols}
+        self.pfx = p.encode()
         self.chunk = -1
         self.texts: list[bytes] = []
+
+    def replaces(self, body: bytes, cells: list[tuple[int, int, int]]) -> bool:
+        """Whether a row's cells at or right of the block (``cells``: (col, start, end) in ``body``)
+        are all the block's, without a formula and in their column's default style (or none), so
+        that the cell-by-cell path would write exactly this row's text in their place."""
+        if not self.uniform:
+            return False
+        styles, pfx = self.styles, self.pfx
+        for c, a, b in cells:
+            want = styles.get(c)
+            if want is None:
+                return False  # a cell right of the block: kept by the cell-by-cell path
+            cell = body[a:b]
+            if has_formula(cell, pfx):
+                return False
+            style = cell_style(cell[:cell.find(b">")])
+            if style and style != want:
+                return False  # a style the user gave the cell stays
+        return True
 
     def text(self, r: int) -> bytes | None:
         i = r - self.first
@@ -192,8 +216,14 @@ class _RowEditor:
                         continue  # its computed cells already hold these values: the row keeps its bytes
                     new_body = body
                     upd = True  # type: ignore[assignment]
-                elif (found := _tail_cells(body, self.pfx, min_col)) is not None and not found[1]:
+                elif (found := _tail_cells(body, self.pfx, min_col)) is None:
+                    upd = self.e.rows(self.rownum)
+                    text = None
+                elif not found[1]:
                     new_body = body + text
+                    upd = True  # type: ignore[assignment]
+                elif self.bulk.replaces(body, found[1]):  # type: ignore[union-attr]
+                    new_body = body[:found[0]] + text  # yesterday's figures give way to today's
                     upd = True  # type: ignore[assignment]
                 else:
                     upd = self.e.rows(self.rownum)

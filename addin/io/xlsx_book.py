@@ -111,7 +111,7 @@ class XlsxBook:
         except Exception as exc:  # calamine raises its own error types
             raise PackageError(f"sheet '{name}' cannot be read ({exc})") from None
         (r0, c0), pad = sheet.start, [""] * sheet.start[1]
-        rows = ((pad + row if c0 else row) for row in sheet.iter_rows())
+        rows = ((pad + row) for row in sheet.iter_rows()) if c0 else sheet.iter_rows()
         if not flags:  # the common case, kept lean: it runs once per row of every input sheet
             for _ in range(r0):
                 yield []
