@@ -23,28 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from helpers import parts, sheets, write_book  # noqa: E402
+from helpers import parts, sheets, write_big_part, write_book  # noqa: E402
 
 SST_CT = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
           b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
 SST_REL = (b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
            b'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
 SHEET = "xl/worksheets/sheet1.xml"
-
-
-def big_part(path: Path, items: dict[str, bytes], name: str, head: bytes, body, tail: bytes, level: int = 9) -> None:
-    """A package whose part ``name`` is ``head`` + the chunks of ``body`` + ``tail``, streamed."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
-        for n, data in items.items():
-            if n != name:
-                z.writestr(n, data)
-        info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
-        with z.open(info, "w", force_zip64=True) as fh:
-            fh.write(head)
-            for chunk in body:
-                fh.write(chunk)
-            fh.write(tail)
 
 
 def build(folder: Path) -> list[tuple[str, Path]]:
@@ -57,17 +42,17 @@ def build(folder: Path) -> list[tuple[str, Path]]:
     items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(b"</Types>", SST_CT)
     items["xl/_rels/workbook.xml.rels"] = items["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", SST_REL)
     p = folder / "sst800.xlsx"
-    big_part(p, items, "xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+    write_big_part(p, items, "xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
              b'2006/main" count="1" uniqueCount="1"><si><t>', (b"A" * (4 << 20) for _ in range(200)),
              b"</t></si></sst>")
     out.append(("one shared string of 800 MB", p))
 
     p = folder / "ws1500.xlsx"
-    big_part(p, base, SHEET, head, (b" " * (4 << 20) for _ in range(384)), tail)
+    write_big_part(p, base, SHEET, head, (b" " * (4 << 20) for _ in range(384)), tail)
     out.append(("1.5 GB of whitespace in a sheet", p))
 
     p = folder / "liar.xlsx"
-    big_part(p, base, SHEET, head, (b" " * (4 << 20) for _ in range(256)), tail)
+    write_big_part(p, base, SHEET, head, (b" " * (4 << 20) for _ in range(256)), tail)
     size = zipfile.ZipFile(p).getinfo(SHEET).file_size
     raw = p.read_bytes()
     for fmt in ("<Q", "<I"):
@@ -76,7 +61,7 @@ def build(folder: Path) -> list[tuple[str, Path]]:
     out.append(("a sheet declaring 4 KB that inflates to 1 GB", p))
 
     p = folder / "run400.xlsx"
-    big_part(p, base, SHEET, head, (b" " * 64000 + base64.b64encode(os.urandom(1000)) for _ in range(6400)),
+    write_big_part(p, base, SHEET, head, (b" " * 64000 + base64.b64encode(os.urandom(1000)) for _ in range(6400)),
              tail, level=6)
     out.append(("400 MB of text without markup, ratio under 100", p))
     return out

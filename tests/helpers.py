@@ -6,6 +6,7 @@ import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +149,23 @@ def write_parts(path: Path, items: dict[str, bytes]) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in items.items():
             z.writestr(name, data)
+
+
+def write_big_part(path: Path, items: dict[str, bytes], name: str, head: bytes, body: Iterable[bytes],
+                   tail: bytes, level: int = 9) -> None:
+    """A package of ``items`` whose part ``name`` is ``head`` + the chunks of ``body`` + ``tail``,
+    streamed (never held whole): the hostile inputs of tests/test_hostile.py and scripts/hostile.py."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
+        for n, data in items.items():
+            if n != name:
+                z.writestr(n, data)
+        info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with z.open(info, "w", force_zip64=True) as fh:
+            fh.write(head)
+            for chunk in body:
+                fh.write(chunk)
+            fh.write(tail)
 
 
 def rows_ascending(path: Path) -> None:

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 from conformance import MC, check
-from helpers import cli, parts, sheets, write_book, write_parts
+from helpers import cli, parts, sheets, write_big_part, write_book, write_parts
 from lxml import etree
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -198,22 +198,6 @@ def test_duplicate_members_are_a_damaged_package(tmp_path):
     assert cli("refresh", path).exit_code == 2
 
 
-def _zip_with_big_part(path, name: str, head: bytes, filler: bytes, size: int, tail: bytes, base: dict) -> None:
-    """A package with one part of ``size`` bytes, streamed (never held whole)."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for n, data in base.items():
-            if n != name:
-                z.writestr(n, data)
-        info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
-        with z.open(info, "w", force_zip64=True) as fh:
-            fh.write(head)
-            block = filler * (1 << 20)
-            for _ in range(size // len(block)):
-                fh.write(block)
-            fh.write(tail)
-
-
 def test_a_part_far_bigger_than_the_file_justifies_is_refused_by_name(tmp_path):
     path = write_book(tmp_path / "s.xlsx", sheets())
     base = parts(path)
@@ -222,7 +206,7 @@ def test_a_part_far_bigger_than_the_file_justifies_is_refused_by_name(tmp_path):
     base["[Content_Types].xml"] = base["[Content_Types].xml"].replace(
         b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
         b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
-    _zip_with_big_part(path, "xl/sharedStrings.xml", sst, b"A", 64 << 20, b"</t></si></sst>", base)
+    write_big_part(path, base, "xl/sharedStrings.xml", sst, (b"A" * (1 << 20) for _ in range(64)), b"</t></si></sst>")
     assert path.stat().st_size < 1 << 20
     before = path.read_bytes()
     res = cli("refresh", path)
@@ -240,8 +224,8 @@ def test_a_run_of_whitespace_longer_than_any_cell_is_refused(tmp_path, monkeypat
     base = parts(path)
     sheet = base["xl/worksheets/sheet1.xml"]
     head, tail = sheet.split(b"<sheetData>")
-    _zip_with_big_part(path, "xl/worksheets/sheet1.xml", head + b"<sheetData>", b" ", 4 << 20, tail,
-                       {**base, "xl/worksheets/sheet1.xml": b""})
+    write_big_part(path, base, "xl/worksheets/sheet1.xml", head + b"<sheetData>", (b" " * (1 << 20) for _ in range(4)),
+                   tail)
     res = cli("refresh", path)
     assert res.exit_code == 2 and "xl/worksheets/sheet1.xml" in res.stderr and "whitespace" in res.stderr
 
