@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 
 import pytest
 
@@ -63,3 +64,10 @@ def pg_user() -> str | None:
     except KeyError:
         _missing("running as root and no 'postgres' user to run a PostgreSQL cluster")
     return "postgres"
+
+
+def pdf_text(pdf, *args: str) -> str:
+    """The text of a PDF, laid out (poppler's pdftotext)."""
+    need("pdftotext", "apt-get install poppler-utils")
+    return subprocess.run(["pdftotext", "-layout", *args, str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout

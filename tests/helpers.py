@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from external import pdf_text
 from lxml import etree
 from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
@@ -166,6 +167,23 @@ def write_big_part(path: Path, items: dict[str, bytes], name: str, head: bytes, 
             for chunk in body:
                 fh.write(chunk)
             fh.write(tail)
+
+
+def tab_pdf_text(path: Path, tab: str, folder: Path) -> str:
+    """The text of one tab alone as LibreOffice prints it: the other sheets hidden in a copy saved
+    to ``folder``, converted to PDF, read back with pdftotext."""
+    from addin.export.aging_export import to_pdf
+
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        if ws.title != tab:
+            ws.sheet_state = "hidden"
+    wb.active = wb.sheetnames.index(tab)
+    only = folder / f"{path.stem}-only.xlsx"
+    wb.save(only)
+    pdf = folder / f"{path.stem}-only.pdf"
+    to_pdf(only, pdf)
+    return pdf_text(pdf)
 
 
 def rows_ascending(path: Path) -> None:

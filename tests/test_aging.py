@@ -1,17 +1,15 @@
 import csv
 import datetime as dt
-import subprocess
 import zipfile
 
 import pytest
-from external import need, need_soffice
-from helpers import cli, digest, read_sheet, rec
+from external import need_soffice, pdf_text
+from helpers import cli, digest, read_sheet, rec, tab_pdf_text
 
 from addin.build.workbook import build_workbook
 from addin.core.aging import aging, bucket_of, recovery_rate
 from addin.core.ledger import Invoice, Party, items_as_of
 from addin.core.settings import Settings
-from addin.export.aging_export import to_pdf
 from sheets_schema import CUSTOMERS as C
 
 AS_OF = dt.date(2026, 11, 24)
@@ -210,11 +208,6 @@ def test_unsupported_export_and_missing_libreoffice(tmp_path, monkeypatch):
     assert not (tmp_path / "a.pdf").exists()
 
 
-def pdf_text(pdf):
-    need("pdftotext", "apt-get install poppler-utils")
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-
-
 def test_pdf_export_through_libreoffice(tmp_path):
     need_soffice()
     path = ledger_book(tmp_path)
@@ -257,18 +250,7 @@ def test_no_total_shows_hashes(tmp_path):
                 "amount": 123_456_789.12}]}
     path = build_workbook(tmp_path / "wide.xlsx", data=data, settings={"as_of": AS_OF})
     cli("aging", path)
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path)
-    for ws in wb.worksheets:
-        if ws.title != "账龄分析":
-            ws.sheet_state = "hidden"
-    wb.active = wb.sheetnames.index("账龄分析")
-    only = tmp_path / "aging-only.xlsx"
-    wb.save(only)
-    pdf = tmp_path / "aging.pdf"
-    to_pdf(only, pdf)
-    text = pdf_text(pdf)
+    text = tab_pdf_text(path, "账龄分析", tmp_path)
     assert "4,713,440.01" in text and "123,456,789.12" in text and "###" not in text
 
 

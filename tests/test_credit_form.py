@@ -1,11 +1,9 @@
 import datetime as dt
 
 from external import need_soffice
-from helpers import cli, digest, read_sheet
-from test_aging import pdf_text
+from helpers import cli, digest, read_sheet, tab_pdf_text
 
 from addin.build.workbook import build_workbook
-from addin.export.aging_export import to_pdf
 
 AS_OF = dt.date(2026, 11, 24)
 SCORES = {k: 4 for k in ("s_principal", "s_scale", "s_sales", "s_know_how", "s_capital", "s_profit", "s_staff",
@@ -98,18 +96,7 @@ def test_credit_form_renders_on_one_a4_page(tmp_path):
     need_soffice()
     path = credit_book(tmp_path)
     cli("credit-form", path, "C1")
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path)
-    for ws in wb.worksheets:
-        if ws.title != "授信申请":
-            ws.sheet_state = "hidden"
-    wb.active = wb.sheetnames.index("授信申请")
-    only = tmp_path / "form.xlsx"
-    wb.save(only)
-    pdf = tmp_path / "form.pdf"
-    to_pdf(only, pdf)
-    text = pdf_text(pdf)
+    text = tab_pdf_text(path, "授信申请", tmp_path)
     assert text.count("\f") <= 1  # one page
     for s in ("客户授信申请表", "杭州恒瑞机电有限公司", "速动资产 / 流动负债", "直销部经理", "现金交易或有担保品",
               "下调授信", "核定额度", "有效期", "审批意见", "客户经理（审核）签字", "直销部经理（审批）签字"):

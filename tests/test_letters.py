@@ -3,10 +3,9 @@ open items attached; wording built in or from 设置."""
 import subprocess
 
 import pytest
-from external import need_soffice
+from external import need_soffice, pdf_text
 from helpers import cli, digest
 from test_receivables import AS_OF, D, book, rec
-from test_statement import pdf_text
 
 from addin import jobs
 from addin.io.xlsx_book import XlsxBook

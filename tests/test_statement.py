@@ -6,7 +6,7 @@ import subprocess
 import zlib
 
 import pytest
-from external import need, need_soffice
+from external import need_soffice, pdf_text
 from helpers import cli, digest, read_sheet
 from test_receivables import AS_OF, COMPANY, PARTIES, D, book, rec
 
@@ -176,12 +176,6 @@ def test_no_bank_account_is_a_warning(tmp_path):
     ok = book(tmp_path / "ok", [rec("I1", "C1", AS_OF - D(5), 100.0)])
     assert cli("validate", ok).exit_code == 0
     assert not [r for r in read_sheet(ok, "校验结果")[1:] if r[1] == "设置"]
-
-
-def pdf_text(pdf, *args):
-    need("pdftotext", "apt-get install poppler-utils")
-    return subprocess.run(["pdftotext", "-layout", *args, str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
 
 
 def png(width, height):
