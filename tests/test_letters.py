@@ -75,6 +75,7 @@ def test_letter_wording_from_settings(tmp_path):
 
 
 def test_bad_level_is_a_data_error(tmp_path):
+    need_soffice()  # crm letters checks for LibreOffice before it reads the workbook
     path = book(tmp_path, INVOICES, customers=CUSTOMERS)
     res = cli("letters", path, "--pdf", tmp_path / "x", "--level", "4")
     assert res.exit_code == 1 and "--level 4: the levels are 1 to 3" in res.stderr
@@ -111,6 +112,7 @@ def test_letter_level_boundaries(tmp_path, days, level):
 def test_letters_refuse_a_file_the_batch_would_overwrite_under_a_suffixed_name(tmp_path):
     # "A/1" and "A:1" both become "A_1": the second letter is written as "A_1-提醒函~2.pdf", and a
     # file of the user's by that name is refused before any conversion, not overwritten
+    need_soffice()  # checked first: without LibreOffice the run stops before naming files
     twins = [dict(CUSTOMERS[0], customer_id="A/1"), dict(CUSTOMERS[1], customer_id="A:1")]
     path = book(tmp_path, [rec("I1", "A/1", AS_OF - D(60), 1000.0, due=AS_OF - D(30)),
                            rec("I2", "A:1", AS_OF - D(60), 900.0, due=AS_OF - D(30))], customers=twins)
