@@ -86,6 +86,7 @@ class XlsxBook:
             if lock is not None:
                 raise PackageError(f"open in Excel or LibreOffice (lock file {lock.name}); close it there first")
         self.pkg = Package(self.path)
+        self.pkg.watch(b't="shared"', HIGHLIGHT_MARKER.encode())  # asked by the write (finish_sheet, set_highlights)
         try:
             self._cal = CalamineWorkbook.from_filelike(io.BytesIO(self.pkg.data))
         except Exception as exc:  # calamine raises its own error types
