@@ -196,6 +196,57 @@ def test_output_sheet_cells_written_as_cell_str_writes_each():
     assert used == seen
 
 
+def test_output_rows_written_a_block_at_a_time_give_the_cells_written_one_by_one(monkeypatch):
+    """Runs of plain rows (full width, no Styled value, no height) are written a block at a time
+    with a row template; the text and the order in which styles are added must be those of the
+    cell-by-cell loop, whatever the rows hold: Styled headers and totals between runs, short rows,
+    rows with a height, None and "" in columns with and without a style, booleans, datetimes,
+    NaN, huge ints, text to escape — and blocks cut anywhere."""
+    import random
+
+    from addin.io import render
+    from addin.writes import OutputSheet, Styled
+
+    pool = [1.5, 2.0, -0.0, 3, 10 ** 16, float("nan"), None, "", "a<b & c", " lead", "x\ny", "\x01", 0, 1, 1.0,
+            dt.date(2025, 3, 5), 123456789.125, 1e20, -7, "甲", 45000.0]
+    odd = [True, dt.datetime(2025, 3, 5, 12), float("inf")]
+    for seed in range(8):
+        rnd = random.Random(seed)
+        width = rnd.randint(1, 7)
+        kinds = [rnd.choice([pool[:6], pool[6:12], pool[12:]]) for _ in range(width)]
+        rows: list[list[object]] = [[Styled(f"h{c}", "header") for c in range(width)]]
+        for _ in range(rnd.randint(30, 90)):
+            shape = rnd.random()
+            if shape < 0.03:
+                rows.append([Styled(1.0, "total")] + [None] * (width - 1))
+            elif shape < 0.06:
+                rows.append([rnd.choice(pool) for _ in range(rnd.randint(0, width - 1))])
+            else:
+                row = [rnd.choice(k) for k in kinds]
+                if shape < 0.08:
+                    row[rnd.randrange(width)] = rnd.choice(odd)
+                rows.append(row)
+        names = ["text", "money", "int", "date", "pct"]
+        sheet = OutputSheet("k", "s", rows, column_styles=[rnd.choice(names) for _ in range(width - 1)],
+                            row_heights={5: 30.0} if seed % 2 else {})
+
+        def run(block: int, least: int, seed: int = seed, sheet: OutputSheet = sheet) -> tuple[str, list[str]]:
+            used: list[str] = []
+
+            def style_index(name: str) -> int:
+                if name not in used:
+                    used.append(name)
+                return used.index(name) * (seed % 3)  # seed 0: every style 0, no s attribute at all
+
+            monkeypatch.setattr(render, "_BLOCK", block)
+            monkeypatch.setattr(render, "_RUN", least)
+            return render.sheet_data(sheet, style_index), used
+
+        plain = run(10 ** 9, 10 ** 9)  # every row cell by cell
+        assert run(4096, 8) == plain, seed
+        assert run(rnd.randint(1, 9), 1) == plain, seed
+
+
 def test_rows_after_the_last_edit_are_copied_and_numbered():
     """Past the last edited row the rest of the stream is copied as it is — unless a row there
     lacks its number, which it gets (a cell reference counts rows from there on)."""

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from itertools import chain
 from xml.sax.saxutils import escape
 
 from ..cells import col_letter
 from ..writes import OutputSheet, Styled
-from .sheet_xml import _INF, _INT_MAX, cell_str, s_attr
+from .sheet_xml import _INF, _INT_MAX, cell_str, column_rests, s_attr
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -99,38 +100,83 @@ def sheet_data(sheet: OutputSheet, style_index: Callable[[str], int]) -> str:
     rests: dict[tuple[str, object], str] = {}  # (style attribute, text or date) → the cell after its r="…
     out: list[str] = []
     add = out.append
-    for r, row in enumerate(sheet.rows, start=1):
-        rs = str(r)
-        height = heights.get(r) if heights else None
-        add(f'<row r="{rs}" ht="{height:g}" customHeight="1">' if height else f'<row r="{rs}">')
-        for c, v in enumerate(row):
-            cls = v.__class__
-            if cls is Styled:
-                s = attr(v.style)
-                v = v.value
+    rows = sheet.rows
+
+    def cell_by_cell(lo: int, hi: int) -> None:
+        for r in range(lo + 1, hi + 1):
+            row = rows[r - 1]
+            rs = str(r)
+            height = heights.get(r) if heights else None
+            add(f'<row r="{rs}" ht="{height:g}" customHeight="1">' if height else f'<row r="{rs}">')
+            for c, v in enumerate(row):
                 cls = v.__class__
-            else:
-                s = col_attr[c]  # type: ignore[assignment]
-                if s is None:
-                    s = col_attr[c] = attr(styles[c] if c < len(styles) else "text")
-            # as cell_str writes it, without a call per cell: numbers inline, texts and dates once each
-            if cls is float and v == v and v not in _INF:
-                add(f'<c r="{letters[c]}{rs}"{s}><v>'
-                    f'{str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)}</v></c>')
-            elif cls is int and -_INT_MAX < v < _INT_MAX:
-                add(f'<c r="{letters[c]}{rs}"{s}><v>{v}</v></c>')
-            elif v is None or v == "":
-                if s:
-                    add(f'<c r="{letters[c]}{rs}"{s}/>')
-            elif cls is str or cls is dt.date:
-                rest = rests.get((s, v))
-                if rest is None:
-                    rest = rests[(s, v)] = cell_str("", v, s)[_SKIP:]
-                add(f'<c r="{letters[c]}{rs}{rest}')
-            else:
-                add(cell_str(letters[c] + rs, v, s))
-        add("</row>")
+                if cls is Styled:
+                    s = attr(v.style)
+                    v = v.value
+                    cls = v.__class__
+                else:
+                    s = col_attr[c]  # type: ignore[assignment]
+                    if s is None:
+                        s = col_attr[c] = attr(styles[c] if c < len(styles) else "text")
+                # as cell_str writes it, without a call per cell: numbers inline, texts and dates once each
+                if cls is float and v == v and v not in _INF:
+                    add(f'<c r="{letters[c]}{rs}"{s}><v>'
+                        f'{str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)}</v></c>')
+                elif cls is int and -_INT_MAX < v < _INT_MAX:
+                    add(f'<c r="{letters[c]}{rs}"{s}><v>{v}</v></c>')
+                elif v is None or v == "":
+                    if s:
+                        add(f'<c r="{letters[c]}{rs}"{s}/>')
+                elif cls is str or cls is dt.date:
+                    rest = rests.get((s, v))
+                    if rest is None:
+                        rest = rests[(s, v)] = cell_str("", v, s)[_SKIP:]
+                    add(f'<c r="{letters[c]}{rs}{rest}')
+                else:
+                    add(cell_str(letters[c] + rs, v, s))
+            add("</row>")
+
+    def templated(lo: int, hi: int) -> bool:
+        """Rows lo+1..hi, each of the sheet's full width, without a Styled value or a height: each
+        column's values encoded once per distinct value (:func:`column_rests`, the text cell_str
+        writes), every row one %-format — or False (nothing written) when a column holds a value
+        of another kind, or an empty cell that would be left out (no style)."""
+        for c in range(width):  # resolved as the first row's cells would, in column order
+            if col_attr[c] is None:
+                col_attr[c] = attr(styles[c] if c < len(styles) else "text")
+        columns = list(zip(*rows[lo:hi]))
+        cells = []
+        for col, s in zip(columns, col_attr):
+            if not s and (None in col or "" in col):
+                return False
+            rest = column_rests(col, s)  # type: ignore[arg-type]
+            if rest is None:
+                return False
+            cells.append(rest)
+        rs = list(map(str, range(lo + 1, hi + 1)))
+        form = '<row r="%s">' + "".join(f'<c r="{letter}%s%s' for letter in letters) + "</row>"
+        add("".join(map(form.__mod__, zip(rs, *chain.from_iterable((rs, rest) for rest in cells)))))
+        return True
+
+    # runs of plain rows (full width, no Styled value, no height) are written a block at a time
+    plain = [len(row) == width and Styled not in map(type, row) and not (heights and r in heights)
+             for r, row in enumerate(rows, start=1)]
+    i, n = 0, len(rows)
+    while i < n:
+        j = i
+        while j < n and plain[j] == plain[i]:
+            j += 1
+        if plain[i] and j - i >= _RUN:
+            for lo in range(i, j, _BLOCK):
+                hi = min(lo + _BLOCK, j)
+                if not templated(lo, hi):
+                    cell_by_cell(lo, hi)
+        else:
+            cell_by_cell(i, j)
+        i = j
     return "".join(out)
 
 
+_RUN = 8  # shorter runs of plain rows are written cell by cell
+_BLOCK = 4096
 _SKIP = len('<c r="')
