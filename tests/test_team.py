@@ -129,12 +129,12 @@ def collect(url: str, *paths, args=()) -> object:
 def test_collect_is_idempotent(db_url, books):
     first = collect(db_url, *books.values())
     assert first.exit_code == 0, first.output
-    assert "3 个工作簿：3 collected" in first.output
+    assert "3 个工作簿：3 已收集" in first.output
     before = dump(db_url)
     assert len(before["sources"]) == 3
     assert len(before["customers"]) == sum(len(rep_data(r, p, n, seed=n)["customers"]) for r, p, n in REPS) + 4
     again = collect(db_url, *books.values())
-    assert again.exit_code == 0 and "3 个工作簿：3 unchanged" in again.output, again.output
+    assert again.exit_code == 0 and "3 个工作簿：3 未变化" in again.output, again.output
     assert dump(db_url) == before
 
 
@@ -149,7 +149,7 @@ def test_a_changed_workbook_replaces_only_its_rows(db_url, books, datasets, tmp_
     write(folder / "李娜.xlsx", data)
     res = collect(db_url, folder)
     assert res.exit_code == 0, res.output
-    assert "collected  李娜.xlsx" in res.output and "1 collected, 2 unchanged" in res.output
+    assert "已收集     李娜.xlsx" in res.output and "1 已收集，2 未变化" in res.output
     after = dump(db_url)
     b_id = next(s.id for s in after["sources"] if s.owner == "李娜")
     mine = [c for c in after["customers"] if c.source_id == b_id]
@@ -190,9 +190,9 @@ def test_unreadable_workbooks_are_listed_and_skipped(db_url, books, tmp_path):
     (folder / "~$张伟.xlsx").write_bytes(b"Excel's owner file")
     res = collect(db_url, folder)
     assert res.exit_code == 1
-    assert "skipped    坏文件.xlsx：not an Excel workbook" in res.output
-    assert "skipped    无客户表.xlsx：required sheet missing: 客户资料卡" in res.output
-    assert "~$" not in res.output and "1 collected, 2 skipped" in res.output
+    assert "已跳过     坏文件.xlsx：not an Excel workbook" in res.output
+    assert "已跳过     无客户表.xlsx：required sheet missing: 客户资料卡" in res.output
+    assert "~$" not in res.output and "1 已收集，2 已跳过" in res.output
     assert [s.owner for s in dump(db_url)["sources"]] == ["张伟"]
 
 
@@ -226,8 +226,8 @@ def test_hostile_workbooks_are_skipped_with_their_reason_by_parallel_workers(db_
     res = collect(db_url, folder, args=("--jobs", "2"))
     assert res.exit_code == 1 and "Traceback" not in res.output, res.output
     assert "outside the package" in res.output and "b-outside.xlsx" in res.output
-    assert re.search(r"skipped +c-bomb.xlsx：.*DOCTYPE", res.output)
-    assert re.search(r"skipped +d-broken.xlsx：.*xl/workbook.xml.*not well-formed", res.output)
+    assert re.search(r"已跳过 +c-bomb.xlsx：.*DOCTYPE", res.output)
+    assert re.search(r"已跳过 +d-broken.xlsx：.*xl/workbook.xml.*not well-formed", res.output)
     assert "e-pipe.xlsx" not in res.output or "not a regular file" in res.output  # a folder walk skips it
     res2 = collect(db_url, folder / "e-pipe.xlsx")
     assert res2.exit_code == 1 and "not a regular file" in res2.output
@@ -241,10 +241,10 @@ def test_a_workbook_under_another_owner_is_reported_not_moved(db_url, datasets, 
     write(path, rep_data("赵六", "A", 1, seed=1))
     res = collect(db_url, path)
     assert res.exit_code == 1
-    assert "refused    book.xlsx：collected before as 张伟's workbook, now its customers are 赵六's" in res.output
+    assert "已拒绝     book.xlsx：以前作为 张伟 的工作簿收集，现在其客户属于 赵六：未转移" in res.output
     assert dump(db_url) == before
     res = collect(db_url, path, args=("--reassign",))
-    assert res.exit_code == 0 and "moved from 张伟 to 赵六" in res.output
+    assert res.exit_code == 0 and "已转移     book.xlsx：赵六，" in res.output and "；从 张伟 转给 赵六" in res.output
     assert [s.owner for s in dump(db_url)["sources"]] == ["赵六"]
 
 
@@ -349,7 +349,7 @@ def test_conversion_between_two_snapshots(db_url, books, datasets, later, tmp_pa
     shutil.copy(path, folder / "张伟.xlsx")
     # 张伟's book changed; the others are collected again at the later date (unchanged content)
     res = collect(db_url, folder, args=("--as-of", D2.isoformat()))
-    assert res.exit_code == 0 and "unchanged" not in res.output, res.output
+    assert res.exit_code == 0 and "未变化" not in res.output, res.output
     wb = team_workbook(db_url, tmp_path / "m.xlsx")
     conv = wb["漏斗转化"]
     assert conv[0][0] == f"漏斗转化 · {AS_OF} → {D2}"
@@ -541,7 +541,7 @@ def test_recollecting_replaces_payments_and_change_log(db_url, logged, tmp_path)
     assert collect(db_url, path).exit_code == 0
     before = dump(db_url)
     again = collect(db_url, path)
-    assert again.exit_code == 0 and "1 unchanged" in again.output, again.output
+    assert again.exit_code == 0 and "1 未变化" in again.output, again.output
     assert dump(db_url) == before
     moved = move_stages(Path(path), 2)  # a third refresh adds rows to 变更记录
     assert cli("refresh", path).exit_code in (0, 1)
@@ -576,7 +576,7 @@ def test_a_version_1_database_migrates_and_keeps_its_rows(db_url, books, logged,
     assert all(migrated[t.name] for t in v1) and migrated["snapshots"]
     # the next collect reads every workbook again, unchanged or not, and fills the new tables
     res = collect(db_url, books["B"], logged[0])
-    assert res.exit_code == 0 and "2 collected" in res.output, res.output
+    assert res.exit_code == 0 and "2 已收集" in res.output, res.output
     after = dump(db_url)
     for t in (*v1, T.snapshots):
         assert after[t.name] == migrated[t.name]
@@ -602,6 +602,6 @@ def test_a_version_2_database_gets_the_attempt_flag_and_reads_every_workbook_aga
         assert conn.execute(select(T.contacts.c.attempt).distinct()).scalars().all() == [None]
     engine.dispose()
     res = collect(db_url, books["A"])  # unchanged, but read again: the rows get the flag
-    assert res.exit_code == 0 and "1 collected" in res.output, res.output
+    assert res.exit_code == 0 and "1 已收集" in res.output, res.output
     overview = {r[0]: r for r in rows_after_header(team_workbook(db_url, tmp_path / "m.xlsx")["团队概览"])}
     assert overview["张伟"][7] == 5
