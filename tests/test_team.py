@@ -327,6 +327,29 @@ def test_per_rep_numbers_equal_each_workbooks_own(db_url, books, tmp_path):
     assert overview["张伟"][7] == 5 and total[7] == 5  # the attempts typed above, and only those
 
 
+def test_results_typed_but_not_yet_refreshed_count_as_the_reps_own(db_url, datasets, tmp_path):
+    """A rep types results into 今日拨打 and saves without refreshing; the manager collects that
+    evening. The team counts them as the rep's own next refresh will: 已沟通 as contacts, 未接通 as
+    an attempt; a result whose 下次拨打 is text that is no date becomes a row with an error in the log,
+    left out by the rep's jobs, and so by the team's."""
+    path = write(tmp_path / "张伟.xlsx", datasets["A"])
+    assert cli("refresh", path).exit_code in (0, 1)
+    before = own_figures(path, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["今日拨打"]
+    head = {c.value: i for i, c in enumerate(ws[2])}
+    typed = [("已沟通", dt.datetime(2026, 11, 30)), ("已沟通", None), ("未接通", None), ("已沟通", "下周一")]
+    rows = [r for r in ws.iter_rows(min_row=3) if r[head["客户编号"]].value][:len(typed)]
+    for row, (outcome, nxt) in zip(rows, typed, strict=True):
+        row[head["结果"]].value, row[head["下次拨打"]].value = outcome, nxt
+    wb.save(path)
+    own = own_figures(path, tmp_path)  # a copy refreshed: the results harvested into its log
+    assert (own["contacts"], own["attempts"]) == (before["contacts"] + 2, before["attempts"] + 1)
+    assert collect(db_url, path).exit_code in (0, 1)
+    row = next(r for r in rows_after_header(team_workbook(db_url, tmp_path / "m.xlsx")["团队概览"]) if r[0] == "张伟")
+    assert row[6:8] == (own["contacts"], own["attempts"])
+
+
 def expected_moves(before: list[dict], after: list[dict]) -> dict[str, int]:
     s0 = {f["customer_id"]: funnel_stage(f) for f in before}
     s1 = {f["customer_id"]: funnel_stage(f) for f in after}
