@@ -9,8 +9,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from external import need_postgres, pg_user
-from helpers import chart_series, cli, parts, read_sheet, sheets, write_book
+from external import need_postgres, need_soffice, pg_user
+from helpers import chart_series, cli, parts, read_sheet, sheets, tab_pdf_text, write_book
 from pg_cluster import Cluster
 from sqlalchemy import select
 from team_books import AS_OF, add_customer, funnel_stage, rep_data, write
@@ -481,6 +481,38 @@ def test_sqlite_and_postgresql_give_identical_team_workbooks(pg, books, later, t
     assert outstanding[-1] == sqlite_zh["看板"][4][10] and outstanding[0] > 0
     assert len(rows_after_header(sqlite_zh["归属争议"])) == 3
     assert any(r[0] == "张伟" and r[2] for r in sqlite_zh["漏斗转化"][2:])  # moves were found
+
+
+def test_english_headers_fit_their_cells_in_print(books, tmp_path):
+    """The English 团队概览 printed 'Custome|rs' and 'A Customer|s' spilling over the title: each
+    header word now fits its column and the header row is as tall as its lines; the one-snapshot
+    漏斗转化 says so below a short title instead of in a 16-point title cut off at both ends."""
+    from addin.writes import STYLES, fit_widths, text_width, wrapped_lines
+
+    db = str(tmp_path / "team.sqlite")
+    assert collect(db, *books.values()).exit_code == 0
+    out = tmp_path / "team-en.xlsx"
+    assert cli("team", "--db", db, "--out", out, "--lang", "en").exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Team overview"] if "Team overview" in wb.sheetnames else wb.worksheets[0]
+    heads = [c.value for c in ws[2]]
+    assert "Coverage This Month" in heads and "Over-limit Customers" in heads
+    widths = {c: d.width for d in ws.column_dimensions.values() for c in range(d.min, d.max + 1)}  # <col> ranges
+    for col, head in enumerate(heads, start=1):
+        assert max(text_width(w) for w in head.split()) * 1.05 + 1.5 <= widths[col] + 0.01, head
+    lines = max(wrapped_lines(h, widths[c], 1.05) for c, h in enumerate(heads, start=1))
+    assert lines >= 2 and ws.row_dimensions[2].height == lines * 15
+    conv = wb.worksheets[2]
+    assert [conv.cell(1, 1).value, conv.cell(2, 1).value] == [
+        "Funnel conversion", f"One snapshot date only ({AS_OF}): collect again to compare."]
+    # a header that fits on one line keeps the default row; a Chinese one breaks between characters
+    from addin.writes import OutputSheet, Styled
+    plain = OutputSheet("x", "x", [[Styled("客户编号", "header"), Styled("Customers", "header")]], widths=[12, 12])
+    assert fit_widths(plain) is plain and STYLES["header"].wrap
+    assert wrapped_lines("本月未接通", 6, 1.05) == 3
+    need_soffice()
+    text = tab_pdf_text(out, ws.title, tmp_path)
+    assert all(w in text.split() for w in ("Customers", "Over-limit", "Collected", "Unanswered")), text[:400]
 
 
 def test_team_needs_collected_workbooks_and_refuses_an_existing_file(tmp_path):
