@@ -90,6 +90,8 @@ class _BulkRows:
         self.pfx = p.encode()
         self.chunk = -1
         self.texts: list[bytes] = []
+        self.heads: list[bytes] = []  # each row's plain start tag, <row r="N">
+        self.head_form = b"<" + self.pfx + b'row r="%d">'
 
     def replaces(self, body: bytes, cells: list[tuple[int, int, int]]) -> bool:
         """Whether a row's cells at or right of the block (``cells``: (col, start, end) in ``body``)
@@ -114,12 +116,12 @@ class _BulkRows:
         i = r - self.first
         if not 0 <= i < self.n or r in self.skip:
             return None
-        texts, lo, _ = self.chunk_of(r)
+        texts, _, lo, _ = self.chunk_of(r)
         return texts[r - lo]
 
-    def chunk_of(self, r: int) -> tuple[list[bytes], int, int]:
-        """(the texts of the chunk of rows holding row ``r``, its first row, the row after its last);
-        ``r`` must be one of the block's rows."""
+    def chunk_of(self, r: int) -> tuple[list[bytes], list[bytes], int, int]:
+        """(the texts of the chunk of rows holding row ``r``, the rows' plain start tags, its first
+        row, the row after its last); ``r`` must be one of the block's rows."""
         k = (r - self.first) // self.CHUNK
         if k != self.chunk:
             lo = k * self.CHUNK
@@ -139,7 +141,8 @@ class _BulkRows:
             self.texts = "\0".join(texts).encode().split(b"\0")
             self.chunk = k
             self.span = (self.first + lo, self.first + hi)
-        return self.texts, *self.span
+            self.heads = list(map(self.head_form.__mod__, range(*self.span)))
+        return self.texts, self.heads, *self.span
 
 
 class _RowEditor:
@@ -200,70 +203,76 @@ class _RowEditor:
         order, k, nord = self.e.update_rows, self.k, len(self.e.update_rows)
         first, last, skip, min_col = bulk.first, bulk.first + bulk.n, bulk.skip, bulk.min_col
         texts: list[bytes] = []
+        heads: list[bytes] = []
         t_lo = t_hi = 0
         open_, numbered, n_len, close, c_len = self.open, self.numbered, len(self.numbered), self.close, len(self.close)
         copen, cref, r_len = self.copen, self.cref, len(self.cref)
         find, rfind, startswith, add = frag.find, frag.rfind, frag.startswith, out.append
         cols = _LETTERS
         while k < nord:
-            if startswith(numbered, scan):
-                a = scan
+            want = order[k]
+            if not t_lo <= want < t_hi:
+                if not first <= want < last:
+                    break
+                texts, heads, t_lo, t_hi = bulk.chunk_of(want)
+            head = heads[want - t_lo]
+            if startswith(head, scan):  # the common row: numbered as expected, no other attribute
+                a, r, tag_end = scan, want, scan + len(head) - 1
+                spans = False
             else:
                 a = find(open_, scan)
                 if a < 0 or not startswith(numbered, a):
                     break
-            q = find(b'"', a + n_len)
-            digits = frag[a + n_len:q]
-            tag_end = find(b">", q)
-            if frag[tag_end - 1] == 47 or not digits.isdigit():  # self-closing, r=""
-                break
-            r = int(digits)
-            want = order[k]
-            if r > want:  # rows to insert before this one
-                break
+                q = find(b'"', a + n_len)
+                digits = frag[a + n_len:q]
+                tag_end = find(b">", q)
+                if frag[tag_end - 1] == 47 or not digits.isdigit():  # self-closing, r=""
+                    break
+                r = int(digits)
+                if r > want:  # rows to insert before this one
+                    break
+                spans = tag_end != q + 1 and find(b"spans", q, tag_end) >= 0
             e = find(close, tag_end)
             if e < 0:
                 break
-            if r == want:
-                if not t_lo <= r < t_hi:
-                    if not first <= r < last:
-                        break
-                    texts, t_lo, t_hi = bulk.chunk_of(r)
-                if skip and r in skip:
+            if r < want:  # not edited: stays in the copied span
+                self.rownum, scan = r, e + c_len
+                continue
+            if skip and r in skip:
+                break
+            text = texts[r - t_lo]
+            if not text:
+                break
+            c = rfind(copen, tag_end, e)  # the row's last cell
+            if c >= 0:
+                if not startswith(cref, c):  # its first attribute is not r: the general loop reads it
                     break
-                text = texts[r - t_lo]
-                if not text:
+                ref = frag[c + r_len:find(b'"', c + r_len)].rstrip(b"0123456789")
+                col = cols.get(ref) or _col_checked(ref)
+                if not col:
                     break
-                c = rfind(copen, tag_end, e)  # the row's last cell
-                if c >= 0:
-                    if not startswith(cref, c):  # its first attribute is not r: the general loop reads it
+                if col >= min_col:  # cells at or right of the block already
+                    if not frag.endswith(text, tag_end + 1, e):
                         break
-                    ref = frag[c + r_len:find(b'"', c + r_len)].rstrip(b"0123456789")
-                    col = cols.get(ref) or _col_checked(ref)
-                    if not col:
-                        break
-                    if col >= min_col:  # cells at or right of the block already
-                        if not frag.endswith(text, tag_end + 1, e):
+                    c = rfind(copen, tag_end, e - len(text))  # the last cell before them
+                    if c >= 0:
+                        if not startswith(cref, c):
                             break
-                        c = rfind(copen, tag_end, e - len(text))  # the last cell before them
-                        if c >= 0:
-                            if not startswith(cref, c):
-                                break
-                            ref = frag[c + r_len:find(b'"', c + r_len)].rstrip(b"0123456789")
-                            col = cols.get(ref) or _col_checked(ref)
-                            if not col or col >= min_col:
-                                break
-                        k += 1  # already holds exactly these cells: keeps its bytes
-                        self.rownum, scan = r, e + c_len
-                        continue
-                if tag_end != q + 1 and find(b"spans", q, tag_end) >= 0:  # an edited row drops its spans
-                    add(frag[pos:a])
-                    add(open_ + _SPANS.sub(b"", frag[a + len(open_):tag_end]) + b">")
-                    pos = tag_end + 1
-                add(frag[pos:e])
-                add(text)
-                pos = e
-                k += 1
+                        ref = frag[c + r_len:find(b'"', c + r_len)].rstrip(b"0123456789")
+                        col = cols.get(ref) or _col_checked(ref)
+                        if not col or col >= min_col:
+                            break
+                    k += 1  # already holds exactly these cells: keeps its bytes
+                    self.rownum, scan = r, e + c_len
+                    continue
+            if spans:  # an edited row drops its spans (as the general loop's do)
+                add(frag[pos:a])
+                add(open_ + _SPANS.sub(b"", frag[a + len(open_):tag_end]) + b">")
+                pos = tag_end + 1
+            add(frag[pos:e])
+            add(text)
+            pos = e
+            k += 1
             self.rownum, scan = r, e + c_len
         self.k = k
         return scan, pos
