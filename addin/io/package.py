@@ -234,6 +234,41 @@ class Package:
         self._removed.discard(name)
         self._changed[name] = Deflated(data) if len(data) > BIG_PART else data
 
+    def write_chunks(self, name: str, chunks: Iterable[bytes], unless: bytes | None = None) -> bool:
+        """:meth:`write` of the chunks' bytes joined — kept as they are up to ``BIG_PART``, beyond it
+        compressed as they come (never held whole) — unless they are exactly ``unless`` (the part's
+        bytes today): then nothing is written. Returns whether the part was written."""
+        it = iter(chunks)
+        head: list[bytes] = []
+        size, same = 0, unless is not None
+        for chunk in it:
+            same = same and unless.startswith(chunk, size)  # type: ignore[union-attr]
+            head.append(chunk)
+            size += len(chunk)
+            if size > BIG_PART:
+                break
+        else:
+            if same and size == len(unless):  # type: ignore[arg-type]
+                return False
+            self.write(name, b"".join(head))
+            return True
+
+        def rest() -> Iterator[bytes]:
+            nonlocal size, same
+            yield from head
+            head.clear()
+            for chunk in it:
+                same = same and unless.startswith(chunk, size)  # type: ignore[union-attr]
+                size += len(chunk)
+                yield chunk
+
+        data = Deflated.of(rest())
+        if same and size == len(unless):  # type: ignore[arg-type]
+            return False
+        self._removed.discard(name)
+        self._changed[name] = data
+        return True
+
     def remove(self, name: str) -> None:
         self._changed.pop(name, None)
         if name in self._names:

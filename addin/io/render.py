@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import chain
 from xml.sax.saxutils import escape
 
@@ -19,6 +19,13 @@ def render_sheet(sheet: OutputSheet, style_index: Callable[[str], int], code_nam
     """The worksheet XML of an output sheet. ``code_name`` is the VBA code name the sheet had
     (its document module in the VBA project must keep a sheet to belong to); ``drawing`` the Id
     of its drawing relationship (its charts)."""
+    return b"".join(render_parts(sheet, style_index, code_name, drawing))
+
+
+def render_parts(sheet: OutputSheet, style_index: Callable[[str], int], code_name: str | None = None,
+                 drawing: str | None = None) -> Iterator[bytes]:
+    """:func:`render_sheet`'s bytes in pieces — the rows a block at a time — so that a big sheet
+    is compressed as it is rendered, never held whole."""
     nrows = len(sheet.rows)
     ncols = max((len(r) for r in sheet.rows), default=1)
     ncols = max(ncols, len(sheet.widths), 1)
@@ -45,8 +52,10 @@ def render_sheet(sheet: OutputSheet, style_index: Callable[[str], int], code_nam
             parts.append(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'.encode())
         parts.append(b"</cols>")
     parts.append(b"<sheetData>")
-    parts.append(sheet_data(sheet, style_index).encode("utf-8"))
-    parts.append(b"</sheetData>")
+    yield b"".join(parts)
+    for block in sheet_blocks(sheet, style_index):
+        yield block.encode("utf-8")
+    parts = [b"</sheetData>"]
     if sheet.merges:
         parts.append(f'<mergeCells count="{len(sheet.merges)}">'.encode())
         for r1, c1, r2, c2 in sheet.merges:
@@ -76,11 +85,17 @@ def render_sheet(sheet: OutputSheet, style_index: Callable[[str], int], code_nam
     if drawing:
         parts.append(f'<drawing r:id="{drawing}"/>'.encode())
     parts.append(b"</worksheet>")
-    return b"".join(parts)
+    yield b"".join(parts)
 
 
 def sheet_data(sheet: OutputSheet, style_index: Callable[[str], int]) -> str:
-    """The <row> elements of an output sheet, as one text (encoded once by the caller).
+    """The <row> elements of an output sheet, as one text."""
+    return "".join(sheet_blocks(sheet, style_index))
+
+
+def sheet_blocks(sheet: OutputSheet, style_index: Callable[[str], int]) -> Iterator[str]:
+    """The <row> elements of an output sheet, as texts of up to :data:`_BLOCK` rows each (each
+    encoded once by the caller).
 
     Column letters and each style's ``s`` attribute are worked out once; a plain value takes its
     column's style, a :class:`Styled` one its own. An empty cell without a style is left out."""
@@ -166,15 +181,14 @@ def sheet_data(sheet: OutputSheet, style_index: Callable[[str], int]) -> str:
         j = i
         while j < n and plain[j] == plain[i]:
             j += 1
-        if plain[i] and j - i >= _RUN:
-            for lo in range(i, j, _BLOCK):
-                hi = min(lo + _BLOCK, j)
-                if not templated(lo, hi):
-                    cell_by_cell(lo, hi)
-        else:
-            cell_by_cell(i, j)
+        run = plain[i] and j - i >= _RUN
+        for lo in range(i, j, _BLOCK):
+            hi = min(lo + _BLOCK, j)
+            if not (run and templated(lo, hi)):
+                cell_by_cell(lo, hi)
+            yield "".join(out)
+            out.clear()
         i = j
-    return "".join(out)
 
 
 _RUN = 8  # shorter runs of plain rows are written cell by cell
