@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from itertools import chain
 from xml.sax.saxutils import escape
 
 from ..cells import col_letter
@@ -155,22 +154,27 @@ def sheet_blocks(sheet: OutputSheet, style_index: Callable[[str], int]) -> Itera
         """Rows lo+1..hi, each of the sheet's full width, without a Styled value or a height: each
         column's values encoded once per distinct value (:func:`column_rests`, the text cell_str
         writes), every row one %-format — or False (nothing written) when a column holds a value
-        of another kind, or an empty cell that would be left out (no style)."""
+        of another kind (bool, datetime…)."""
         for c in range(width):  # resolved as the first row's cells would, in column order
             if col_attr[c] is None:
                 col_attr[c] = attr(styles[c] if c < len(styles) else "text")
-        columns = list(zip(*rows[lo:hi]))
-        cells = []
-        for col, s in zip(columns, col_attr):
-            if not s and (None in col or "" in col):
-                return False
+        rs = list(map(str, range(lo + 1, hi + 1)))
+        form = ['<row r="%s">']
+        args: list[list[str]] = [rs]
+        for c, col in enumerate(zip(*rows[lo:hi])):
+            s = col_attr[c]
             rest = column_rests(col, s)  # type: ignore[arg-type]
             if rest is None:
                 return False
-            cells.append(rest)
-        rs = list(map(str, range(lo + 1, hi + 1)))
-        form = '<row r="%s">' + "".join(f'<c r="{letter}%s%s' for letter in letters) + "</row>"
-        add("".join(map(form.__mod__, zip(rs, *chain.from_iterable((rs, rest) for rest in cells)))))
+            if not s and (None in col or "" in col):  # an empty cell without a style is left out
+                head = f'<c r="{letters[c]}'
+                form.append("%s")
+                args.append([head + r + x if v is not None and v != "" else "" for r, x, v in zip(rs, rest, col)])
+            else:
+                form.append(f'<c r="{letters[c]}%s%s')
+                args += (rs, rest)
+        form.append("</row>")
+        add("".join(map("".join(form).__mod__, zip(*args))))
         return True
 
     # runs of plain rows (full width, no Styled value, no height) are written a block at a time
