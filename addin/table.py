@@ -13,9 +13,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, islice, repeat
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from sheets_schema import Column, Kind, Lang, SheetSpec, fold
 from sheets_schema.records import Record, record_type
@@ -24,6 +22,9 @@ from .core import parse as p
 from .i18n import join
 from .issues import Issue
 from .messages import message
+
+if TYPE_CHECKING:  # pandas only for Table.frame, imported when it is called (not on every command)
+    import pandas as pd
 
 HEADER_SCAN_ROWS = 20
 
@@ -82,6 +83,8 @@ class Table:
 
     def frame(self, keys: list[str] | None = None, skip: Collection[int] = ()) -> pd.DataFrame:
         """Typed values as a DataFrame; ``_row`` is the Excel row, ``_i`` the data-row index."""
+        import pandas as pd
+
         keys = keys or [c.key for c in self.spec.columns]
         data = {k: self.values.get(k, [None] * len(self.rows)) for k in keys}
         df = pd.DataFrame(data, dtype=object)

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from sheets_schema import Lang, Record, SheetSpec
 
 from .core import parse as p
 from .issues import Issue
 from .table import Table
+
+if TYPE_CHECKING:  # Sheet.frame's pandas is imported by Table.frame when it is called
+    import pandas as pd
 
 
 @dataclass(frozen=True, eq=False)
