@@ -277,10 +277,20 @@ class _HeaderRepeat:
     anchor_names: frozenset[str]
     longest: int
     cols: tuple[tuple[int, frozenset[str]], ...]
+    #: the characters of the anchor's ASCII names and ASCII white space: an ASCII cell holding any
+    #: other character cannot fold to a name (NFKC leaves ASCII as it is, casefold is lower)
+    ascii_chars: str = ""
 
     def may_repeat(self, v: Any) -> bool:
-        """The cheap test on the anchor cell (the row is looked at closely only when it passes)."""
+        """The test on the anchor cell (the row is looked at closely only when it passes)."""
         return v.__class__ is str and len(v) <= self.longest and fold(v) in self.anchor_names
+
+    def candidates(self, col: list[Any]) -> list[int]:
+        """The indexes of ``col`` (the anchor column) that pass :meth:`may_repeat`, with a cheap
+        first look for ASCII cells (IDs such as C00123 never reach ``fold``)."""
+        longest, names, chars = self.longest, self.anchor_names, self.ascii_chars
+        return [i for i, v in enumerate(col) if v.__class__ is str and len(v) <= longest
+                and (not v.isascii() or not v.lower().strip(chars)) and fold(v) in names]
 
     def __call__(self, row: list[Any]) -> bool:
         n = len(row)
@@ -304,12 +314,9 @@ def _header_repeat(spec: SheetSpec, columns: dict[str, int]) -> _HeaderRepeat | 
     if len(cols) < 2:
         return None
     anchor, anchor_names = min(cols)
-    return _HeaderRepeat(anchor, anchor_names, max(len(a) for a in anchor_names) + 8, tuple(cols))
-
-
-def _ident(v: Any) -> Any:
-    """A value as a set member: an unhashable one (an error cell) by identity."""
-    return v if v.__hash__ is not None else id(v)
+    chars = {ch for a in anchor_names if a.isascii() for ch in a} | {chr(c) for c in range(128) if chr(c).isspace()}
+    return _HeaderRepeat(anchor, anchor_names, max(len(a) for a in anchor_names) + 8, tuple(cols),
+                         "".join(sorted(chars)))
 
 
 #: data rows read and sorted at a time: columns are cut from each chunk of rows
@@ -364,9 +371,7 @@ def read_table(rows: Iterable[list[Any]], spec: SheetSpec, name: str, lang: Lang
             if any(not _blank(v) for v in row):
                 last = max(last, first + i)
         if repeats is not None:
-            longest, names = repeats.longest, repeats.anchor_names
-            for i in [i for i, v in enumerate(cells[repeats.anchor])
-                      if v.__class__ is str and len(v) <= longest and fold(v) in names]:  # may_repeat, inline
+            for i in repeats.candidates(cells[repeats.anchor]):
                 if i not in dropped and repeats(chunk[i]):
                     dropped.add(i)
                     repeated.append(first + i)
@@ -382,8 +387,11 @@ def read_table(rows: Iterable[list[Any]], spec: SheetSpec, name: str, lang: Lang
             last = max(last, first + n - 1)
         for key, c in keep:
             col = cells[c]
-            if key not in sharing:  # decided on the first chunk: sharing unique values (IDs, names) saves nothing
-                sharing[key] = any(v.__class__ in _SHARED for v in col) and 4 * len(set(map(_ident, col))) <= len(col)
+            if key not in sharing:
+                # decided on the first chunk: only text and dates that repeat (owners, regions, days)
+                # are worth the dict; unique ones (IDs, names, phones), numbers and blanks are not
+                vals = [v for v in col if v.__class__ in _SHARED and v != ""]
+                sharing[key] = bool(vals) and 4 * len(set(vals)) <= len(vals)
             raw[key] += [share(v, v) if v.__class__ in _SHARED else v for v in col] if sharing[key] else col
         first += n
         chunk = []

@@ -143,3 +143,16 @@ def test_parse_column_fast_pass_matches_plain_path(column):
     assert same_list(new[0], old[0])
     assert [(i, e.code, e.detail, e.severity) for i, e in new[1]] == \
         [(i, e.code, e.detail, e.severity) for i, e in old[1]]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.key for s in SPECS])
+def test_header_repeat_candidates_are_the_cells_that_may_repeat(spec):
+    """The ASCII first look of the header-repeat test drops no cell that folds to a header name."""
+    hr = T._header_repeat(spec, {c.key: i + 1 for i, c in enumerate(spec.columns)})
+    if hr is None:
+        return
+    anchor = next(c for c in spec.columns if not c.computed)
+    col = pool(spec) + [a.upper() for a in anchor.aliases()] + [f" {a}\t" for a in anchor.aliases()] + \
+        ["Customer  ID", "CUSTOMER\tID", "Ｃｕｓｔｏｍｅｒ ＩＤ", "customerid", "C00123", "id", "I D"]
+    assert hr.candidates(col) == [i for i, v in enumerate(col) if hr.may_repeat(v)]
+    assert hr.candidates(col)  # the anchor's own names are there

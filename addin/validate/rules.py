@@ -188,14 +188,10 @@ def column_rules(table: Table) -> list[Issue]:
                 if table.rows[i] not in failed and p.is_blank(raw[i]):
                     out.append(table.issue_at(i, key, "required"))
         if column.unique:
-            first: dict[str, int] = {}
-            for i, v in enumerate(vals):
-                if v is None:
-                    continue
-                if v in first:
-                    out.append(table.issue_at(i, key, "duplicate", column=table.headers[key], first=first[v]))
-                else:
-                    first[v] = table.rows[i]
+            rows = table.rows
+            first = dict(zip(reversed(vals), reversed(rows)))  # value → the Excel row it first appears on
+            for i in [i for i, (v, r) in enumerate(zip(vals, rows)) if v is not None and first[v] != r]:
+                out.append(table.issue_at(i, key, "duplicate", column=table.headers[key], first=first[vals[i]]))
     return out
 
 
@@ -204,9 +200,9 @@ def ref_rule(table: Table, ctx: Ctx) -> list[Issue]:
     for column in table.spec.input_columns:
         if column.ref != "customers" or column.key not in table.values:
             continue
-        for i, v in enumerate(table.values[column.key]):
-            if v is not None and v not in ctx.customer_ids:
-                out.append(table.issue_at(i, column.key, "unknown_customer", sheet=ctx.customers_tab))
+        ids = ctx.customer_ids
+        for i in [i for i, v in enumerate(table.values[column.key]) if v is not None and v not in ids]:
+            out.append(table.issue_at(i, column.key, "unknown_customer", sheet=ctx.customers_tab))
     return out
 
 
@@ -244,10 +240,10 @@ def payment_rules(payments: Table, receivables: Table, bad: set[int]) -> list[Is
     if not len(payments) or "invoice_no" not in payments.values:
         return []
     n = len(receivables)
-    invoices: dict[str, tuple[Any, Any]] = {}
-    for no, cid, amount in zip(*(receivables.values.get(k) or [None] * n for k in ("invoice_no", "customer_id", "amount"))):
-        if no is not None:
-            invoices.setdefault(no, (cid, amount))
+    nos, cids, amounts = (receivables.values.get(k) or [None] * n for k in ("invoice_no", "customer_id", "amount"))
+    # invoice number → (客户编号, 金额) of its first row: built from the last row up, the first one stays
+    invoices: dict[Any, tuple[Any, Any]] = dict(zip(reversed(nos), zip(reversed(cids), reversed(amounts))))
+    invoices.pop(None, None)
     m = len(payments)
     paid: dict[str, float] = {}
     out: list[Issue] = []
