@@ -156,3 +156,17 @@ def test_header_repeat_candidates_are_the_cells_that_may_repeat(spec):
         ["Customer  ID", "CUSTOMER\tID", "Ｃｕｓｔｏｍｅｒ ＩＤ", "customerid", "C00123", "id", "I D"]
     assert hr.candidates(col) == [i for i, v in enumerate(col) if hr.may_repeat(v)]
     assert hr.candidates(col)  # the anchor's own names are there
+
+
+@settings(max_examples=400, deadline=None)
+@given(xml=st.lists(st.sampled_from([b"<", b"f", b"x:", b" ", b">", b"/", b't="e"', b"t=", b'"e"', b"<c>", b"ff",
+                                     b"<formula1>", b"<x:f", b"<f", b"a"]), max_size=200).map(b"".join),
+       pfx=st.sampled_from([b"", b"x:"]))
+def test_formula_first_look_is_the_plain_needle_search(xml, pfx):
+    """The memchr walk over the 'f's of a sheet finds a formula element exactly where the plain
+    search for the needle does (and the error-cell look is unchanged), however many 'f's."""
+    from addin.io.sheet_xml import _formula_element, may_hold_flagged_cells
+
+    plain = b't="e"' in xml or _formula_element(xml, b"<" + pfx + b"f")
+    assert may_hold_flagged_cells(xml, pfx) == plain
+    assert may_hold_flagged_cells(b"f" * 100 + xml, pfx) == plain  # past 64 'f's: the plain search
