@@ -161,9 +161,9 @@ def parse_column(column: Column, raw: list[Any]) -> tuple[list[Any], list[tuple[
     out = _fast_pass(column.kind, raw, parse, memo)
     if out is None:
         return _parse_cells(column, raw, range(len(raw)), parse, memo)
-    rest = [i for i, x in enumerate(out) if x is _MISS]
-    if not rest:
+    if _MISS not in out:  # (a C loop, about twice as fast as collecting the indexes)
         return out, []
+    rest = [i for i, x in enumerate(out) if x is _MISS]
     values, errors = _parse_cells(column, raw, rest, parse, memo)
     for i, v in zip(rest, values):
         out[i] = v
@@ -277,8 +277,9 @@ class _HeaderRepeat:
     anchor_names: frozenset[str]
     longest: int
     cols: tuple[tuple[int, frozenset[str]], ...]
-    #: the characters of the anchor's ASCII names and ASCII white space: an ASCII cell holding any
-    #: other character cannot fold to a name (NFKC leaves ASCII as it is, casefold is lower)
+    #: the characters of the anchor's ASCII names in either case and ASCII white space: an ASCII
+    #: cell holding any other character cannot fold to a name (NFKC leaves ASCII as it is,
+    #: casefold is lower)
     ascii_chars: str = ""
 
     def may_repeat(self, v: Any) -> bool:
@@ -290,7 +291,7 @@ class _HeaderRepeat:
         first look for ASCII cells (IDs such as C00123 never reach ``fold``)."""
         longest, names, chars = self.longest, self.anchor_names, self.ascii_chars
         return [i for i, v in enumerate(col) if v.__class__ is str and len(v) <= longest
-                and (not v.isascii() or not v.lower().strip(chars)) and fold(v) in names]
+                and (not v.isascii() or not v.strip(chars)) and fold(v) in names]
 
     def __call__(self, row: list[Any]) -> bool:
         n = len(row)
@@ -314,7 +315,8 @@ def _header_repeat(spec: SheetSpec, columns: dict[str, int]) -> _HeaderRepeat | 
     if len(cols) < 2:
         return None
     anchor, anchor_names = min(cols)
-    chars = {ch for a in anchor_names if a.isascii() for ch in a} | {chr(c) for c in range(128) if chr(c).isspace()}
+    chars = {ch for a in anchor_names if a.isascii() for ch in a + a.upper()} | \
+        {chr(c) for c in range(128) if chr(c).isspace()}
     return _HeaderRepeat(anchor, anchor_names, max(len(a) for a in anchor_names) + 8, tuple(cols),
                          "".join(sorted(chars)))
 

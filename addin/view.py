@@ -123,6 +123,6 @@ def sheet(table: Table, issues: Sequence[Issue] = ()) -> Sheet:
     """The validated sheet of ``table`` given the validation's ``issues`` for it: the rows with
     an error among the reading's issues or these are the bad rows."""
     every = (*table.issues, *issues)
-    index = {row: i for i, row in enumerate(table.rows)}
+    index = dict(zip(table.rows, range(len(table.rows))))
     bad = frozenset(index[x.row] for x in every if x.is_error and x.row in index)
     return Sheet(table, bad, every)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 import sheets_schema as S
@@ -133,8 +134,9 @@ def due_before_invoice(df: Columns, ctx: Ctx) -> Mask:
        kwargs=lambda r, c: {"amount": _fmt_money(r["amount"])})
 def paid_over_amount(df: Columns, ctx: Ctx) -> Mask:
     # as floats, the amount clipped at zero (a credit note is never overpaid)
-    return [not _na(x) and not _na(a) and float(x) > (f if (f := float(a)) >= 0 else 0.0) + 1e-9
-            for x, a in zip(df["paid"], df["amount"])]
+    # (x == x: not NaN; these columns hold floats or None)
+    return [x is not None and a is not None and x == x and a == a and float(x) > (f if (f := float(a)) >= 0 else 0.0)
+            + 1e-9 for x, a in zip(df["paid"], df["amount"])]
 
 
 @check("receivables", "amount", "credit_note", severity="warning")
@@ -200,9 +202,12 @@ def ref_rule(table: Table, ctx: Ctx) -> list[Issue]:
     for column in table.spec.input_columns:
         if column.ref != "customers" or column.key not in table.values:
             continue
-        ids = ctx.customer_ids
-        for i in [i for i, v in enumerate(table.values[column.key]) if v is not None and v not in ids]:
-            out.append(table.issue_at(i, column.key, "unknown_customer", sheet=ctx.customers_tab))
+        values = table.values[column.key]
+        unknown = set(values).difference(ctx.customer_ids)
+        unknown.discard(None)
+        if unknown:
+            for i in [i for i, v in enumerate(values) if v in unknown]:
+                out.append(table.issue_at(i, column.key, "unknown_customer", sheet=ctx.customers_tab))
     return out
 
 
@@ -219,10 +224,9 @@ def row_checks(table: Table, ctx: Ctx) -> list[Issue]:
     for c in checks:
         if not all(k in table.columns for k in c.needs):
             continue
-        for i, hit in enumerate(c.mask(df, ctx)):
-            if hit:
-                kw = c.kwargs({k: v[i] for k, v in df.items()}, ctx) if c.kwargs else {}
-                out.append(table.issue_at(i, c.column, c.code, c.severity, **kw))
+        for i in compress(range(n), c.mask(df, ctx)):
+            kw = c.kwargs({k: v[i] for k, v in df.items()}, ctx) if c.kwargs else {}
+            out.append(table.issue_at(i, c.column, c.code, c.severity, **kw))
     return out
 
 
