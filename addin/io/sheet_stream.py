@@ -17,6 +17,7 @@ from .shared_formulas import plain_children
 from .sheet_xml import (
     _LETTERS,
     _R_ATTR,
+    _S_ATTR,
     _SPANS,
     _col_checked,
     _edit_row,
@@ -161,6 +162,7 @@ class _RowEditor:
         self.numbered = self.open + b' r="'
         self.copen = b"<" + pfx + b"c "
         self.cref = b"<" + pfx + b'c r="'
+        self.fopen = b"<" + pfx + b"f"
         # what makes _tail_cells give up on a row (the general path parses it)
         self.odd = re.compile(b"<" + re.escape(pfx) + rb"c[>/]")
 
@@ -253,7 +255,19 @@ class _RowEditor:
                     break
                 if col >= min_col:  # cells at or right of the block already
                     if not frag.endswith(text, tag_end + 1, e):
-                        break
+                        start = self._replaced_from(frag, tag_end, e, c, col)
+                        if start < 0:
+                            break
+                        if spans:  # yesterday's cells give way to today's (as bulk.replaces lets them)
+                            add(frag[pos:a])
+                            add(open_ + _SPANS.sub(b"", frag[a + len(open_):tag_end]) + b">")
+                            pos = tag_end + 1
+                        add(frag[pos:start])
+                        add(text)
+                        pos = e
+                        k += 1
+                        self.rownum, scan = r, e + c_len
+                        continue
                     c = rfind(copen, tag_end, e - len(text))  # the last cell before them
                     if c >= 0:
                         if not startswith(cref, c):
@@ -276,6 +290,38 @@ class _RowEditor:
             self.rownum, scan = r, e + c_len
         self.k = k
         return scan, pos
+
+    def _replaced_from(self, frag: bytes, tag_end: int, e: int, c: int, col: int) -> int:
+        """Where a row's cells at or right of the block start — the row's body is ``tag_end + 1``
+        to ``e``, its last cell at ``c`` in column ``col`` — when they may all give way to the
+        block's text (what :meth:`_BulkRows.replaces` allows: each in one of the block's columns,
+        without a formula, in its column's style or none); -1 when the general loop must look."""
+        bulk = self.bulk
+        assert bulk is not None
+        if not bulk.uniform:
+            return -1
+        styles, min_col, copen, cref, r_len = bulk.styles, bulk.min_col, self.copen, self.cref, len(self.cref)
+        fopen = self.fopen
+        end = e
+        while True:
+            want = styles.get(col)
+            if want is None or frag.find(fopen, c, end) >= 0:  # right of the block; a formula (or so it seems)
+                return -1
+            m = _S_ATTR.search(frag, c, frag.find(b">", c))
+            if m is not None and int(m.group(1)) not in (0, want):
+                return -1  # a style the user gave the cell stays
+            end = c
+            c = frag.rfind(copen, tag_end, c)
+            if c < 0:
+                return end
+            if not frag.startswith(cref, c):
+                return -1
+            ref = frag[c + r_len:frag.find(b'"', c + r_len)].rstrip(b"0123456789")
+            col = _LETTERS.get(ref) or _col_checked(ref)
+            if not col:
+                return -1
+            if col < min_col:
+                return end
 
     def rows(self, frag: bytes) -> bytes:
         """Edit a fragment made of whole <row> elements."""
