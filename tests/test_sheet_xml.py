@@ -157,6 +157,33 @@ def test_column_blocks_encoded_in_bulk_give_the_bytes_written_cell_by_cell():
     assert bulk[1]
 
 
+def test_column_rests_in_bulk_are_the_cells_written_one_by_one():
+    """column_rests encodes a column of plain text, finite floats or ints in bulk (the text checked
+    whole); every kind of value that makes cell_str write one otherwise must still come out as
+    column_cells writes it, mixed into a column of the plain ones or alone."""
+    import random
+
+    from addin.cells import MAX_CELL_TEXT
+    from addin.io.sheet_xml import column_cells, column_rests
+
+    texts = ["a", "客户", "a<b & c>", "50%", "%s", " lead", "trail ", "\u3000全角", "x\ny", "tab\there", "\x01ctl",
+             "", None, "z" * (MAX_CELL_TEXT + 5), "ok", "\xa0nbsp", "a\u2028b", "&amp;"]
+    floats = [0.0, -0.0, 1.0, 2.5, -3.0, 1e15, 1e15 - 1, -1e15 + 1, 999999999999999.9, 1e-7, 0.1 + 0.2, 1e300,
+              float("nan"), float("inf"), None, 45000.0, 123456789.125]
+    ints = [0, -1, 7, 10 ** 15 - 1, -(10 ** 15) + 1, 10 ** 15, -(10 ** 15), 10 ** 20, None]
+    rnd = random.Random(3)
+    for pool in (texts, floats, ints):
+        for plain in (True, False):
+            for _ in range(20):
+                odd = [v for v in pool if not plain or v in pool[:5]]
+                values = [rnd.choice(odd) for _ in range(rnd.randint(1, 30))]
+                rows = [str(r) for r in range(2, 2 + len(values))]
+                for p, st in (("", ' s="5"'), ("x:", "")):
+                    rests = column_rests(values, st, p)
+                    assert rests is not None
+                    assert [f'<{p}c r="D{r}' + x for r, x in zip(rows, rests)] == column_cells("D", rows, values, st, p)
+
+
 def test_output_sheet_cells_written_as_cell_str_writes_each():
     """render.sheet_data encodes numbers, texts and dates without a call per cell; every value comes
     out as cell_str writes it, styles are taken in the order the cells first use them, and an empty
