@@ -71,7 +71,8 @@ def deal_type(sales: object, margin: object, discount: object, s: Settings) -> s
 
 
 def _num(x: object) -> bool:
-    return isinstance(x, (int, float)) and not (isinstance(x, float) and math.isnan(x))
+    """A number, not NaN (an int or float equals itself unless it is NaN)."""
+    return isinstance(x, (int, float)) and x == x
 
 
 PURSUIT_STAGES = {"3", "4", "5"}
