@@ -337,7 +337,11 @@ REASON_SOURCES: list[Source] = [plan_reasons, deal_reasons, money_reasons, resur
 
 def weight_of(c: Customer, reasons: Iterable[Reason], as_of: dt.date, s: Settings) -> int:
     """The value of a call: the reasons' weights, and the money owed (collection_weight)."""
-    codes = [r.code for r in reasons]
+    return _weight(c, [r.code for r in reasons], s)
+
+
+def _weight(c: Customer, codes: list[str], s: Settings) -> int:
+    """weight_of, of the reasons' codes."""
     get = WEIGHT.get
     w = sum([get(code, 0) for code in codes])
     if c.collection is not None and not ("promise_waiting" in codes or "promise_today" in codes):
@@ -374,8 +378,9 @@ def assess(c: Customer, as_of: dt.date, s: Settings, today: Today | None = None)
     touch = last_touch(c)
     recent = touch is not None and touch >= t.recent
     waiting_retry = tried and not reached_by_attempt(c) and due is not None and due > as_of
-    promised = c.plan == as_of or any(r.code == "promise_today" for r in reasons)
-    weight = weight_of(c, reasons, as_of, s)
+    codes = [r.code for r in reasons]
+    promised = c.plan == as_of or "promise_today" in codes
+    weight = _weight(c, codes, s)
     bonus = GRADE_BONUS.get(c.grade, 0)
     if promised:
         tier, part = PLANNED, 70 + min(29, (weight + bonus) // 4)

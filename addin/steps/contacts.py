@@ -134,15 +134,16 @@ def run(r: Context) -> tuple[Output, ContactHistory]:
     rows = list(map(attrgetter(*cols), log.records()))  # (customer_id, date, …) per row, in C
     typed_only = ("next_call", "promise_amount", "promise_date")  # kept as typed in the log: no value here
     rows += [tuple(None if k in typed_only and isinstance(x.get(k), str) else x.get(k) for k in cols) for x in fresh]
-    outcomes = [x[3] for x in rows]
+    # the log by column (transposed in C), then zipped back into the rows each computation reads
+    cids, dates, nexts, outcomes, amounts, promised = (list(c) for c in zip(*rows)) if rows else ([],) * 6
     try:  # each distinct 结果 as its choice key, once (a str only equals a str: key_of gives the others None)
         key = {v: key_of(v) for v in set(outcomes)}
         keys = list(map(key.__getitem__, outcomes))
     except TypeError:  # a value that cannot be a key: one by one
         keys = [key_of(v) for v in outcomes]
-    logged = [(x[0], x[1], x[2], k in ATTEMPTS) for x, k in zip(rows, keys, strict=True)]
+    logged = list(zip(cids, dates, nexts, map(ATTEMPTS.__contains__, keys)))
     stats = contact_stats(logged)
-    calls = call_history(((x[0], x[1], k, x[4], x[5]) for x, k in zip(rows, keys, strict=True)), r.as_of)
+    calls = call_history(zip(cids, dates, keys, amounts, promised), r.as_of)
     heats: dict[str, str] = {}
     s = r.settings
     known: dict[tuple[Any, ...], str] = {}  # heat of each distinct (stage, intent, abandoned, follow-ups): a few dozen
