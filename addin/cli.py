@@ -317,11 +317,13 @@ def doctor(path: Path | None = typer.Argument(None, help="The workbook to check 
            live: bool = typer.Option(False, "--live", help="Open a scratch copy of the workbook in Excel "
                                      "through xlwings and run every ribbon button on it, one line per button "
                                      "with its time (the workbook itself is not touched)."),
+           lang: str | None = typer.Option(None, "--lang", help="zh or en (default: the workbook's language, "
+                                           "else zh)."),
            json: bool = Json) -> None:
     """Check this PC (and a workbook) for the ribbon's first click; one line per check."""
     from . import install
 
-    emit("doctor", path, json, lambda: install.doctor(path, live=live))
+    emit("doctor", path, json, lambda: install.doctor(path, live=live, lang=lang))
 
 
 @app.command()

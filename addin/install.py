@@ -40,7 +40,7 @@ def new(path: Path, *, lang: str = "zh", force: bool = False) -> RunReport:
     values = interpreters()
     if mac_unsafe(values["Interpreter_Mac"]) is not None:
         report.say("mac_path", path=values["Interpreter_Mac"], instead=PYTHON_ORG["Interpreter_Mac"],
-                   fix=mac_fix(values["Interpreter_Mac"]))
+                   fix=mac_fix(values["Interpreter_Mac"], lang))
         values["Interpreter_Mac"] = PYTHON_ORG["Interpreter_Mac"]
     build_workbook(path, lang=lang, interpreters=values)  # type: ignore[arg-type]
     report.wrote("file", str(path)).say("created", path=str(path))
@@ -98,17 +98,21 @@ def update_vba(path: Path, *, force: bool = False) -> RunReport:
     return report
 
 
-def doctor(path: Path | None = None, *, live: bool = False) -> RunReport:
-    """This PC (and a workbook) checked for the ribbon's first click; one line per check."""
+def doctor(path: Path | None = None, *, live: bool = False, lang: str | None = None) -> RunReport:
+    """This PC (and a workbook) checked for the ribbon's first click; one line per check, in
+    ``lang``, else the workbook's language, else Chinese."""
     from . import doctor as d
 
     if live and path is None:
         raise Stop(None, "--live needs the workbook's path")
-    results = d.checks(path)
+    if lang not in (None, "zh", "en"):
+        raise Stop(None, "--lang must be zh or en")
+    lang = lang or d.workbook_lang(path)
+    results = d.checks(path, lang=lang)
     if live:
         assert path is not None
-        results += d.live_checks(path)
-    report = RunReport(command="doctor", workbook=None if path is None else str(path), lang="en")
+        results += d.live_checks(path, lang=lang)
+    report = RunReport(command="doctor", workbook=None if path is None else str(path), lang=lang)
     for c in results:
         report.say("check", name=c.name, ok=c.ok, detail=c.detail, text=c.line())
     report.exit_code = 0 if all(c.ok is not False for c in results) else 1

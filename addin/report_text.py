@@ -71,10 +71,16 @@ TEXT: dict[str, tuple[str, str]] = {
              "{invoices} invoices (built in {seconds:.1f}s)"),
     "timing": ("用时：生成 {build:.1f} 秒，刷新 {refresh:.2f} 秒（{phases}）",
                "timing: build {build:.1f}s, refresh {refresh:.2f}s ({phases})"),
-    "collected": ("{status:<10} {name}：{owner}，{customers} 个客户{note}{moved}",
-                  "{status:<10} {name}: {owner}, {customers} customers{note}{moved}"),
-    "collect_skipped": ("{status:<10} {name}：{reason}", "{status:<10} {name}: {reason}"),
-    "collect_unchanged": ("unchanged  {name}", "unchanged  {name}"),
+    "collected": ("{status} {name}：{owner}，{customers} 个客户{note}{moved}",
+                  "{status} {name}: {owner}, {customers} customers{note}{moved}"),
+    "collect_note": ("，{errors} 个数据错误（这些行未收集；请运行 crm validate）",
+                     ", {errors} data errors (rows left out; run crm validate)"),
+    "collect_moved": ("；从 {previous} 转给 {owner}", "; moved from {previous} to {owner}"),
+    "collect_refused": ("以前作为 {previous} 的工作簿收集，现在其客户属于 {owner}：未转移（请检查文件；--reassign 可转移）",
+                        "collected before as {previous}'s workbook, now its customers are {owner}'s: not moved "
+                        "(check the file; --reassign moves it)"),
+    "collect_skipped": ("{status} {name}：{reason}", "{status} {name}: {reason}"),
+    "collect_unchanged": ("{status} {name}", "{status} {name}"),
     "collect_total": ("{n} 个工作簿：{counts}（{seconds:.1f} 秒）", "{n} workbooks: {counts} ({seconds:.1f}s)"),
     "team": ("已写入 {path}：{reps} 个工作簿，截至 {as_of}，{disputes} 个归属争议客户，转化 {span}",
              "wrote {path}: {reps} workbooks as of {as_of}, {disputes} disputed customers, conversion {span}"),
@@ -101,6 +107,42 @@ def text(key: str, lang: str, values: dict[str, Any]) -> str:
         except (KeyError, ValueError, TypeError):
             pass
     return f"{key}: " + ", ".join(f"{k} {v}" for k, v in values.items())
+
+
+#: `crm collect`'s outcome of a workbook (the report's ``status`` values)
+STATUS: dict[str, tuple[str, str]] = {
+    "collected": ("已收集", "collected"), "reassigned": ("已转移", "reassigned"), "unchanged": ("未变化", "unchanged"),
+    "skipped": ("已跳过", "skipped"), "refused": ("已拒绝", "refused"),
+}
+
+
+def _status(status: str, lang: str) -> str:
+    from rich.cells import cell_len
+
+    said = pick(STATUS, status, lang) if status in STATUS else status
+    return said + " " * max(0, 10 - cell_len(said))
+
+
+def _collect_line(key: str, lang: str, values: dict[str, Any]) -> str:
+    """One workbook of `crm collect`, its status and the notes in the report's words."""
+    v = {**values, "status": _status(values.get("status", ""), lang)}
+    if key == "collected":
+        v["note"] = text("collect_note", lang, values) if values.get("errors") else ""
+        v["moved"] = text("collect_moved", lang, values) if values.get("previous") else ""
+    if key == "collect_skipped" and values.get("status") == "refused" and values.get("previous"):
+        v["reason"] = text("collect_refused", lang, values)
+    if key == "collect_total":
+        counts = word(lang, "，", ", ").join(f"{n} {pick(STATUS, s, lang) if s in STATUS else s}"
+                                           for s, n in values.get("by_status", {}).items() if n)
+        v["counts"] = counts or word(lang, "无", "none")
+    return text(key, lang, v)
+
+
+LINE_TEXT = {k: _collect_line for k in ("collected", "collect_skipped", "collect_unchanged", "collect_total")}
+
+
+def line_text(key: str, lang: str, values: dict[str, Any]) -> str:
+    return LINE_TEXT[key](key, lang, values) if key in LINE_TEXT else text(key, lang, values)
 
 
 def _grades(figures: dict[str, Any], lang: str) -> list[str]:
@@ -161,7 +203,7 @@ def summary_lines(report: RunReport) -> list[str]:
     out: list[str] = []
     for s in report.steps:
         out.extend(step_lines(s, lang))
-    out.extend(text(x.key, lang, x.values) for x in report.lines)
+    out.extend(line_text(x.key, lang, x.values) for x in report.lines)
     return out
 
 

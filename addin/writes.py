@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from itertools import repeat, zip_longest
@@ -276,7 +277,9 @@ def fit_widths(sheet: OutputSheet) -> OutputSheet:
     """``sheet`` with every column at least as wide as its widest number or date as formatted
     (bold and larger type counted), so no total ever shows "###". Text is not measured: it runs
     into the next cell or is cut, never "###". A cell merged across columns is left out.
-    A landscape sheet fitted to its width whose printed columns are wider than A4 prints readably
+    A column header (in the sheet's first rows) wraps: its column is at least as wide as its
+    longest word, and its row as tall as its lines (:func:`wrapped_lines`), so it never spills over
+    the title above it. A landscape sheet fitted to its width whose printed columns are wider than A4 prints readably
     (:data:`A4_LANDSCAPE_CHARS`) is set on A3."""
     merged: dict[int, set[int]] = {}  # 0-based column → rows of cells merged across columns
     for r1, c1, r2, c2 in sheet.merges:
@@ -312,17 +315,85 @@ def fit_widths(sheet: OutputSheet) -> OutputSheet:
             width = math.ceil(n * scale) + WIDTH_PAD
             if width > need.get(c, 0):
                 need[c] = width
+    wrapped = _wrapped_cells(sheet, merged)
+    for _, c, text, scale in wrapped:  # a word of a wrapped header is never broken inside
+        longest = max((text_width(w) for w in _words(text) if len(w.strip()) > 1), default=0)
+        if longest:
+            width = math.ceil(longest * scale) + HEADER_PAD
+            if width > need.get(c, 0):
+                need[c] = width
     widths = list(sheet.widths)
     if need:
         widths += [8.43] * (max(need) + 1 - len(widths))
         for c, wanted in need.items():
             widths[c] = max(widths[c], wanted)
+    heights = dict(sheet.row_heights)
+    for r, c, text, scale in wrapped:  # and its row is as tall as its lines
+        width = widths[c] if c < len(widths) else 8.43
+        height = wrapped_lines(text, width, scale) * LINE_HEIGHT * scale / BOLD_TEXT
+        if height > LINE_HEIGHT and height > heights.get(r, 0):
+            heights[r] = height
     first, last = (sheet.print_area[1], sheet.print_area[3]) if sheet.print_area else (1, len(widths))
     a3 = (sheet.landscape and sheet.fit_width and not sheet.fit_page and not sheet.print_scale
           and sum(widths[first - 1:last]) > A4_LANDSCAPE_CHARS)
-    if widths == list(sheet.widths) and a3 == sheet.paper_a3:
+    if widths == list(sheet.widths) and a3 == sheet.paper_a3 and heights == sheet.row_heights:
         return sheet
-    return replace(sheet, widths=widths, paper_a3=a3 or sheet.paper_a3)
+    return replace(sheet, widths=widths, paper_a3=a3 or sheet.paper_a3, row_heights=heights)
+
+
+#: points per line of 11-point text (Excel's default row height); a header's cell padding in
+#: characters; how much wider bold text runs (Calibri's bold digits are as wide as its regular ones,
+#: its letters a little wider)
+LINE_HEIGHT = 15.0
+HEADER_PAD = 1.5
+BOLD_TEXT = 1.05
+#: the rows where headers are looked for: an output sheet's headers are in its first rows; the
+#: styles that are a table's column headers (a form's labels and paragraphs have their own heights)
+HEADER_ROWS = 10
+HEADER_STYLES = frozenset(("header", "header_computed"))
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_WORD = re.compile(f"\\s*(?:[{_CJK}]|[^\\s{_CJK}]+)")
+
+
+def _words(text: str) -> list[str]:
+    """Where a line may break: between words, and between any two Chinese characters; each word
+    with the spaces before it."""
+    return _WORD.findall(text)
+
+
+def wrapped_lines(text: str, width: float, scale: float = 1.0) -> int:
+    """How many lines ``text`` takes in a wrapping cell ``width`` characters wide (``scale``: bold
+    and larger type), breaking as Excel and LibreOffice do — at spaces, and between Chinese
+    characters; a word wider than the cell is broken inside."""
+    lines, used = 1, 0.0
+    for line in text.split("\n"):
+        if used:
+            lines, used = lines + 1, 0.0
+        for word in _words(line):
+            w = text_width(word) * scale
+            if used and used + w > width:
+                lines += 1
+                w = text_width(word.lstrip()) * scale
+                used = 0.0
+            while w > width:
+                lines += 1
+                w -= width
+            used += w
+    return lines
+
+
+def _wrapped_cells(sheet: OutputSheet, merged: dict[int, set[int]]) -> list[tuple[int, int, str, float]]:
+    """(1-based row, 0-based column, text, scale) of the column headers in the sheet's first rows,
+    cells merged across columns left out."""
+    out = []
+    for r, row in enumerate(sheet.rows[:HEADER_ROWS], start=1):
+        for c, v in enumerate(row):
+            if v.__class__ is not Styled or not isinstance(v.value, str) or r in merged.get(c, ()):
+                continue
+            spec = STYLES.get(v.style)
+            if v.style in HEADER_STYLES and spec is not None and spec.wrap:
+                out.append((r, c, v.value, (BOLD_TEXT if spec.bold else 1.0) * ((spec.size or 11) / 11)))
+    return out
 
 
 #: the widest landscape sheet (in characters of the default font) A4 prints fitted to its width at

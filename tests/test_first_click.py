@@ -87,7 +87,7 @@ def test_update_vba_replaces_only_the_project_and_the_ribbon(tmp_path):
     write_parts(path, items)
     assert vba_of(path).xlwings_version == "0.30.1"
     res = cli("doctor", path)
-    assert res.exit_code == 1 and "✘ workbook macros: the workbook's RunPython is xlwings 0.30.1" in res.output
+    assert res.exit_code == 1 and "✘ 工作簿的宏：工作簿里的 RunPython 是 xlwings 0.30.1" in res.output
     before = parts(path)
     res = cli("update-vba", path)
     assert res.exit_code == 0 and "0.30.1 → 0.37.8" in res.output
@@ -96,7 +96,7 @@ def test_update_vba_replaces_only_the_project_and_the_ribbon(tmp_path):
     assert vba_of(path).xlwings_version == "0.37.8"
     backups = list(tmp_path.glob("old.xlsm.*.bak"))  # NAME.YYYYMMDD-HHMMSS.bak
     assert len(backups) == 1 and parts(backups[0]) == before
-    assert "✔ workbook macros" in cli("doctor", path).output
+    assert "✔ 工作簿的宏" in cli("doctor", path).output
 
 
 def test_update_vba_never_drops_a_users_own_macros(tmp_path):
@@ -188,7 +188,7 @@ def test_setup_updates_an_existing_sheet_in_place_and_keeps_the_users_keys(tmp_p
     before = path.read_bytes()
     res = cli("setup", path)
     assert res.exit_code == 2 and "twice" in res.stderr and path.read_bytes() == before
-    assert "twice" in {c.name: c for c in doctor.checks(path)}["interpreter"].detail
+    assert "twice" in {c.name: c for c in doctor.checks(path, lang="en")}["interpreter"].detail
 
 
 def _part_of(path: Path, sheet: str) -> str:
@@ -208,6 +208,35 @@ def test_interpreters_follow_the_running_python():
     assert mac["Interpreter_Mac"] == "/Library/Frameworks/Python.framework/Versions/3.11/bin/python3"
 
 
+@pytest.mark.parametrize("name", ["CRM.xlsm", "CRM-en.xlsm"])
+def test_doctor_speaks_the_workbooks_language(tmp_path, name):
+    """The user guide sends a Chinese rep to `crm doctor`: its lines are in the workbook's language
+    (Chinese without a workbook), every line of one language, and the checks' names in --json stay
+    the same keys whatever the language."""
+    path = tmp_path / name
+    shutil.copy(ROOT / "workbook" / name, path)
+    (tmp_path / f"~${name}").write_text("rep")  # open in Excel: one check fails
+    res = cli("doctor", path, "--json")
+    checks = {line["values"]["name"]: line["values"] for line in __import__("json").loads(res.output)["lines"]}
+    assert res.exit_code == 1 and checks["workbook not open"]["ok"] is False
+    text = cli("doctor", path).output
+    english = name.endswith("-en.xlsm")
+    lines = text.splitlines()
+    assert len(lines) == len(checks) and all(line[0] in "✔✘–" for line in lines)
+    if english:
+        assert f"✘ workbook not open: ~${name} says it is open" in text
+        assert not re.search(r"[\u4e00-\u9fff]", text)
+    else:
+        assert f"✘ 工作簿未被打开：~${name} 表明它正打开着" in text
+        assert all("：" in line for line in lines)  # name：detail, as Chinese punctuates
+        assert not any(w in text for w in ("not installed", "is missing", "says it is open", "does not exist"))
+    assert cli("doctor").output.startswith("✔ Python：")  # no workbook: Chinese
+    assert cli("doctor", "--lang", "en").output.startswith("✔ Python: ")
+    live = doctor.live_checks(path, open_book=FakeBook, lang="en" if english else "zh")
+    assert live[1].name == "button validate"
+    assert live[1].line()[2:].startswith("按钮“校验数据”：" if not english else "button validate: ")
+
+
 def test_doctor_checks_the_interpreter_lock_and_mark_of_the_web(tmp_path):
     path = tmp_path / "rep.xlsm"
     cli("new", path)
@@ -218,13 +247,13 @@ def test_doctor_checks_the_interpreter_lock_and_mark_of_the_web(tmp_path):
     wb = load_workbook(path, keep_vba=True)
     wb[CONF_SHEET]["B1"] = str(python)
     wb.save(path)
-    by_name = {c.name: c for c in doctor.checks(path, platform="win32")}
+    by_name = {c.name: c for c in doctor.checks(path, platform="win32", lang="en")}
     assert by_name["interpreter"].ok is True
     assert by_name["downloaded-file block"].ok is True
     Path(f"{path}:Zone.Identifier").write_text("[ZoneTransfer]\nZoneId=3\n")  # how Windows marks a download
     python.unlink()
     (tmp_path / f"~${path.name}").write_text("rep")
-    by_name = {c.name: c for c in doctor.checks(path, platform="win32")}
+    by_name = {c.name: c for c in doctor.checks(path, platform="win32", lang="en")}
     assert by_name["interpreter"].ok is False and "does not exist" in by_name["interpreter"].detail
     assert by_name["downloaded-file block"].ok is False and "Unblock" in by_name["downloaded-file block"].detail
     assert by_name["workbook not open"].ok is False
@@ -241,7 +270,7 @@ def test_doctor_live_runs_every_button_through_the_dispatch(tmp_path, monkeypatc
         return opened[-1]
 
     ticks = iter(range(100))
-    results = doctor.live_checks(path, open_book=open_book, clock=lambda: next(ticks) * 0.25)
+    results = doctor.live_checks(path, open_book=open_book, clock=lambda: next(ticks) * 0.25, lang="en")
     assert [c.name for c in results] == ["open in Excel", "button validate", "button grades", "button calls",
                                          "button credit_form", "button check_orders", "button aging",
                                          "button export_aging"]

@@ -50,7 +50,7 @@ def windows_remove(monkeypatch):
 
 
 def doctor_line(path: Path) -> doctor.Check:
-    return {c.name: c for c in doctor.checks(path)}["workbook not open"]
+    return {c.name: c for c in doctor.checks(path, lang="en")}["workbook not open"]
 
 
 def test_the_lock_records_its_holder_and_doctor_says_a_run_is_working(tmp_path):

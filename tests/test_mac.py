@@ -28,7 +28,7 @@ def home(tmp_path, monkeypatch):
 
 
 def by_name(path, **kw):
-    return {c.name: c for c in doctor.checks(path, platform="darwin", **kw)}
+    return {c.name: c for c in doctor.checks(path, platform="darwin", lang="en", **kw)}
 
 
 def test_the_applescript_xlwings_installs_is_the_one_the_doctor_looks_for():

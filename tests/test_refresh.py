@@ -256,15 +256,33 @@ def test_plan_projects_the_month_and_writes_nothing(tmp_path):
         assert any(line.startswith(day) and share in line for line in lines), day
     assert all(cell_len(line) <= 80 for line in lines)  # terminal columns: a Chinese character takes two
     # the book cannot close: two customers missed, both C (the shortfall falls on C first)
-    assert "does not close: 张伟 2" in res.output
+    assert "打不完：张伟 2" in res.output
     row = next(line for line in lines if line.startswith("张伟"))
-    assert row.split()[4] == "0/0/2" and "no, A kept" in row
+    assert row.split()[4] == "0/0/2" and "不能，A 已保" in row
     assert path.read_bytes() == before
     res = cli("plan", path, "--as-of", "2026-11-24", "--missed")
     assert len([line for line in res.output.splitlines() if line.startswith("张伟     C  ")]) == 2
     res = cli("plan", path, "--month", "2026-12")  # 22 working days from Dec 1: everyone
-    assert "every book closes this month at this quota" in res.output
+    assert "按此名额，本月每位业务员都能打完" in res.output
     assert cli("plan", path, "--month", "2026/12").exit_code == 2
+
+
+def test_plan_speaks_the_workbooks_language(tmp_path):
+    """An English workbook gets the plan in English; a Chinese one (above) in Chinese — no mixed
+    lines either way."""
+    data = {"customers": [cust(f"C{i:02d}", 1000 * (i + 1)) for i in range(12)]}
+    path = build_workbook(tmp_path / "en.xlsx", data=data, settings={"daily_quota": 2}, lang="en")
+    res = cli("plan", path, "--as-of", "2026-11-24")
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[0] == "plan from 2026-11-24 · quota 2/day"
+    assert "does not close: 张伟 2" in res.output
+    assert next(line for line in lines if line.startswith("张伟")).endswith("no, A kept")
+    assert not any(c in res.output for c in "：，（）天能")  # no Chinese punctuation or words of the plan
+    zh = cli("plan", build_workbook(tmp_path / "zh.xlsx", data=data, settings={"daily_quota": 2}),
+             "--as-of", "2026-11-24").output
+    assert zh.splitlines()[0] == "月计划 自 2026-11-24 起 · 每日名额 2"
+    assert not any(w in zh for w in ("plan from", "assumes", "closes", "missed A", "replan", "date"))
 
 
 def _title(path, day):
@@ -281,16 +299,16 @@ def test_plan_and_the_list_go_at_the_pace_of_the_last_list_worked(tmp_path):
     first = list(_list(path))
     assert len(first) == 4
     res = cli("plan", path, "--as-of", "2026-11-24")
-    assert "every listed call made" in res.output and "every book closes" in res.output  # 5 days × 4
+    assert "清单上的电话都会打" in res.output and "都能打完" in res.output  # 5 days × 4
     _type_results(path, {cid: ("已沟通", None) for cid in first[:3]})
     res = cli("plan", path, "--as-of", "2026-11-25")
     assert res.exit_code == 0, res.output
-    assert "calls/day as on the last list (张伟 3)" in res.output
+    assert "每日拨打数按上一张清单（张伟 3）" in res.output
     lines = res.output.splitlines()
     assert all(cell_len(line) <= 80 for line in lines)
     # 4 working days left from the 25th at 3 a day: 12 calls, the first the one left undone
     assert [line.split()[1] for line in lines if line.startswith("2026-11-")] == ["3"] * 4
-    assert "does not close: 张伟 5" in res.output  # 3 reached + 4 × 3 of 20
+    assert "打不完：张伟 5" in res.output  # 3 reached + 4 × 3 of 20
     assert "名额不足" in _title(path, "2026-11-25")
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from external import need_postgres, pg_user
-from helpers import chart_series, cli, parts, read_sheet, sheets, write_book
+from external import need_postgres, need_soffice, pg_user
+from helpers import chart_series, cli, parts, read_sheet, sheets, tab_pdf_text, write_book
 from pg_cluster import Cluster
 from sqlalchemy import select
 from team_books import AS_OF, add_customer, funnel_stage, rep_data, write
@@ -129,12 +129,12 @@ def collect(url: str, *paths, args=()) -> object:
 def test_collect_is_idempotent(db_url, books):
     first = collect(db_url, *books.values())
     assert first.exit_code == 0, first.output
-    assert "3 个工作簿：3 collected" in first.output
+    assert "3 个工作簿：3 已收集" in first.output
     before = dump(db_url)
     assert len(before["sources"]) == 3
     assert len(before["customers"]) == sum(len(rep_data(r, p, n, seed=n)["customers"]) for r, p, n in REPS) + 4
     again = collect(db_url, *books.values())
-    assert again.exit_code == 0 and "3 个工作簿：3 unchanged" in again.output, again.output
+    assert again.exit_code == 0 and "3 个工作簿：3 未变化" in again.output, again.output
     assert dump(db_url) == before
 
 
@@ -149,7 +149,7 @@ def test_a_changed_workbook_replaces_only_its_rows(db_url, books, datasets, tmp_
     write(folder / "李娜.xlsx", data)
     res = collect(db_url, folder)
     assert res.exit_code == 0, res.output
-    assert "collected  李娜.xlsx" in res.output and "1 collected, 2 unchanged" in res.output
+    assert "已收集     李娜.xlsx" in res.output and "1 已收集，2 未变化" in res.output
     after = dump(db_url)
     b_id = next(s.id for s in after["sources"] if s.owner == "李娜")
     mine = [c for c in after["customers"] if c.source_id == b_id]
@@ -190,9 +190,9 @@ def test_unreadable_workbooks_are_listed_and_skipped(db_url, books, tmp_path):
     (folder / "~$张伟.xlsx").write_bytes(b"Excel's owner file")
     res = collect(db_url, folder)
     assert res.exit_code == 1
-    assert "skipped    坏文件.xlsx：not an Excel workbook" in res.output
-    assert "skipped    无客户表.xlsx：required sheet missing: 客户资料卡" in res.output
-    assert "~$" not in res.output and "1 collected, 2 skipped" in res.output
+    assert "已跳过     坏文件.xlsx：not an Excel workbook" in res.output
+    assert "已跳过     无客户表.xlsx：required sheet missing: 客户资料卡" in res.output
+    assert "~$" not in res.output and "1 已收集，2 已跳过" in res.output
     assert [s.owner for s in dump(db_url)["sources"]] == ["张伟"]
 
 
@@ -226,8 +226,8 @@ def test_hostile_workbooks_are_skipped_with_their_reason_by_parallel_workers(db_
     res = collect(db_url, folder, args=("--jobs", "2"))
     assert res.exit_code == 1 and "Traceback" not in res.output, res.output
     assert "outside the package" in res.output and "b-outside.xlsx" in res.output
-    assert re.search(r"skipped +c-bomb.xlsx：.*DOCTYPE", res.output)
-    assert re.search(r"skipped +d-broken.xlsx：.*xl/workbook.xml.*not well-formed", res.output)
+    assert re.search(r"已跳过 +c-bomb.xlsx：.*DOCTYPE", res.output)
+    assert re.search(r"已跳过 +d-broken.xlsx：.*xl/workbook.xml.*not well-formed", res.output)
     assert "e-pipe.xlsx" not in res.output or "not a regular file" in res.output  # a folder walk skips it
     res2 = collect(db_url, folder / "e-pipe.xlsx")
     assert res2.exit_code == 1 and "not a regular file" in res2.output
@@ -241,10 +241,10 @@ def test_a_workbook_under_another_owner_is_reported_not_moved(db_url, datasets, 
     write(path, rep_data("赵六", "A", 1, seed=1))
     res = collect(db_url, path)
     assert res.exit_code == 1
-    assert "refused    book.xlsx：collected before as 张伟's workbook, now its customers are 赵六's" in res.output
+    assert "已拒绝     book.xlsx：以前作为 张伟 的工作簿收集，现在其客户属于 赵六：未转移" in res.output
     assert dump(db_url) == before
     res = collect(db_url, path, args=("--reassign",))
-    assert res.exit_code == 0 and "moved from 张伟 to 赵六" in res.output
+    assert res.exit_code == 0 and "已转移     book.xlsx：赵六，" in res.output and "；从 张伟 转给 赵六" in res.output
     assert [s.owner for s in dump(db_url)["sources"]] == ["赵六"]
 
 
@@ -327,6 +327,29 @@ def test_per_rep_numbers_equal_each_workbooks_own(db_url, books, tmp_path):
     assert overview["张伟"][7] == 5 and total[7] == 5  # the attempts typed above, and only those
 
 
+def test_results_typed_but_not_yet_refreshed_count_as_the_reps_own(db_url, datasets, tmp_path):
+    """A rep types results into 今日拨打 and saves without refreshing; the manager collects that
+    evening. The team counts them as the rep's own next refresh will: 已沟通 as contacts, 未接通 as
+    an attempt; a result whose 下次拨打 is text that is no date becomes a row with an error in the log,
+    left out by the rep's jobs, and so by the team's."""
+    path = write(tmp_path / "张伟.xlsx", datasets["A"])
+    assert cli("refresh", path).exit_code in (0, 1)
+    before = own_figures(path, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["今日拨打"]
+    head = {c.value: i for i, c in enumerate(ws[2])}
+    typed = [("已沟通", dt.datetime(2026, 11, 30)), ("已沟通", None), ("未接通", None), ("已沟通", "下周一")]
+    rows = [r for r in ws.iter_rows(min_row=3) if r[head["客户编号"]].value][:len(typed)]
+    for row, (outcome, nxt) in zip(rows, typed, strict=True):
+        row[head["结果"]].value, row[head["下次拨打"]].value = outcome, nxt
+    wb.save(path)
+    own = own_figures(path, tmp_path)  # a copy refreshed: the results harvested into its log
+    assert (own["contacts"], own["attempts"]) == (before["contacts"] + 2, before["attempts"] + 1)
+    assert collect(db_url, path).exit_code in (0, 1)
+    row = next(r for r in rows_after_header(team_workbook(db_url, tmp_path / "m.xlsx")["团队概览"]) if r[0] == "张伟")
+    assert row[6:8] == (own["contacts"], own["attempts"])
+
+
 def expected_moves(before: list[dict], after: list[dict]) -> dict[str, int]:
     s0 = {f["customer_id"]: funnel_stage(f) for f in before}
     s1 = {f["customer_id"]: funnel_stage(f) for f in after}
@@ -349,7 +372,7 @@ def test_conversion_between_two_snapshots(db_url, books, datasets, later, tmp_pa
     shutil.copy(path, folder / "张伟.xlsx")
     # 张伟's book changed; the others are collected again at the later date (unchanged content)
     res = collect(db_url, folder, args=("--as-of", D2.isoformat()))
-    assert res.exit_code == 0 and "unchanged" not in res.output, res.output
+    assert res.exit_code == 0 and "未变化" not in res.output, res.output
     wb = team_workbook(db_url, tmp_path / "m.xlsx")
     conv = wb["漏斗转化"]
     assert conv[0][0] == f"漏斗转化 · {AS_OF} → {D2}"
@@ -460,6 +483,38 @@ def test_sqlite_and_postgresql_give_identical_team_workbooks(pg, books, later, t
     assert any(r[0] == "张伟" and r[2] for r in sqlite_zh["漏斗转化"][2:])  # moves were found
 
 
+def test_english_headers_fit_their_cells_in_print(books, tmp_path):
+    """The English 团队概览 printed 'Custome|rs' and 'A Customer|s' spilling over the title: each
+    header word now fits its column and the header row is as tall as its lines; the one-snapshot
+    漏斗转化 says so below a short title instead of in a 16-point title cut off at both ends."""
+    from addin.writes import STYLES, fit_widths, text_width, wrapped_lines
+
+    db = str(tmp_path / "team.sqlite")
+    assert collect(db, *books.values()).exit_code == 0
+    out = tmp_path / "team-en.xlsx"
+    assert cli("team", "--db", db, "--out", out, "--lang", "en").exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Team overview"] if "Team overview" in wb.sheetnames else wb.worksheets[0]
+    heads = [c.value for c in ws[2]]
+    assert "Coverage This Month" in heads and "Over-limit Customers" in heads
+    widths = {c: d.width for d in ws.column_dimensions.values() for c in range(d.min, d.max + 1)}  # <col> ranges
+    for col, head in enumerate(heads, start=1):
+        assert max(text_width(w) for w in head.split()) * 1.05 + 1.5 <= widths[col] + 0.01, head
+    lines = max(wrapped_lines(h, widths[c], 1.05) for c, h in enumerate(heads, start=1))
+    assert lines >= 2 and ws.row_dimensions[2].height == lines * 15
+    conv = wb.worksheets[2]
+    assert [conv.cell(1, 1).value, conv.cell(2, 1).value] == [
+        "Funnel conversion", f"One snapshot date only ({AS_OF}): collect again to compare."]
+    # a header that fits on one line keeps the default row; a Chinese one breaks between characters
+    from addin.writes import OutputSheet, Styled
+    plain = OutputSheet("x", "x", [[Styled("客户编号", "header"), Styled("Customers", "header")]], widths=[12, 12])
+    assert fit_widths(plain) is plain and STYLES["header"].wrap
+    assert wrapped_lines("本月未接通", 6, 1.05) == 3
+    need_soffice()
+    text = tab_pdf_text(out, ws.title, tmp_path)
+    assert all(w in text.split() for w in ("Customers", "Over-limit", "Collected", "Unanswered")), text[:400]
+
+
 def test_team_needs_collected_workbooks_and_refuses_an_existing_file(tmp_path):
     url = str(tmp_path / "empty.sqlite")
     res = cli("team", "--db", url, "--out", tmp_path / "m.xlsx")
@@ -541,7 +596,7 @@ def test_recollecting_replaces_payments_and_change_log(db_url, logged, tmp_path)
     assert collect(db_url, path).exit_code == 0
     before = dump(db_url)
     again = collect(db_url, path)
-    assert again.exit_code == 0 and "1 unchanged" in again.output, again.output
+    assert again.exit_code == 0 and "1 未变化" in again.output, again.output
     assert dump(db_url) == before
     moved = move_stages(Path(path), 2)  # a third refresh adds rows to 变更记录
     assert cli("refresh", path).exit_code in (0, 1)
@@ -576,7 +631,7 @@ def test_a_version_1_database_migrates_and_keeps_its_rows(db_url, books, logged,
     assert all(migrated[t.name] for t in v1) and migrated["snapshots"]
     # the next collect reads every workbook again, unchanged or not, and fills the new tables
     res = collect(db_url, books["B"], logged[0])
-    assert res.exit_code == 0 and "2 collected" in res.output, res.output
+    assert res.exit_code == 0 and "2 已收集" in res.output, res.output
     after = dump(db_url)
     for t in (*v1, T.snapshots):
         assert after[t.name] == migrated[t.name]
@@ -602,6 +657,6 @@ def test_a_version_2_database_gets_the_attempt_flag_and_reads_every_workbook_aga
         assert conn.execute(select(T.contacts.c.attempt).distinct()).scalars().all() == [None]
     engine.dispose()
     res = collect(db_url, books["A"])  # unchanged, but read again: the rows get the flag
-    assert res.exit_code == 0 and "1 collected" in res.output, res.output
+    assert res.exit_code == 0 and "1 已收集" in res.output, res.output
     overview = {r[0]: r for r in rows_after_header(team_workbook(db_url, tmp_path / "m.xlsx")["团队概览"])}
     assert overview["张伟"][7] == 5

@@ -60,11 +60,14 @@ def mac_unsafe(path: str) -> str | None:
     return m.group(0) if m else None
 
 
-def mac_fix(path: str) -> str:
+def mac_fix(path: str, lang: str = "en") -> str:
     """What to do about an Interpreter_Mac that :func:`mac_unsafe` refuses, in words."""
-    return (f"make a link without spaces and point Interpreter_Mac at it: ln -s '{path}' {MAC_LINK}, then write "
-            f"{MAC_LINK} into column B of the xlwings.conf sheet (or install Python from python.org: "
-            "/usr/local/bin/python3)")
+    return str(word(lang,
+                    f"建一个不带空格的链接，让 Interpreter_Mac 指向它：ln -s '{path}' {MAC_LINK}，然后把 {MAC_LINK} "
+                    f"写进 xlwings.conf 表的 B 列（或者从 python.org 安装 Python：/usr/local/bin/python3）",
+                    f"make a link without spaces and point Interpreter_Mac at it: ln -s '{path}' {MAC_LINK}, then "
+                    f"write {MAC_LINK} into column B of the xlwings.conf sheet (or install Python from python.org: "
+                    "/usr/local/bin/python3)"))
 
 
 def comment(lang: Lang) -> str:

@@ -20,8 +20,8 @@ WON_STAGE = 6
 STAGES = tuple(range(8))
 WORDS = {
     "title": ("漏斗转化 · {since} → {to}", "Funnel conversion · {since} → {to}"),
-    "single": ("漏斗转化：只有一个快照日期（{to}），再次采集后可比较", "Funnel conversion: one snapshot date only "
-               "({to}); collect again to compare"),
+    "single_title": ("漏斗转化", "Funnel conversion"),
+    "single": ("只有一个快照日期（{to}），再次采集后可比较", "One snapshot date only ({to}): collect again to compare."),
     "total": ("合计", "Total"),
     "matrix": ("阶段变化（行：{since}，列：{to}）", "Stage moves (rows: {since}, columns: {to})"),
     "none": ("未在漏斗", "Not in funnel"),
@@ -79,7 +79,10 @@ def conversion_sheet(moves: list[Move], since: dt.date | None, to: dt.date, lang
     n = len(spec.columns)
     styles = [kind_style(c.kind) for c in spec.columns]
     if since is None:
-        rows = [[Styled(pick(WORDS, "single", lang, to=to.isoformat()), "title")] + [None] * (n - 1)]
+        # the title alone, as wide as the table would be, and what is missing below it (a note in the
+        # title, in 16 points, was cut off at both ends of the printed page in English)
+        rows = [[Styled(pick(WORDS, "single_title", lang), "title")] + [None] * (n - 1),
+                [Styled(pick(WORDS, "single", lang, to=to.isoformat()), "subtitle")]]
         return OutputSheet(spec.key, spec.name(lang), rows, widths=[c.width for c in spec.columns],
                            column_styles=styles, merges=[(1, 1, 1, n)], row_heights={1: 24}, landscape=True)
     rows = [[Styled(pick(WORDS, "title", lang, since=since.isoformat(), to=to.isoformat()), "title")]

@@ -33,6 +33,7 @@ class Outcome:
     owner: str | None = None
     customers: int = 0
     errors: int = 0  # data errors in the workbook (its rows left out, as in the rep's own jobs)
+    previous: str | None = None  # refused or reassigned: the owner it was collected as before
 
     @property
     def failed(self) -> bool:
@@ -162,7 +163,8 @@ def store(engine: Engine, ex: Extract, src, reassign: bool) -> Outcome:
     if src is not None and src.owner != ex.owner:
         if not reassign:
             return Outcome(ex.path, "refused", f"collected before as {src.owner}'s workbook, now its customers "
-                           f"are {ex.owner}'s: not moved (check the file; --reassign moves it)", ex.owner)
+                           f"are {ex.owner}'s: not moved (check the file; --reassign moves it)", ex.owner,
+                           previous=src.owner)
         status = "reassigned"
     values = dict(path=ex.path, owner=ex.owner, content_hash=ex.content_hash, as_of=ex.as_of,
                   as_of_fixed=ex.as_of_fixed, lang=ex.lang, collected_at=dt.datetime.now().replace(microsecond=0),
@@ -181,7 +183,8 @@ def store(engine: Engine, ex: Extract, src, reassign: bool) -> Outcome:
             _insert(conn, table, source_id, ex.rows.get(table.name, []))
         _insert(conn, T.snapshots, source_id, ex.snapshot)
     reason = f"moved from {src.owner} to {ex.owner}" if status == "reassigned" else ""
-    return Outcome(ex.path, status, reason, ex.owner, len(ex.rows.get("customers", [])), ex.errors)
+    return Outcome(ex.path, status, reason, ex.owner, len(ex.rows.get("customers", [])), ex.errors,
+                   src.owner if status == "reassigned" else None)
 
 
 def _insert(conn: Connection, table, source_id: int, rows: list[dict]) -> None:

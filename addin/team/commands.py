@@ -51,19 +51,17 @@ def collect(paths: list[Path], *, db: str | None = None, as_of: dt.date | None =
     for o in done.outcomes:
         name = Path(o.path).name
         if o.status in ("collected", "reassigned"):
-            note = f", {o.errors} data errors (rows left out; run crm validate)" if o.errors else ""
-            moved = f"; {o.reason}" if o.reason else ""
-            report.say("collected", status=o.status, name=name, owner=o.owner, customers=o.customers, note=note,
-                       moved=moved)
+            report.say("collected", status=o.status, name=name, owner=o.owner, customers=o.customers,
+                       errors=o.errors, previous=o.previous)
         elif o.status == "unchanged":
-            report.say("collect_unchanged", name=name)
+            report.say("collect_unchanged", status=o.status, name=name)
         else:
-            report.say("collect_skipped", status=o.status, name=name, reason=o.reason)
+            report.say("collect_skipped", status=o.status, name=name, reason=o.reason, owner=o.owner,
+                       previous=o.previous)
     report.tables.append(TableData(key="workbooks", columns=["path", "status", "owner", "customers", "errors", "reason"],
                                    rows=[[o.path, o.status, o.owner, o.customers, o.errors, o.reason]
                                          for o in done.outcomes]))
-    counts = ", ".join(f"{n} {s}" for s in STATUSES if (n := done.count(s)))
-    report.say("collect_total", n=len(done.outcomes), counts=counts or "none", seconds=time.perf_counter() - t0,
+    report.say("collect_total", n=len(done.outcomes), seconds=time.perf_counter() - t0,
                by_status={s: done.count(s) for s in STATUSES})
     return report
 

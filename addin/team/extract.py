@@ -16,13 +16,11 @@ from typing import Any
 from .. import jobs
 from ..core.forecast import in_pipeline, weighted
 from ..core.identity import name_key, phone_key
-from ..core.outcomes import ATTEMPTS
 from ..core.parse import as_text
 from ..io.package import PackageError, check_readable
 from ..io.xlsx_book import XlsxBook
 from ..steps import AGING, CONTACTS, CREDIT, GRADES
 from ..steps.changelog import log_entries
-from ..steps.contacts import outcome_matcher
 from ..table import UnusableInput
 from ..view import Sheet
 
@@ -96,12 +94,18 @@ def extract(path: str | Path, as_of: dt.date | None = None) -> Extract:
         "payment_terms": c.payment_terms, "abc": grades.get(cid),
     } for cid, c in cards.items()]
 
-    contacts = records(loaded.sheet("contacts"), ["date", "customer_id", "channel", "contact", "outcome",
-                                                   "next_call", "owner"])
-    key_of = outcome_matcher()  # 未接通 / 拒接 (and `未接通，关机`) are attempts, as the rep's list counts them
-    out.rows["contacts"] = [{"seq": n, **r, "attempt": key_of(r["outcome"]) in ATTEMPTS}
-                            for n, r in enumerate(contacts, start=1)]
-    history = facts[CONTACTS]  # the log and the results typed in 今日拨打, as the rep's refresh counts them
+    # the contacts fact: the log's valid rows, then the results typed in 今日拨打 that the rep has not
+    # refreshed into the log yet — what the rep's next refresh logs and counts, 未接通 / 拒接 (and
+    # `未接通，关机`) as attempts by the same rule. A result whose 下次拨打 or promise is text that
+    # is no date or number lands in the log as a row with an error, and is left out like one.
+    history = facts[CONTACTS]
+    keys = ["date", "customer_id", "channel", "contact", "outcome", "next_call", "owner"]
+    typed = ("next_call", "promise_amount", "promise_date")
+    contacts: list[dict[str, Any] | None] = list(records(loaded.sheet("contacts"), keys))
+    contacts += [None if any(isinstance(rec.get(k), str) for k in typed) else {k: rec.get(k) for k in keys}
+                 for rec in history.harvested]
+    kept = [(r, attempt) for r, (*_, attempt) in zip(contacts, history.logged, strict=True) if r is not None]
+    out.rows["contacts"] = [{"seq": n, **r, "attempt": attempt} for n, (r, attempt) in enumerate(kept, start=1)]
 
     funnel = []
     heats: dict[str, str] = {}
