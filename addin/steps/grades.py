@@ -20,23 +20,16 @@ def run(r: Context) -> tuple[Output, GradeFacts]:
     t = r.sheet("customers")
     cards = list(r.loaded.customer_cards().values())
     stages = {f.customer_id: f.stage for f in r.sheet("funnel").records()}
-    s = r.settings
-    graded = abc([(c.customer_id, c.annual_sales) for c in cards], s)
-    sales_share: dict[int, object] = {}
-    cum_share: dict[int, object] = {}
-    grade: dict[int, object] = {}
-    deals: dict[int, object] = {}
-    segments: dict[int, object] = {}
+    graded = abc([(c.customer_id, c.annual_sales) for c in cards], r.settings)
+    values: dict[str, dict[int, object]] = {k: {} for k in ("sales_share", "cum_share", "abc", "segment",
+                                                            "deal_type")}
     for c, g in zip(cards, graded):
-        i = c.i
-        deal = deal_type(c.annual_sales, c.gross_margin, c.avg_discount, s)
-        sales_share[i] = g.sales_share
-        cum_share[i] = g.cum_share
-        grade[i] = g.abc
-        deals[i] = deal
-        segments[i] = segment(g.abc, deal, c.money, c.need, c.authority, stages.get(c.customer_id))
-    values: dict[str, dict[int, object]] = {"sales_share": sales_share, "cum_share": cum_share, "abc": grade,
-                                            "segment": segments, "deal_type": deals}
+        deal = deal_type(c.annual_sales, c.gross_margin, c.avg_discount, r.settings)
+        values["sales_share"][c.i] = g.sales_share
+        values["cum_share"][c.i] = g.cum_share
+        values["abc"][c.i] = g.abc
+        values["deal_type"][c.i] = deal
+        values["segment"][c.i] = segment(g.abc, deal, c.money, c.need, c.authority, stages.get(c.customer_id))
     out = Output()
     if t.columns:
         out.columns[t.name] = computed_blocks(t, values, r.lang)
