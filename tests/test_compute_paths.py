@@ -323,3 +323,17 @@ def test_invoices_built_in_bulk_are_invoices(tmp_path):
     plain = [Invoice(r.invoice_no, r.customer_id, r.invoice_date, r.due_date, float(r.amount), r.paid,
                      r.last_payment, r.owner, r.i) for r in loaded.sheet("receivables").records()]
     assert got == plain
+
+
+def test_shared_reasons_are_the_reasons_made_afresh():
+    from addin.core.calls import SHARED, _r
+
+    for code in sorted(SHARED):
+        for params in ({"days": 3}, {"grade": "A", "days": 0}, {"date": AS_OF}, {"why": ("stale",), "months": 12},
+                       {"columns": ["customers.email"]}):
+            r = _r(code, **params)
+            assert r == Reason(code, tuple(params.items())) and type(r) is Reason
+            assert r.kw == params
+    # an amount is never shared: -0.0 keeps its sign
+    assert str(_r("receivable_overdue", days=1, amount=-0.0).kw["amount"]) == "-0.0"
+    assert str(_r("receivable_overdue", days=1, amount=0.0).kw["amount"]) == "0.0"

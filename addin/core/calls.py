@@ -70,11 +70,29 @@ class Reason(NamedTuple):
 
 
 _PLAIN: dict[str, Reason] = {}
+#: reasons whose parameters are only words, whole numbers and dates (never an amount: 0.0 == -0.0
+#: as a key, but they print differently) are shared too: a few hundred distinct ones a day
+SHARED = frozenset({"planned_overdue", "planned_stale", "expired_on", "resurvey", "birthday", "never", "waiting",
+                    "tried", "ahead", "problems"})
+_SHARED: dict[tuple[str, tuple[tuple[str, Any], ...]], Reason] = {}
 
 
 def _r(code: str, **params: Any) -> Reason:
-    if params:  # Reason(code, …) without the named tuple's Python-level __new__ (100,000 a day)
-        return tuple.__new__(Reason, (code, tuple(params.items())))
+    if params:
+        items = tuple(params.items())
+        if code in SHARED:
+            key = (code, items)
+            try:
+                r = _SHARED.get(key)
+            except TypeError:  # a parameter that cannot be a key (a list): its own reason
+                return tuple.__new__(Reason, key)
+            if r is None:
+                if len(_SHARED) >= 100_000:
+                    _SHARED.clear()
+                r = _SHARED[key] = tuple.__new__(Reason, key)
+            return r
+        # Reason(code, …) without the named tuple's Python-level __new__ (100,000 a day)
+        return tuple.__new__(Reason, (code, items))
     r = _PLAIN.get(code)  # parameterless reasons are shared: 50,000 customers, a handful of codes
     if r is None:
         r = _PLAIN[code] = Reason(code)
