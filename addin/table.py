@@ -12,10 +12,8 @@ import math
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain, islice, repeat
-from typing import Any
-
-import pandas as pd
+from itertools import islice, repeat
+from typing import TYPE_CHECKING, Any
 
 from sheets_schema import Column, Kind, Lang, SheetSpec, fold
 from sheets_schema.records import Record, record_type
@@ -24,6 +22,9 @@ from .core import parse as p
 from .i18n import join
 from .issues import Issue
 from .messages import message
+
+if TYPE_CHECKING:  # pandas only for Table.frame, imported when it is called (not on every command)
+    import pandas as pd
 
 HEADER_SCAN_ROWS = 20
 
@@ -82,6 +83,8 @@ class Table:
 
     def frame(self, keys: list[str] | None = None, skip: Collection[int] = ()) -> pd.DataFrame:
         """Typed values as a DataFrame; ``_row`` is the Excel row, ``_i`` the data-row index."""
+        import pandas as pd
+
         keys = keys or [c.key for c in self.spec.columns]
         data = {k: self.values.get(k, [None] * len(self.rows)) for k in keys}
         df = pd.DataFrame(data, dtype=object)
@@ -139,23 +142,77 @@ def _parser(column: Column) -> Callable[[Any], Any]:
 _SHARED = (str, dt.date, dt.datetime)
 _FLAGGED = frozenset((p.CellError, p.NoCachedValue))
 _PASS = {Kind.MONEY: (float,), Kind.NUMBER: (float,), Kind.DATE: (dt.date,)}
+_MEMO = (str, float, int)  # the classes whose parse a choice column remembers per value
+#: a cell the column's fast pass leaves to the plain path (:func:`_parse_cells`)
+_MISS: Any = object()
+_INF = float("inf")
 
 
 def parse_column(column: Column, raw: list[Any]) -> tuple[list[Any], list[tuple[int, p.ParseError]]]:
     """Typed values of one column and the cells that failed, by row index.
 
-    Values that are already typed (floats in money columns, date cells) pass through
-    without a call; repeated raw values of choice columns are parsed once.
+    A fast pass per kind handles the common cells of a whole column at once (floats in money
+    columns, date cells, text, blanks, a choice column's spellings parsed once each, in order of
+    first appearance); every other cell goes through the plain path, :func:`_parse_cells`,
+    which gives the same value for any cell (a test compares the two on awkward columns).
     """
     parse = _parser(column)
+    memo: dict[Any, Any] | None = {} if column.kind in (Kind.CHOICE, Kind.BOOL) else None
+    out = _fast_pass(column.kind, raw, parse, memo)
+    if out is None:
+        return _parse_cells(column, raw, range(len(raw)), parse, memo)
+    if _MISS not in out:  # (a C loop, about twice as fast as collecting the indexes)
+        return out, []
+    rest = [i for i, x in enumerate(out) if x is _MISS]
+    values, errors = _parse_cells(column, raw, rest, parse, memo)
+    for i, v in zip(rest, values):
+        out[i] = v
+    return out, errors
+
+
+def _fast_pass(kind: Kind, raw: list[Any], parse: Callable[[Any], Any],
+               memo: dict[Any, Any] | None) -> list[Any] | None:
+    """The column's values where they need no call (``_MISS`` elsewhere), or None: no fast pass."""
+    if kind in (Kind.MONEY, Kind.NUMBER):
+        return [v if v.__class__ is float else None if v is None or v == "" else _MISS for v in raw]
+    if kind == Kind.DATE:
+        date = dt.date
+        return [v if v.__class__ is date else None if v is None or v == "" else _MISS for v in raw]
+    if kind == Kind.TEXT:
+        return [(v.strip() or None) if v.__class__ is str else None if v is None else _MISS for v in raw]
+    if kind == Kind.INT:  # parse_int of a finite whole float
+        return [int(v) if v.__class__ is float and v.is_integer() else None if v is None or v == "" else _MISS
+                for v in raw]
+    if kind == Kind.PERCENT:  # parse_percent of a finite float: points above 1 (up to 100) read as a fraction
+        return [(v / 100 if 1 < abs(v) <= 100 else v) if v.__class__ is float and -_INF < v < _INF else
+                None if v is None or v == "" else _MISS for v in raw]
+    if memo is not None:
+        # each spelling parsed once, the first time it appears (as the plain path would); the ones
+        # that fail are left to the plain path, which reports them
+        for v in dict.fromkeys(v for v in raw if v.__class__ in _MEMO):
+            if v == "":
+                continue
+            try:
+                memo[v] = parse(v)
+            except p.ParseError:
+                continue
+        get = memo.get
+        return [None if v is None or v == "" else get(v, _MISS) if v.__class__ in _MEMO else _MISS for v in raw]
+    return None
+
+
+def _parse_cells(column: Column, raw: list[Any], rows: Iterable[int], parse: Callable[[Any], Any],
+                 memo: dict[Any, Any] | None) -> tuple[list[Any], list[tuple[int, p.ParseError]]]:
+    """The plain path: the typed values of ``raw[i]`` for each ``i`` of ``rows`` (ascending), cell by
+    cell, and the cells that failed."""
     kind = column.kind
     passthrough = _PASS.get(kind, ())
     text = kind == Kind.TEXT
-    memo: dict[Any, Any] | None = {} if kind in (Kind.CHOICE, Kind.BOOL) else None
     out: list[Any] = []
     errors: list[tuple[int, p.ParseError]] = []
     append = out.append
-    for i, v in enumerate(raw):
+    for i in rows:
+        v = raw[i]
         cls = v.__class__
         if cls in passthrough:
             append(v)
@@ -167,7 +224,7 @@ def parse_column(column: Column, raw: list[Any]) -> tuple[list[Any], list[tuple[
             append(v.strip() or None)
             continue
         if memo is not None:
-            hit = memo.get(v, memo) if cls in (str, float, int) else memo
+            hit = memo.get(v, memo) if cls in _MEMO else memo
             if hit is not memo:
                 if hit.__class__ is p.ParseError:
                     errors.append((i, hit))
@@ -184,7 +241,7 @@ def parse_column(column: Column, raw: list[Any]) -> tuple[list[Any], list[tuple[
             value = parse(v)
         except p.ParseError as err:
             value = err
-        if memo is not None and cls in (str, float, int):
+        if memo is not None and cls in _MEMO:
             memo[v] = value
         if value.__class__ is p.ParseError:
             errors.append((i, value))
@@ -209,38 +266,74 @@ def _choice_list(column: Column, lang: Lang) -> str:
     return join(list(column.choice_labels(lang)), lang)
 
 
-def _header_repeat(spec: SheetSpec, columns: dict[str, int]) -> Callable[[list[Any]], bool]:
+@dataclass(frozen=True)
+class _HeaderRepeat:
     """Whether a data row repeats the header — a second header row, in any language (English names
-    under the Chinese ones): the first column and most filled contract columns (two at least) hold a
-    name of that very column. Only rows whose first column's text is such a name are looked at
-    closely."""
-    names = {c.key: {fold(a) for a in c.aliases()} for c in spec.columns if c.key in columns and not c.computed}
-    cols = [(columns[k] - 1, aliases) for k, aliases in names.items()]
-    if len(cols) < 2:
-        return lambda row: False
-    anchor, anchor_names = min(cols)
-    longest = max(len(a) for a in anchor_names) + 8
+    under the Chinese ones): the first column (the anchor) and most filled contract columns (two at
+    least) hold a name of that very column. Only rows whose anchor cell is text no longer than
+    ``longest`` that folds to such a name are looked at closely."""
 
-    def repeats(row: list[Any]) -> bool:
-        v = row[anchor] if anchor < len(row) else None
-        if v.__class__ is not str or len(v) > longest or fold(v) not in anchor_names:
+    anchor: int  # 0-based column index
+    anchor_names: frozenset[str]
+    longest: int
+    cols: tuple[tuple[int, frozenset[str]], ...]
+    #: the characters of the anchor's ASCII names in either case and ASCII white space: an ASCII
+    #: cell holding any other character cannot fold to a name (NFKC leaves ASCII as it is,
+    #: casefold is lower)
+    ascii_chars: str = ""
+
+    def may_repeat(self, v: Any) -> bool:
+        """The test on the anchor cell (the row is looked at closely only when it passes)."""
+        return v.__class__ is str and len(v) <= self.longest and fold(v) in self.anchor_names
+
+    def candidates(self, col: list[Any]) -> list[int]:
+        """The indexes of ``col`` (the anchor column) that pass :meth:`may_repeat`, with a cheap
+        first look for ASCII cells (IDs such as C00123 never reach ``fold``)."""
+        longest, names, chars = self.longest, self.anchor_names, self.ascii_chars
+        return [i for i, v in enumerate(col) if v.__class__ is str and len(v) <= longest
+                and (not v.isascii() or not v.strip(chars)) and fold(v) in names]
+
+    def __call__(self, row: list[Any]) -> bool:
+        n = len(row)
+        if not self.may_repeat(row[self.anchor] if self.anchor < n else None):
             return False
         hits = filled = 0
-        for c, aliases in cols:
-            v = row[c] if c < len(row) else None
+        for c, aliases in self.cols:
+            v = row[c] if c < n else None
             if _blank(v):
                 continue
             filled += 1
             hits += isinstance(v, str) and fold(v) in aliases
         return hits >= 2 and 2 * hits > filled
 
-    return repeats
+
+def _header_repeat(spec: SheetSpec, columns: dict[str, int]) -> _HeaderRepeat | None:
+    """The header-repeat test of a sheet, None when fewer than two contract columns could repeat."""
+    names = {c.key: frozenset(fold(a) for a in c.aliases()) for c in spec.columns
+             if c.key in columns and not c.computed}
+    cols = [(columns[k] - 1, aliases) for k, aliases in names.items()]
+    if len(cols) < 2:
+        return None
+    anchor, anchor_names = min(cols)
+    chars = {ch for a in anchor_names if a.isascii() for ch in a + a.upper()} | \
+        {chr(c) for c in range(128) if chr(c).isspace()}
+    return _HeaderRepeat(anchor, anchor_names, max(len(a) for a in anchor_names) + 8, tuple(cols),
+                         "".join(sorted(chars)))
+
+
+#: data rows read and sorted at a time: columns are cut from each chunk of rows
+CHUNK_ROWS = 4096
 
 
 def read_table(rows: Iterable[list[Any]], spec: SheetSpec, name: str, lang: Lang) -> Table:
     """Parse one input sheet from its rows (row 1 first). Only the contract's columns are kept.
 
-    Raises UnusableInput when a required header is missing."""
+    Raises UnusableInput when a required header is missing.
+
+    The data rows are read in chunks and each chunk is cut into the contract's columns at once;
+    a row is kept when any input column holds something (whitespace-only text is blank), left
+    out silently when blank there (it still counts for ``last_row`` when it holds anything
+    elsewhere), and left out with a warning when it repeats the header."""
     it = iter(rows)
     head = list(islice(it, HEADER_SCAN_ROWS))
     r, columns, headers, dups = find_header(head, spec)
@@ -251,30 +344,59 @@ def read_table(rows: Iterable[list[Any]], spec: SheetSpec, name: str, lang: Lang
     input_cols = [columns[c.key] - 1 for c in spec.columns if not c.computed and c.key in columns]
     keep = [(c.key, columns[c.key] - 1) for c in spec.columns if c.key in columns]
     raw: dict[str, list[Any]] = {key: [] for key, _ in keep}
-    appenders = [(raw[key].append, c) for key, c in keep]
-    shared: dict[Any, Any] = {}  # one object per repeated text or date value (owners, IDs, days)
+    cut = sorted({c for _, c in keep})
+    need = cut[-1] + 1  # a shorter row is padded with blanks (None) to this length
+    shared: dict[Any, Any] = {}  # one object per repeated text or date value (owners, regions, days)
     share = shared.setdefault
+    sharing: dict[str, bool] = {}  # column key → whether its values repeat enough to be shared
     excel_rows: list[int] = []
     width = max((len(row) for row in head), default=0)
     last = 0
     repeated: list[int] = []
-    repeats_header = _header_repeat(spec, columns)
-    for i, row in enumerate(chain(head[r + 1:], it), start=r + 2):
-        n = len(row)
-        if n > width:
-            width = n
-        if _has_value(row, input_cols):
-            if repeats_header(row):
-                last = i
-                repeated.append(i)
+    repeats = _header_repeat(spec, columns)
+    first = r + 2  # Excel row of the chunk's first row
+    chunk = head[r + 1:] + list(islice(it, CHUNK_ROWS))
+    while chunk or (chunk := list(islice(it, CHUNK_ROWS))):
+        n = len(chunk)
+        width = max(width, max(map(len, chunk)))
+        if min(map(len, chunk)) < need:
+            chunk = [row if len(row) >= need else [*row, *[None] * (need - len(row))] for row in chunk]
+        cells = {c: [row[c] for row in chunk] for c in cut}
+        # rows blank in every input column: only those blank in the first are looked at
+        dropped: set[int] = set()
+        lead = cells[input_cols[0]] if input_cols else [None] * n
+        for i in [i for i, v in enumerate(lead) if not v or (v.__class__ is str and v.isspace())]:
+            row = chunk[i]
+            if any(not _blank(row[c]) for c in input_cols):
                 continue
-            excel_rows.append(i)
-            last = i
-            for append, c in appenders:
-                v = row[c] if c < n else None
-                append(share(v, v) if v.__class__ in _SHARED else v)
-        elif any(not _blank(v) for v in row):
-            last = i
+            dropped.add(i)
+            if any(not _blank(v) for v in row):
+                last = max(last, first + i)
+        if repeats is not None:
+            for i in repeats.candidates(cells[repeats.anchor]):
+                if i not in dropped and repeats(chunk[i]):
+                    dropped.add(i)
+                    repeated.append(first + i)
+                    last = max(last, first + i)
+        if dropped:
+            idx = [i for i in range(n) if i not in dropped]
+            cells = {c: [col[i] for i in idx] for c, col in cells.items()}
+            excel_rows.extend([first + i for i in idx])
+            if idx:
+                last = max(last, first + idx[-1])
+        else:
+            excel_rows.extend(range(first, first + n))
+            last = max(last, first + n - 1)
+        for key, c in keep:
+            col = cells[c]
+            if key not in sharing:
+                # decided on the first chunk: only text and dates that repeat (owners, regions, days)
+                # are worth the dict; unique ones (IDs, names, phones), numbers and blanks are not
+                vals = [v for v in col if v.__class__ in _SHARED and v != ""]
+                sharing[key] = bool(vals) and 4 * len(set(vals)) <= len(vals)
+            raw[key] += [share(v, v) if v.__class__ in _SHARED else v for v in col] if sharing[key] else col
+        first += n
+        chunk = []
 
     table = Table(spec, name, lang, r + 1, columns, headers, excel_rows, width=width, last_row=last)
     issues = table.issues  # filled here, while reading; nothing adds to them afterwards

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from sheets_schema import Lang, Record, SheetSpec
 
 from .core import parse as p
 from .issues import Issue
 from .table import Table
+
+if TYPE_CHECKING:  # Sheet.frame's pandas is imported by Table.frame when it is called
+    import pandas as pd
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,6 +124,6 @@ def sheet(table: Table, issues: Sequence[Issue] = ()) -> Sheet:
     """The validated sheet of ``table`` given the validation's ``issues`` for it: the rows with
     an error among the reading's issues or these are the bad rows."""
     every = (*table.issues, *issues)
-    index = {row: i for i, row in enumerate(table.rows)}
+    index = dict(zip(table.rows, range(len(table.rows))))
     bad = frozenset(index[x.row] for x in every if x.is_error and x.row in index)
     return Sheet(table, bad, every)

@@ -442,6 +442,23 @@ def may_hold_flagged_cells(xml: bytes, pfx: bytes = b"") -> bool:
         return True
     needle = b"<" + pfx + b"f"
     n = len(needle)
+    # every occurrence of the needle ends in an 'f', and sheet XML has few of them (none in the
+    # markup of cells): each is found by memchr and checked; past 64 in one piece of text (English
+    # text), the needle itself is searched
+    i, seen = xml.find(b"f"), 0
+    while i >= 0:
+        if xml[i + 1:i + 2] in (b" ", b">", b"/") and i >= n - 1 and xml[i - n + 1:i + 1] == needle:
+            return True
+        seen += 1
+        if seen > 64:
+            return _formula_element(xml, needle)
+        i = xml.find(b"f", i + 1)
+    return False
+
+
+def _formula_element(xml: bytes, needle: bytes) -> bool:
+    """Whether ``needle`` (``<f``, ``<x:f``) occurs in ``xml`` followed by a space, '>' or '/'."""
+    n = len(needle)
     i = xml.find(needle)
     while i >= 0:
         if xml[i + n:i + n + 1] in (b" ", b">", b"/"):

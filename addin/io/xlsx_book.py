@@ -100,6 +100,8 @@ class XlsxBook:
         return [n for n, _ in self.pkg.sheets()]
 
     def read_rows(self, name: str) -> Iterator[list[Any]]:
+        """The sheet's rows from row 1 (the rows above its first value empty, the columns left of
+        it blank), error cells and formulas without a result flagged, a table's totals row blank."""
         flags = self._flagged(name)
         totals = tables.totals_rows(self.pkg, self.pkg.sheet_part(name))
         if totals:  # a table's totals row is not data
@@ -112,13 +114,10 @@ class XlsxBook:
             raise PackageError(f"sheet '{name}' cannot be read ({exc})") from None
         (r0, c0), pad = sheet.start, [""] * sheet.start[1]
         rows = ((pad + row) for row in sheet.iter_rows()) if c0 else sheet.iter_rows()
-        if not flags:  # the common case, kept lean: it runs once per row of every input sheet
-            for _ in range(r0):
-                yield []
-            yield from rows
-            return
-        for r, row in enumerate(chain([[] for _ in range(r0)], rows), start=1):
-            yield self._flag_row(row, flags.get(r))
+        if not flags:  # the common case, kept lean: calamine's own iterator, no Python step per row
+            return chain([[] for _ in range(r0)], rows) if r0 else rows
+        return (self._flag_row(row, flags.get(r))
+                for r, row in enumerate(chain([[] for _ in range(r0)], rows), start=1))
 
     def _flagged(self, name: str) -> dict[int, dict[int, object]]:
         """Error cells and formulas without a result (calamine reads both as blank)."""

@@ -1,4 +1,6 @@
-"""Row and cross-sheet rules. Each check is a small function returning a mask.
+"""Row and cross-sheet rules. Each check is a small function returning a mask: one bool per
+data row, computed by plain loops over the typed columns (no pandas: it was a quarter of every
+command's import time, and these masks are per-row Python either way).
 
 Cell-level parse errors (wrong type, value not allowed, malformed phone) are
 found while reading (:mod:`addin.table`); these rules see typed values.
@@ -6,11 +8,10 @@ found while reading (:mod:`addin.table`); these rules see typed values.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
-
-import pandas as pd
 
 import sheets_schema as S
 
@@ -19,7 +20,9 @@ from ..issues import Issue
 from ..messages import message
 from ..table import Table  # the tables the reader made (the reader knows nothing of validation)
 
-Mask = pd.Series
+#: column key → its typed values, one per data row (and ``KEY__raw`` → the cells as typed)
+Columns = Mapping[str, Sequence[Any]]
+Mask = Iterable[bool]
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class Check:
     code: str
     severity: str
     needs: tuple[str, ...]
-    mask: Callable[[pd.DataFrame, Ctx], Mask]
+    mask: Callable[[Columns, Ctx], Mask]
     kwargs: Callable[[Any, Ctx], dict] | None = None
 
 
@@ -46,7 +49,7 @@ CHECKS: list[Check] = []
 
 def check(sheet: str, column: str, code: str, *, severity: str = "error", needs: tuple[str, ...] = (),
           kwargs: Callable[[Any, Ctx], dict] | None = None):
-    def deco(fn: Callable[[pd.DataFrame, Ctx], Mask]):
+    def deco(fn: Callable[[Columns, Ctx], Mask]):
         CHECKS.append(Check(sheet, column, code, severity, needs or (column,), fn, kwargs))
         return fn
     return deco
@@ -65,107 +68,109 @@ def _fmt_money(x: Any) -> str:
     return f"{x:,.2f}" if isinstance(x, (int, float)) else ""
 
 
-def _nn(df: pd.DataFrame, *cols: str) -> Mask:
-    m = pd.Series(True, index=df.index)
-    for c in cols:
-        m &= df[c].notna()
-    return m
+def _na(x: Any) -> bool:
+    """Missing as pandas' ``isna`` saw these values: None, or a float NaN."""
+    return x is None or (x.__class__ is float and x != x)
 
 
-def _lt(a: pd.Series, b: pd.Series) -> Mask:
-    return pd.Series([x is not None and y is not None and x < y for x, y in zip(a, b)], index=a.index)
+def _lt(a: Sequence[Any], b: Sequence[Any]) -> Mask:
+    return [x is not None and y is not None and x < y for x, y in zip(a, b)]
 
 
-def _after(s: pd.Series, d: dt.date) -> Mask:
-    return pd.Series([x is not None and x > d for x in s], index=s.index)
+def _after(s: Sequence[Any], d: dt.date) -> Mask:
+    return [x is not None and x > d for x in s]
+
+
+def _status_of(df: Columns) -> Sequence[Any]:
+    return df["contract_status"] if "contract_status" in df else [None] * len(df["stage"])
 
 
 # ----------------------------------------------------------------- funnel
 @check("funnel", "contract_status", "stage6_status", needs=("stage",),
        kwargs=lambda r, c: {"status": _status("active", c.lang)})
-def stage6_without_active(df: pd.DataFrame, ctx: Ctx) -> Mask:
-    status = df["contract_status"] if "contract_status" in df else pd.Series(None, index=df.index)
-    return (df["stage"] == "6") & (status != "active")
+def stage6_without_active(df: Columns, ctx: Ctx) -> Mask:
+    return [s == "6" and st != "active" for s, st in zip(df["stage"], _status_of(df))]
 
 
 @check("funnel", "contract_status", "stage7_status", needs=("stage",),
        kwargs=lambda r, c: {"status": _status("expired", c.lang)})
-def stage7_without_expired(df: pd.DataFrame, ctx: Ctx) -> Mask:
-    status = df["contract_status"] if "contract_status" in df else pd.Series(None, index=df.index)
-    return (df["stage"] == "7") & (status != "expired")
+def stage7_without_expired(df: Columns, ctx: Ctx) -> Mask:
+    return [s == "7" and st != "expired" for s, st in zip(df["stage"], _status_of(df))]
 
 
 @check("funnel", "stage", "status_stage6", needs=("stage", "contract_status"),
        kwargs=lambda r, c: {"status": _status("active", c.lang)})
-def active_without_stage6(df: pd.DataFrame, ctx: Ctx) -> Mask:
-    return (df["contract_status"] == "active") & df["stage"].notna() & ~df["stage"].isin(["6", "7"])
+def active_without_stage6(df: Columns, ctx: Ctx) -> Mask:
+    return [st == "active" and not _na(s) and s not in ("6", "7") for s, st in zip(df["stage"], df["contract_status"])]
 
 
 @check("funnel", "stage", "status_stage7", needs=("stage", "contract_status"),
        kwargs=lambda r, c: {"status": _status("expired", c.lang)})
-def expired_without_stage7(df: pd.DataFrame, ctx: Ctx) -> Mask:
-    return (df["contract_status"] == "expired") & df["stage"].notna() & ~df["stage"].isin(["6", "7"])
+def expired_without_stage7(df: Columns, ctx: Ctx) -> Mask:
+    return [st == "expired" and not _na(s) and s not in ("6", "7") for s, st in zip(df["stage"], df["contract_status"])]
 
 
 @check("funnel", "expected_amount", "stage_without_amount", severity="warning", needs=("stage", "expected_amount"),
        kwargs=lambda r, c: {"stage": r["stage"]})
-def late_stage_without_amount(df: pd.DataFrame, ctx: Ctx) -> Mask:
-    return df["stage"].isin(["4", "5"]) & df["expected_amount"].isna()
+def late_stage_without_amount(df: Columns, ctx: Ctx) -> Mask:
+    return [s in ("4", "5") and _na(x) for s, x in zip(df["stage"], df["expected_amount"])]
 
 
 @check("funnel", "contract_end", "contract_end_passed", severity="warning",
        needs=("contract_end", "contract_status"),
        kwargs=lambda r, c: {"status": _status("active", c.lang)})
-def active_contract_ended(df: pd.DataFrame, ctx: Ctx) -> Mask:
-    return (df["contract_status"] == "active") & pd.Series(
-        [d is not None and d < ctx.as_of for d in df["contract_end"]], index=df.index)
+def active_contract_ended(df: Columns, ctx: Ctx) -> Mask:
+    return [st == "active" and d is not None and d < ctx.as_of for st, d in zip(df["contract_status"], df["contract_end"])]
 
 
 # ------------------------------------------------------------- receivables
 @check("receivables", "due_date", "due_before_invoice", needs=("due_date", "invoice_date"),
        kwargs=lambda r, c: {"invoice_date": _fmt_date(r["invoice_date"])})
-def due_before_invoice(df: pd.DataFrame, ctx: Ctx) -> Mask:
+def due_before_invoice(df: Columns, ctx: Ctx) -> Mask:
     return _lt(df["due_date"], df["invoice_date"])
 
 
 @check("receivables", "paid", "paid_over_amount", severity="warning", needs=("paid", "amount"),
        kwargs=lambda r, c: {"amount": _fmt_money(r["amount"])})
-def paid_over_amount(df: pd.DataFrame, ctx: Ctx) -> Mask:
-    return _nn(df, "paid", "amount") & (df["paid"].astype(float) > df["amount"].astype(float).clip(lower=0) + 1e-9)
+def paid_over_amount(df: Columns, ctx: Ctx) -> Mask:
+    # as floats, the amount clipped at zero (a credit note is never overpaid)
+    # (x == x: not NaN; these columns hold floats or None)
+    return [x is not None and a is not None and x == x and a == a and float(x) > (f if (f := float(a)) >= 0 else 0.0)
+            + 1e-9 for x, a in zip(df["paid"], df["amount"])]
 
 
 @check("receivables", "amount", "credit_note", severity="warning")
-def credit_note(df: pd.DataFrame, ctx: Ctx) -> Mask:
-    return pd.Series([x is not None and x < 0 for x in df["amount"]], index=df.index)
+def credit_note(df: Columns, ctx: Ctx) -> Mask:
+    return [x is not None and x < 0 for x in df["amount"]]
 
 
 @check("receivables", "invoice_date", "future_invoice", severity="warning",
        kwargs=lambda r, c: {"as_of": c.as_of.isoformat()})
-def future_invoice(df: pd.DataFrame, ctx: Ctx) -> Mask:
+def future_invoice(df: Columns, ctx: Ctx) -> Mask:
     return _after(df["invoice_date"], ctx.as_of)
 
 
 # ---------------------------------------------------------------- contacts
 @check("contacts", "date", "future_contact", kwargs=lambda r, c: {"as_of": c.as_of.isoformat()})
-def future_contact(df: pd.DataFrame, ctx: Ctx) -> Mask:
+def future_contact(df: Columns, ctx: Ctx) -> Mask:
     return _after(df["date"], ctx.as_of)
 
 
 # --------------------------------------------------------------- customers
 @check("customers", "phone", "no_contact_way", severity="warning", needs=("phone", "email"))
-def no_contact_way(df: pd.DataFrame, ctx: Ctx) -> Mask:
-    blank = [p.is_blank(a) and p.is_blank(b) for a, b in zip(df["phone__raw"], df["email__raw"])]
-    return pd.Series(blank, index=df.index)
+def no_contact_way(df: Columns, ctx: Ctx) -> Mask:
+    blank = p.is_blank
+    return [blank(a) and blank(b) for a, b in zip(df["phone__raw"], df["email__raw"])]
 
 
 @check("customers", "gross_margin", "negative_margin", severity="warning")
-def negative_margin(df: pd.DataFrame, ctx: Ctx) -> Mask:
-    return pd.Series([x is not None and x < 0 for x in df["gross_margin"]], index=df.index)
+def negative_margin(df: Columns, ctx: Ctx) -> Mask:
+    return [x is not None and x < 0 for x in df["gross_margin"]]
 
 
 @check("customers", "created", "future_created", severity="warning",
        kwargs=lambda r, c: {"as_of": c.as_of.isoformat()})
-def future_created(df: pd.DataFrame, ctx: Ctx) -> Mask:
+def future_created(df: Columns, ctx: Ctx) -> Mask:
     return _after(df["created"], ctx.as_of)
 
 
@@ -185,14 +190,10 @@ def column_rules(table: Table) -> list[Issue]:
                 if table.rows[i] not in failed and p.is_blank(raw[i]):
                     out.append(table.issue_at(i, key, "required"))
         if column.unique:
-            first: dict[str, int] = {}
-            for i, v in enumerate(vals):
-                if v is None:
-                    continue
-                if v in first:
-                    out.append(table.issue_at(i, key, "duplicate", column=table.headers[key], first=first[v]))
-                else:
-                    first[v] = table.rows[i]
+            rows = table.rows
+            first = dict(zip(reversed(vals), reversed(rows)))  # value → the Excel row it first appears on
+            for i in [i for i, (v, r) in enumerate(zip(vals, rows)) if v is not None and first[v] != r]:
+                out.append(table.issue_at(i, key, "duplicate", column=table.headers[key], first=first[vals[i]]))
     return out
 
 
@@ -201,8 +202,11 @@ def ref_rule(table: Table, ctx: Ctx) -> list[Issue]:
     for column in table.spec.input_columns:
         if column.ref != "customers" or column.key not in table.values:
             continue
-        for i, v in enumerate(table.values[column.key]):
-            if v is not None and v not in ctx.customer_ids:
+        values = table.values[column.key]
+        unknown = set(values).difference(ctx.customer_ids)
+        unknown.discard(None)
+        if unknown:
+            for i in [i for i, v in enumerate(values) if v in unknown]:
                 out.append(table.issue_at(i, column.key, "unknown_customer", sheet=ctx.customers_tab))
     return out
 
@@ -212,17 +216,17 @@ def row_checks(table: Table, ctx: Ctx) -> list[Issue]:
     if not checks or not len(table):
         return []
     needed = sorted({k for c in checks for k in (*c.needs, c.column) if k in table.columns})
-    df = table.frame(needed)
+    n = len(table)
+    df: dict[str, Sequence[Any]] = {k: table.values.get(k) or [None] * n for k in needed}
     for key in needed:  # as typed, for rules about blanks
         df[f"{key}__raw"] = table.raw[key]
     out: list[Issue] = []
     for c in checks:
         if not all(k in table.columns for k in c.needs):
             continue
-        hits = df[c.mask(df, ctx).fillna(False).astype(bool)]
-        for _, row in hits.iterrows():
-            kw = c.kwargs(row, ctx) if c.kwargs else {}
-            out.append(table.issue_at(int(row["_i"]), c.column, c.code, c.severity, **kw))
+        for i in compress(range(n), c.mask(df, ctx)):
+            kw = c.kwargs({k: v[i] for k, v in df.items()}, ctx) if c.kwargs else {}
+            out.append(table.issue_at(i, c.column, c.code, c.severity, **kw))
     return out
 
 
@@ -240,10 +244,10 @@ def payment_rules(payments: Table, receivables: Table, bad: set[int]) -> list[Is
     if not len(payments) or "invoice_no" not in payments.values:
         return []
     n = len(receivables)
-    invoices: dict[str, tuple[Any, Any]] = {}
-    for no, cid, amount in zip(*(receivables.values.get(k) or [None] * n for k in ("invoice_no", "customer_id", "amount"))):
-        if no is not None:
-            invoices.setdefault(no, (cid, amount))
+    nos, cids, amounts = (receivables.values.get(k) or [None] * n for k in ("invoice_no", "customer_id", "amount"))
+    # invoice number → (客户编号, 金额) of its first row: built from the last row up, the first one stays
+    invoices: dict[Any, tuple[Any, Any]] = dict(zip(reversed(nos), zip(reversed(cids), reversed(amounts))))
+    invoices.pop(None, None)
     m = len(payments)
     paid: dict[str, float] = {}
     out: list[Issue] = []
