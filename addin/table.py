@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -146,6 +147,10 @@ _MEMO = (str, float, int)  # the classes whose parse a choice column remembers p
 #: a cell the column's fast pass leaves to the plain path (:func:`_parse_cells`)
 _MISS: Any = object()
 _INF = float("inf")
+#: ASCII forms that parse_phone and parse_email return unchanged (their patterns with ASCII digits,
+#: matched whole: no white space, no prefix to strip — a '0086' number is left to parse_phone)
+_PLAIN_PHONE = re.compile(r"1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}(?:-[0-9]{1,6})?")
+_PLAIN_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 
 
 def parse_column(column: Column, raw: list[Any]) -> tuple[list[Any], list[tuple[int, p.ParseError]]]:
@@ -186,6 +191,13 @@ def _fast_pass(kind: Kind, raw: list[Any], parse: Callable[[Any], Any],
     if kind == Kind.PERCENT:  # parse_percent of a finite float: points above 1 (up to 100) read as a fraction
         return [(v / 100 if 1 < abs(v) <= 100 else v) if v.__class__ is float and -_INF < v < _INF else
                 None if v is None or v == "" else _MISS for v in raw]
+    if kind == Kind.PHONE:  # a mobile or landline typed plainly: parse_phone keeps it as it is
+        fast = _PLAIN_PHONE.fullmatch
+        return [v if v.__class__ is str and fast(v) and not v.startswith("0086") else
+                None if v is None or v == "" else _MISS for v in raw]
+    if kind == Kind.EMAIL:  # an ASCII address without spaces: parse_email keeps it as it is
+        fast = _PLAIN_EMAIL.fullmatch
+        return [v if v.__class__ is str and fast(v) else None if v is None or v == "" else _MISS for v in raw]
     if memo is not None:
         # each spelling parsed once, the first time it appears (as the plain path would); the ones
         # that fail are left to the plain path, which reports them
