@@ -245,8 +245,8 @@ def payment_rules(payments: Table, receivables: Table, bad: set[int]) -> list[Is
         return []
     n = len(receivables)
     nos, cids, amounts = (receivables.values.get(k) or [None] * n for k in ("invoice_no", "customer_id", "amount"))
-    # invoice number → (客户编号, 金额) of its first row: built from the last row up, the first one stays
-    invoices: dict[Any, tuple[Any, Any]] = dict(zip(reversed(nos), zip(reversed(cids), reversed(amounts))))
+    # invoice number → its first row: built from the last row up, the first one stays
+    invoices: dict[Any, int] = dict(zip(reversed(nos), range(n - 1, -1, -1)))
     invoices.pop(None, None)
     m = len(payments)
     paid: dict[str, float] = {}
@@ -258,7 +258,8 @@ def payment_rules(payments: Table, receivables: Table, bad: set[int]) -> list[Is
         if no not in invoices:
             out.append(payments.issue_at(i, "invoice_no", "unknown_invoice", sheet=receivables.name))
             continue
-        inv_cid, inv_amount = invoices[no]
+        first = invoices[no]
+        inv_cid, inv_amount = cids[first], amounts[first]
         if cid is not None and inv_cid is not None and cid != inv_cid:
             out.append(payments.issue_at(i, "customer_id", "payment_customer", "warning", invoice=no,
                                          customer=inv_cid))
