@@ -184,7 +184,7 @@ def column_rules(table: Table) -> list[Issue]:
         if key not in table.columns or not (column.required or column.unique):
             continue
         raw, vals = table.raw[key], table.values[key]
-        if column.required:
+        if column.required and None in vals:  # ('in': a C loop; most required columns are full)
             failed = {iss.row for iss in table.issues if iss.col == table.columns[key] and iss.is_error}
             for i in [i for i, v in enumerate(vals) if v is None]:
                 if table.rows[i] not in failed and p.is_blank(raw[i]):
@@ -192,6 +192,8 @@ def column_rules(table: Table) -> list[Issue]:
         if column.unique:
             rows = table.rows
             first = dict(zip(reversed(vals), reversed(rows)))  # value → the Excel row it first appears on
+            if len(first) - (None in first) == len(vals) - vals.count(None):
+                continue  # every value once: no duplicates to look for
             for i in [i for i, (v, r) in enumerate(zip(vals, rows)) if v is not None and first[v] != r]:
                 out.append(table.issue_at(i, key, "duplicate", column=table.headers[key], first=first[vals[i]]))
     return out
