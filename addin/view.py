@@ -82,6 +82,7 @@ class Sheet:
     def records(self, *, with_errors: bool = False) -> tuple[Record, ...]:
         """The typed rows: the valid ones, or every row (``with_errors``: a cell that could not be
         read is None). Built once per sheet."""
+        with_errors = with_errors or not self.bad  # without bad rows both are every row: built once
         got = self._records.get(with_errors)
         if got is None:
             got = self._records[with_errors] = tuple(self.table.records(() if with_errors else self.bad))

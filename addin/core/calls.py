@@ -70,11 +70,29 @@ class Reason(NamedTuple):
 
 
 _PLAIN: dict[str, Reason] = {}
+#: reasons whose parameters are only words, whole numbers and dates (never an amount: 0.0 == -0.0
+#: as a key, but they print differently) are shared too: a few hundred distinct ones a day
+SHARED = frozenset({"planned_overdue", "planned_stale", "expired_on", "resurvey", "birthday", "never", "waiting",
+                    "tried", "ahead", "problems"})
+_SHARED: dict[tuple[str, tuple[tuple[str, Any], ...]], Reason] = {}
 
 
 def _r(code: str, **params: Any) -> Reason:
     if params:
-        return Reason(code, tuple(params.items()))
+        items = tuple(params.items())
+        if code in SHARED:
+            key = (code, items)
+            try:
+                r = _SHARED.get(key)
+            except TypeError:  # a parameter that cannot be a key (a list): its own reason
+                return tuple.__new__(Reason, key)
+            if r is None:
+                if len(_SHARED) >= 100_000:
+                    _SHARED.clear()
+                r = _SHARED[key] = tuple.__new__(Reason, key)
+            return r
+        # Reason(code, …) without the named tuple's Python-level __new__ (100,000 a day)
+        return tuple.__new__(Reason, (code, items))
     r = _PLAIN.get(code)  # parameterless reasons are shared: 50,000 customers, a handful of codes
     if r is None:
         r = _PLAIN[code] = Reason(code)
@@ -133,6 +151,11 @@ class Priority(NamedTuple):
     def must(self) -> bool:
         return self.tier is not None and self.tier >= PRIORITY
 
+    def rescored(self, score: int, reasons: tuple[Reason, ...]) -> Priority:
+        """``_replace(score=…, reasons=…)`` without its Python-level field-by-field copy (20,000 a day
+        at company scale)."""
+        return tuple.__new__(Priority, (self[0], self[1], score, reasons, *self[4:]))
+
 
 @dataclass(frozen=True)
 class MonthCoverage:
@@ -157,9 +180,26 @@ class MonthCoverage:
         return any(self.missed.values())
 
 
+#: (birthday, as_of) → days_to_birthday: asked twice per customer a day, of a few thousand distinct birthdays
+_TO_BIRTHDAY: dict[tuple[dt.date, dt.date], int | None] = {}
+
+
 def days_to_birthday(birthday: dt.date | None, as_of: dt.date) -> int | None:
+    """Days from ``as_of`` to the next birthday (0: today; 29 February is the 28th in other years).
+    Remembered."""
     if birthday is None:
         return None
+    key = (birthday, as_of)
+    try:
+        return _TO_BIRTHDAY[key]
+    except KeyError:
+        if len(_TO_BIRTHDAY) >= 200_000:
+            _TO_BIRTHDAY.clear()
+        days = _TO_BIRTHDAY[key] = _days_to_birthday(birthday, as_of)
+        return days
+
+
+def _days_to_birthday(birthday: dt.date, as_of: dt.date) -> int | None:
     for year in (as_of.year, as_of.year + 1):
         day = min(birthday.day, 28) if (birthday.month, birthday.day) == (2, 29) and year % 4 else birthday.day
         d = dt.date(year, birthday.month, day)
@@ -193,6 +233,34 @@ def interval_due(c: Customer, s: Settings, usual: dt.date | None = None) -> dt.d
     return usual
 
 
+class Today:
+    """What assessing a customer needs of the day and 设置 that is the same for every customer,
+    worked out once per day (not once per customer: 50,000 of them at company scale), and the usual
+    due dates remembered by (last contact, grade, heat) — a few hundred distinct ones a day."""
+
+    __slots__ = ("as_of", "s", "cal", "recent", "month", "_usual")
+
+    def __init__(self, as_of: dt.date, s: Settings) -> None:
+        self.as_of, self.s = as_of, s
+        self.cal = s.calendar
+        self.recent = previous_working(as_of, self.cal)  # touched on or after it: recent
+        self.month = month_start(as_of)
+        self._usual: dict[tuple[dt.date | None, str, str | None], dt.date | None] = {}
+
+    def of(self, as_of: dt.date, s: Settings) -> Today:
+        """This day's, or a new one when asked of another day or other settings."""
+        return self if as_of == self.as_of and s is self.s else Today(as_of, s)
+
+    def usual_due(self, c: Customer) -> dt.date | None:
+        """usual_due(c, s), remembered."""
+        key = (c.last_contact, c.grade, c.heat)
+        try:
+            return self._usual[key]
+        except KeyError:
+            got = self._usual[key] = usual_due(c, self.s)
+            return got
+
+
 def reached_by_attempt(c: Customer) -> bool:
     return c.tries >= MAX_TRIES and c.last_try is not None
 
@@ -221,6 +289,8 @@ def plan_reasons(c: Customer, as_of: dt.date, s: Settings) -> Iterable[Reason]:
 
 
 def deal_reasons(c: Customer, as_of: dt.date, s: Settings) -> Iterable[Reason]:
+    if not (c.stage in ("4", "5") or c.expired or c.intent in ("very_likely", "good")):
+        return ()  # most customers: nothing to build
     out = []
     if c.stage in ("4", "5"):
         out.append(_r("stage" + c.stage))
@@ -234,6 +304,8 @@ def deal_reasons(c: Customer, as_of: dt.date, s: Settings) -> Iterable[Reason]:
 
 def money_reasons(c: Customer, as_of: dt.date, s: Settings) -> Iterable[Reason]:
     col, pr = c.collection, c.promise
+    if col is None and pr is None:
+        return ()  # most customers: nothing to build
     out = []
     if pr is not None and pr.date >= as_of and pr.made <= as_of:
         # collections wait for the promised day; on the day the call checks the promise
@@ -283,26 +355,35 @@ REASON_SOURCES: list[Source] = [plan_reasons, deal_reasons, money_reasons, resur
 
 def weight_of(c: Customer, reasons: Iterable[Reason], as_of: dt.date, s: Settings) -> int:
     """The value of a call: the reasons' weights, and the money owed (collection_weight)."""
-    codes = [r.code for r in reasons]
-    w = sum(WEIGHT.get(code, 0) for code in codes)
+    return _weight(c, [r.code for r in reasons], s)
+
+
+def _weight(c: Customer, codes: list[str], s: Settings) -> int:
+    """weight_of, of the reasons' codes."""
+    get = WEIGHT.get
+    w = sum([get(code, 0) for code in codes])
     if c.collection is not None and not ("promise_waiting" in codes or "promise_today" in codes):
         w += collection_weight(c.collection, s.dunning_levels, "promise_broken" in codes)
     return w
 
 
-def assess(c: Customer, as_of: dt.date, s: Settings) -> Priority:
-    """The customer's tier today (before capacity), its score within the tier and every reason."""
-    cal = s.calendar
+def assess(c: Customer, as_of: dt.date, s: Settings, today: Today | None = None) -> Priority:
+    """The customer's tier today (before capacity), its score within the tier and every reason.
+    ``today``: the day's :class:`Today` when assessing many customers (made here when not given)."""
+    t = Today(as_of, s) if today is None else today.of(as_of, s)
+    cal = t.cal
     last = c.last_contact
     waiting = (as_of - last).days if last is not None else NEVER
     if c.heat == "denial":
         return Priority(c.customer_id, c.owner, 0, (), None, None, waiting, c.grade, c.heat, last)
     reasons: list[Reason] = []
     for source in REASON_SOURCES:
-        reasons.extend(source(c, as_of, s))
+        found = source(c, as_of, s)
+        if found:
+            reasons.extend(found)
     tier: int | None = None
     part = 0
-    usual = usual_due(c, s)
+    usual = t.usual_due(c)
     # the due date: the rep's open plan, else last contact + interval (None: never contacted, due now)
     due = c.plan if c.plan is not None else interval_due(c, s, usual)
     tried_on = c.last_try if c.last_try is not None and (last is None or c.last_try > last) else None
@@ -313,10 +394,11 @@ def assess(c: Customer, as_of: dt.date, s: Settings) -> Priority:
         retry = add_working(tried_on, RETRY_DAYS, cal)
         due = retry if due is None or due < retry else due
     touch = last_touch(c)
-    recent = touch is not None and touch >= previous_working(as_of, cal)
+    recent = touch is not None and touch >= t.recent
     waiting_retry = tried and not reached_by_attempt(c) and due is not None and due > as_of
-    promised = c.plan == as_of or any(r.code == "promise_today" for r in reasons)
-    weight = weight_of(c, reasons, as_of, s)
+    codes = [r.code for r in reasons]
+    promised = c.plan == as_of or "promise_today" in codes
+    weight = _weight(c, codes, s)
     bonus = GRADE_BONUS.get(c.grade, 0)
     if promised:
         tier, part = PLANNED, 70 + min(29, (weight + bonus) // 4)
@@ -361,8 +443,10 @@ def days_left(as_of: dt.date, s: Settings) -> int:
     return max(1, min(left_in_month(as_of, cal), s.working_days - gone))
 
 
-def reached_this_month(c: Customer, as_of: dt.date) -> bool:
-    start = month_start(as_of)
+def reached_this_month(c: Customer, as_of: dt.date, start: dt.date | None = None) -> bool:
+    """Reached (or reached by attempt) from ``start`` (the first of as_of's month, worked out when not
+    given) to ``as_of``."""
+    start = month_start(as_of) if start is None else start
     if c.last_contact is not None and start <= c.last_contact <= as_of:
         return True
     return reached_by_attempt(c) and start <= c.last_try <= as_of  # type: ignore[operator]
@@ -377,8 +461,9 @@ def coverage(customers: Iterable[Customer], as_of: dt.date, s: Settings, planned
     book = [c for c in customers if c.heat != "denial"]
     uncovered = dict.fromkeys(GRADES, 0)
     contacted = 0
+    start = month_start(as_of)
     for c in book:
-        if reached_this_month(c, as_of):
+        if reached_this_month(c, as_of, start):
             contacted += 1
         else:
             g = c.grade if c.grade in uncovered else "C"
@@ -411,9 +496,9 @@ def coverage_reserve(month: MonthCoverage, as_of: dt.date, s: Settings) -> int:
 def planned_load(customers: Iterable[Customer], as_of: dt.date) -> int:
     """Calls the rest of the month owes to plans of customers already reached this month (a plan
     of a customer not yet reached also reaches them: it is coverage)."""
-    end = month_end(as_of)
+    end, start = month_end(as_of), month_start(as_of)
     return sum(1 for c in customers if c.heat != "denial" and c.plan is not None and c.plan <= end
-               and reached_this_month(c, as_of))
+               and reached_this_month(c, as_of, start))
 
 
 def planned_later(c: Customer, as_of: dt.date, end: dt.date) -> bool:
@@ -421,14 +506,15 @@ def planned_later(c: Customer, as_of: dt.date, end: dt.date) -> bool:
     return c.plan is not None and as_of < c.plan <= end
 
 
-def day_list(customers: list[Customer], as_of: dt.date, s: Settings, pace: float = 1.0, answered: float = 1.0
-             ) -> tuple[list[Priority], MonthCoverage, dict[str, Priority]]:
+def day_list(customers: list[Customer], as_of: dt.date, s: Settings, pace: float = 1.0, answered: float = 1.0,
+             today: Today | None = None) -> tuple[list[Priority], MonthCoverage, dict[str, Priority]]:
     """One rep's list for ``as_of``: (entries in order, the month so far, every customer's priority).
     ``pace`` is the share of the last list the rep worked (calls_made): the month is judged short
     at the calls the rep makes, not at the quota — and at the share of them that reach someone
     (``answered``: 1 − the rep's unanswered share over the last 4 weeks)."""
     quota = s.daily_quota
-    prio = {c.customer_id: assess(c, as_of, s) for c in customers}
+    t = Today(as_of, s) if today is None else today.of(as_of, s)
+    prio = {c.customer_id: assess(c, as_of, s, t) for c in customers}
     undone = sum(1 for c in customers if c.undone)
     month = coverage(customers, as_of, s, planned_load(customers, as_of), undone,
                      math.floor(calls_made(quota, pace) * answered))
@@ -450,7 +536,8 @@ def day_list(customers: list[Customer], as_of: dt.date, s: Settings, pace: float
     end = month_end(as_of)
     # not reached yet, and no plan of the rep's will reach them later this month (that plan is their
     # coverage: calling them now as well would spend two calls on one customer)
-    uncovered = [p for p in listable if p.tier != PLANNED and not reached_this_month(by_id[p.customer_id], as_of)
+    uncovered = [p for p in listable if p.tier != PLANNED
+                 and not reached_this_month(by_id[p.customer_id], as_of, t.month)
                  and not planned_later(by_id[p.customer_id], as_of, end)]
     reserve = coverage_reserve(month, as_of, s)
     # value first, as far as the day holds beside the coverage reserve
@@ -482,7 +569,7 @@ def day_list(customers: list[Customer], as_of: dt.date, s: Settings, pace: float
     floor = min((p.score for p in chosen), default=0)
     for cid, p in prio.items():
         if cid not in taken and p.tier is not None and p.tier >= DUE and p.score >= floor:
-            prio[cid] = p._replace(score=max(0, floor - 1), reasons=(_r("not_listed"), *p.reasons))
+            prio[cid] = p.rescored(max(0, floor - 1), (_r("not_listed"), *p.reasons))
     return chosen, month, prio
 
 
@@ -515,9 +602,10 @@ def schedule(customers: Iterable[Customer], as_of: dt.date, s: Settings, owner: 
     lists: dict[str, list[Priority]] = {}
     months: dict[str, MonthCoverage] = {}
     every: dict[str, Priority] = {}
+    today = Today(as_of, s)
     for rep in sorted(by_owner):
         entries, month, prio = day_list(by_owner[rep], as_of, s, (pace or {}).get(rep, 1.0),
-                                        (answered or {}).get(rep, 1.0))
+                                        (answered or {}).get(rep, 1.0), today)
         every.update(prio)
         if owner is None or rep == owner:
             lists[rep], months[rep] = entries, month
@@ -640,17 +728,23 @@ def replanning(contacts: Iterable[tuple[Any, ...]], owner_of: dict[str, str], as
     calls: dict[tuple[str, bool], int] = {}  # calls that reached the customer
     lags: dict[tuple[str, bool], list[int]] = {}
     tried: dict[str, int] = {}  # calls nobody answered
-    for cid, date, nxt, *rest in contacts:
-        rep = owner_of.get(cid)
-        if rep is None or date is None or not since <= date < as_of:
+    cal = s.calendar
+    for row in contacts:  # 150,000 rows at company scale, most of them older than the weeks counted
+        date = row[1]
+        if date is None or not since <= date < as_of:
             continue
-        if rest and rest[0]:
+        cid = row[0]
+        rep = owner_of.get(cid)
+        if rep is None:
+            continue
+        if len(row) > 3 and row[3]:
             tried[rep] = tried.get(rep, 0) + 1
             continue
         key = (rep, cid in deals)
         calls[key] = calls.get(key, 0) + 1
+        nxt = row[2]
         if isinstance(nxt, dt.date) and nxt > date:
-            lags.setdefault(key, []).append(max(1, working_between(date, nxt, s.calendar)))
+            lags.setdefault(key, []).append(max(1, working_between(date, nxt, cal)))
     out: dict[str, Habit] = {}
     for rep in sorted({rep for rep, _ in calls} | set(tried)):
         part = {deal: (len(lags.get((rep, deal), [])) / calls[(rep, deal)], tuple(lags.get((rep, deal), [])))

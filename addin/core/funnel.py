@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .settings import Settings
 
 
-@dataclass(frozen=True)
-class ContactStats:
+class ContactStats(NamedTuple):
+    """A customer's contacts (a named tuple: one per customer with a contact, 50,000 at company scale)."""
+
     last_contact: dt.date | None
     follow_ups: int
     log_next_call: dt.date | None  # 下次拨打 of the most recent contact that set one
@@ -34,10 +34,13 @@ def contact_stats(contacts: Iterable[tuple[Any, ...]]) -> dict[str, ContactStats
         cid, date, nxt = row[0], row[1], row[2]
         count[cid] = count.get(cid, 0) + 1
         attempt = len(row) > 3 and row[3]  # an unanswered call: a follow-up, not a contact
-        if not attempt and date is not None and (cid not in last or date > last[cid]):
-            last[cid] = date
-        if not attempt and date is not None and (cid not in first or date < first[cid]):
-            first[cid] = date
+        if not attempt and date is not None:
+            got = last.get(cid)  # a date, never None
+            if got is None or date > got:
+                last[cid] = date
+            got = first.get(cid)
+            if got is None or date < got:
+                first[cid] = date
         if nxt is not None:
             made = date or dt.date.min
             if cid not in plan or made >= plan[cid][0]:

@@ -37,7 +37,8 @@ def abc(sales: Sequence[tuple[str, object]], s: Settings) -> list[Graded]:
     member (the sales above it, its first position), so a tie never splits A and B.
     """
     cents = [_cents(x) for _, x in sales]
-    order = sorted(range(len(sales)), key=lambda k: (-cents[k], str(sales[k][0])))
+    keys = [(-c, str(cid)) for c, (cid, _) in zip(cents, sales)]
+    order = sorted(range(len(sales)), key=keys.__getitem__)
     total = sum(cents)
     n = sum(1 for c in cents if c > 0)
     out: list[Graded | None] = [None] * len(order)
@@ -71,7 +72,8 @@ def deal_type(sales: object, margin: object, discount: object, s: Settings) -> s
 
 
 def _num(x: object) -> bool:
-    return isinstance(x, (int, float)) and not (isinstance(x, float) and math.isnan(x))
+    """A number, not NaN (an int or float equals itself unless it is NaN)."""
+    return isinstance(x, (int, float)) and x == x
 
 
 PURSUIT_STAGES = {"3", "4", "5"}

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 #: outcomes that are attempts, not contacts: the customer was not reached
 ATTEMPTS = frozenset({"no_answer", "refused"})
 PROMISE = "promise"
 
 
-@dataclass(frozen=True)
-class CallHistory:
+class CallHistory(NamedTuple):
+    """A customer's calls (a named tuple: one per customer with a contact, 50,000 at company scale)."""
+
     last_reached: dt.date | None
     last_try: dt.date | None  # the last unanswered call after the last reach
     tries: int  # unanswered calls in the as-of month after the last reach
@@ -49,7 +49,11 @@ def call_history(rows: Iterable[tuple[Any, ...]], as_of: dt.date) -> dict[str, C
     out = {}
     for cid in seen:
         last = reached.get(cid)
-        after = [d for d in tries.get(cid, ()) if last is None or d > last]
+        tried = tries.get(cid)
+        if tried is None:  # most customers: never an unanswered call
+            out[cid] = CallHistory(last, None, 0, promise.get(cid))
+            continue
+        after = [d for d in tried if last is None or d > last]
         out[cid] = CallHistory(last, max(after) if after else None, sum(1 for d in after if d >= month),
                                promise.get(cid))
     return out

@@ -18,17 +18,23 @@ DAY = dt.timedelta(days=1)
 _OFF: frozenset[dt.date] = frozenset(chinese_calendar.holidays)
 _ON: frozenset[dt.date] = frozenset(chinese_calendar.workdays)
 KNOWN_YEARS: frozenset[int] = frozenset(d.year for d in _OFF | _ON)
+#: entries a calendar remembers of add_working / working_between before it starts afresh
+MEMO_LIMIT = 200_000
 
 
 class Calendar:
     """Which days are working days: the official schedule with the workbook's overrides."""
 
-    __slots__ = ("overrides", "_memo", "_before")
+    __slots__ = ("overrides", "_memo", "_before", "_added", "_between")
 
     def __init__(self, overrides: Iterable[tuple[dt.date, bool]] = ()) -> None:
         self.overrides: dict[dt.date, bool] = dict(overrides)  # date → working (True) / off (False)
         self._memo: dict[dt.date, bool] = {}
         self._before: dict[dt.date, dt.date] = {}  # date → the last working day before it
+        # add_working and working_between, remembered: the scheduler asks them once per customer a
+        # day, of a few hundred distinct dates (cleared when they grow past MEMO_LIMIT entries)
+        self._added: dict[tuple[dt.date, int], dt.date] = {}
+        self._between: dict[tuple[dt.date, dt.date], int] = {}
 
     def is_working(self, d: dt.date) -> bool:
         w = self._memo.get(d)
@@ -66,10 +72,17 @@ def next_working(d: dt.date, cal: Calendar = OFFICIAL) -> dt.date:
 
 
 def add_working(d: dt.date, n: int, cal: Calendar = OFFICIAL) -> dt.date:
-    """The working day ``n`` working days after ``d`` (``d`` itself need not be one)."""
-    for _ in range(n):
-        d = next_working(d + DAY, cal)
-    return d
+    """The working day ``n`` working days after ``d`` (``d`` itself need not be one). Remembered."""
+    key = (d, n)
+    got = cal._added.get(key)
+    if got is None:
+        got = d
+        for _ in range(n):
+            got = next_working(got + DAY, cal)
+        if len(cal._added) >= MEMO_LIMIT:
+            cal._added.clear()
+        cal._added[key] = got
+    return got
 
 
 def previous_working(d: dt.date, cal: Calendar = OFFICIAL) -> dt.date:
@@ -84,11 +97,18 @@ def previous_working(d: dt.date, cal: Calendar = OFFICIAL) -> dt.date:
 
 
 def working_between(first: dt.date, last: dt.date, cal: Calendar = OFFICIAL) -> int:
-    """How many working days after ``first`` up to ``last`` included (0 when ``last`` <= ``first``)."""
-    n, d = 0, first + DAY
-    while d <= last:
-        n += cal.is_working(d)
-        d += DAY
+    """How many working days after ``first`` up to ``last`` included (0 when ``last`` <= ``first``).
+    Remembered."""
+    key = (first, last)
+    n = cal._between.get(key)
+    if n is None:
+        n, d = 0, first + DAY
+        while d <= last:
+            n += cal.is_working(d)
+            d += DAY
+        if len(cal._between) >= MEMO_LIMIT:
+            cal._between.clear()
+        cal._between[key] = n
     return n
 
 

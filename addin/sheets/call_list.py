@@ -99,9 +99,35 @@ def month_text(months: dict[str, MonthCoverage], lang: Lang) -> str:
     return " · ".join(parts)
 
 
+#: reasons whose words hold an amount: not remembered (each amount is its own, and 0.0 == -0.0 as a key
+#: though they print differently)
+AMOUNTS = frozenset({"promise_today", "promise_waiting", "promise_broken", "receivable_overdue", "receivable_due",
+                     "order_held"})
+#: (reason, lang) → its words: most reasons repeat (未联系 N 天, 计划今日回访…) across 50,000 customers
+_WORDS: dict[tuple[Reason, Lang], str] = {}
+WORDS_LIMIT = 100_000
+
+
+def _words(reason: Reason, lang: Lang) -> str:
+    """reason_words, remembered for the reasons without an amount."""
+    if reason.code in AMOUNTS:
+        return reason_words(reason, lang)
+    key = (reason, lang)
+    try:
+        return _WORDS[key]
+    except KeyError:
+        text = reason_words(reason, lang)
+        if len(_WORDS) >= WORDS_LIMIT:
+            _WORDS.clear()
+        _WORDS[key] = text
+        return text
+    except TypeError:  # a parameter that cannot be a key (a list): said afresh
+        return reason_words(reason, lang)
+
+
 def reason_text(p: Priority, lang: Lang) -> str:
     """Every reason of an entry, in the workbook's language."""
-    return SEP[lang].join(reason_words(r, lang) for r in p.reasons)
+    return SEP[lang].join([_words(r, lang) for r in p.reasons])
 
 
 def page_scale(spec: S.SheetSpec, page_pt: float = 770.0) -> int:

@@ -33,8 +33,8 @@ def changelog_sheet(rows: list[list[Any]], lang: Lang, tab: str) -> OutputSheet:
 
 
 def snapshot_sheet(snapshot: dict[str, dict[str, Any]], taken: Any, lang: Lang, tab: str) -> OutputSheet:
-    keys = [c.key for c in S.SNAPSHOT.columns]
-    rows = [[cid, taken, *(values.get(k) for k in keys[2:])] for cid, values in snapshot.items()]
+    keys = [c.key for c in S.SNAPSHOT.columns][2:]
+    rows = [[cid, taken, *map(values.get, keys)] for cid, values in snapshot.items()]
     return table_sheet(S.SNAPSHOT, tab, rows, lang)
 
 

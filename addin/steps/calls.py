@@ -128,32 +128,40 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     first_run = not any(v is not None and v != "" for v in ft.as_typed("plan_seen"))
 
     heats: dict[str, str] = {}
-    plan_cols: dict[str, dict[int, Any]] = {"plan_seen": {}, "plan_entered": {}}
+    seen_col: dict[int, Any] = {}
+    entered_col: dict[int, Any] = {}
+    plan_cols: dict[str, dict[int, Any]] = {"plan_seen": seen_col, "plan_entered": entered_col}
     people: list[Customer] = []
-    for cid, c in cards.items():
-        f = funnel.get(cid, NO_FUNNEL)
+    add = people.append
+    heat_of = contacts.heats
+    for cid, c in cards.items():  # 50,000 customers at company scale: the lookups are hoisted
+        f = funnel.get(cid)
         st = stats.get(cid)
         last = st.last_contact if st else None
-        h = contacts.heats.get(cid)
+        h = heat_of.get(cid)
         if h is not None:
             heats[cid] = h
         entered = None
-        if cid in funnel:
+        if f is not None:
             i = f.i
             entered = funnel_plan_entered(f.next_call, f.plan_seen, f.plan_entered, last, as_of, first_run)
-            plan_cols["plan_seen"][i] = f.next_call
-            plan_cols["plan_entered"][i] = entered
+            seen_col[i] = f.next_call
+            entered_col[i] = entered
+            found = problems.get(c.i, ()) + funnel_problems.get(i, ())
+        else:
+            f = NO_FUNNEL
+            found = problems.get(c.i, ())
         plan = latest_plan(f.next_call, entered, st.log_next_call if st else None,
                            st.log_plan_made if st else None, last)
         end = f.contract_end
         expired = f.stage == "7" or f.contract_status == "expired" or (end is not None and end < as_of)
-        found = problems.get(c.i, ()) + (funnel_problems.get(f.i, ()) if cid in funnel else ())
         hist = history.get(cid)
         promise = Promise(*hist.promise) if hist is not None and hist.promise is not None else None
-        people.append(Customer(cid, c.owner, grades.get(cid) or c.abc or "C", h, f.stage, f.intent, expired, end,
-                               last, plan, owed.get(cid), c.birthday, found, resurvey.get(cid, ()),
-                               last_try=hist.last_try if hist else None, tries=hist.tries if hist else 0,
-                               undone=cid in undone, promise=promise, order_hold=_hold(held.get(cid))))
+        hold = held.get(cid)
+        add(Customer(cid, c.owner, grades.get(cid) or c.abc or "C", h, f.stage, f.intent, expired, end,
+                     last, plan, owed.get(cid), c.birthday, found, resurvey.get(cid, ()),
+                     hist.last_try if hist else None, hist.tries if hist else 0, cid in undone, promise,
+                     None if hold is None else _hold(hold)))
 
     unknown = s.calendar.unknown_years({as_of.year})
     if unknown:  # Monday to Friday there: said, not guessed
@@ -178,15 +186,17 @@ def run(r: Context) -> tuple[Output, CallFacts]:
                                                          "reasons")}
     values.update(plan_cols)
     listed_score = {q.customer_id: q for entries in lists.values() for q in entries}
+    last_col, follow_col, heat_col = values["last_contact"], values["follow_ups"], values["heat"]
+    score_col, reasons_col = values["priority"], values["reasons"]
     for cid, f in funnel.items():
         i = f.i
         st = stats.get(cid)
-        values["last_contact"][i] = st.last_contact if st else None
-        values["follow_ups"][i] = st.follow_ups if st else 0
+        last_col[i] = st.last_contact if st else None
+        follow_col[i] = st.follow_ups if st else 0
         q = listed_score.get(cid) or every.get(cid)
-        values["heat"][i] = heats.get(cid)
-        values["priority"][i] = q.score if q else None
-        values["reasons"][i] = reason_text(q, lang) if q else None
+        heat_col[i] = heats.get(cid)
+        score_col[i] = q.score if q else None
+        reasons_col[i] = reason_text(q, lang) if q else None
     if ft.columns:
         out.columns[ft.name] = computed_blocks(ft, values, lang)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import sheets_schema as S
@@ -33,32 +34,47 @@ def cell(t: Sheet, row: Record, key: str) -> Any:
     return getattr(row, key)
 
 
+def _cells(t: Sheet, keys: tuple[str, ...]) -> list[tuple[str, frozenset[int] | None, Any]]:
+    """Per key: the data rows whose cell could not be read (None: the column is missing) and a getter
+    of the typed value — what :func:`cell` looks up, once per column instead of once per row."""
+    return [(k, t.unreadable(k) if k in t.columns else None, attrgetter(k)) for k in keys]
+
+
 def current_values(r: Context) -> dict[str, dict[str, Any]]:
-    """Customer → tracked field → value (keys), as this refresh reads and computes them."""
+    """Customer → tracked field → value (keys), as this refresh reads and computes them (each value
+    as :func:`cell` reads it)."""
     cards, funnel = r.sheet("customers"), r.sheet("funnel")
     grades = r.facts[GRADES].grades
     heats = r.facts[CALLS].heats
     out: dict[str, dict[str, Any]] = {}
+    card_cells, funnel_cells = _cells(cards, CARD_FIELDS), _cells(funnel, FUNNEL_FIELDS)
+    bad_cards, bad_funnel = cards.bad, funnel.bad
     for row in cards.records(with_errors=True):
         cid = row.customer_id
         if cid is None or cid in out:
             continue
-        bad = row.i in cards.bad  # a row left out of the jobs: its values are not read this time
-        out[cid] = {k: UNREAD if bad else cell(cards, row, k) for k in CARD_FIELDS}
-        out[cid]["abc"] = grades.get(cid, UNREAD)
+        i = row.i
+        if i in bad_cards:  # a row left out of the jobs: its values are not read this time
+            now = dict.fromkeys(CARD_FIELDS, UNREAD)
+        else:
+            now = {k: UNREAD if unread is None or i in unread else get(row) for k, unread, get in card_cells}
+        now["abc"] = grades.get(cid, UNREAD)
         for k in FUNNEL_FIELDS:
-            out[cid][k] = None
-        out[cid]["heat"] = None
+            now[k] = None
+        now["heat"] = None
+        out[cid] = now
     seen: set[str] = set()
     for row in funnel.records(with_errors=True):
         cid = row.customer_id
         if cid not in out or cid in seen:
             continue
         seen.add(cid)
-        bad = row.i in funnel.bad
-        for k in FUNNEL_FIELDS:
-            out[cid][k] = UNREAD if bad else cell(funnel, row, k)
-        out[cid]["heat"] = heats.get(cid, UNREAD)
+        now = out[cid]
+        i = row.i
+        bad = i in bad_funnel
+        for k, unread, get in funnel_cells:
+            now[k] = UNREAD if bad or unread is None or i in unread else get(row)
+        now["heat"] = heats.get(cid, UNREAD)
     return out
 
 

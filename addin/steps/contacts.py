@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import sheets_schema as S
@@ -130,20 +131,32 @@ def run(r: Context) -> tuple[Output, ContactHistory]:
     fresh = harvest_results(r, log, out)
     key_of = outcome_matcher()
     cols = ("customer_id", "date", "next_call", "outcome", "promise_amount", "promise_date")
-    rows = [(x.customer_id, x.date, x.next_call, x.outcome, x.promise_amount, x.promise_date) for x in log.records()]
+    rows = list(map(attrgetter(*cols), log.records()))  # (customer_id, date, …) per row, in C
     typed_only = ("next_call", "promise_amount", "promise_date")  # kept as typed in the log: no value here
     rows += [tuple(None if k in typed_only and isinstance(x.get(k), str) else x.get(k) for k in cols) for x in fresh]
-    keys = [key_of(x[3]) for x in rows]  # each 结果 as its choice key
-    logged = [(x[0], x[1], x[2], k in ATTEMPTS) for x, k in zip(rows, keys, strict=True)]
+    # the log by column (transposed in C), then zipped back into the rows each computation reads
+    cids, dates, nexts, outcomes, amounts, promised = (list(c) for c in zip(*rows)) if rows else ([],) * 6
+    try:  # each distinct 结果 as its choice key, once (a str only equals a str: key_of gives the others None)
+        key = {v: key_of(v) for v in set(outcomes)}
+        keys = list(map(key.__getitem__, outcomes))
+    except TypeError:  # a value that cannot be a key: one by one
+        keys = [key_of(v) for v in outcomes]
+    logged = list(zip(cids, dates, nexts, map(ATTEMPTS.__contains__, keys)))
     stats = contact_stats(logged)
-    calls = call_history(((x[0], x[1], k, x[4], x[5]) for x, k in zip(rows, keys, strict=True)), r.as_of)
+    calls = call_history(zip(cids, dates, keys, amounts, promised), r.as_of)
     heats: dict[str, str] = {}
+    s = r.settings
+    known: dict[tuple[Any, ...], str] = {}  # heat of each distinct (stage, intent, abandoned, follow-ups): a few dozen
     for f in r.sheet("funnel").records(with_errors=True):  # a funnel row with a bad cell still counts (cell blank)
         cid = f.customer_id
         if cid is None or cid in heats:
             continue
         st = stats.get(cid)
-        heats[cid] = heat(f.stage, f.intent, f.abandoned, st.follow_ups if st else 0, r.settings)
+        args = (f.stage, f.intent, f.abandoned, st.follow_ups if st else 0)
+        h = known.get(args)
+        if h is None:
+            h = known[args] = heat(*args, s)
+        heats[cid] = h
     return out, ContactHistory(fresh, logged, stats, calls, heats)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Any
 
 import sheets_schema as S
@@ -87,7 +88,7 @@ def figures(r: Context, owner: str | None) -> tuple[DashboardFacts, dict[str | N
     mine = {cid for cid, o in owners.items() if owner is None or o == owner}
     grades = r.facts[GRADES].grades
     sales = [(grades.get(cid), cards[cid].annual_sales) for cid in mine]
-    funnel = [(f.customer_id, f.stage, f.abandoned, f.expected_amount) for f in r.sheet("funnel").records()]
+    funnel = list(map(attrgetter("customer_id", "stage", "abandoned", "expected_amount"), r.sheet("funnel").records()))
     # the month's coverage as the call list counts it (its book leaves dropped customers out; the
     # results harvested this refresh count): one computation, core.calls.coverage
     books: dict[str, list[Any]] = {}
@@ -105,15 +106,25 @@ def figures(r: Context, owner: str | None) -> tuple[DashboardFacts, dict[str | N
     for cid, st, ab, x in funnel:
         funnel_by.setdefault(owners.get(cid), []).append((st, ab, x))
 
+    nb = len(s.aging_buckets) + 1
+    sums: dict[str | None, tuple[float, float, list[float]]] = {}
+
     def money(rep: str | None) -> tuple[float, float, list[float]]:
+        got = sums.get(rep)
+        if got is not None:
+            return got
         rows = aged if rep is None else aged_by.get(rep, [])
-        nb = len(s.aging_buckets) + 1
-        buckets = [round(sum(c.buckets[b] for c in rows if c.buckets), 2) for b in range(nb)]
-        return (round(sum(c.outstanding for c in rows), 2), round(sum(c.overdue for c in rows), 2),
-                [round(sum(c.not_due for c in rows), 2), *buckets])
+        # each bucket's column, the rows in order (the same additions as summing c.buckets[b] row by row)
+        columns = list(zip(*(c.buckets for c in rows if c.buckets)))
+        buckets = [round(sum(columns[b] if b < len(columns) else ()), 2) for b in range(nb)]
+        got = sums[rep] = (round(sum(c.outstanding for c in rows), 2), round(sum(c.overdue for c in rows), 2),
+                           [round(sum(c.not_due for c in rows), 2), *buckets])
+        return got
+
+    everyone = [(st, ab, x) for _, st, ab, x in funnel]
 
     def pipe(rep: str | None) -> list[tuple[Any, Any, Any]]:
-        return [(st, ab, x) for _, st, ab, x in funnel] if rep is None else funnel_by.get(rep, [])
+        return everyone if rep is None else funnel_by.get(rep, [])
 
     daily: dict[str | None, tuple[float, float, float, float]] = {}
     for rep in [None, *(c.owner for c in per_rep)]:
