@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import partial
 from typing import NamedTuple
 
@@ -120,9 +119,8 @@ def items_as_of(invoices: Iterable[Invoice], payments: dict[str, list[Payment]],
     return out
 
 
-@dataclass(frozen=True)
-class Collection:
-    """A customer's collections picture as of a date (for the call list)."""
+class Collection(NamedTuple):
+    """A customer's collections picture as of a date (for the call list; a named tuple, as Item)."""
 
     customer_id: str
     overdue: float  # open amount past due (debits only)
