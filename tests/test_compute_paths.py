@@ -13,7 +13,7 @@ from helpers import CONTACTS, CUSTOMERS, FUNNEL, sheets, write_book
 
 import sheets_schema as S
 from addin.core import workdays
-from addin.core.aging import aging, bucket_of, item_bucket
+from addin.core.aging import aging, bucket_of, item_bucket, weeks_ahead
 from addin.core.calls import (
     Customer,
     Priority,
@@ -210,6 +210,11 @@ def test_aging_figures_and_columns_equal_the_plain_ones():
     for basis in ("due", "invoice"):
         s = Settings(as_of=AS_OF, aging_basis=basis)
         report = aging(items, parties, AS_OF, s)
+        # the forecast and the long-overdue share over every item, as before the open ones were picked out
+        assert (report.weeks, report.beyond) == weeks_ahead(items, AS_OF, s)
+        gross = sum(i.open for i in items if i.is_debit)
+        long = sum(i.open for i in items if i.is_debit and i.days_overdue > 90)
+        assert report.over_90_share == (long / gross if gross > 0 else None)
         # each customer's buckets, as bucket_of puts each open debit
         for c in report.customers:
             mine = [it for it in items if it.invoice.customer_id == c.customer_id and it.open > 0]
