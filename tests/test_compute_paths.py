@@ -342,3 +342,30 @@ def test_shared_reasons_are_the_reasons_made_afresh():
     # an amount is never shared: -0.0 keeps its sign
     assert str(_r("receivable_overdue", days=1, amount=-0.0).kw["amount"]) == "-0.0"
     assert str(_r("receivable_overdue", days=1, amount=0.0).kw["amount"]) == "0.0"
+
+
+def test_collections_sorted_in_one_pass_equal_the_three_filters():
+    from addin.core.ledger import collections
+
+    invs, parties = awkward_ledger()
+    items = items_as_of(invs, {}, parties, AS_OF)
+    items.append(items[0]._replace(open=float("nan")))  # neither a debit nor a credit
+    for within in (0, 7, 30):
+        got = collections(items, within)
+        per: dict[str, list[Item]] = {}
+        for it in items:
+            if it.open != 0:
+                per.setdefault(it.customer_id, []).append(it)
+        plain = {}
+        for cid, its in per.items():
+            overdue = [i for i in its if i.is_debit and i.days_overdue > 0]
+            soon = [i for i in its if i.is_debit and -within <= i.days_overdue <= 0]
+            credits = sum(i.open for i in its if i.is_credit)
+            oldest = max(overdue, key=lambda i: (i.days_overdue, i.open), default=None)
+            plain[cid] = (round(sum(i.open for i in overdue), 2), oldest.days_overdue if oldest else 0,
+                          oldest.open if oldest else 0.0, round(sum(i.open for i in soon), 2), len(soon),
+                          min((i.due for i in soon), default=None), round(credits, 2))
+        for cid, c in got.items():
+            assert (c.overdue, c.oldest_days, c.oldest_open, c.due_soon, c.due_soon_count, c.next_due,
+                    c.credits) == plain[cid]
+        assert set(got) == {cid for cid, p in plain.items() if (p[0] or p[3]) and p[0] + p[3] + p[6] > 0}
