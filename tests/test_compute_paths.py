@@ -156,6 +156,15 @@ def test_reason_words_said_once_equal_the_words_said_each_time():
             for _ in range(2):
                 assert reason_text(p, lang) == ("；" if lang == "zh" else "; ").join(
                     reason_words(r, lang) for r in p.reasons)
+    # entries without an amount are remembered whole; with one, never: 0.0 and -0.0 print apart
+    plain = [Reason("waiting", (("grade", "A"), ("days", 12))), Reason("planned_today")]
+    for lang in ("zh", "en"):
+        for _ in range(2):
+            p = Priority("C1", "张伟", 300, tuple(plain), 3, None, 0, "A", None, None)
+            assert reason_text(p, lang) == ("；" if lang == "zh" else "; ").join(reason_words(r, lang) for r in plain)
+    texts = {reason_text(Priority("C1", "张伟", 300, (plain[0], Reason("receivable_overdue", (("days", 4), ("amount", x)))),
+                                  3, None, 0, "A", None, None), "en") for x in (0.0, -0.0, 0.0, -0.0)}
+    assert len(texts) == 2
     # a parameter that cannot be a key is said afresh
     odd = Reason("problems", (("columns", ["customers.email"]),))
     assert reason_text(Priority("C1", "张伟", 0, (odd,), None, None, 0, "A", None, None), "zh") == \
