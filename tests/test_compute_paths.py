@@ -378,3 +378,17 @@ def test_collections_sorted_in_one_pass_equal_the_three_filters():
             assert (c.overdue, c.oldest_days, c.oldest_open, c.due_soon, c.due_soon_count, c.next_due,
                     c.credits) == plain[cid]
         assert set(got) == {cid for cid, p in plain.items() if (p[0] or p[3]) and p[0] + p[3] + p[6] > 0}
+
+
+def test_orders_checked_with_the_standing_of_their_customers_only():
+    from addin.core.orders import Order, Standing, check_orders
+
+    rng = random.Random(8)
+    every = {f"C{k}": Standing(rng.choice([None, 0.0, 5000.0]), rng.choice([0.0, 900.0, -50.0]), rng.choice([0, 40, 120]),
+                               rng.choice([0.0, 300.0])) for k in range(200)}
+    orders = [Order(k, AS_OF - dt.timedelta(days=rng.randint(0, 9)), f"C{rng.randint(0, 220)}",
+                    rng.choice([100.0, 4999.99, 0.005]), rng.choice([None, "approved", "shipped", "cancelled"]))
+              for k in range(300)]
+    theirs = {cid: every[cid] for cid in dict.fromkeys(o.customer_id for o in orders) if cid in every}
+    assert len(theirs) < len(every)
+    assert check_orders(orders, theirs, S_) == check_orders(orders, every, S_)
