@@ -392,3 +392,39 @@ def test_orders_checked_with_the_standing_of_their_customers_only():
     theirs = {cid: every[cid] for cid in dict.fromkeys(o.customer_id for o in orders) if cid in every}
     assert len(theirs) < len(every)
     assert check_orders(orders, theirs, S_) == check_orders(orders, every, S_)
+
+
+def plain_column(table: Any, key: str, got: dict[int, Any], lang: str) -> list[Any]:
+    first = table.header_row + 1
+    n = max(max(table.last_row, table.rows[-1] if table.rows else 0) - first + 1, 0)
+    column = table.spec.col(key)
+    vals: list[Any] = [None] * n
+    labels = {c.key: c.label(lang) for c in reversed(column.choices)} if column.choices else None
+    for i, v in got.items():
+        vals[table.rows[i] - first] = (labels.get(v, v) if v is not None else None) if labels is not None else v
+    return vals
+
+
+def test_computed_columns_in_bulk_equal_the_row_by_row_ones(tmp_path):
+    from addin.writeback import computed_blocks
+
+    gap = [list(r) for r in CUSTOMERS]
+    gap.insert(2, [None] * 9)  # a blank row between data rows: not dense
+    books = [awkward_book(tmp_path), write_book(tmp_path / "plain.xlsx", sheets()),
+             write_book(tmp_path / "gap.xlsx", sheets(customers=gap), title_rows=2)]
+    rng = random.Random(2)
+    for path in books:
+        loaded = load(XlsxBook(path, writable=False), as_of=AS_OF)
+        for key in ("customers", "funnel", "receivables"):
+            t = loaded.sheets[key]
+            for column in t.spec.computed_columns:
+                choices = [c.key for c in column.choices] or [1.5, "x", None]
+                n = len(t.rows)
+                cases = [{i: rng.choice(choices) for i in range(n)},  # every row, in order
+                         {i: rng.choice(choices) for i in reversed(range(n))},  # every row, out of order
+                         {i: rng.choice(choices) for i in range(n) if i % 2},  # some rows
+                         {i: "不是选项" for i in range(n)}]  # a value that is no choice key
+                for got in cases:
+                    for lang in ("zh", "en"):
+                        block = computed_blocks(t, {column.key: got}, lang)[0]
+                        assert block.values == plain_column(t, column.key, got, lang), (path.name, key, column.key)
