@@ -107,7 +107,7 @@ def test_column_blocks_encoded_in_bulk_give_the_bytes_written_cell_by_cell():
     """The engine encodes computed column blocks in bulk; every shape of row must come out as the
     cell-by-cell path writes it: cells appended after the last, already there (same or other value,
     a user's style, a formula), rows missing or implicit, cells right of the block, odd values."""
-    from addin.io.sheet_xml import cell_str, column_cells
+    from addin.io.sheet_xml import cell_str, column_cells, column_rests
 
     values = [1.5, 2.0, -0.0, 3, 10 ** 16, float("nan"), float("inf"), None, "", "a<b & c", " lead", "x\ny",
               "\x01", dt.date(2025, 3, 5), dt.datetime(2025, 3, 5, 12), True, 123456789.125, 1e20, -7]
@@ -116,6 +116,11 @@ def test_column_blocks_encoded_in_bulk_give_the_bytes_written_cell_by_cell():
         assert column_cells("C", rows, values, ' s="5"', p) == [
             cell_str(f"C{r}", v, ' s="5"', p) for r, v in zip(rows, values)]
         assert column_cells("AB", rows, values, "", p) == [cell_str(f"AB{r}", v, "", p) for r, v in zip(rows, values)]
+        assert column_rests(values, ' s="5"', p) is None  # True == 1, but is written as a boolean
+        plain = [v for v in values if type(v) is not bool and type(v) is not dt.datetime] + [1, 1.0, 0, -0.0, 0.0, float("nan"), 10 ** 15, 1e15, 3.0, 3]
+        rests = column_rests(plain, ' s="5"', p)
+        assert [f'<{p}c r="C{r}' + x for r, x in zip(rows * 2, rests)] == \
+            column_cells("C", rows * 2, plain, ' s="5"', p)  # type: ignore[operator]
 
     xml = (b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>h</t></is></c></row>'
            b'<row r="2" spans="1:3"><c r="A2"><v>1</v></c></row>'  # appended
@@ -150,6 +155,33 @@ def test_column_blocks_encoded_in_bulk_give_the_bytes_written_cell_by_cell():
     assert b'<row r="2"><c r="A2"><v>1</v></c><c r="C2" s="5"><v>5</v></c><c r="D2" s="6" t="inlineStr">' in bulk[0]
     assert b'<row r="4"><c r="A4"><v>1</v></c><c r="C4" s="9"><v>7</v></c>' in bulk[0]
     assert bulk[1]
+
+
+def test_column_rests_in_bulk_are_the_cells_written_one_by_one():
+    """column_rests encodes a column of plain text, finite floats or ints in bulk (the text checked
+    whole); every kind of value that makes cell_str write one otherwise must still come out as
+    column_cells writes it, mixed into a column of the plain ones or alone."""
+    import random
+
+    from addin.cells import MAX_CELL_TEXT
+    from addin.io.sheet_xml import column_cells, column_rests
+
+    texts = ["a", "客户", "a<b & c>", "50%", "%s", " lead", "trail ", "\u3000全角", "x\ny", "tab\there", "\x01ctl",
+             "", None, "z" * (MAX_CELL_TEXT + 5), "ok", "\xa0nbsp", "a\u2028b", "&amp;"]
+    floats = [0.0, -0.0, 1.0, 2.5, -3.0, 1e15, 1e15 - 1, -1e15 + 1, 999999999999999.9, 1e-7, 0.1 + 0.2, 1e300,
+              float("nan"), float("inf"), None, 45000.0, 123456789.125]
+    ints = [0, -1, 7, 10 ** 15 - 1, -(10 ** 15) + 1, 10 ** 15, -(10 ** 15), 10 ** 20, None]
+    rnd = random.Random(3)
+    for pool in (texts, floats, ints):
+        for plain in (True, False):
+            for _ in range(20):
+                odd = [v for v in pool if not plain or v in pool[:5]]
+                values = [rnd.choice(odd) for _ in range(rnd.randint(1, 30))]
+                rows = [str(r) for r in range(2, 2 + len(values))]
+                for p, st in (("", ' s="5"'), ("x:", "")):
+                    rests = column_rests(values, st, p)
+                    assert rests is not None
+                    assert [f'<{p}c r="D{r}' + x for r, x in zip(rows, rests)] == column_cells("D", rows, values, st, p)
 
 
 def test_output_sheet_cells_written_as_cell_str_writes_each():
@@ -191,6 +223,57 @@ def test_output_sheet_cells_written_as_cell_str_writes_each():
     assert used == seen
 
 
+def test_output_rows_written_a_block_at_a_time_give_the_cells_written_one_by_one(monkeypatch):
+    """Runs of plain rows (full width, no Styled value, no height) are written a block at a time
+    with a row template; the text and the order in which styles are added must be those of the
+    cell-by-cell loop, whatever the rows hold: Styled headers and totals between runs, short rows,
+    rows with a height, None and "" in columns with and without a style, booleans, datetimes,
+    NaN, huge ints, text to escape — and blocks cut anywhere."""
+    import random
+
+    from addin.io import render
+    from addin.writes import OutputSheet, Styled
+
+    pool = [1.5, 2.0, -0.0, 3, 10 ** 16, float("nan"), None, "", "a<b & c", " lead", "x\ny", "\x01", 0, 1, 1.0,
+            dt.date(2025, 3, 5), 123456789.125, 1e20, -7, "甲", 45000.0]
+    odd = [True, dt.datetime(2025, 3, 5, 12), float("inf")]
+    for seed in range(8):
+        rnd = random.Random(seed)
+        width = rnd.randint(1, 7)
+        kinds = [rnd.choice([pool[:6], pool[6:12], pool[12:]]) for _ in range(width)]
+        rows: list[list[object]] = [[Styled(f"h{c}", "header") for c in range(width)]]
+        for _ in range(rnd.randint(30, 90)):
+            shape = rnd.random()
+            if shape < 0.03:
+                rows.append([Styled(1.0, "total")] + [None] * (width - 1))
+            elif shape < 0.06:
+                rows.append([rnd.choice(pool) for _ in range(rnd.randint(0, width - 1))])
+            else:
+                row = [rnd.choice(k) for k in kinds]
+                if shape < 0.08:
+                    row[rnd.randrange(width)] = rnd.choice(odd)
+                rows.append(row)
+        names = ["text", "money", "int", "date", "pct"]
+        sheet = OutputSheet("k", "s", rows, column_styles=[rnd.choice(names) for _ in range(width - 1)],
+                            row_heights={5: 30.0} if seed % 2 else {})
+
+        def run(block: int, least: int, seed: int = seed, sheet: OutputSheet = sheet) -> tuple[str, list[str]]:
+            used: list[str] = []
+
+            def style_index(name: str) -> int:
+                if name not in used:
+                    used.append(name)
+                return used.index(name) * (seed % 3)  # seed 0: every style 0, no s attribute at all
+
+            monkeypatch.setattr(render, "_BLOCK", block)
+            monkeypatch.setattr(render, "_RUN", least)
+            return render.sheet_data(sheet, style_index), used
+
+        plain = run(10 ** 9, 10 ** 9)  # every row cell by cell
+        assert run(4096, 8) == plain, seed
+        assert run(rnd.randint(1, 9), 1) == plain, seed
+
+
 def test_rows_after_the_last_edit_are_copied_and_numbered():
     """Past the last edited row the rest of the stream is copied as it is — unless a row there
     lacks its number, which it gets (a cell reference counts rows from there on)."""
@@ -203,3 +286,123 @@ def test_rows_after_the_last_edit_are_copied_and_numbered():
     out, _ = edit_cells(implicit, {2: {2: (5.0, None)}})
     assert b'<row r="4"><c r="A4"><v>4</v></c></row>' in out
     assert b'<row r="3"><c r="A3"><v>3</v></c></row>' in out
+
+
+def _awkward_sheet(seed: int, p: str, first: int, columns: dict[int, list[object]], styles: dict[int, int]) -> bytes:
+    """A sheet whose rows take every shape the fast row loop must either handle exactly or leave
+    to the general one: plain rows, spans, inline and rich strings, error cells, formulas left of
+    and in the block, a shared-formula group, cells right of the block, empty formatted rows (self-
+    closing or not), implicit rows and cells, missing rows, rows already holding today's cells,
+    yesterday's cells (in the column's style, a user's, none)."""
+    import random
+
+    from addin.cells import col_letter
+    from addin.io.sheet_xml import cell_str, s_attr
+
+    rng = random.Random(seed)
+    n = max(len(v) for v in columns.values())
+    cols = sorted(columns)
+
+    def block(r: int, values: dict[int, object] | None = None, style: dict[int, int] | None = None) -> str:
+        i = r - first
+        return "".join(cell_str(f"{col_letter(c)}{r}", (values or {}).get(c, columns[c][i]),
+                                s_attr((style or styles).get(c)), p)
+                       for c in cols if 0 <= i < len(columns[c]))
+
+    rows = [f'<{p}row r="1" spans="1:6"><{p}c r="A1" t="inlineStr"><{p}is><{p}t>h</{p}t></{p}is></{p}c></{p}row>']
+    shapes = ["plain", "spans", "inline", "rich", "error", "formula", "formula_in_block", "shared", "right",
+              "empty", "empty_open", "implicit_cells", "missing", "today", "yesterday", "yesterday_user",
+              "yesterday_bare", "today_then_right", "blank_cell_last", "s_first", "row_attrs"]
+    if seed % 2 == 0:  # a cell without attributes sends a whole chunk to the general loop
+        shapes.remove("implicit_cells")
+    r = first
+    while r < first + n + 3:
+        shape = rng.choice(shapes)
+        a = f'<{p}c r="A{r}" s="3"><{p}v>{r}</{p}v></{p}c>'
+        if shape == "missing":
+            r += 1
+            continue
+        body = {
+            "plain": a,
+            "spans": a,
+            "inline": a + f'<{p}c r="B{r}" t="inlineStr"><{p}is><{p}t xml:space="preserve"> a&lt;b </{p}t></{p}is></{p}c>',
+            "rich": f'<{p}c r="B{r}" t="inlineStr"><{p}is><{p}r><{p}rPr><{p}b/><{p}color rgb="FFFF0000"/></{p}rPr>'
+                    f'<{p}t>x</{p}t></{p}r></{p}is></{p}c>',
+            "error": a + f'<{p}c r="B{r}" t="e"><{p}v>#N/A</{p}v></{p}c>',
+            "formula": a + f'<{p}c r="B{r}"><{p}f>A{r}*2</{p}f><{p}v>{2 * r}</{p}v></{p}c>',
+            "formula_in_block": a + f'<{p}c r="C{r}" s="{styles[3]}"><{p}f>A{r}</{p}f><{p}v>{r}</{p}v></{p}c>',
+            "shared": a + f'<{p}c r="B{r}"><{p}f t="shared" ref="B{r}:C{r + 2}" si="{r}">A{r}+1</{p}f>'
+                          f'<{p}v>1</{p}v></{p}c><{p}c r="C{r}"><{p}f t="shared" si="{r}"/><{p}v>1</{p}v></{p}c>',
+            "right": a + f'<{p}c r="F{r}"><{p}v>7</{p}v></{p}c>',
+            "empty": None,
+            "empty_open": "",
+            "implicit_cells": f'<{p}c><{p}v>1</{p}v></{p}c><{p}c s="2"/>',
+            "today": a + block(r),
+            "yesterday": a + block(r, {c: 99.5 for c in cols}),
+            "yesterday_user": a + block(r, {c: 98.0 for c in cols}, {c: 9 for c in cols}),
+            "yesterday_bare": a + block(r, {c: "old" for c in cols}, {}),
+            "today_then_right": a + block(r) + f'<{p}c r="H{r}"><{p}v>1</{p}v></{p}c>',
+            "blank_cell_last": a + f'<{p}c r="B{r}" s="4"/>',
+            "s_first": a + f'<{p}c s="4" r="B{r}"><{p}v>1</{p}v></{p}c>',  # r not the first attribute
+            "row_attrs": a,
+        }[shape]
+        head = f'<{p}row r="{r}"' + (' spans="1:4" x14ac:dyDescent="0.25"' if shape in ("spans", "today") else
+                                       ' ht="20" customHeight="1"' if shape == "row_attrs" else "")
+        if shape == "empty":
+            rows.append(head + ' s="3" customFormat="1"/>')
+        elif shape == "implicit_cells":
+            rows.append(f"<{p}row>{body}</{p}row>" if rows[-1].startswith(f'<{p}row r="{r - 1}"') else
+                        f"{head}>{body}</{p}row>")
+        else:
+            fmt = ' s="3" customFormat="1"' if shape == "empty_open" else ""
+            rows.append(f"{head}{fmt}>{body}</{p}row>")
+        r += 1
+    ns = f' xmlns:{p[:-1]}="http://schemas.openxmlformats.org/spreadsheetml/2006/main"' if p else ""
+    return (f'<{p}worksheet{ns}><{p}dimension ref="A1:F9"/><{p}sheetData>{"".join(rows)}</{p}sheetData>'
+            f'<{p}pageMargins left="0.7"/></{p}worksheet>').encode()
+
+
+def test_fast_rows_give_the_bytes_of_the_general_loop_and_of_cell_by_cell():
+    """The fast loop of a bulk block (rows appended to or already holding the block's cells, found
+    by byte offsets) against the general loop and the cell-by-cell path, on sheets of awkward rows,
+    streamed in chunks cut anywhere, with harvested rows appended below the block and a header."""
+    import random
+
+    from addin.io.shared_formulas import dissolved
+    from addin.io.sheet_stream import Edits, rewrite
+    from addin.io.sheet_xml import column_updates
+
+    values = [1.5, 2.0, -0.0, 3, 10 ** 16, None, "", "a<b & c", " lead", "x\ny", dt.date(2025, 3, 5),
+              True, 123456789.125, 1e20, -7, 45000.0, 45000.5, "old"]  # 45000.x: 1904 serials are floats
+    for seed in range(12):
+        rnd = random.Random(seed)
+        p = "x:" if seed % 3 == 2 else ""
+        n = rnd.randint(20, 60)
+        columns = {3: [rnd.choice(values) for _ in range(n)], 4: [rnd.choice(values) for _ in range(n)]}
+        if seed % 4 == 1:
+            columns[5] = [rnd.choice(values) for _ in range(n)]
+        styles = {3: 5, 4: 6, 5: 7}
+        xml = _awkward_sheet(seed, p, 2, columns, styles)
+        single = {1: {c: (f"head{c}", 8) for c in columns}}  # headers of the computed columns
+        last = 2 + n
+        for i in range(rnd.randint(0, 4)):  # harvested rows below the data, some beyond the sheet
+            single[last + 2 * i] = {1: (f"log{i}", None), 2: (dt.date(2026, 1, 1 + i), None)}
+        outs = []
+        for bulk, fast in ((True, True), (True, False), (False, False)):
+            block, order = column_updates(2, columns)
+
+            def rows(r: int, block=block, single=single) -> dict | None:
+                out = dict(block(r) or {})
+                out.update(single.get(r, {}))
+                return out or None
+
+            edits = Edits(rows=rows, update_rows=sorted(set(order) | set(single)), defaults=styles,
+                          bulk=(2, columns) if bulk else None, bulk_skip=set(single), last_row=last + 8,
+                          last_col=max(columns))
+            edits.shared = dissolved(xml, lambda r, c, rows=rows: c in (rows(r) or {}))
+            cuts = sorted(rnd.sample(range(1, len(xml)), 5))
+            chunks = [xml[i:j] for i, j in zip([0, *cuts], [*cuts, len(xml)])]
+            outs.append((b"".join(rewrite(chunks, edits, fast=fast)), edits.removed_formula))
+        assert outs[0] == outs[1] == outs[2], seed
+        if not p:
+            assert b"<row" in outs[0][0] and outs[0][0] != xml

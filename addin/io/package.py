@@ -123,6 +123,8 @@ class Package:
         # relationship says sheet1.xml while the zip holds Sheet1.xml
         self._by_lower = {n.lower(): n for n in self._names}
         self._changed: dict[str, bytes] = {}
+        self._watch: tuple[bytes, ...] = ()
+        self._seen: dict[str, dict[bytes, bool]] = {}  # part read to its end → needle → held (watch)
         self._removed: set[str] = set()
         if CONTENT_TYPES not in self._names:
             raise PackageError("not an Excel workbook (no [Content_Types].xml)")
@@ -175,11 +177,20 @@ class Package:
         with damaged(name):
             return self._zip.read(name)
 
+    def watch(self, *needles: bytes) -> None:
+        """Note, for each part :meth:`stream` reads to its end, whether it holds each of
+        ``needles``: a later :meth:`contains` asking only about those is answered without
+        decompressing the part again (the engine streams every input sheet when reading)."""
+        self._watch = tuple(dict.fromkeys((*self._watch, *needles)))
+
     def contains(self, name: str, *needles: bytes, chunk: int = 1 << 20) -> bool:
         """Whether a part contains any of ``needles``, streaming it (a big sheet is never held whole)."""
         if name in self._changed:
             data = self.read(name)
             return any(n in data for n in needles)
+        seen = self._seen.get(name)
+        if seen is not None and all(n in seen for n in needles):
+            return any(seen[n] for n in needles)
         keep = max(len(n) for n in needles)
         tail = b""
         with damaged(name), self._zip.open(name) as fh:
@@ -197,8 +208,21 @@ class Package:
         if name in self._changed:
             yield self.read(name)
             return
+        watch = self._watch if name not in self._seen else ()
+        if not watch:
+            with damaged(name), self._zip.open(name) as fh:
+                yield from check_stream(name, iter(lambda: fh.read(chunk), b""))
+            return
+        found: set[bytes] = set()
+        keep = max(len(n) for n in watch) - 1
+        tail = b""
         with damaged(name), self._zip.open(name) as fh:
-            yield from check_stream(name, iter(lambda: fh.read(chunk), b""))
+            for block in check_stream(name, iter(lambda: fh.read(chunk), b"")):
+                edge = tail + block[:keep]  # a needle across the chunks' boundary
+                found.update(n for n in watch if n not in found and (n in block or n in edge))
+                tail = block[-keep:]
+                yield block
+        self._seen[name] = {n: n in found for n in watch}
 
     def write_stream(self, name: str, chunks: Iterable[bytes]) -> None:
         """Replace a part from chunks, compressing as they come (never held whole)."""
@@ -209,6 +233,41 @@ class Package:
         """Replace or add a part; a big one is compressed right away (held compressed)."""
         self._removed.discard(name)
         self._changed[name] = Deflated(data) if len(data) > BIG_PART else data
+
+    def write_chunks(self, name: str, chunks: Iterable[bytes], unless: bytes | None = None) -> bool:
+        """:meth:`write` of the chunks' bytes joined — kept as they are up to ``BIG_PART``, beyond it
+        compressed as they come (never held whole) — unless they are exactly ``unless`` (the part's
+        bytes today): then nothing is written. Returns whether the part was written."""
+        it = iter(chunks)
+        head: list[bytes] = []
+        size, same = 0, unless is not None
+        for chunk in it:
+            same = same and unless.startswith(chunk, size)  # type: ignore[union-attr]
+            head.append(chunk)
+            size += len(chunk)
+            if size > BIG_PART:
+                break
+        else:
+            if same and size == len(unless):  # type: ignore[arg-type]
+                return False
+            self.write(name, b"".join(head))
+            return True
+
+        def rest() -> Iterator[bytes]:
+            nonlocal size, same
+            yield from head
+            head.clear()
+            for chunk in it:
+                same = same and unless.startswith(chunk, size)  # type: ignore[union-attr]
+                size += len(chunk)
+                yield chunk
+
+        data = Deflated.of(rest())
+        if same and size == len(unless):  # type: ignore[arg-type]
+            return False
+        self._removed.discard(name)
+        self._changed[name] = data
+        return True
 
     def remove(self, name: str) -> None:
         self._changed.pop(name, None)

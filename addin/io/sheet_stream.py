@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import zip_longest
+from itertools import chain, zip_longest
 
 from ..cells import col_letter
 from .shared_formulas import plain_children
 from .sheet_xml import (
+    _LETTERS,
     _R_ATTR,
+    _S_ATTR,
     _SPANS,
+    _col_checked,
     _edit_row,
     _extend_dimension,
     _Patterns,
@@ -25,6 +28,7 @@ from .sheet_xml import (
     cell_str,
     cell_style,
     column_cells,
+    column_rests,
     column_updates,
     has_formula,
     highlight_tail,
@@ -87,6 +91,8 @@ class _BulkRows:
         self.pfx = p.encode()
         self.chunk = -1
         self.texts: list[bytes] = []
+        self.heads: list[bytes] = []  # each row's plain start tag, <row r="N">
+        self.head_form = b"<" + self.pfx + b'row r="%d">'
 
     def replaces(self, body: bytes, cells: list[tuple[int, int, int]]) -> bool:
         """Whether a row's cells at or right of the block (``cells``: (col, start, end) in ``body``)
@@ -111,20 +117,37 @@ class _BulkRows:
         i = r - self.first
         if not 0 <= i < self.n or r in self.skip:
             return None
-        k = i // self.CHUNK
+        texts, _, lo, _ = self.chunk_of(r)
+        return texts[r - lo]
+
+    def chunk_of(self, r: int) -> tuple[list[bytes], list[bytes], int, int]:
+        """(the texts of the chunk of rows holding row ``r``, the rows' plain start tags, its first
+        row, the row after its last); ``r`` must be one of the block's rows."""
+        k = (r - self.first) // self.CHUNK
         if k != self.chunk:
             lo = k * self.CHUNK
             hi = min(lo + self.CHUNK, self.n)
-            rows = [str(x) for x in range(self.first + lo, self.first + hi)]
-            cols = [column_cells(letter, rows, v[lo:hi], a, self.p)
-                    for letter, v, a in zip(self.letters, self.values, self.attrs)]
-            self.texts = ["".join(t).encode() for t in zip_longest(*cols, fillvalue="")]
+            rows = list(map(str, range(self.first + lo, self.first + hi)))
+            rests = [column_rests(v[lo:hi], a, self.p) for v, a in zip(self.values, self.attrs)] \
+                if self.uniform else [None]
+            if None not in rests:  # a row's cells in one %-format: '<c r="C' + row + rest, column by column
+                form = "".join(f'<{self.p}c r="{letter}%s%s' for letter in self.letters)
+                texts = map(form.__mod__, zip(*chain.from_iterable((rows, r) for r in rests)))
+            else:
+                cols = [column_cells(letter, rows, v[lo:hi], a, self.p)
+                        for letter, v, a in zip(self.letters, self.values, self.attrs)]
+                texts = map("".join, zip_longest(*cols, fillvalue=""))
+            # the chunk encoded once and cut at the separators (no cell's text holds a NUL:
+            # cell_str drops the control characters XML cannot carry)
+            self.texts = "\0".join(texts).encode().split(b"\0")
             self.chunk = k
-        return self.texts[i - k * self.CHUNK]
+            self.span = (self.first + lo, self.first + hi)
+            self.heads = list(map(self.head_form.__mod__, range(*self.span)))
+        return self.texts, self.heads, *self.span
 
 
 class _RowEditor:
-    def __init__(self, edits: Edits, pfx: bytes) -> None:
+    def __init__(self, edits: Edits, pfx: bytes, fast: bool = True) -> None:
         self.e, self.pfx = edits, pfx
         self.pat = _Patterns(pfx)
         self.open = b"<" + pfx + b"row"
@@ -135,6 +158,13 @@ class _RowEditor:
         self.attrs: dict[int | None, str] = {}  # style → its pre-encoded attribute
         self.letters: dict[int, str] = {}
         self.bulk = _BulkRows(edits, self.p) if edits.bulk is not None else None
+        self.fast = fast and self.bulk is not None
+        self.numbered = self.open + b' r="'
+        self.copen = b"<" + pfx + b"c "
+        self.cref = b"<" + pfx + b'c r="'
+        self.fopen = b"<" + pfx + b"f"
+        # what makes _tail_cells give up on a row (the general path parses it)
+        self.odd = re.compile(b"<" + re.escape(pfx) + rb"c[>/]")
 
     def _appended(self, upd: Updates) -> bytes:
         """The cells of ``upd`` as text, for a row where they all go after its last cell."""
@@ -163,6 +193,136 @@ class _RowEditor:
                 out.append(_new_row(r, cells, self.e.defaults, self.pfx))
             self.k += 1
 
+    def _fast_rows(self, frag: bytes, scan: int, pos: int, out: list[bytes]) -> tuple[int, int]:
+        """The common rows of a bulk block, from ``scan`` on, with a few byte searches each and no
+        copy of their bytes: a row (numbered, not self-closing) that the block covers gets its new
+        cells inserted before its ``</row>`` when its last cell is left of the block, and keeps its
+        bytes when it already ends with exactly them. Stops, returning (scan, pos), at the first row
+        that needs more (the general loop of :meth:`rows` takes it: then this is called again) —
+        the bytes written are those of that loop, which a test compares on every shape of row."""
+        bulk = self.bulk
+        assert bulk is not None
+        order, k, nord = self.e.update_rows, self.k, len(self.e.update_rows)
+        first, last, skip, min_col = bulk.first, bulk.first + bulk.n, bulk.skip, bulk.min_col
+        texts: list[bytes] = []
+        heads: list[bytes] = []
+        t_lo = t_hi = 0
+        open_, numbered, n_len, close, c_len = self.open, self.numbered, len(self.numbered), self.close, len(self.close)
+        copen, cref, r_len = self.copen, self.cref, len(self.cref)
+        find, rfind, startswith, add = frag.find, frag.rfind, frag.startswith, out.append
+        cols = _LETTERS
+        while k < nord:
+            want = order[k]
+            if not t_lo <= want < t_hi:
+                if not first <= want < last:
+                    break
+                texts, heads, t_lo, t_hi = bulk.chunk_of(want)
+            head = heads[want - t_lo]
+            if startswith(head, scan):  # the common row: numbered as expected, no other attribute
+                a, r, tag_end = scan, want, scan + len(head) - 1
+                spans = False
+            else:
+                a = find(open_, scan)
+                if a < 0 or not startswith(numbered, a):
+                    break
+                q = find(b'"', a + n_len)
+                digits = frag[a + n_len:q]
+                tag_end = find(b">", q)
+                if frag[tag_end - 1] == 47 or not digits.isdigit():  # self-closing, r=""
+                    break
+                r = int(digits)
+                if r > want:  # rows to insert before this one
+                    break
+                spans = tag_end != q + 1 and find(b"spans", q, tag_end) >= 0
+            e = find(close, tag_end)
+            if e < 0:
+                break
+            if r < want:  # not edited: stays in the copied span
+                self.rownum, scan = r, e + c_len
+                continue
+            if skip and r in skip:
+                break
+            text = texts[r - t_lo]
+            if not text:
+                break
+            c = rfind(copen, tag_end, e)  # the row's last cell
+            if c >= 0:
+                if not startswith(cref, c):  # its first attribute is not r: the general loop reads it
+                    break
+                ref = frag[c + r_len:find(b'"', c + r_len)].rstrip(b"0123456789")
+                col = cols.get(ref) or _col_checked(ref)
+                if not col:
+                    break
+                if col >= min_col:  # cells at or right of the block already
+                    if not frag.endswith(text, tag_end + 1, e):
+                        start = self._replaced_from(frag, tag_end, e, c, col)
+                        if start < 0:
+                            break
+                        if spans:  # yesterday's cells give way to today's (as bulk.replaces lets them)
+                            add(frag[pos:a])
+                            add(open_ + _SPANS.sub(b"", frag[a + len(open_):tag_end]) + b">")
+                            pos = tag_end + 1
+                        add(frag[pos:start])
+                        add(text)
+                        pos = e
+                        k += 1
+                        self.rownum, scan = r, e + c_len
+                        continue
+                    c = rfind(copen, tag_end, e - len(text))  # the last cell before them
+                    if c >= 0:
+                        if not startswith(cref, c):
+                            break
+                        ref = frag[c + r_len:find(b'"', c + r_len)].rstrip(b"0123456789")
+                        col = cols.get(ref) or _col_checked(ref)
+                        if not col or col >= min_col:
+                            break
+                    k += 1  # already holds exactly these cells: keeps its bytes
+                    self.rownum, scan = r, e + c_len
+                    continue
+            if spans:  # an edited row drops its spans (as the general loop's do)
+                add(frag[pos:a])
+                add(open_ + _SPANS.sub(b"", frag[a + len(open_):tag_end]) + b">")
+                pos = tag_end + 1
+            add(frag[pos:e])
+            add(text)
+            pos = e
+            k += 1
+            self.rownum, scan = r, e + c_len
+        self.k = k
+        return scan, pos
+
+    def _replaced_from(self, frag: bytes, tag_end: int, e: int, c: int, col: int) -> int:
+        """Where a row's cells at or right of the block start — the row's body is ``tag_end + 1``
+        to ``e``, its last cell at ``c`` in column ``col`` — when they may all give way to the
+        block's text (what :meth:`_BulkRows.replaces` allows: each in one of the block's columns,
+        without a formula, in its column's style or none); -1 when the general loop must look."""
+        bulk = self.bulk
+        assert bulk is not None
+        if not bulk.uniform:
+            return -1
+        styles, min_col, copen, cref, r_len = bulk.styles, bulk.min_col, self.copen, self.cref, len(self.cref)
+        fopen = self.fopen
+        end = e
+        while True:
+            want = styles.get(col)
+            if want is None or frag.find(fopen, c, end) >= 0:  # right of the block; a formula (or so it seems)
+                return -1
+            m = _S_ATTR.search(frag, c, frag.find(b">", c))
+            if m is not None and int(m.group(1)) not in (0, want):
+                return -1  # a style the user gave the cell stays
+            end = c
+            c = frag.rfind(copen, tag_end, c)
+            if c < 0:
+                return end
+            if not frag.startswith(cref, c):
+                return -1
+            ref = frag[c + r_len:frag.find(b'"', c + r_len)].rstrip(b"0123456789")
+            col = _LETTERS.get(ref) or _col_checked(ref)
+            if not col:
+                return -1
+            if col < min_col:
+                return end
+
     def rows(self, frag: bytes) -> bytes:
         """Edit a fragment made of whole <row> elements."""
         out: list[bytes] = []
@@ -171,7 +331,10 @@ class _RowEditor:
         order = self.e.update_rows
         numbered = self.open + b' r="'
         looked = False
+        fast = self.fast and not self.e.shared and b"extLst" not in frag and self.odd.search(frag) is None
         while True:
+            if fast and self.k < len(order):
+                scan, pos = self._fast_rows(frag, scan, pos, out)
             if not looked and self.k >= len(order) and not self.e.shared:  # no more edits: the rest is copied…
                 looked = True
                 last = frag.rfind(numbered, scan)
@@ -265,8 +428,9 @@ class _RowEditor:
         return b"".join(out)
 
 
-def rewrite(chunks: Iterable[bytes], edits: Edits) -> Iterator[bytes]:
-    """Yield the edited sheet XML for ``chunks`` of the original."""
+def rewrite(chunks: Iterable[bytes], edits: Edits, *, fast: bool = True) -> Iterator[bytes]:
+    """Yield the edited sheet XML for ``chunks`` of the original. ``fast``: the common rows of a
+    bulk block take :meth:`_RowEditor._fast_rows` (False: every row the general loop; the same bytes)."""
     it = iter(chunks)
     buf = b""
     # up to and including the <sheetData> start tag
@@ -279,7 +443,7 @@ def rewrite(chunks: Iterable[bytes], edits: Edits) -> Iterator[bytes]:
             raise ValueError("worksheet without sheetData")
         buf += chunk
     pfx = prefix_of(buf[: m.start()] or buf)
-    editor = _RowEditor(edits, pfx)
+    editor = _RowEditor(edits, pfx, fast)
     end_tag = b"</" + pfx + b"sheetData>"
     if m.group(2) == b"/":  # <sheetData/>: nothing to copy, only rows to add
         rows = editor.finish()
@@ -340,12 +504,22 @@ def append_rows(xml: bytes, first_row: int, rows: list[list[tuple[int, object, i
 
 
 def set_columns(xml: bytes, first_row: int, columns: dict[int, list[object]],
-                default_style: dict[int, int] | None = None, *, bulk: bool = True) -> tuple[bytes, bool]:
+                default_style: dict[int, int] | None = None, *, bulk: bool = True, fast: bool = True,
+                single: dict[int, dict[int, tuple[object, int | None]]] | None = None) -> tuple[bytes, bool]:
     """Write whole column blocks: ``columns`` maps a column index to its values from
     ``first_row`` down (None clears a cell, keeping its style). ``bulk``: encode the rows in bulk,
-    as the engine does (False: cell by cell; the two give the same bytes)."""
-    rows, order = column_updates(first_row, columns)
-    edits = Edits(rows=rows, update_rows=order, defaults=default_style or {},
-                  bulk=(first_row, columns) if bulk else None)
-    out = b"".join(rewrite([xml], edits))
+    as the engine does (False: cell by cell; the two give the same bytes); ``fast``: the bulk rows
+    that need no parse take the fast loop (False: the general one); ``single``: other cells (row →
+    col → (value, style)), as the engine's headers and harvested rows, written cell by cell."""
+    block, order = column_updates(first_row, columns)
+    single = single or {}
+
+    def rows(r: int) -> dict[int, tuple[object, int | None]] | None:
+        out = dict(block(r) or {})
+        out.update(single.get(r, {}))
+        return out or None
+
+    edits = Edits(rows=rows, update_rows=sorted(set(order) | set(single)), defaults=default_style or {},
+                  bulk=(first_row, columns) if bulk else None, bulk_skip=set(single))
+    out = b"".join(rewrite([xml], edits, fast=fast))
     return out, edits.removed_formula

@@ -138,6 +138,30 @@ def column_cells(letter: str, rows: list[str], values: list[object], s: str, p: 
     return out
 
 
+_SAME_TEXT_WHEN_EQUAL = frozenset({float, int, str, type(None), dt.date})  # not bool: True == 1
+
+
+def column_rests(values: list[object], s: str, p: str = "") -> list[str] | None:
+    """What :func:`column_cells` writes after each cell's row number (its cell is
+    ``'<c r="' + letter + row + rest``), each distinct value encoded once; None when a value's
+    class is not one whose equal values are written alike (1 and 1.0 are; True is not)."""
+    if not _SAME_TEXT_WHEN_EQUAL.issuperset(map(type, values)):
+        return None
+    mid, end = f'"{s}><{p}v>', f"</{p}v></{p}c>"
+    skip = len(f'<{p}c r="')
+    cache: dict[object, str] = {}
+    for v in dict.fromkeys(values):
+        cls = v.__class__
+        if cls is float and v == v and v not in _INF:
+            cache[v] = mid + (str(int(v)) if v.is_integer() and abs(v) < 1e15  # type: ignore[attr-defined]
+                              else repr(v)) + end
+        elif cls is int and -_INT_MAX < v < _INT_MAX:  # type: ignore[operator]
+            cache[v] = mid + str(v) + end
+        else:
+            cache[v] = cell_str("", v, s, p)[skip:]
+    return list(map(cache.__getitem__, values))
+
+
 #: what str.strip() removes at either end decides xml:space="preserve" (kept as it was decided)
 _WS = frozenset(c for c in map(chr, range(0x3001)) if c.isspace())
 
@@ -214,6 +238,13 @@ def _col(letters: bytes) -> int:
     if c is None:
         c = _LETTERS[letters] = col_index(letters.decode())
     return c
+
+
+def _col_checked(letters: bytes) -> int:
+    """The column of a reference's letters, 0 unless they are 1–3 capitals A–Z (what _R_ATTR reads)."""
+    if 0 < len(letters) <= 3 and letters.isalpha() and letters.isupper() and letters.isascii():
+        return _col(letters)
+    return 0
 
 
 def _tail_cells(body: bytes, pfx: bytes, min_col: int) -> tuple[int, list[tuple[int, int, int]]] | None:

@@ -22,7 +22,7 @@ from . import charts, marks, tables
 from .extent import check_extent
 from .guard import check_writable, owner_file
 from .package import STYLES_REL, Package, PackageError, check_readable
-from .render import render_sheet
+from .render import render_parts
 from .shared_formulas import dissolved
 from .sheet_stream import Edits, rewrite
 from .sheet_xml import (
@@ -86,6 +86,7 @@ class XlsxBook:
             if lock is not None:
                 raise PackageError(f"open in Excel or LibreOffice (lock file {lock.name}); close it there first")
         self.pkg = Package(self.path)
+        self.pkg.watch(b't="shared"', HIGHLIGHT_MARKER.encode())  # asked by the write (finish_sheet, set_highlights)
         try:
             self._cal = CalamineWorkbook.from_filelike(io.BytesIO(self.pkg.data))
         except Exception as exc:  # calamine raises its own error types
@@ -230,9 +231,9 @@ class XlsxBook:
             part = self.pkg.add_sheet(sheet.name, b"")
             code_name = None
         drawing = charts.graft(self.pkg, part, sheet)
-        xml = render_sheet(sheet, self.style, code_name, drawing)
-        if xml != old:  # an output sheet whose figures did not move keeps its part as it was, bytes and all
-            self.pkg.write(part, xml)
+        # compressed as it is rendered; an output sheet whose figures did not move keeps its part
+        # as it was, bytes and all
+        self.pkg.write_chunks(part, render_parts(sheet, self.style, code_name, drawing), unless=old)
         marks.mark(self.pkg, sheet.key, sheet.name)
         self._sheet_setup(sheet)
 
