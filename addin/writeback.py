@@ -30,17 +30,32 @@ def computed_blocks(table: Sheet, values: dict[str, dict[int, Any]], lang: Lang)
     n = max(n, 0)
     next_new = table.table.width + 1
     blocks = []
+    rows = table.rows
+    # data rows right under the header without a gap (the usual sheet): a column with a value for
+    # every data row, in row order, is its values as they are (no per-row index arithmetic)
+    dense = bool(rows) and rows[0] == first and rows[-1] - first == len(rows) - 1
+    every = list(range(len(rows))) if dense else []
     for column in table.spec.computed_columns:
         if column.key not in values:
             continue
-        vals: list[Any] = [None] * n
-        rows = table.rows
+        got = values[column.key]
+        whole = dense and len(got) == len(rows) and list(got) == every
+        vals: list[Any]
         if column.choices:  # each choice's label looked up once, not once per row
             labels = {c.key: c.label(lang) for c in reversed(column.choices)}
-            for i, v in values[column.key].items():
-                vals[rows[i] - first] = labels.get(v, v) if v is not None else None
+            if whole:
+                vals = [labels.get(v, v) if v is not None else None for v in got.values()]
+                vals += [None] * (n - len(vals))
+            else:
+                vals = [None] * n
+                for i, v in got.items():
+                    vals[rows[i] - first] = labels.get(v, v) if v is not None else None
+        elif whole:
+            vals = list(got.values())
+            vals += [None] * (n - len(vals))
         else:
-            for i, v in values[column.key].items():
+            vals = [None] * n
+            for i, v in got.items():
                 vals[rows[i] - first] = v
         header = None
         if column.key in table.columns:

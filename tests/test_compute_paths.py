@@ -13,7 +13,7 @@ from helpers import CONTACTS, CUSTOMERS, FUNNEL, sheets, write_book
 
 import sheets_schema as S
 from addin.core import workdays
-from addin.core.aging import aging, bucket_of, item_bucket
+from addin.core.aging import aging, bucket_of, item_bucket, weeks_ahead
 from addin.core.calls import (
     Customer,
     Priority,
@@ -156,6 +156,15 @@ def test_reason_words_said_once_equal_the_words_said_each_time():
             for _ in range(2):
                 assert reason_text(p, lang) == ("；" if lang == "zh" else "; ").join(
                     reason_words(r, lang) for r in p.reasons)
+    # entries without an amount are remembered whole; with one, never: 0.0 and -0.0 print apart
+    plain = [Reason("waiting", (("grade", "A"), ("days", 12))), Reason("planned_today")]
+    for lang in ("zh", "en"):
+        for _ in range(2):
+            p = Priority("C1", "张伟", 300, tuple(plain), 3, None, 0, "A", None, None)
+            assert reason_text(p, lang) == ("；" if lang == "zh" else "; ").join(reason_words(r, lang) for r in plain)
+    texts = {reason_text(Priority("C1", "张伟", 300, (plain[0], Reason("receivable_overdue", (("days", 4), ("amount", x)))),
+                                  3, None, 0, "A", None, None), "en") for x in (0.0, -0.0, 0.0, -0.0)}
+    assert len(texts) == 2
     # a parameter that cannot be a key is said afresh
     odd = Reason("problems", (("columns", ["customers.email"]),))
     assert reason_text(Priority("C1", "张伟", 0, (odd,), None, None, 0, "A", None, None), "zh") == \
@@ -210,6 +219,11 @@ def test_aging_figures_and_columns_equal_the_plain_ones():
     for basis in ("due", "invoice"):
         s = Settings(as_of=AS_OF, aging_basis=basis)
         report = aging(items, parties, AS_OF, s)
+        # the forecast and the long-overdue share over every item, as before the open ones were picked out
+        assert (report.weeks, report.beyond) == weeks_ahead(items, AS_OF, s)
+        gross = sum(i.open for i in items if i.is_debit)
+        long = sum(i.open for i in items if i.is_debit and i.days_overdue > 90)
+        assert report.over_90_share == (long / gross if gross > 0 else None)
         # each customer's buckets, as bucket_of puts each open debit
         for c in report.customers:
             mine = [it for it in items if it.invoice.customer_id == c.customer_id and it.open > 0]
@@ -337,3 +351,80 @@ def test_shared_reasons_are_the_reasons_made_afresh():
     # an amount is never shared: -0.0 keeps its sign
     assert str(_r("receivable_overdue", days=1, amount=-0.0).kw["amount"]) == "-0.0"
     assert str(_r("receivable_overdue", days=1, amount=0.0).kw["amount"]) == "0.0"
+
+
+def test_collections_sorted_in_one_pass_equal_the_three_filters():
+    from addin.core.ledger import collections
+
+    invs, parties = awkward_ledger()
+    items = items_as_of(invs, {}, parties, AS_OF)
+    items.append(items[0]._replace(open=float("nan")))  # neither a debit nor a credit
+    for within in (0, 7, 30):
+        got = collections(items, within)
+        per: dict[str, list[Item]] = {}
+        for it in items:
+            if it.open != 0:
+                per.setdefault(it.customer_id, []).append(it)
+        plain = {}
+        for cid, its in per.items():
+            overdue = [i for i in its if i.is_debit and i.days_overdue > 0]
+            soon = [i for i in its if i.is_debit and -within <= i.days_overdue <= 0]
+            credits = sum(i.open for i in its if i.is_credit)
+            oldest = max(overdue, key=lambda i: (i.days_overdue, i.open), default=None)
+            plain[cid] = (round(sum(i.open for i in overdue), 2), oldest.days_overdue if oldest else 0,
+                          oldest.open if oldest else 0.0, round(sum(i.open for i in soon), 2), len(soon),
+                          min((i.due for i in soon), default=None), round(credits, 2))
+        for cid, c in got.items():
+            assert (c.overdue, c.oldest_days, c.oldest_open, c.due_soon, c.due_soon_count, c.next_due,
+                    c.credits) == plain[cid]
+        assert set(got) == {cid for cid, p in plain.items() if (p[0] or p[3]) and p[0] + p[3] + p[6] > 0}
+
+
+def test_orders_checked_with_the_standing_of_their_customers_only():
+    from addin.core.orders import Order, Standing, check_orders
+
+    rng = random.Random(8)
+    every = {f"C{k}": Standing(rng.choice([None, 0.0, 5000.0]), rng.choice([0.0, 900.0, -50.0]), rng.choice([0, 40, 120]),
+                               rng.choice([0.0, 300.0])) for k in range(200)}
+    orders = [Order(k, AS_OF - dt.timedelta(days=rng.randint(0, 9)), f"C{rng.randint(0, 220)}",
+                    rng.choice([100.0, 4999.99, 0.005]), rng.choice([None, "approved", "shipped", "cancelled"]))
+              for k in range(300)]
+    theirs = {cid: every[cid] for cid in dict.fromkeys(o.customer_id for o in orders) if cid in every}
+    assert len(theirs) < len(every)
+    assert check_orders(orders, theirs, S_) == check_orders(orders, every, S_)
+
+
+def plain_column(table: Any, key: str, got: dict[int, Any], lang: str) -> list[Any]:
+    first = table.header_row + 1
+    n = max(max(table.last_row, table.rows[-1] if table.rows else 0) - first + 1, 0)
+    column = table.spec.col(key)
+    vals: list[Any] = [None] * n
+    labels = {c.key: c.label(lang) for c in reversed(column.choices)} if column.choices else None
+    for i, v in got.items():
+        vals[table.rows[i] - first] = (labels.get(v, v) if v is not None else None) if labels is not None else v
+    return vals
+
+
+def test_computed_columns_in_bulk_equal_the_row_by_row_ones(tmp_path):
+    from addin.writeback import computed_blocks
+
+    gap = [list(r) for r in CUSTOMERS]
+    gap.insert(2, [None] * 9)  # a blank row between data rows: not dense
+    books = [awkward_book(tmp_path), write_book(tmp_path / "plain.xlsx", sheets()),
+             write_book(tmp_path / "gap.xlsx", sheets(customers=gap), title_rows=2)]
+    rng = random.Random(2)
+    for path in books:
+        loaded = load(XlsxBook(path, writable=False), as_of=AS_OF)
+        for key in ("customers", "funnel", "receivables"):
+            t = loaded.sheets[key]
+            for column in t.spec.computed_columns:
+                choices = [c.key for c in column.choices] or [1.5, "x", None]
+                n = len(t.rows)
+                cases = [{i: rng.choice(choices) for i in range(n)},  # every row, in order
+                         {i: rng.choice(choices) for i in reversed(range(n))},  # every row, out of order
+                         {i: rng.choice(choices) for i in range(n) if i % 2},  # some rows
+                         {i: "不是选项" for i in range(n)}]  # a value that is no choice key
+                for got in cases:
+                    for lang in ("zh", "en"):
+                        block = computed_blocks(t, {column.key: got}, lang)[0]
+                        assert block.values == plain_column(t, column.key, got, lang), (path.name, key, column.key)

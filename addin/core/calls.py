@@ -370,7 +370,7 @@ def _weight(c: Customer, codes: list[str], s: Settings) -> int:
 def assess(c: Customer, as_of: dt.date, s: Settings, today: Today | None = None) -> Priority:
     """The customer's tier today (before capacity), its score within the tier and every reason.
     ``today``: the day's :class:`Today` when assessing many customers (made here when not given)."""
-    t = Today(as_of, s) if today is None else today.of(as_of, s)
+    t = today if today is not None and today.as_of == as_of and today.s is s else Today(as_of, s)
     cal = t.cal
     last = c.last_contact
     waiting = (as_of - last).days if last is not None else NEVER
@@ -385,17 +385,18 @@ def assess(c: Customer, as_of: dt.date, s: Settings, today: Today | None = None)
     part = 0
     usual = t.usual_due(c)
     # the due date: the rep's open plan, else last contact + interval (None: never contacted, due now)
-    due = c.plan if c.plan is not None else interval_due(c, s, usual)
+    due = c.plan if c.plan is not None else usual if c.collection is None else interval_due(c, s, usual)
     tried_on = c.last_try if c.last_try is not None and (last is None or c.last_try > last) else None
     tried = tried_on is not None
-    if tried_on is not None and reached_by_attempt(c):  # three unanswered calls this month: reached, by attempt
+    by_attempt = reached_by_attempt(c)
+    if tried_on is not None and by_attempt:  # three unanswered calls this month: reached, by attempt
         due = c.plan if c.plan is not None else tried_on + dt.timedelta(days=s.interval(c.grade))
     elif tried_on is not None:  # retried after RETRY_DAYS working days, whatever else is due
         retry = add_working(tried_on, RETRY_DAYS, cal)
         due = retry if due is None or due < retry else due
-    touch = last_touch(c)
+    touch = last if tried_on is None else tried_on  # last_touch(c)
     recent = touch is not None and touch >= t.recent
-    waiting_retry = tried and not reached_by_attempt(c) and due is not None and due > as_of
+    waiting_retry = tried and not by_attempt and due is not None and due > as_of
     codes = [r.code for r in reasons]
     promised = c.plan == as_of or "promise_today" in codes
     weight = _weight(c, codes, s)
@@ -405,16 +406,15 @@ def assess(c: Customer, as_of: dt.date, s: Settings, today: Today | None = None)
     elif c.undone and not waiting_retry and (due is None or due <= as_of or weight):
         tier, part = PLANNED, 40 + min(29, (weight + bonus) // 4)
         reasons.insert(0, _r("undone"))
-    bday = days_to_birthday(c.birthday, as_of)
     if (tier is None and weight and not recent and not waiting_retry
-            and (due is None or due <= as_of or bday is not None and bday <= s.birthday_days
-                 or c.order_hold is not None)):
+            and (due is None or due <= as_of or (bday := days_to_birthday(c.birthday, as_of)) is not None
+                 and bday <= s.birthday_days or c.order_hold is not None)):
         tier, part = PRIORITY, min(99, weight + bonus)
     if last is None:
         reasons.append(_r("never", grade=c.grade))
     elif c.plan is None and usual is not None and usual <= as_of:
         reasons.append(_r("waiting", grade=c.grade, days=waiting))
-    if tried and not reached_by_attempt(c):
+    if tried and not by_attempt:
         reasons.append(_r("tried", tries=c.tries, date=c.last_try))
     if tier is None and not recent and not waiting_retry:
         if due is None or due <= as_of:
@@ -427,7 +427,9 @@ def assess(c: Customer, as_of: dt.date, s: Settings, today: Today | None = None)
     if c.problems:
         reasons.append(_r("problems", columns=c.problems))
     score = tier * 100 + part if tier is not None else 0
-    return Priority(c.customer_id, c.owner, score, tuple(reasons), tier, due, waiting, c.grade, c.heat, last)
+    # Priority(…), without the named tuple's Python-level __new__ (once per customer a day)
+    return tuple.__new__(Priority, (c.customer_id, c.owner, score, tuple(reasons), tier, due, waiting, c.grade, c.heat,
+                                    last))
 
 
 def _order(p: Priority) -> tuple[Any, ...]:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import dunning, ledger
 
 
-@dataclass(frozen=True)
-class Collection:
+class Collection(NamedTuple):
+    """What the call list needs of a customer's collections (a named tuple: one per customer owing)."""
+
     overdue_days: int  # days past due of the oldest overdue open invoice (0: none overdue)
     overdue_amount: float  # open amount of every overdue invoice
     upcoming_days: int | None  # days until the next open invoice falls due, within the reminder window

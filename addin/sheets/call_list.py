@@ -125,9 +125,25 @@ def _words(reason: Reason, lang: Lang) -> str:
         return reason_words(reason, lang)
 
 
+#: (reasons, lang) → the entry's text, for the entries without an amount: many customers share theirs
+_TEXTS: dict[tuple[tuple[Reason, ...], Lang], str] = {}
+
+
 def reason_text(p: Priority, lang: Lang) -> str:
-    """Every reason of an entry, in the workbook's language."""
-    return SEP[lang].join([_words(r, lang) for r in p.reasons])
+    """Every reason of an entry, in the workbook's language (remembered when no reason holds an
+    amount: an entry whose reasons equal a remembered one's holds no amount either)."""
+    key = (p.reasons, lang)
+    try:
+        text = _TEXTS.get(key)
+    except TypeError:  # a parameter that cannot be a key (a list): said afresh
+        return SEP[lang].join([reason_words(r, lang) for r in p.reasons])
+    if text is None:
+        text = SEP[lang].join([_words(r, lang) for r in p.reasons])
+        if not any(r.code in AMOUNTS for r in p.reasons):
+            if len(_TEXTS) >= WORDS_LIMIT:
+                _TEXTS.clear()
+            _TEXTS[key] = text
+    return text
 
 
 def page_scale(spec: S.SheetSpec, page_pt: float = 770.0) -> int:

@@ -49,6 +49,7 @@ def current_values(r: Context) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     card_cells, funnel_cells = _cells(cards, CARD_FIELDS), _cells(funnel, FUNNEL_FIELDS)
     bad_cards, bad_funnel = cards.bad, funnel.bad
+    rest = dict.fromkeys(("abc", *FUNNEL_FIELDS, "heat"))  # the card's grade, then blank until its funnel row
     for row in cards.records(with_errors=True):
         cid = row.customer_id
         if cid is None or cid in out:
@@ -58,10 +59,8 @@ def current_values(r: Context) -> dict[str, dict[str, Any]]:
             now = dict.fromkeys(CARD_FIELDS, UNREAD)
         else:
             now = {k: UNREAD if unread is None or i in unread else get(row) for k, unread, get in card_cells}
+        now.update(rest)
         now["abc"] = grades.get(cid, UNREAD)
-        for k in FUNNEL_FIELDS:
-            now[k] = None
-        now["heat"] = None
         out[cid] = now
     seen: set[str] = set()
     for row in funnel.records(with_errors=True):
