@@ -312,7 +312,9 @@ def _awkward_sheet(seed: int, p: str, first: int, columns: dict[int, list[object
     rows = [f'<{p}row r="1" spans="1:6"><{p}c r="A1" t="inlineStr"><{p}is><{p}t>h</{p}t></{p}is></{p}c></{p}row>']
     shapes = ["plain", "spans", "inline", "rich", "error", "formula", "formula_in_block", "shared", "right",
               "empty", "empty_open", "implicit_cells", "missing", "today", "yesterday", "yesterday_user",
-              "yesterday_bare", "today_then_right", "blank_cell_last", "s_first", "row_attrs"]
+              "yesterday_bare", "today_then_right", "blank_cell_last", "s_first", "row_attrs",
+              "yesterday_then_right", "yesterday_first_only", "yesterday_formula", "yesterday_twice",
+              "yesterday_after_a_block_cell"]
     if seed % 2 == 0:  # a cell without attributes sends a whole chunk to the general loop
         shapes.remove("implicit_cells")
     r = first
@@ -344,6 +346,12 @@ def _awkward_sheet(seed: int, p: str, first: int, columns: dict[int, list[object
             "today_then_right": a + block(r) + f'<{p}c r="H{r}"><{p}v>1</{p}v></{p}c>',
             "blank_cell_last": a + f'<{p}c r="B{r}" s="4"/>',
             "s_first": a + f'<{p}c s="4" r="B{r}"><{p}v>1</{p}v></{p}c>',  # r not the first attribute
+            "yesterday_then_right": a + block(r, {c: 97.0 for c in cols}) + f'<{p}c r="H{r}"><{p}v>1</{p}v></{p}c>',
+            "yesterday_first_only": a + block(r, {c: 96.0 for c in cols}).split(f"<{p}c r=\"D")[0],
+            "yesterday_formula": a + block(r, {c: 95.0 for c in cols}).replace(f"<{p}v>95</{p}v>", f"<{p}f>A{r}</{p}f><{p}v>95</{p}v>", 1),
+            "yesterday_twice": a + block(r, {c: 94.0 for c in cols}) + block(r, {c: 93.0 for c in cols}),
+            "yesterday_after_a_block_cell": a + f'<{p}c r="D{r}" s="{styles[4]}"><{p}v>1</{p}v></{p}c>'
+                                            + block(r, {c: 92.0 for c in cols}),
             "row_attrs": a,
         }[shape]
         head = f'<{p}row r="{r}"' + (' spans="1:4" x14ac:dyDescent="0.25"' if shape in ("spans", "today") else
@@ -406,6 +414,11 @@ def test_fast_rows_give_the_bytes_of_the_general_loop_and_of_cell_by_cell():
         assert outs[0] == outs[1] == outs[2], seed
         if not p:
             assert b"<row" in outs[0][0] and outs[0][0] != xml
+    # yesterday's cells, one with a formula, alone in the sheet: the formula overwritten is reported
+    one = (b'<worksheet><sheetData><row r="2"><c r="A2"><v>1</v></c><c r="C2" s="5"><f>A2</f><v>4</v></c>'
+           b'<c r="D2" s="6"><v>4</v></c></row></sheetData></worksheet>')
+    got = [set_columns(one, 2, {3: [5.0], 4: [6.0]}, {3: 5, 4: 6}, fast=fast) for fast in (True, False)]
+    assert got[0] == got[1] and got[0][1]
 
 
 def test_rows_before_the_next_edit_skipped_give_the_bytes_of_the_row_by_row_walk():

@@ -165,6 +165,11 @@ class _RowEditor:
         self.copen = b"<" + pfx + b"c "
         self.cref = b"<" + pfx + b'c r="'
         self.fopen = b"<" + pfx + b"f"
+        # each block column's cell opening as the add-in writes it: (<c r="LETTERS, ' s="N"'); none
+        # when a column's style is 0 (its cells carry no s attribute to look for)
+        bulk = self.bulk
+        self.cell_heads = None if bulk is None or not all(bulk.styles.values()) else [
+            (self.cref + letter.encode(), b' s="%d"' % bulk.styles[c]) for c, letter in zip(bulk.cols, bulk.letters)]
         # what makes _tail_cells give up on a row (the general path parses it)
         self.odd = re.compile(b"<" + re.escape(pfx) + rb"c[>/]")
 
@@ -257,7 +262,7 @@ class _RowEditor:
                     break
                 if col >= min_col:  # cells at or right of the block already
                     if not frag.endswith(text, tag_end + 1, e):
-                        start = self._replaced_from(frag, tag_end, e, c, col)
+                        start = self._replaced_from(frag, tag_end, e, c, col, r)
                         if start < 0:
                             break
                         if spans:  # yesterday's cells give way to today's (as bulk.replaces lets them)
@@ -293,15 +298,53 @@ class _RowEditor:
         self.k = k
         return scan, pos
 
-    def _replaced_from(self, frag: bytes, tag_end: int, e: int, c: int, col: int) -> int:
-        """Where a row's cells at or right of the block start — the row's body is ``tag_end + 1``
-        to ``e``, its last cell at ``c`` in column ``col`` — when they may all give way to the
-        block's text (what :meth:`_BulkRows.replaces` allows: each in one of the block's columns,
-        without a formula, in its column's style or none); -1 when the general loop must look."""
+    def _as_written(self, frag: bytes, tag_end: int, e: int, r: int) -> int:
+        """Where yesterday's computed cells start when the row ends with them as the add-in wrote
+        them — each block column's cell once, in order, opening with its reference and its
+        column's style, nothing else from there on, no formula, the cell before them left of the
+        block — found with a search per cell; -1 when not (:meth:`_replaced_from` walks them)."""
+        find, startswith = frag.find, frag.startswith
+        heads = self.cell_heads
+        if heads is None:
+            return -1
+        ref_end = b"%d\"" % r
+        q = start = find(heads[0][0] + ref_end, tag_end, e)
+        if start < 0 or frag.count(self.copen, start, e) != len(heads):
+            return -1
+        for head, style in heads:
+            head += ref_end
+            if not startswith(head, q):
+                q = find(head, q, e)
+                if q < 0:
+                    return -1
+            q += len(head)
+            if not startswith(style, q):
+                return -1
+        if find(self.fopen, start, e) >= 0:
+            return -1
+        c = frag.rfind(self.copen, tag_end, start)  # the cell before them
+        if c >= 0:
+            if not startswith(self.cref, c):
+                return -1
+            ref = frag[c + len(self.cref):find(b'"', c + len(self.cref))].rstrip(b"0123456789")
+            col = _LETTERS.get(ref) or _col_checked(ref)
+            if not col or col >= self.bulk.min_col:  # type: ignore[union-attr]
+                return -1
+        return start
+
+    def _replaced_from(self, frag: bytes, tag_end: int, e: int, c: int, col: int, r: int) -> int:
+        """Where a row's cells at or right of the block start — the row (number ``r``) has its body
+        from ``tag_end + 1`` to ``e``, its last cell at ``c`` in column ``col`` — when they may all
+        give way to the block's text (what :meth:`_BulkRows.replaces` allows: each in one of the
+        block's columns, without a formula, in its column's style or none); -1 when the general
+        loop must look."""
         bulk = self.bulk
         assert bulk is not None
         if not bulk.uniform:
             return -1
+        start = self._as_written(frag, tag_end, e, r)
+        if start >= 0:
+            return start
         styles, min_col, copen, cref, r_len = bulk.styles, bulk.min_col, self.copen, self.cref, len(self.cref)
         fopen = self.fopen
         end = e
