@@ -14,8 +14,9 @@ telling an unreadable cell from a blank one.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from sheets_schema import Lang, Record, SheetSpec
@@ -87,6 +88,18 @@ class Sheet:
         if got is None:
             got = self._records[with_errors] = tuple(self.table.records(() if with_errors else self.bad))
         return got
+
+    def tuples(self, keys: Sequence[str], *, with_errors: bool = False) -> Iterator[tuple[Any, ...]]:
+        """The typed values of ``keys`` row by row, each row a plain tuple ending with its data-row
+        index ``i`` — the fields of :meth:`records` a step reads, zipped in C from the columns
+        without a record per row (None for a column the sheet lacks); the valid rows, or every row."""
+        table = self.table
+        n = len(table.rows)
+        rows = zip(*[table.values.get(k) or repeat(None, n) for k in keys], range(n))
+        if with_errors or not self.bad:
+            return rows
+        bad = self.bad
+        return (r for r in rows if r[-1] not in bad)
 
     def frame(self, keys: list[str] | None = None, *, with_errors: bool = False) -> pd.DataFrame:
         """The typed values of ``keys`` as a DataFrame (``_row`` the Excel row, ``_i`` the data-row

@@ -428,3 +428,14 @@ def test_computed_columns_in_bulk_equal_the_row_by_row_ones(tmp_path):
                     for lang in ("zh", "en"):
                         block = computed_blocks(t, {column.key: got}, lang)[0]
                         assert block.values == plain_column(t, column.key, got, lang), (path.name, key, column.key)
+
+
+def test_tuples_are_the_records_fields(tmp_path):
+    loaded = load(XlsxBook(awkward_book(tmp_path), writable=False), as_of=AS_OF)
+    for key in ("customers", "funnel", "contacts", "receivables"):
+        t = loaded.sheets[key]
+        keys = [c.key for c in t.spec.columns][::-1][:5] + ["no_such_column"]
+        for with_errors in (False, True):
+            want = [(*(getattr(r, k, None) for k in keys), r.i) for r in t.records(with_errors=with_errors)]
+            assert list(t.tuples(keys, with_errors=with_errors)) == want, key
+    assert loaded.sheets["funnel"].bad  # rows with errors are left out unless asked for
