@@ -439,3 +439,17 @@ def test_tuples_are_the_records_fields(tmp_path):
             want = [(*(getattr(r, k, None) for k in keys), r.i) for r in t.records(with_errors=with_errors)]
             assert list(t.tuples(keys, with_errors=with_errors)) == want, key
     assert loaded.sheets["funnel"].bad  # rows with errors are left out unless asked for
+
+
+def test_the_day_list_sorts_only_what_it_takes(monkeypatch):
+    from addin.core import calls
+
+    people = awkward_customers(700)
+    for quota in (1, 6, 60, 400):
+        s = Settings(as_of=AS_OF, daily_quota=quota)
+        for pace in (1.0, 0.5):
+            fast = calls.day_list(people, AS_OF, s, pace)
+            with monkeypatch.context() as m:  # the plain path: sort everything, take the first n
+                m.setattr(calls, "nsmallest", lambda n, items, key: sorted(items, key=key)[:n])
+                plain = calls.day_list(people, AS_OF, s, pace)
+            assert repr(fast) == repr(plain)
