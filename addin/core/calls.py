@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from heapq import nsmallest
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from heapq import nsmallest
 from typing import Any, NamedTuple
 
 from .collections import Collection, collection_weight
