@@ -144,15 +144,20 @@ def run(r: Context) -> tuple[Output, CallFacts]:
         entered = None
         if f is not None:
             i = f.i
-            entered = funnel_plan_entered(f.next_call, f.plan_seen, f.plan_entered, last, as_of, first_run)
-            seen_col[i] = f.next_call
+            nxt = f.next_call
+            # funnel_plan_entered is None without a 下次拨打 (most rows): not asked then
+            entered = None if nxt is None else funnel_plan_entered(nxt, f.plan_seen, f.plan_entered, last, as_of,
+                                                                   first_run)
+            seen_col[i] = nxt
             entered_col[i] = entered
             found = problems.get(c.i, ()) + funnel_problems.get(i, ())
         else:
             f = NO_FUNNEL
             found = problems.get(c.i, ())
-        plan = latest_plan(f.next_call, entered, st.log_next_call if st else None,
-                           st.log_plan_made if st else None, last)
+        log_plan = st.log_next_call if st else None
+        # latest_plan is None when neither the funnel nor the log holds a plan (most customers)
+        plan = None if f.next_call is None and log_plan is None else \
+            latest_plan(f.next_call, entered, log_plan, st.log_plan_made if st else None, last)
         end = f.contract_end
         expired = f.stage == "7" or f.contract_status == "expired" or (end is not None and end < as_of)
         hist = history.get(cid)
