@@ -453,3 +453,14 @@ def test_the_day_list_sorts_only_what_it_takes(monkeypatch):
                 m.setattr(calls, "nsmallest", lambda n, items, key: sorted(items, key=key)[:n])
                 plain = calls.day_list(people, AS_OF, s, pace)
             assert repr(fast) == repr(plain)
+
+
+def test_the_calls_step_builds_whole_customers(tmp_path):
+    loaded = load(XlsxBook(awkward_book(tmp_path), writable=False), as_of=AS_OF)
+    facts = Facts()
+    for step in order((CALLS,)):
+        out, fact = step.run(Context(loaded, facts))
+        facts = facts.add(step, fact)
+    people = facts[CALLS].people
+    assert people and all(type(c) is Customer and len(c) == len(Customer._fields) for c in people)
+    assert all(Customer(*c) == c for c in people)

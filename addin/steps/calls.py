@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import sheets_schema as S
@@ -133,6 +134,7 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     plan_cols: dict[str, dict[int, Any]] = {"plan_seen": seen_col, "plan_entered": entered_col}
     people: list[Customer] = []
     add = people.append
+    customer = partial(tuple.__new__, Customer)
     heat_of = contacts.heats
     for cid, c in cards.items():  # 50,000 customers at company scale: the lookups are hoisted
         f = funnel.get(cid)
@@ -163,10 +165,11 @@ def run(r: Context) -> tuple[Output, CallFacts]:
         hist = history.get(cid)
         promise = Promise(*hist.promise) if hist is not None and hist.promise is not None else None
         hold = held.get(cid)
-        add(Customer(cid, c.owner, grades.get(cid) or c.abc or "C", h, f.stage, f.intent, expired, end,
-                     last, plan, owed.get(cid), c.birthday, found, resurvey.get(cid, ()),
-                     hist.last_try if hist else None, hist.tries if hist else 0, cid in undone, promise,
-                     None if hold is None else _hold(hold)))
+        # Customer(…) with every field in order, without the named tuple's Python-level __new__
+        add(customer((cid, c.owner, grades.get(cid) or c.abc or "C", h, f.stage, f.intent, expired, end,
+                      last, plan, owed.get(cid), c.birthday, found, resurvey.get(cid, ()),
+                      hist.last_try if hist else None, hist.tries if hist else 0, cid in undone, promise,
+                      None if hold is None else _hold(hold))))
 
     unknown = s.calendar.unknown_years({as_of.year})
     if unknown:  # Monday to Friday there: said, not guessed
