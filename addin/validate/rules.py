@@ -184,7 +184,7 @@ def column_rules(table: Table) -> list[Issue]:
         if key not in table.columns or not (column.required or column.unique):
             continue
         raw, vals = table.raw[key], table.values[key]
-        if column.required:
+        if column.required and None in vals:  # ('in': a C loop; most required columns are full)
             failed = {iss.row for iss in table.issues if iss.col == table.columns[key] and iss.is_error}
             for i in [i for i, v in enumerate(vals) if v is None]:
                 if table.rows[i] not in failed and p.is_blank(raw[i]):
@@ -192,6 +192,8 @@ def column_rules(table: Table) -> list[Issue]:
         if column.unique:
             rows = table.rows
             first = dict(zip(reversed(vals), reversed(rows)))  # value → the Excel row it first appears on
+            if len(first) - (None in first) == len(vals) - vals.count(None):
+                continue  # every value once: no duplicates to look for
             for i in [i for i, (v, r) in enumerate(zip(vals, rows)) if v is not None and first[v] != r]:
                 out.append(table.issue_at(i, key, "duplicate", column=table.headers[key], first=first[vals[i]]))
     return out
@@ -245,8 +247,8 @@ def payment_rules(payments: Table, receivables: Table, bad: set[int]) -> list[Is
         return []
     n = len(receivables)
     nos, cids, amounts = (receivables.values.get(k) or [None] * n for k in ("invoice_no", "customer_id", "amount"))
-    # invoice number → (客户编号, 金额) of its first row: built from the last row up, the first one stays
-    invoices: dict[Any, tuple[Any, Any]] = dict(zip(reversed(nos), zip(reversed(cids), reversed(amounts))))
+    # invoice number → its first row: built from the last row up, the first one stays
+    invoices: dict[Any, int] = dict(zip(reversed(nos), range(n - 1, -1, -1)))
     invoices.pop(None, None)
     m = len(payments)
     paid: dict[str, float] = {}
@@ -258,7 +260,8 @@ def payment_rules(payments: Table, receivables: Table, bad: set[int]) -> list[Is
         if no not in invoices:
             out.append(payments.issue_at(i, "invoice_no", "unknown_invoice", sheet=receivables.name))
             continue
-        inv_cid, inv_amount = invoices[no]
+        first = invoices[no]
+        inv_cid, inv_amount = cids[first], amounts[first]
         if cid is not None and inv_cid is not None and cid != inv_cid:
             out.append(payments.issue_at(i, "customer_id", "payment_customer", "warning", invoice=no,
                                          customer=inv_cid))
