@@ -406,3 +406,51 @@ def test_fast_rows_give_the_bytes_of_the_general_loop_and_of_cell_by_cell():
         assert outs[0] == outs[1] == outs[2], seed
         if not p:
             assert b"<row" in outs[0][0] and outs[0][0] != xml
+
+
+def test_rows_before_the_next_edit_skipped_give_the_bytes_of_the_row_by_row_walk():
+    """A log whose harvested rows go at its end is not walked row by row: the rows before the next
+    edited one are passed over when each is numbered and below it. Against the walk (fast=False),
+    on logs with an unnumbered row, a row whose first attribute is not r, rows out of order, a
+    self-closing row, a missing row to insert and rows in chunks cut anywhere."""
+    import random
+
+    from addin.io.sheet_stream import Edits, rewrite
+    from addin.io.sheet_xml import row_xml
+
+    for seed in range(16):
+        rnd = random.Random(seed)
+        p = "x:" if seed % 4 == 3 else ""
+        n = rnd.randint(30, 120)
+        rows = []
+        for r in range(1, n + 1):
+            shape = rnd.random()
+            cells = f'<{p}c r="A{r}" s="2"><{p}v>{r}</{p}v></{p}c><{p}c r="B{r}" t="inlineStr"><{p}is><{p}t>x</{p}t></{p}is></{p}c>'
+            if shape < 0.02 and seed % 2:
+                rows.append(f"<{p}row>{cells}</{p}row>")  # unnumbered
+            elif shape < 0.04 and seed % 2:
+                rows.append(f'<{p}row spans="1:2" r="{r}">{cells}</{p}row>')
+            elif shape < 0.06:
+                rows.append(f'<{p}row r="{r}" s="3" customFormat="1"/>')
+            elif shape < 0.08:
+                continue  # a missing row
+            else:
+                rows.append(f'<{p}row r="{r}" spans="1:2">{cells}</{p}row>')
+        edits_at = sorted(rnd.sample(range(2, n + 6), rnd.randint(1, 6)))
+        if seed % 5 == 4:  # rows out of order, the later one edited: the walk inserts it before the other
+            i = rnd.randrange(len(rows) - 1)
+            rows[i], rows[i + 1] = rows[i + 1], rows[i]
+            number = re.search(r'r="(\d+)"', rows[i + 1])
+            if number:
+                edits_at = sorted({*edits_at, int(number.group(1))})
+        ns = f' xmlns:{p[:-1]}="http://schemas.openxmlformats.org/spreadsheetml/2006/main"' if p else ""
+        xml = (f'<{p}worksheet{ns}><{p}sheetData>{"".join(rows)}</{p}sheetData></{p}worksheet>').encode()
+        updates = {r: {3: (f"call {r}", None), 4: (dt.date(2026, 11, 24), 5)} for r in edits_at}
+        outs = []
+        for fast in (True, False):
+            edits = Edits(rows=updates.get, update_rows=edits_at, defaults={3: 4},
+                          append=[row_xml(n + 9, [(1, "new", None)], p.encode())], last_row=n + 9)
+            cuts = sorted(rnd.sample(range(1, len(xml)), 4))
+            chunks = [xml[i:j] for i, j in zip([0, *cuts], [*cuts, len(xml)])]
+            outs.append((b"".join(rewrite(chunks, edits, fast=fast)), edits.removed_formula))
+        assert outs[0] == outs[1], seed

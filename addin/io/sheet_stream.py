@@ -159,6 +159,8 @@ class _RowEditor:
         self.letters: dict[int, str] = {}
         self.bulk = _BulkRows(edits, self.p) if edits.bulk is not None else None
         self.fast = fast and self.bulk is not None
+        self.skips = fast
+        self.row_number = re.compile(b"<" + re.escape(pfx) + rb'row r="(\d+)"')
         self.numbered = self.open + b' r="'
         self.copen = b"<" + pfx + b"c "
         self.cref = b"<" + pfx + b'c r="'
@@ -323,6 +325,23 @@ class _RowEditor:
             if col < min_col:
                 return end
 
+    def _skip_untouched(self, frag: bytes, scan: int) -> tuple[int, bool]:
+        """Past the rows before the next edited one, when every one of them is numbered (r its first
+        attribute) and below it: the general loop would leave each as it is (a log whose harvested
+        rows go at its end is not walked row by row). Returns (scan, whether to try again)."""
+        want = self.e.update_rows[self.k]
+        x = frag.find(self.open + b' r="%d"' % want, scan)
+        if x == scan:
+            return scan, True
+        if x < 0:
+            x = len(frag)
+        numbers = self.row_number.findall(frag, scan, x)
+        if frag.count(self.open, scan, x) != len(numbers) or (numbers and max(map(int, numbers)) >= want):
+            return scan, False
+        if numbers:
+            self.rownum = int(numbers[-1])
+        return x, True
+
     def rows(self, frag: bytes) -> bytes:
         """Edit a fragment made of whole <row> elements."""
         out: list[bytes] = []
@@ -332,9 +351,12 @@ class _RowEditor:
         numbered = self.open + b' r="'
         looked = False
         fast = self.fast and not self.e.shared and b"extLst" not in frag and self.odd.search(frag) is None
+        skipping = self.skips and not self.e.shared
         while True:
             if fast and self.k < len(order):
                 scan, pos = self._fast_rows(frag, scan, pos, out)
+            if skipping and self.k < len(order):
+                scan, skipping = self._skip_untouched(frag, scan)
             if not looked and self.k >= len(order) and not self.e.shared:  # no more edits: the rest is copied…
                 looked = True
                 last = frag.rfind(numbered, scan)
