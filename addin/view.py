@@ -7,8 +7,8 @@ Nothing changes a sheet after load, so a step cannot see a row that was not vali
 row's errors change under it.
 
 One way to read rows: :meth:`Sheet.records` (the valid rows, or every row with
-``with_errors=True``), typed by the schema (``sheets_schema.records``). :meth:`Sheet.frame` is
-the pandas form, for code that computes on whole columns; :meth:`Sheet.as_typed` gives the cells
+``with_errors=True``), typed by the schema (``sheets_schema.records``); :meth:`Sheet.tuples` the
+same values a column at a time, zipped, for code that computes on whole columns; :meth:`Sheet.as_typed` gives the cells
 as the user typed them, for what is written back exactly as read (the memory sheets) and for
 telling an unreadable cell from a blank one.
 """
@@ -17,16 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sheets_schema import Lang, Record, SheetSpec
 
 from .core import parse as p
 from .issues import Issue
 from .table import Table
-
-if TYPE_CHECKING:  # Sheet.frame's pandas is imported by Table.frame when it is called
-    import pandas as pd
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,11 +97,6 @@ class Sheet:
             return rows
         bad = self.bad
         return (r for r in rows if r[-1] not in bad)
-
-    def frame(self, keys: list[str] | None = None, *, with_errors: bool = False) -> pd.DataFrame:
-        """The typed values of ``keys`` as a DataFrame (``_row`` the Excel row, ``_i`` the data-row
-        index): for computing on whole columns."""
-        return self.table.frame(keys, () if with_errors else self.bad)
 
     def as_typed(self, key: str) -> Sequence[Any]:
         """The cells of a column as typed (every data row; empty when the sheet lacks the column)."""
