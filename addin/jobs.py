@@ -66,11 +66,14 @@ class Result:
 def fewer_collections(fn: Callable) -> Callable:
     """Run a bulk job with the cyclic garbage collector's youngest generation collected every
     100,000 allocations instead of 700 (a job makes millions of small objects and next to no
-    cycles; measured 8–10 % of a 10k-customer refresh), then restore the thresholds."""
+    cycles; measured 8–10 % of a 10k-customer refresh), and the middle one every 100 of those
+    instead of 10 (each of its collections walks the million objects the last ten left young —
+    0.25 s apiece at company scale, two or three a refresh; peak memory unchanged), then restore
+    the thresholds. Cycles among young objects are still collected with the youngest generation."""
     @functools.wraps(fn)
     def run(*args: Any, **kw: Any) -> Any:
         old = gc.get_threshold()
-        gc.set_threshold(max(old[0], 100_000), *old[1:])
+        gc.set_threshold(max(old[0], 100_000), max(old[1], 100), *old[2:])
         try:
             return fn(*args, **kw)
         finally:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice, repeat
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sheets_schema import Column, Kind, Lang, SheetSpec, fold
 from sheets_schema.records import Record, record_type
@@ -23,9 +23,6 @@ from .core import parse as p
 from .i18n import join
 from .issues import Issue
 from .messages import message
-
-if TYPE_CHECKING:  # pandas only for Table.frame, imported when it is called (not on every command)
-    import pandas as pd
 
 HEADER_SCAN_ROWS = 20
 
@@ -81,19 +78,6 @@ class Table:
         make = partial(tuple.__new__, record_type(self.spec))
         rows = list(map(make, zip(*cols, range(n), self.rows)))
         return [rows[i] for i in range(n) if i not in skip] if skip else rows
-
-    def frame(self, keys: list[str] | None = None, skip: Collection[int] = ()) -> pd.DataFrame:
-        """Typed values as a DataFrame; ``_row`` is the Excel row, ``_i`` the data-row index."""
-        import pandas as pd
-
-        keys = keys or [c.key for c in self.spec.columns]
-        data = {k: self.values.get(k, [None] * len(self.rows)) for k in keys}
-        df = pd.DataFrame(data, dtype=object)
-        df["_row"] = self.rows
-        df["_i"] = range(len(self.rows))
-        if skip:
-            df = df[~df["_i"].isin(skip)]
-        return df
 
 
 def find_header(grid: list[list[Any]], spec: SheetSpec) -> tuple[int, dict[str, int], dict[str, str], list[str]]:

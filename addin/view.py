@@ -7,25 +7,23 @@ Nothing changes a sheet after load, so a step cannot see a row that was not vali
 row's errors change under it.
 
 One way to read rows: :meth:`Sheet.records` (the valid rows, or every row with
-``with_errors=True``), typed by the schema (``sheets_schema.records``). :meth:`Sheet.frame` is
-the pandas form, for code that computes on whole columns; :meth:`Sheet.as_typed` gives the cells
+``with_errors=True``), typed by the schema (``sheets_schema.records``); :meth:`Sheet.tuples` the
+same values a column at a time, zipped, for code that computes on whole columns; :meth:`Sheet.as_typed` gives the cells
 as the user typed them, for what is written back exactly as read (the memory sheets) and for
 telling an unreadable cell from a blank one.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from itertools import repeat
+from typing import Any
 
 from sheets_schema import Lang, Record, SheetSpec
 
 from .core import parse as p
 from .issues import Issue
 from .table import Table
-
-if TYPE_CHECKING:  # Sheet.frame's pandas is imported by Table.frame when it is called
-    import pandas as pd
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,10 +86,17 @@ class Sheet:
             got = self._records[with_errors] = tuple(self.table.records(() if with_errors else self.bad))
         return got
 
-    def frame(self, keys: list[str] | None = None, *, with_errors: bool = False) -> pd.DataFrame:
-        """The typed values of ``keys`` as a DataFrame (``_row`` the Excel row, ``_i`` the data-row
-        index): for computing on whole columns."""
-        return self.table.frame(keys, () if with_errors else self.bad)
+    def tuples(self, keys: Sequence[str], *, with_errors: bool = False) -> Iterator[tuple[Any, ...]]:
+        """The typed values of ``keys`` row by row, each row a plain tuple ending with its data-row
+        index ``i`` — the fields of :meth:`records` a step reads, zipped in C from the columns
+        without a record per row (None for a column the sheet lacks); the valid rows, or every row."""
+        table = self.table
+        n = len(table.rows)
+        rows = zip(*[table.values.get(k) or repeat(None, n) for k in keys], range(n))
+        if with_errors or not self.bad:
+            return rows
+        bad = self.bad
+        return (r for r in rows if r[-1] not in bad)
 
     def as_typed(self, key: str) -> Sequence[Any]:
         """The cells of a column as typed (every data row; empty when the sheet lacks the column)."""

@@ -428,3 +428,39 @@ def test_computed_columns_in_bulk_equal_the_row_by_row_ones(tmp_path):
                     for lang in ("zh", "en"):
                         block = computed_blocks(t, {column.key: got}, lang)[0]
                         assert block.values == plain_column(t, column.key, got, lang), (path.name, key, column.key)
+
+
+def test_tuples_are_the_records_fields(tmp_path):
+    loaded = load(XlsxBook(awkward_book(tmp_path), writable=False), as_of=AS_OF)
+    for key in ("customers", "funnel", "contacts", "receivables"):
+        t = loaded.sheets[key]
+        keys = [c.key for c in t.spec.columns][::-1][:5] + ["no_such_column"]
+        for with_errors in (False, True):
+            want = [(*(getattr(r, k, None) for k in keys), r.i) for r in t.records(with_errors=with_errors)]
+            assert list(t.tuples(keys, with_errors=with_errors)) == want, key
+    assert loaded.sheets["funnel"].bad  # rows with errors are left out unless asked for
+
+
+def test_the_day_list_sorts_only_what_it_takes(monkeypatch):
+    from addin.core import calls
+
+    people = awkward_customers(700)
+    for quota in (1, 6, 60, 400):
+        s = Settings(as_of=AS_OF, daily_quota=quota)
+        for pace in (1.0, 0.5):
+            fast = calls.day_list(people, AS_OF, s, pace)
+            with monkeypatch.context() as m:  # the plain path: sort everything, take the first n
+                m.setattr(calls, "nsmallest", lambda n, items, key: sorted(items, key=key)[:n])
+                plain = calls.day_list(people, AS_OF, s, pace)
+            assert repr(fast) == repr(plain)
+
+
+def test_the_calls_step_builds_whole_customers(tmp_path):
+    loaded = load(XlsxBook(awkward_book(tmp_path), writable=False), as_of=AS_OF)
+    facts = Facts()
+    for step in order((CALLS,)):
+        out, fact = step.run(Context(loaded, facts))
+        facts = facts.add(step, fact)
+    people = facts[CALLS].people
+    assert people and all(type(c) is Customer and len(c) == len(Customer._fields) for c in people)
+    assert all(Customer(*c) == c for c in people)

@@ -431,3 +431,35 @@ def test_an_old_call_list_without_the_promise_columns_is_harvested_and_replaced(
     assert any(r[1] == cid and r[head["结果"]] == "已沟通" and r[head["下次拨打"]].date() == dt.date(2026, 11, 30)
                for r in log[1:])
     assert tuple(read_sheet(path, "今日拨打")[1][15:17]) == ("承诺金额", "承诺日期")
+
+
+def test_a_refresh_writes_the_same_bytes_whatever_the_hash_seed(tmp_path):
+    """Each Python process orders a set of strings its own way (PYTHONHASHSEED): money summed over
+    a set changes in its last digits from one run to the next (the 看板's A share did, with sales in
+    cents). Three processes, three seeds, the same workbook: every part written the same."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    from addin.build.demo_data import generate
+
+    data = generate(300, as_of=dt.date(2026, 11, 24), seed=3)
+    for i, c in enumerate(data["customers"]):
+        if isinstance(c["annual_sales"], float) and c["annual_sales"]:
+            c["annual_sales"] = round(c["annual_sales"] + 0.01 * (i % 97) + 0.003, 2)
+    src = build_workbook(tmp_path / "cents.xlsm", data=data)
+    child = ("import sys, datetime as dt\nfrom addin import jobs\nfrom addin.io.xlsx_book import XlsxBook\n"
+             "b = XlsxBook(sys.argv[1])\nr = jobs.refresh(b, as_of=dt.date(2026, 11, 24))\nr.loaded.release()\n"
+             "jobs.apply(b, r.plan)\nb.close()\n")
+    written = []
+    for seed in ("0", "1", "2"):
+        path = tmp_path / f"seed{seed}.xlsm"
+        shutil.copy(src, path)
+        subprocess.run([sys.executable, "-c", child, str(path)], env={**os.environ, "PYTHONHASHSEED": seed},
+                       check=True)
+        with zipfile.ZipFile(path) as z:
+            written.append({n: z.read(n) for n in z.namelist()})
+    assert written[0].keys() == written[1].keys() == written[2].keys()
+    assert [n for n in written[0] if not written[0][n] == written[1][n] == written[2][n]] == []

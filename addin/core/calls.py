@@ -30,6 +30,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from heapq import nsmallest
 from typing import Any, NamedTuple
 
 from .collections import Collection, collection_weight
@@ -543,7 +544,10 @@ def day_list(customers: list[Customer], as_of: dt.date, s: Settings, pace: float
                  and not planned_later(by_id[p.customer_id], as_of, end)]
     reserve = coverage_reserve(month, as_of, s)
     # value first, as far as the day holds beside the coverage reserve
-    take(sorted((p for p in listable if p.tier == PRIORITY), key=_order), quota - len(chosen) - reserve)
+    # take() takes the first n of what it is given (none of them chosen yet): only those need sorting
+    # (heapq.nsmallest(k, …) is sorted(…)[:k]; the keys end with the customer ID, so never tie)
+    n = max(0, min(quota - len(chosen) - reserve, quota - len(chosen)))
+    take(nsmallest(n, (p for p in listable if p.tier == PRIORITY), key=_order), n)
     # the longest-waiting first; when the month cannot reach everyone, A first, then B, then C
     first: Callable[[Priority], int] = (lambda p: GRADE_RANK.get(p.grade, 3)) if month.short else (lambda p: 0)
     longest = sorted(uncovered, key=lambda p: (first(p), -p.waiting, -p.score, GRADE_RANK.get(p.grade, 3),
@@ -559,14 +563,15 @@ def day_list(customers: list[Customer], as_of: dt.date, s: Settings, pace: float
                 else min(99, p.waiting))
         chosen[k] = p._replace(score=COVERAGE * 100 + part,
                                reasons=(*p.reasons[:n], *extra, *p.reasons[n:]))
-    rest = sorted((p for p in listable if p.customer_id not in taken and p.tier != AHEAD), key=_order)
-    take(rest, quota)
+    n = max(0, quota - len(chosen))
+    take(nsmallest(n, (p for p in listable if p.customer_id not in taken and p.tier != AHEAD), key=_order), quota)
     chosen.sort(key=lambda p: -p.score)  # in 优先分 order (stable: ties keep the order they were chosen in)
     # levelling: the calls due later this month, spread over its working days left
-    ahead = sorted((p for p in listable if p.customer_id not in taken and p.tier == AHEAD), key=_order)
+    ahead = [p for p in listable if p.customer_id not in taken and p.tier == AHEAD]
     later = sum(1 for p in ahead if p.due is not None and p.due <= end)
     level = math.ceil((len(chosen) + later) / max(1, month.days_left))
-    take(ahead, level - len(chosen))
+    n = max(0, min(level, quota) - len(chosen))
+    take(nsmallest(n, ahead, key=_order), level - len(chosen))
     # nobody off the list scores above the list's last call, and says so (the funnel shows these)
     floor = min((p.score for p in chosen), default=0)
     for cid, p in prio.items():

@@ -57,7 +57,8 @@ def abc(sales: Sequence[tuple[str, object]], s: Settings) -> list[Graded]:
         else:
             grade = ("A" if tie_above * SCALE < a_sales * total else
                      "B" if tie_above * SCALE < b_sales * total else "C")
-        out[k] = Graded(c / total, (above + c) / total, grade) if total else Graded(None, None, grade)
+        # Graded(…) without the named tuple's Python-level __new__ (one per customer)
+        out[k] = tuple.__new__(Graded, (c / total, (above + c) / total, grade) if total else (None, None, grade))
         above += c
     return out  # type: ignore[return-value]
 

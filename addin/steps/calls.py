@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import sheets_schema as S
@@ -133,6 +134,7 @@ def run(r: Context) -> tuple[Output, CallFacts]:
     plan_cols: dict[str, dict[int, Any]] = {"plan_seen": seen_col, "plan_entered": entered_col}
     people: list[Customer] = []
     add = people.append
+    customer = partial(tuple.__new__, Customer)
     heat_of = contacts.heats
     for cid, c in cards.items():  # 50,000 customers at company scale: the lookups are hoisted
         f = funnel.get(cid)
@@ -144,24 +146,30 @@ def run(r: Context) -> tuple[Output, CallFacts]:
         entered = None
         if f is not None:
             i = f.i
-            entered = funnel_plan_entered(f.next_call, f.plan_seen, f.plan_entered, last, as_of, first_run)
-            seen_col[i] = f.next_call
+            nxt = f.next_call
+            # funnel_plan_entered is None without a 下次拨打 (most rows): not asked then
+            entered = None if nxt is None else funnel_plan_entered(nxt, f.plan_seen, f.plan_entered, last, as_of,
+                                                                   first_run)
+            seen_col[i] = nxt
             entered_col[i] = entered
             found = problems.get(c.i, ()) + funnel_problems.get(i, ())
         else:
             f = NO_FUNNEL
             found = problems.get(c.i, ())
-        plan = latest_plan(f.next_call, entered, st.log_next_call if st else None,
-                           st.log_plan_made if st else None, last)
+        log_plan = st.log_next_call if st else None
+        # latest_plan is None when neither the funnel nor the log holds a plan (most customers)
+        plan = None if f.next_call is None and log_plan is None else \
+            latest_plan(f.next_call, entered, log_plan, st.log_plan_made if st else None, last)
         end = f.contract_end
         expired = f.stage == "7" or f.contract_status == "expired" or (end is not None and end < as_of)
         hist = history.get(cid)
         promise = Promise(*hist.promise) if hist is not None and hist.promise is not None else None
         hold = held.get(cid)
-        add(Customer(cid, c.owner, grades.get(cid) or c.abc or "C", h, f.stage, f.intent, expired, end,
-                     last, plan, owed.get(cid), c.birthday, found, resurvey.get(cid, ()),
-                     hist.last_try if hist else None, hist.tries if hist else 0, cid in undone, promise,
-                     None if hold is None else _hold(hold)))
+        # Customer(…) with every field in order, without the named tuple's Python-level __new__
+        add(customer((cid, c.owner, grades.get(cid) or c.abc or "C", h, f.stage, f.intent, expired, end,
+                      last, plan, owed.get(cid), c.birthday, found, resurvey.get(cid, ()),
+                      hist.last_try if hist else None, hist.tries if hist else 0, cid in undone, promise,
+                      None if hold is None else _hold(hold))))
 
     unknown = s.calendar.unknown_years({as_of.year})
     if unknown:  # Monday to Friday there: said, not guessed

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import Any
 
 import sheets_schema as S
@@ -131,11 +130,12 @@ def run(r: Context) -> tuple[Output, ContactHistory]:
     fresh = harvest_results(r, log, out)
     key_of = outcome_matcher()
     cols = ("customer_id", "date", "next_call", "outcome", "promise_amount", "promise_date")
-    rows = list(map(attrgetter(*cols), log.records()))  # (customer_id, date, …) per row, in C
+    rows = list(log.tuples(cols))  # (customer_id, date, …, i) per valid row, zipped from the columns
     typed_only = ("next_call", "promise_amount", "promise_date")  # kept as typed in the log: no value here
-    rows += [tuple(None if k in typed_only and isinstance(x.get(k), str) else x.get(k) for k in cols) for x in fresh]
+    rows += [(*(None if k in typed_only and isinstance(x.get(k), str) else x.get(k) for k in cols), None)
+             for x in fresh]
     # the log by column (transposed in C), then zipped back into the rows each computation reads
-    cids, dates, nexts, outcomes, amounts, promised = (list(c) for c in zip(*rows)) if rows else ([],) * 6
+    cids, dates, nexts, outcomes, amounts, promised, _ = (list(c) for c in zip(*rows)) if rows else ([],) * 7
     try:  # each distinct 结果 as its choice key, once (a str only equals a str: key_of gives the others None)
         key = {v: key_of(v) for v in set(outcomes)}
         keys = list(map(key.__getitem__, outcomes))

@@ -87,7 +87,9 @@ def figures(r: Context, owner: str | None) -> tuple[DashboardFacts, dict[str | N
     owners = {cid: card.owner for cid, card in cards.items()}
     mine = {cid for cid, o in owners.items() if owner is None or o == owner}
     grades = r.facts[GRADES].grades
-    sales = [(grades.get(cid), cards[cid].annual_sales) for cid in mine]
+    # in the cards' order: a set's order changes from one process to the next (string hashes), and
+    # the share's last digits with it
+    sales = [(grades.get(cid), card.annual_sales) for cid, card in cards.items() if cid in mine]
     funnel = list(map(attrgetter("customer_id", "stage", "abandoned", "expected_amount"), r.sheet("funnel").records()))
     # the month's coverage as the call list counts it (its book leaves dropped customers out; the
     # results harvested this refresh count): one computation, core.calls.coverage
