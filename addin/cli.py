@@ -372,6 +372,7 @@ def collect(paths: list[Path] = typer.Argument(..., help="Reps' workbooks, or fo
                                           "belong to another rep than when it was last collected."),
             workers: int | None = typer.Option(None, "--jobs", min=1, help="Workbooks read at once "
                                                "(default: one per CPU)."),
+            lang: str = typer.Option("zh", "--lang", help="zh (default) or en: the language of the lines."),
             json: bool = Json) -> None:
     """Collect reps' workbooks into the team database (one transaction per workbook).
 
@@ -384,12 +385,13 @@ def collect(paths: list[Path] = typer.Argument(..., help="Reps' workbooks, or fo
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         if json:
-            return commands.collect(paths, db=db, as_of=parse_as_of(as_of), reassign=reassign, workers=workers)
+            return commands.collect(paths, db=db, as_of=parse_as_of(as_of), reassign=reassign, workers=workers,
+                                    lang=lang)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=True) as bar:
             task = bar.add_task("collecting", total=None)
             return commands.collect(paths, db=db, as_of=parse_as_of(as_of), reassign=reassign, workers=workers,
-                                    on_start=lambda n: bar.update(task, total=n),
+                                    lang=lang, on_start=lambda n: bar.update(task, total=n),
                                     on_done=lambda o: bar.update(task, advance=1, description=Path(o.path).name))
 
     emit("collect", None, json, run)

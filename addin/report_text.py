@@ -81,7 +81,7 @@ TEXT: dict[str, tuple[str, str]] = {
                         "(check the file; --reassign moves it)"),
     "collect_skipped": ("{status} {name}：{reason}", "{status} {name}: {reason}"),
     "collect_unchanged": ("{status} {name}", "{status} {name}"),
-    "collect_total": ("{n} 个工作簿：{counts}（{seconds:.1f} 秒）", "{n} workbooks: {counts} ({seconds:.1f}s)"),
+    "collect_total": ("{n} 个工作簿：{counts}（{seconds:.1f} 秒）", "{n} {books}: {counts} ({seconds:.1f}s)"),
     "team": ("已写入 {path}：{reps} 个工作簿，截至 {as_of}，{disputes} 个归属争议客户，转化 {span}",
              "wrote {path}: {reps} workbooks as of {as_of}, {disputes} disputed customers, conversion {span}"),
 }
@@ -135,6 +135,7 @@ def _collect_line(key: str, lang: str, values: dict[str, Any]) -> str:
         counts = word(lang, "，", ", ").join(f"{n} {pick(STATUS, s, lang) if s in STATUS else s}"
                                            for s, n in values.get("by_status", {}).items() if n)
         v["counts"] = counts or word(lang, "无", "none")
+        v["books"] = "workbook" if values.get("n") == 1 else "workbooks"
     return text(key, lang, v)
 
 

@@ -234,6 +234,16 @@ def test_hostile_workbooks_are_skipped_with_their_reason_by_parallel_workers(db_
     assert sorted(s.owner for s in dump(db_url)["sources"]) == ["张伟", "李娜"]
 
 
+def test_collect_speaks_chinese_or_english(books, tmp_path):
+    db = str(tmp_path / "team.sqlite")
+    res = collect(db, books["A"], args=("--lang", "en"))
+    assert res.exit_code == 0 and f"collected  {books['A'].name}: 张伟, " in res.output
+    assert "1 workbook: 1 collected" in res.output and "已收集" not in res.output
+    res = collect(db, books["A"])  # Chinese unless told
+    assert f"未变化     {books['A'].name}" in res.output and "1 个工作簿：1 未变化" in res.output
+    assert collect(db, books["A"], args=("--lang", "fr")).exit_code == 2
+
+
 def test_a_workbook_under_another_owner_is_reported_not_moved(db_url, datasets, tmp_path):
     path = write(tmp_path / "book.xlsx", datasets["A"])
     assert collect(db_url, path).exit_code == 0

@@ -34,10 +34,13 @@ def db_name(url: str | None) -> str:
 
 
 def collect(paths: list[Path], *, db: str | None = None, as_of: dt.date | None = None, reassign: bool = False,
-            workers: int | None = None, on_start: Callable[[int], object] = lambda n: None,
+            workers: int | None = None, lang: str = "zh", on_start: Callable[[int], object] = lambda n: None,
             on_done: Callable[[Any], object] = lambda o: None) -> RunReport:
-    """Reps' workbooks into the team database, one transaction per workbook."""
+    """Reps' workbooks into the team database, one transaction per workbook; the lines in ``lang``."""
     from .collect import collect as run_collect
+
+    if lang not in ("zh", "en"):
+        raise Stop(None, "--lang must be zh or en")
 
     engine = open_team_db(db)
     t0 = time.perf_counter()
@@ -46,7 +49,7 @@ def collect(paths: list[Path], *, db: str | None = None, as_of: dt.date | None =
                            on_done=on_done)
     finally:
         engine.dispose()
-    report = RunReport(command="collect", as_of=as_of, exit_code=done.exit_code)
+    report = RunReport(command="collect", as_of=as_of, exit_code=done.exit_code, lang="en" if lang == "en" else "zh")
     report.wrote("database", db_name(db))
     for o in done.outcomes:
         name = Path(o.path).name
