@@ -139,7 +139,22 @@ def _collect_line(key: str, lang: str, values: dict[str, Any]) -> str:
     return text(key, lang, v)
 
 
-LINE_TEXT = {k: _collect_line for k in ("collected", "collect_skipped", "collect_unchanged", "collect_total")}
+#: the job's phases (the report's ``timings``)
+PHASES: dict[str, tuple[str, str]] = {"read": ("读取", "read"), "validate": ("校验", "validate"),
+                                      "compute": ("计算", "compute")}
+
+
+def _timing_line(key: str, lang: str, values: dict[str, Any]) -> str:
+    phases = values.get("phases")
+    if isinstance(phases, dict):
+        said = [f"{pick(PHASES, k, lang) if k in PHASES else k} {v:.2f}{word(lang, ' 秒', 's')}"
+                for k, v in phases.items()]
+        values = {**values, "phases": word(lang, "，", "  ").join(said)}
+    return text(key, lang, values)
+
+
+LINE_TEXT = {**{k: _collect_line for k in ("collected", "collect_skipped", "collect_unchanged", "collect_total")},
+             "timing": _timing_line}
 
 
 def line_text(key: str, lang: str, values: dict[str, Any]) -> str:

@@ -319,6 +319,8 @@ def test_demo_with_reps_gives_each_rep_their_book(tmp_path):
     owners = [r[2] for r in read_sheet(path, "客户资料卡")[1:]]
     assert len(owners) == 120 and sorted(Counter(owners).values()) == [40, 40, 40]
     assert "本月已联系" in res.output and "剩余 5 个工作日" in res.output
+    timing = next(line for line in res.output.splitlines() if line.startswith("用时："))
+    assert "读取" in timing and "校验" in timing and "计算" in timing and "read" not in timing  # one language
 
 
 def test_holiday_table_in_settings_and_a_year_the_calendar_does_not_know(tmp_path):
