@@ -200,6 +200,23 @@ class _RowEditor:
                 out.append(_new_row(r, cells, self.e.defaults, self.pfx))
             self.k += 1
 
+    def _cell_col(self, frag: bytes, c: int) -> int:
+        """The column of the cell that opens at ``c``, read from its reference when that is its first
+        attribute; 0 when it is not, or is no reference (the general loop reads such a cell)."""
+        cref = self.cref
+        if not frag.startswith(cref, c):
+            return 0
+        start = c + len(cref)
+        ref = frag[start:frag.find(b'"', start)].rstrip(b"0123456789")
+        return _LETTERS.get(ref) or _col_checked(ref)
+
+    def _unspanned(self, frag: bytes, pos: int, a: int, tag_end: int, add: Callable[[bytes], None]) -> int:
+        """The bytes up to the row at ``a``, then its start tag without ``spans`` (an edited row drops
+        them, as the general loop's do); returns where the copy goes on from."""
+        add(frag[pos:a])
+        add(self.open + _SPANS.sub(b"", frag[a + len(self.open):tag_end]) + b">")
+        return tag_end + 1
+
     def _fast_rows(self, frag: bytes, scan: int, pos: int, out: list[bytes]) -> tuple[int, int]:
         """The common rows of a bulk block, from ``scan`` on, with a few byte searches each and no
         copy of their bytes: a row (numbered, not self-closing) that the block covers gets its new
@@ -215,9 +232,8 @@ class _RowEditor:
         heads: list[bytes] = []
         t_lo = t_hi = 0
         open_, numbered, n_len, close, c_len = self.open, self.numbered, len(self.numbered), self.close, len(self.close)
-        copen, cref, r_len = self.copen, self.cref, len(self.cref)
+        copen, cell_col = self.copen, self._cell_col
         find, rfind, startswith, add = frag.find, frag.rfind, frag.startswith, out.append
-        cols = _LETTERS
         while k < nord:
             want = order[k]
             if not t_lo <= want < t_hi:
@@ -254,11 +270,8 @@ class _RowEditor:
                 break
             c = rfind(copen, tag_end, e)  # the row's last cell
             if c >= 0:
-                if not startswith(cref, c):  # its first attribute is not r: the general loop reads it
-                    break
-                ref = frag[c + r_len:find(b'"', c + r_len)].rstrip(b"0123456789")
-                col = cols.get(ref) or _col_checked(ref)
-                if not col:
+                col = cell_col(frag, c)
+                if not col:  # its first attribute is not r: the general loop reads it
                     break
                 if col >= min_col:  # cells at or right of the block already
                     if not frag.endswith(text, tag_end + 1, e):
@@ -266,9 +279,7 @@ class _RowEditor:
                         if start < 0:
                             break
                         if spans:  # yesterday's cells give way to today's (as bulk.replaces lets them)
-                            add(frag[pos:a])
-                            add(open_ + _SPANS.sub(b"", frag[a + len(open_):tag_end]) + b">")
-                            pos = tag_end + 1
+                            pos = self._unspanned(frag, pos, a, tag_end, add)
                         add(frag[pos:start])
                         add(text)
                         pos = e
@@ -277,19 +288,14 @@ class _RowEditor:
                         continue
                     c = rfind(copen, tag_end, e - len(text))  # the last cell before them
                     if c >= 0:
-                        if not startswith(cref, c):
-                            break
-                        ref = frag[c + r_len:find(b'"', c + r_len)].rstrip(b"0123456789")
-                        col = cols.get(ref) or _col_checked(ref)
+                        col = cell_col(frag, c)
                         if not col or col >= min_col:
                             break
                     k += 1  # already holds exactly these cells: keeps its bytes
                     self.rownum, scan = r, e + c_len
                     continue
             if spans:  # an edited row drops its spans (as the general loop's do)
-                add(frag[pos:a])
-                add(open_ + _SPANS.sub(b"", frag[a + len(open_):tag_end]) + b">")
-                pos = tag_end + 1
+                pos = self._unspanned(frag, pos, a, tag_end, add)
             add(frag[pos:e])
             add(text)
             pos = e
@@ -324,10 +330,7 @@ class _RowEditor:
             return -1
         c = frag.rfind(self.copen, tag_end, start)  # the cell before them
         if c >= 0:
-            if not startswith(self.cref, c):
-                return -1
-            ref = frag[c + len(self.cref):find(b'"', c + len(self.cref))].rstrip(b"0123456789")
-            col = _LETTERS.get(ref) or _col_checked(ref)
+            col = self._cell_col(frag, c)
             if not col or col >= self.bulk.min_col:  # type: ignore[union-attr]
                 return -1
         return start
@@ -345,7 +348,7 @@ class _RowEditor:
         start = self._as_written(frag, tag_end, e, r)
         if start >= 0:
             return start
-        styles, min_col, copen, cref, r_len = bulk.styles, bulk.min_col, self.copen, self.cref, len(self.cref)
+        styles, min_col, copen = bulk.styles, bulk.min_col, self.copen
         fopen = self.fopen
         end = e
         while True:
@@ -359,10 +362,7 @@ class _RowEditor:
             c = frag.rfind(copen, tag_end, c)
             if c < 0:
                 return end
-            if not frag.startswith(cref, c):
-                return -1
-            ref = frag[c + r_len:frag.find(b'"', c + r_len)].rstrip(b"0123456789")
-            col = _LETTERS.get(ref) or _col_checked(ref)
+            col = self._cell_col(frag, c)
             if not col:
                 return -1
             if col < min_col:
