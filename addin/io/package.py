@@ -16,6 +16,7 @@ import stat
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 
 from .errors import PackageError
@@ -238,35 +239,31 @@ class Package:
         """:meth:`write` of the chunks' bytes joined — kept as they are up to ``BIG_PART``, beyond it
         compressed as they come (never held whole) — unless they are exactly ``unless`` (the part's
         bytes today): then nothing is written. Returns whether the part was written."""
-        it = iter(chunks)
-        head: list[bytes] = []
         size, same = 0, unless is not None
-        for chunk in it:
-            same = same and unless.startswith(chunk, size)  # type: ignore[union-attr]
-            head.append(chunk)
-            size += len(chunk)
-            if size > BIG_PART:
-                break
-        else:
-            if same and size == len(unless):  # type: ignore[arg-type]
-                return False
-            self.write(name, b"".join(head))
-            return True
 
-        def rest() -> Iterator[bytes]:
+        def compared() -> Iterator[bytes]:  # each chunk, checked against ``unless`` as it passes
             nonlocal size, same
-            yield from head
-            head.clear()
-            for chunk in it:
+            for chunk in chunks:
                 same = same and unless.startswith(chunk, size)  # type: ignore[union-attr]
                 size += len(chunk)
                 yield chunk
 
-        data = Deflated.of(rest())
+        it = compared()
+        head: list[bytes] = []
+        for chunk in it:
+            head.append(chunk)
+            if size > BIG_PART:
+                data: bytes | Deflated = Deflated.of(chain(head, it))
+                break
+        else:
+            data = b"".join(head)
         if same and size == len(unless):  # type: ignore[arg-type]
             return False
-        self._removed.discard(name)
-        self._changed[name] = data
+        if isinstance(data, bytes):
+            self.write(name, data)
+        else:
+            self._removed.discard(name)
+            self._changed[name] = data
         return True
 
     def remove(self, name: str) -> None:
