@@ -365,10 +365,9 @@ def wrapped_lines(text: str, width: float, scale: float = 1.0) -> int:
     """How many lines ``text`` takes in a wrapping cell ``width`` characters wide (``scale``: bold
     and larger type), breaking as Excel and LibreOffice do — at spaces, and between Chinese
     characters; a word wider than the cell is broken inside."""
-    lines, used = 1, 0.0
-    for line in text.split("\n"):
-        if used:
-            lines, used = lines + 1, 0.0
+    lines = 0
+    for line in text.split("\n"):  # each line of the text starts a line of the cell
+        lines, used = lines + 1, 0.0
         for word in _words(line):
             w = text_width(word) * scale
             if used and used + w > width:

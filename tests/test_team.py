@@ -520,6 +520,7 @@ def test_english_headers_fit_their_cells_in_print(books, tmp_path):
     plain = OutputSheet("x", "x", [[Styled("客户编号", "header"), Styled("Customers", "header")]], widths=[12, 12])
     assert fit_widths(plain) is plain and STYLES["header"].wrap
     assert wrapped_lines("本月未接通", 6, 1.05) == 3
+    assert wrapped_lines("A\nB", 10) == wrapped_lines("\nB", 10) == 2  # every line of the text is a line
     need_soffice()
     text = tab_pdf_text(out, ws.title, tmp_path)
     assert all(w in text.split() for w in ("Customers", "Over-limit", "Collected", "Unanswered")), text[:400]
