@@ -250,15 +250,16 @@ def load(book: Book, *, as_of: dt.date | None = None, owner: str | None = None,
             raise UnusableInput(f"required sheet missing: {spec.zh} ({spec.en})")
     tables: dict[str, Table] = {}
     issues: list[Issue] = []
-    for spec in S.INPUT_SHEETS:
-        name = tabs.get(spec.key)
-        if name is None:
-            tables[spec.key] = empty_table(spec, lang)
-            if spec.key != "settings" and not spec.optional:
-                issues.append(Issue("warning", spec.name(lang), None, None, "", "", "sheet_missing",
-                                    message("sheet_missing", lang)))
-            continue
-        tables[spec.key] = read_table(book.read_rows(name), spec, name, lang)
+    with book.reading_ahead([tabs[spec.key] for spec in S.INPUT_SHEETS if spec.key in tabs]):
+        for spec in S.INPUT_SHEETS:
+            name = tabs.get(spec.key)
+            if name is None:
+                tables[spec.key] = empty_table(spec, lang)
+                if spec.key != "settings" and not spec.optional:
+                    issues.append(Issue("warning", spec.name(lang), None, None, "", "", "sheet_missing",
+                                        message("sheet_missing", lang)))
+                continue
+            tables[spec.key] = read_table(book.read_rows(name), spec, name, lang)
     settings, settings_issues = read_settings(tables["settings"])
     if settings.company_account is None and len(tables["receivables"]):
         issues.append(no_bank_account(tables["settings"]))

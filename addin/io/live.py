@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from itertools import groupby
 from typing import Any
 
@@ -98,6 +99,9 @@ class LiveBook:
 
     def read_rows(self, name: str):
         return iter(self.read_grid(name))
+
+    def reading_ahead(self, names: Sequence[str]) -> AbstractContextManager[None]:
+        return nullcontext()  # Excel's reads are calls on its own thread: nothing to prepare
 
     def read_grid(self, name: str) -> list[list[Any]]:
         sheet = self.book.sheets[name]

@@ -1,7 +1,8 @@
 """The narrow adapter both engines implement (the headless xlsx editor and the live xlwings one)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from ..writes import AppendRows, ColumnBlock, OutputSheet
@@ -27,6 +28,10 @@ class Book(Protocol):
         ...
 
     def read_grid(self, name: str) -> list[list[Any]]: ...
+
+    def reading_ahead(self, names: Sequence[str]) -> AbstractContextManager[None]:
+        """Within it, ``names`` are about to be read in this order (an engine may prepare them)."""
+        ...
 
     def write_columns(self, name: str, blocks: list[ColumnBlock]) -> None: ...
 

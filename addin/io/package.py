@@ -167,6 +167,13 @@ class Package:
         return [n for n in self._names if n not in self._removed] + [
             n for n in self._changed if n not in self._names]
 
+    def size(self, name: str) -> int:
+        """The size a part expands to: as its zip entry declares it (checked as it is read), or as
+        changed; 0 for no such part."""
+        if name in self._changed:
+            return len(self.read(name))
+        return self._zip.getinfo(name).file_size if name in self._names and name not in self._removed else 0
+
     def has(self, name: str) -> bool:
         return name in self._changed or (name in self._names and name not in self._removed)
 

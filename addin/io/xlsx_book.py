@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
@@ -22,6 +23,7 @@ from . import charts, marks, tables
 from .extent import check_extent
 from .guard import check_writable, owner_file
 from .package import STYLES_REL, Package, PackageError, check_readable
+from .read_ahead import ReadAhead
 from .render import render_parts
 from .shared_formulas import dissolved
 from .sheet_stream import Edits, rewrite
@@ -36,6 +38,7 @@ from .sheet_xml import (
 )
 from .styles_xml import Styles
 from .workbook_xml import with_print_area, with_sheet_state
+from .zip_parts import BIG_PART
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CODE_NAME = re.compile(rb'<(?:\w+:)?sheetPr\b[^>]*?\bcodeName="([^"]*)"')
@@ -95,24 +98,58 @@ class XlsxBook:
         self.date1904 = uses_1904(self.pkg.read(self.pkg.workbook_part))
         self._styles: Styles | None = None
         self._formula_overwritten = False
+        self._ahead: ReadAhead[dict[int, dict[int, object]], tuple[Any, dict[int, dict[int, object]]]] | None = None
 
     # ----------------------------------------------------------------- reading
     def sheet_names(self) -> list[str]:
         return [n for n, _ in self.pkg.sheets()]
 
-    def read_rows(self, name: str) -> Iterator[list[Any]]:
-        """The sheet's rows from row 1 (the rows above its first value empty, the columns left of
-        it blank), error cells and formulas without a result flagged, a table's totals row blank."""
+    @contextmanager
+    def reading_ahead(self, names: Sequence[str]) -> Iterator[None]:
+        """Within it, the sheets about to be read, in this order, are each parsed on a worker
+        thread (:mod:`.read_ahead`) while the caller makes a table of the one before. On leaving
+        it the worker has ended: nothing else uses calamine meanwhile."""
+        known = set(self.sheet_names())
+        self._ahead = ReadAhead(self._checked, self._parse, [n for n in names if n in known], self._big_sheet)
+        try:
+            yield
+        finally:
+            self._stop_reading_ahead()
+
+    def _big_sheet(self, name: str) -> bool:
+        return self.pkg.size(self.pkg.sheet_part(name)) >= BIG_PART
+
+    def _stop_reading_ahead(self) -> None:
+        if self._ahead is not None:
+            self._ahead.stop()
+            self._ahead = None
+
+    def _checked(self, name: str) -> dict[int, dict[int, object]]:
+        """The sheet's part checked as it streams (see :meth:`_flagged`) and its extent (before
+        calamine sees it); its flagged cells: errors, formulas without a result, a table's totals
+        row."""
         flags = self._flagged(name)
         totals = tables.totals_rows(self.pkg, self.pkg.sheet_part(name))
         if totals:  # a table's totals row is not data
             for r, (c1, c2) in totals.items():
                 flags.setdefault(r, {}).update({c: "" for c in range(c1, c2 + 1)})
         check_extent(self.pkg, name)
+        return flags
+
+    def _parse(self, name: str, flags: dict[int, dict[int, object]]) -> tuple[Any, dict[int, dict[int, object]]]:
         try:
-            sheet = self._cal.get_sheet_by_name(name)
+            return self._cal.get_sheet_by_name(name), flags
         except Exception as exc:  # calamine raises its own error types
             raise PackageError(f"sheet '{name}' cannot be read ({exc})") from None
+
+    def read_rows(self, name: str) -> Iterator[list[Any]]:
+        """The sheet's rows from row 1 (the rows above its first value empty, the columns left of
+        it blank), error cells and formulas without a result flagged, a table's totals row blank."""
+        if self._ahead is not None and self._ahead.covers(name):
+            sheet, flags = self._ahead.take(name)
+        else:  # nobody else may use the package or calamine meanwhile
+            self._stop_reading_ahead()
+            sheet, flags = self._parse(name, self._checked(name))
         (r0, c0), pad = sheet.start, [""] * sheet.start[1]
         rows = ((pad + row) for row in sheet.iter_rows()) if c0 else sheet.iter_rows()
         if not flags:  # the common case, kept lean: calamine's own iterator, no Python step per row
