@@ -2,6 +2,8 @@
 import io
 import zipfile
 
+import pytest
+
 from addin.io.zip_parts import Deflated, copy_raw, finish, write_part
 
 
@@ -86,3 +88,44 @@ def test_a_part_written_in_chunks_is_the_part_written_whole(tmp_path):
         if size:
             assert pieces.write_chunks("xl/z.xml", iter(chunks), unless=data[:-1])
             assert pieces.write_chunks("xl/w.xml", iter(chunks), unless=data[:-1] + b"!")
+
+
+def test_compressing_on_the_worker_gives_the_bytes_of_one_thread_and_survives_errors_and_forks():
+    """Deflated.of compresses on a worker thread while the caller makes the next chunk: the payload
+    is zlib's of the chunks in order; a chunk source that fails leaves the worker usable; a forked
+    child (crm collect's readers) gets a worker of its own instead of waiting for the parent's."""
+    import multiprocessing
+    import random
+    import zlib
+
+    from addin.io.zip_parts import Deflated, inflate
+
+    rnd = random.Random(9)
+    chunks = [bytes(rnd.choice(b"<row r=\"1\"><c><v>42</v></c></row>") for _ in range(rnd.randrange(1, 300_000)))
+              for _ in range(12)]
+    one = zlib.compressobj(1, zlib.DEFLATED, -15)
+    expected = b"".join(one.compress(c) for c in chunks) + one.flush()
+    got = Deflated.of(iter(chunks))
+    assert got.payload == expected and inflate(got) == b"".join(chunks)
+    assert got.crc == zlib.crc32(b"".join(chunks)) and got.size == sum(map(len, chunks))
+
+    def failing():
+        yield from chunks[:5]
+        raise OSError("the source broke")
+
+    with pytest.raises(OSError, match="the source broke"):
+        Deflated.of(failing())
+    assert Deflated.of(iter(chunks)).payload == expected
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return  # Windows: no fork, nothing inherited
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        res = pool.apply_async(_deflate_in_child, (chunks,))
+        assert res.get(timeout=30) == expected
+
+
+def _deflate_in_child(chunks):
+    from addin.io.zip_parts import Deflated
+
+    return Deflated.of(iter(chunks)).payload

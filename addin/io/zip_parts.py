@@ -5,9 +5,11 @@ Python upgrade would break (``tests/test_zip_parts.py``).
 """
 from __future__ import annotations
 
+import os
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 
 from .errors import PackageError
@@ -42,16 +44,44 @@ class Deflated:
 
     @classmethod
     def of(cls, chunks: Iterable[bytes]) -> Deflated:
+        """The chunks compressed as they come, on a worker thread (zlib works without the GIL):
+        the caller makes the next chunk while the last is compressed. At most two chunks wait."""
         out = cls()
         c = zlib.compressobj(1, zlib.DEFLATED, -15)
-        parts, crc, size = [], 0, 0
+        parts: list[Future[bytes]] = []
+        crc, size = 0, 0
+        pool = _compressor()
         for chunk in chunks:
-            parts.append(c.compress(chunk))
+            if len(parts) >= 2:
+                parts[-2].result()  # bounded: the caller never runs far ahead of the compressor
+            parts.append(pool.submit(c.compress, chunk))
             crc = zlib.crc32(chunk, crc)
             size += len(chunk)
-        parts.append(c.flush())
-        out.payload, out.crc, out.size = b"".join(parts), crc & 0xFFFFFFFF, size
+        parts.append(pool.submit(c.flush))
+        out.payload, out.crc, out.size = b"".join(p.result() for p in parts), crc & 0xFFFFFFFF, size
         return out
+
+
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _compressor() -> ThreadPoolExecutor:
+    """One worker thread for every compression, in order (a compressor object is never used by
+    two threads at once)."""
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(1, thread_name_prefix="crm-deflate")
+    return _POOL
+
+
+def _forget_pool() -> None:
+    """A forked child (crm collect's readers) has no copy of the parent's worker thread."""
+    global _POOL
+    _POOL = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
 
 
 def inflate(data: bytes | Deflated) -> bytes:
