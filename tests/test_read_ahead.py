@@ -34,6 +34,8 @@ class Recorder:
         return name.upper()
 
     def parse(self, name, checked):
+        with self.lock:
+            self.log.append(("enter", name, threading.current_thread().name))
         gate = self.gates.get(name)
         if gate is not None:
             gate.wait(5)
@@ -43,8 +45,12 @@ class Recorder:
             raise ValueError(f"parse {name}")
         return (name, checked)
 
-    def ahead(self, names, depth=2):
-        return ReadAhead(self.check, self.parse, names, lambda n: n in self.big, depth)
+    def ahead(self, names, depth=2, workers=1):
+        return ReadAhead(self.check, self.parse, names, lambda n: n in self.big, depth, workers)
+
+    def entered(self):
+        with self.lock:
+            return [n for what, n, _ in self.log if what == "enter"]
 
 
 def test_each_sheet_is_checked_on_the_callers_thread_before_the_worker_parses_it():
@@ -59,17 +65,35 @@ def test_each_sheet_is_checked_on_the_callers_thread_before_the_worker_parses_it
         assert check < parse and r.log[parse][2].startswith("crm-read-ahead")
 
 
-def test_no_more_than_depth_big_sheets_wait_ahead_small_ones_do_not_count():
+@pytest.mark.parametrize("workers", [1, 2])
+def test_no_more_than_depth_big_sheets_are_parsed_ahead_small_ones_do_not_count(workers):
+    """Every sheet is checked at once (checks hold little); parses start only while fewer than
+    ``depth`` big sheets are under way or waiting to be taken."""
     r = Recorder(big={"a", "c", "d", "e"})
     for n in "abcde":
         r.gates[n] = threading.Event()
-    ra = r.ahead(["a", "b", "c", "d", "e"], depth=2)
-    started = [n for what, n, _ in r.log if what == "check"]
-    assert started == ["a", "b", "c"]  # two big (a, c) and the small one between
+    ra = r.ahead(["a", "b", "c", "d", "e"], depth=2, workers=workers)
+    assert [n for what, n, _ in r.log if what == "check"] == list("abcde")
+    time.sleep(0.1)
+    assert r.entered() == ["a", "b", "c"][:workers]  # a, b and c submitted; d waits for a take
     for n in "abcde":
         r.gates[n].set()
     assert ra.take("a") == ("a", "A")
-    assert [n for what, n, _ in r.log if what == "check"] == ["a", "b", "c", "d"]
+    assert ra.take("b") == ("b", "B")
+    time.sleep(0.1)
+    assert r.entered() == ["a", "b", "c", "d"]  # c and d: two big ones
+    assert ra.take("c") == ("c", "C") and ra.take("d") == ("d", "D") and ra.take("e") == ("e", "E")
+    ra.stop()
+
+
+def test_two_workers_parse_two_sheets_at_once():
+    r = Recorder(big="ab")
+    r.gates["a"] = threading.Event()
+    ra = r.ahead("ab", depth=2, workers=2)
+    time.sleep(0.1)
+    assert r.entered() == ["a", "b"] and ("parse", "b") in [(w, n) for w, n, _ in r.log]  # b done, a held
+    r.gates["a"].set()
+    assert ra.take("a") == ("a", "A") and ra.take("b") == ("b", "B")
     ra.stop()
 
 

@@ -1,16 +1,16 @@
-"""Parse the next sheet while the caller turns this one into a table.
+"""Parse the next sheets while the caller turns this one into a table.
 
-python-calamine parses a sheet without holding the GIL, so on a machine with two cores the parse
-of the next sheets runs beside the Python work on sheet k. When the caller takes sheet k, the next
-sheets are checked on the caller's thread (the package checks stream and scan in Python: on a
-second thread they would wait for the GIL at every chunk) and their parses handed to one worker
-thread, which does every parse (a calamine workbook must not be used by two threads at once). So
-each sheet is still checked before it is parsed, and a bounded number of big sheets is held parsed
-at a time (``depth``: two beside the one being read, by default).
+python-calamine parses a sheet without holding the GIL, so on a machine with two cores the parses
+of the next sheets run beside the Python work on this one. Every sheet is checked first, on the
+caller's thread (the package checks stream and scan in Python: on a worker they would queue for the
+GIL at every chunk): the first, then — while the first parses — all the others (a check holds
+little). Parses go to ``workers`` threads, each with a parser of its own (a calamine workbook must
+not be used by two threads at once), while fewer than ``depth`` big sheets are under way or waiting
+to be taken: memory holds a bounded number of parsed sheets.
 
 A sheet's result is handed over exactly as its check and parse left it: the value, or the
 exception, raised where the caller asks for that sheet — so an error surfaces at the same read as
-without the worker, and a sheet the caller never asks for raises nothing.
+without the workers, and a sheet the caller never asks for raises nothing.
 """
 from __future__ import annotations
 
@@ -25,19 +25,29 @@ T = TypeVar("T")
 
 
 class ReadAhead(Generic[C, T]):
-    """``parse(name, check(name))`` for each of ``names``, ahead of :meth:`take`: after each take
-    the parses under way or waiting cover ``depth`` sheets for which ``big(name)`` holds (the
-    small ones in between cost next to nothing and do not count)."""
+    """``parse(name, check(name))`` for each of ``names``, ahead of :meth:`take`: the parses under
+    way or waiting cover at most ``depth`` sheets for which ``big(name)`` holds (the small ones in
+    between cost next to nothing and do not count), on ``workers`` threads."""
 
     def __init__(self, check: Callable[[str], C], parse: Callable[[str, C], T], names: Sequence[str],
-                 big: Callable[[str], bool], depth: int = 2) -> None:
+                 big: Callable[[str], bool], depth: int = 2, workers: int = 1) -> None:
         self._check, self._parse, self._big, self._depth = check, parse, big, depth
         self._names = list(dict.fromkeys(names))
         self._at = 0  # the first name not taken yet
         self._started = 0  # the first name not started yet
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="crm-read-ahead")
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="crm-read-ahead")
         self._jobs: dict[str, Future[T] | Exception] = {}
+        self._checked: dict[str, C | Exception] = {}
         self._fill()
+        # while the first parses, the rest are checked (checks hold little: parses wait for depth)
+        for name in self._names[self._started:]:
+            self._checked[name] = self._checking(name)
+
+    def _checking(self, name: str) -> C | Exception:
+        try:
+            return self._check(name)
+        except Exception as exc:  # raised when the caller asks for this sheet
+            return exc
 
     def _fill(self) -> None:
         """Start the next sheets until ``depth`` big ones are under way or waiting."""
@@ -47,10 +57,9 @@ class ReadAhead(Generic[C, T]):
     def _start_next(self) -> None:
         name = self._names[self._started]
         self._started += 1
-        try:
-            checked = self._check(name)
-        except Exception as exc:  # raised when the caller asks for this sheet
-            self._jobs[name] = exc
+        checked = self._checked.pop(name) if name in self._checked else self._checking(name)
+        if isinstance(checked, Exception):
+            self._jobs[name] = checked
             return
         self._jobs[name] = self._pool.submit(self._parse, name, checked)
 
@@ -91,9 +100,9 @@ class ReadAhead(Generic[C, T]):
 
 
 def give_back_memory() -> None:
-    """Return the pages the worker freed to the system. glibc gives each thread its own malloc
+    """Return the pages the workers freed to the system. glibc gives each thread its own malloc
     arena, and memory calamine freed there is not reused by the main thread's allocations: without
-    this a company-scale refresh peaks ~60 MB higher (measured: 462 → 521 MB; 485 with it)."""
+    this a company-scale refresh peaked ~60 MB higher (one worker: 462 → 521 MB; 485 with it)."""
     if not sys.platform.startswith("linux"):
         return
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -98,6 +99,8 @@ class XlsxBook:
         self.date1904 = uses_1904(self.pkg.read(self.pkg.workbook_part))
         self._styles: Styles | None = None
         self._formula_overwritten = False
+        self._idle = [self._cal]  # calamine workbooks no thread is using
+        self._lock = threading.Lock()
         self._ahead: ReadAhead[dict[int, dict[int, object]], tuple[Any, dict[int, dict[int, object]]]] | None = None
 
     # ----------------------------------------------------------------- reading
@@ -110,7 +113,8 @@ class XlsxBook:
         thread (:mod:`.read_ahead`) while the caller makes a table of the one before. On leaving
         it the worker has ended: nothing else uses calamine meanwhile."""
         known = set(self.sheet_names())
-        self._ahead = ReadAhead(self._checked, self._parse, [n for n in names if n in known], self._big_sheet)
+        self._ahead = ReadAhead(self._checked, self._parse, [n for n in names if n in known], self._big_sheet,
+                                depth=2, workers=2)
         try:
             yield
         finally:
@@ -137,10 +141,20 @@ class XlsxBook:
         return flags
 
     def _parse(self, name: str, flags: dict[int, dict[int, object]]) -> tuple[Any, dict[int, dict[int, object]]]:
+        """calamine's parse of the sheet, by a workbook instance no other thread is using (the
+        workers of the read-ahead each take one; the first is the one opened with the file)."""
+        with self._lock:
+            cal = self._idle.pop() if self._idle else None
         try:
-            return self._cal.get_sheet_by_name(name), flags
+            if cal is None:
+                cal = CalamineWorkbook.from_filelike(io.BytesIO(self.pkg.data))
+            return cal.get_sheet_by_name(name), flags
         except Exception as exc:  # calamine raises its own error types
             raise PackageError(f"sheet '{name}' cannot be read ({exc})") from None
+        finally:
+            if cal is not None:
+                with self._lock:
+                    self._idle.append(cal)
 
     def read_rows(self, name: str) -> Iterator[list[Any]]:
         """The sheet's rows from row 1 (the rows above its first value empty, the columns left of
