@@ -91,7 +91,7 @@ class ReadAhead(Generic[C, T]):
             job.exception()  # wait for it: finished either way
 
     def stop(self) -> None:
-        """Wait for a parse under way and end the worker: afterwards nobody else uses what
+        """Wait for the parses under way and end the workers: afterwards nobody else uses what
         ``parse`` uses."""
         for name in list(self._jobs):
             self._drop(name)

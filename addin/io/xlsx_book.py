@@ -109,9 +109,9 @@ class XlsxBook:
 
     @contextmanager
     def reading_ahead(self, names: Sequence[str]) -> Iterator[None]:
-        """Within it, the sheets about to be read, in this order, are each parsed on a worker
-        thread (:mod:`.read_ahead`) while the caller makes a table of the one before. On leaving
-        it the worker has ended: nothing else uses calamine meanwhile."""
+        """Within it, the sheets about to be read, in this order, are checked here and parsed on
+        two worker threads (:mod:`.read_ahead`) while the caller makes a table of the one before.
+        On leaving it the workers have ended."""
         known = set(self.sheet_names())
         self._ahead = ReadAhead(self._checked, self._parse, [n for n in names if n in known], self._big_sheet,
                                 depth=2, workers=2)
@@ -161,7 +161,7 @@ class XlsxBook:
         it blank), error cells and formulas without a result flagged, a table's totals row blank."""
         if self._ahead is not None and self._ahead.covers(name):
             sheet, flags = self._ahead.take(name)
-        else:  # nobody else may use the package or calamine meanwhile
+        else:  # a sheet not announced (or announced and read again): read here, the workers ended
             self._stop_reading_ahead()
             sheet, flags = self._parse(name, self._checked(name))
         (r0, c0), pad = sheet.start, [""] * sheet.start[1]
