@@ -24,7 +24,7 @@ from . import charts, marks, tables
 from .extent import check_extent
 from .guard import check_writable, owner_file
 from .package import STYLES_REL, Package, PackageError, check_readable
-from .read_ahead import ReadAhead
+from .read_ahead import ReadAhead, give_back_memory
 from .render import render_parts
 from .shared_formulas import dissolved
 from .sheet_stream import Edits, rewrite
@@ -127,6 +127,9 @@ class XlsxBook:
         if self._ahead is not None:
             self._ahead.stop()
             self._ahead = None
+            with self._lock:  # the workers' own workbooks (a copy of the file each) are not kept
+                self._idle = [self._cal]
+            give_back_memory()
 
     def _checked(self, name: str) -> dict[int, dict[int, object]]:
         """The sheet's part checked as it streams (see :meth:`_flagged`) and its extent (before
