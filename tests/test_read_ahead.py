@@ -186,3 +186,22 @@ def test_an_earlier_sheets_error_comes_first_as_without_reading_ahead(tmp_path):
     res = cli("refresh", path)
     assert res.exit_code == 2 and "客户资料卡" in res.stderr and "damaged" not in res.stderr, res.output
     assert path.read_bytes() == before
+
+
+def test_an_interrupt_while_the_sheets_are_checked_leaves_no_worker_running():
+    """A Ctrl-C during the checks made before the caller holds the object (parses already
+    submitted) ends the workers before it reaches the caller."""
+    r = Recorder(big="abc")
+    r.gates["a"] = threading.Event()
+    threading.Timer(0.2, r.gates["a"].set).start()
+    check = r.check
+
+    def interrupted(name):
+        if name == "c":
+            raise KeyboardInterrupt
+        return check(name)
+
+    r.check = interrupted
+    with pytest.raises(KeyboardInterrupt):
+        r.ahead("abc", depth=1)
+    assert not any(t.name.startswith("crm-read-ahead") for t in threading.enumerate())

@@ -38,10 +38,14 @@ class ReadAhead(Generic[C, T]):
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="crm-read-ahead")
         self._jobs: dict[str, Future[T] | Exception] = {}
         self._checked: dict[str, C | Exception] = {}
-        self._fill()
-        # while the first parses, the rest are checked (checks hold little: parses wait for depth)
-        for name in self._names[self._started:]:
-            self._checked[name] = self._checking(name)
+        try:
+            self._fill()
+            # while the first parses, the rest are checked (checks hold little: parses wait for depth)
+            for name in self._names[self._started:]:
+                self._checked[name] = self._checking(name)
+        except BaseException:  # an interrupt here: the caller never gets the object to stop
+            self.stop()
+            raise
 
     def _checking(self, name: str) -> C | Exception:
         try:
