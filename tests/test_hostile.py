@@ -230,6 +230,35 @@ def test_a_run_of_whitespace_longer_than_any_cell_is_refused(tmp_path, monkeypat
     assert res.exit_code == 2 and "xl/worksheets/sheet1.xml" in res.stderr and "whitespace" in res.stderr
 
 
+def test_a_long_run_after_an_error_cell_is_refused_before_calamine_reads_the_sheet(tmp_path, monkeypatch):
+    """The first look for error cells and formulas stopped streaming at its first hit, so the rest
+    of the part went to calamine unchecked (a read-only command never refused it). Every limit is
+    checked to the part's end before the parse."""
+    from python_calamine import CalamineWorkbook
+
+    from addin.io import limits
+    from addin.io.package import PackageError
+    from addin.io.xlsx_book import XlsxBook
+
+    monkeypatch.setattr(limits, "MAX_RUN", 1 << 20)
+    path = write_book(tmp_path / "e.xlsx", sheets())
+    base = parts(path)
+    sheet = base["xl/worksheets/sheet1.xml"]
+    head, tail = sheet.split(b"</sheetData>")
+    head += b'<row r="999"><c r="A999" t="e"><v>#N/A</v></c></row>'
+    # the run starts past the first 4 MB chunk streamed (where the first look has already hit)
+    body = [b"<!-- -->" * (1 << 19), *(b" " * (1 << 20) for _ in range(4))]
+    write_big_part(path, base, "xl/worksheets/sheet1.xml", head, iter(body), b"</sheetData>" + tail)
+    parsed = []
+    real = CalamineWorkbook.get_sheet_by_name
+    monkeypatch.setattr(CalamineWorkbook, "get_sheet_by_name", lambda self, n: parsed.append(n) or real(self, n),
+                        raising=False)
+    book = XlsxBook(path, writable=False)
+    with pytest.raises(PackageError, match="whitespace"):
+        book.read_rows("客户资料卡")
+    assert parsed == []
+
+
 def test_a_symlink_is_written_through_to_its_target(tmp_path):
     real_dir = tmp_path / "shared"
     real_dir.mkdir()

@@ -177,15 +177,14 @@ class XlsxBook:
     def _flagged(self, name: str) -> dict[int, dict[int, object]]:
         """Error cells and formulas without a result (calamine reads both as blank)."""
         part = self.pkg.sheet_part(name)
-        tail, pfx = b"", None
-        for chunk in self.pkg.stream(part):
-            if pfx is None:
-                pfx = prefix_of(chunk)
-            if may_hold_flagged_cells(tail + chunk, pfx):
-                return flagged_cells(self.pkg.read(part))
-            tail = chunk[-8:]
-        return {}
-        return flagged_cells(self.pkg.read(part))
+        tail, pfx, hit = b"", None, False
+        for chunk in self.pkg.stream(part):  # to its end: every limit is checked before calamine reads it
+            if not hit:
+                if pfx is None:
+                    pfx = prefix_of(chunk)
+                hit = may_hold_flagged_cells(tail + chunk, pfx)
+                tail = chunk[-8:]
+        return flagged_cells(self.pkg.read(part)) if hit else {}
 
     @staticmethod
     def _flag_row(row: list[Any], cells: dict[int, object] | None) -> list[Any]:
